@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.CharField(label="用户名或手机号", max_length=150,
+                               widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
+    password = forms.CharField(label="密码", strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+    error_messages = {
+        "invalid_login": "用户名或密码不正确。连续输错5次，账号将被锁定30分钟。",
+        "inactive": "该账号已停用。",
+    }
+
+
+class ChinesePasswordChangeForm(PasswordChangeForm):
+    error_messages = {
+        "password_incorrect": "原密码不正确，请重新输入。",
+        "password_mismatch": "两次输入的新密码不一致。",
+    }

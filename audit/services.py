@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from audit.context import client_address
+from audit.models import AuthEvent
+
+
+def auth_event_record(*, kind: str, request=None, user=None, username: str = "") -> AuthEvent:
+    """Appends a sign-in event. Called from auth signal receivers."""
+    from accounts.models import User
+
+    if user is None and username:
+        user = User.objects.filter(username=username).first()
+    return AuthEvent.objects.create(
+        kind=kind,
+        user=user,
+        username=username[:150],
+        ip_address=client_address(request) if request is not None else None,
+        user_agent=(request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else ""),
+    )

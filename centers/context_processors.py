@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from centers.roles import IMPORT_REGIONS, MANAGE_PEOPLE, VIEW_AUDIT
+from centers.scoping import scope_prefixes
+
+
+def navigation(request) -> dict:
+    """Which navigation entries the signed-in user sees (the grants are cached for the request)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"nav": {
+        "people": bool(scope_prefixes(user, MANAGE_PEOPLE)),
+        "import_regions": bool(scope_prefixes(user, IMPORT_REGIONS)),
+        "audit": bool(scope_prefixes(user, VIEW_AUDIT)),
+        "admin": user.is_staff,
+    }}

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils import timezone
+
+from accounts.models import User, mobile_validator
+from centers.models import ChecklistEntry, Region, ServiceCenter
+from centers.roles import MANAGE_PEOPLE, Role
+from centers.scoping import regions_for_user
+
+phone_validator = RegexValidator(r"^[0-9\-]{7,20}$", "请输入有效的电话号码（数字和短横线）。")
+
+
+class TableUploadForm(forms.Form):
+    file = forms.FileField(label="文件", help_text="CSV（UTF-8或GBK编码）或XLSX，第一行为表头。",
+                           error_messages={"required": "请选择要上传的文件。"})
+
+    def clean_file(self):
+        from django.conf import settings
+
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError("文件不能超过20MB。")
+        return upload
+
+
+class CenterForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    duty_phone = forms.CharField(label="值班电话", max_length=20, required=False, validators=[phone_validator])
+
+    class Meta:
+        model = ServiceCenter
+        fields = ["name", "address", "duty_phone", "opening_hours", "rooms"]
+        widgets = {"rooms": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, room_types=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rooms"].queryset = room_types
+        self.fields["rooms"].required = False
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+
+class ChecklistEntryForm(forms.ModelForm):
+    photo = forms.FileField(label="照片", required=False, help_text="JPEG、PNG或WebP，不超过5MB。")
+    remove_photo = forms.BooleanField(label="删除原照片", required=False)
+
+    class Meta:
+        model = ChecklistEntry
+        fields = ["is_met", "checked_on", "note"]
+        widgets = {"checked_on": forms.DateInput(attrs={"type": "date"})}
+
+    def clean_checked_on(self):
+        value = self.cleaned_data.get("checked_on")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError("检查日期不能晚于今天。")
+        return value
+
+
+class RegionCodeField(forms.CharField):
+    """A region given by its division code, limited to the regions where the user manages people."""
+
+    def __init__(self, *, user=None, **kwargs):
+        self.user = user
+        super().__init__(max_length=12, **kwargs)
+
+    def clean(self, value):
+        code = super().clean(value).strip()
+        if not code.isdigit():
+            raise forms.ValidationError("请输入区划代码（数字）。")
+        region = regions_for_user(self.user, MANAGE_PEOPLE).filter(code=code.ljust(12, "0")).first()
+        if region is None:
+            raise forms.ValidationError("该区划不存在，或不在您的管辖范围内。")
+        return region
+
+
+class PostGrantForm(forms.Form):
+    role = forms.ChoiceField(label="职务", choices=Role.choices)
+    region = RegionCodeField(label="所在区划代码", help_text="12位统计用区划代码，如所在村的代码。")
+    started_on = forms.DateField(label="任职日期", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].user = user
+        self.fields["started_on"].initial = timezone.localdate()
+
+
+class PersonCreateForm(PostGrantForm):
+    username = forms.RegexField(label="用户名", max_length=150, regex=r"^[\w.@+-]+$",
+                                error_messages={"invalid": "用户名只能包含字母、数字和@.+-_。"})
+    real_name = forms.CharField(label="姓名", max_length=50)
+    mobile = forms.CharField(label="手机号码", max_length=11, required=False, validators=[mobile_validator])
+
+    field_order = ["username", "real_name", "mobile", "role", "region", "started_on"]
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username=username).exists():
+            raise forms.ValidationError("该用户名已被使用。")
+        return username
+
+    def clean_mobile(self):
+        mobile = self.cleaned_data["mobile"]
+        if mobile and User.objects.filter(mobile=mobile).exists():
+            raise forms.ValidationError("该手机号码已被其他账号使用。")
+        return mobile
+
+
+class RegionSearchForm(forms.Form):
+    q = forms.CharField(label="名称或代码", max_length=50, required=False)

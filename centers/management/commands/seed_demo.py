@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from audit.context import task_context
+from centers.demo import division_table, person_name
+from centers.models import ChecklistEntry, Post, Region, RoomType, ServiceCenter
+from centers.roles import Level, Role
+from centers.services import post_grant, regions_import
+from centers.services.centers import checklist_items_for
+from spreadsheets.reading import Row
+
+DEMO_PASSWORD = "Demo@2026"
+
+
+class Command(BaseCommand):
+    help = "建立演示县：生成区划代码表（14个乡镇、200余个村）、各级党群服务中心和每个职务的演示账号。可重复执行。"
+
+    def handle(self, *args, **options):
+        started = timezone.now()
+        with task_context("seed_demo"), transaction.atomic():
+            rows = [Row(number=i, cells=cells) for i, cells in enumerate(division_table(), start=2)]
+            result = regions_import(rows=rows)
+            self._fill_centers()
+            logins = self._people()
+        self.stdout.write(f"区划：新增{result.created}个，未变{result.unchanged}个。")
+        self.stdout.write(self.style.SUCCESS("演示账号（密码均为 %s）：" % DEMO_PASSWORD))
+        for username, role_label, region_name in logins:
+            self.stdout.write(f"  {username:<22} {role_label:<14} {region_name}")
+        self.stdout.write(f"用时{(timezone.now() - started).total_seconds():.1f}秒。")
+
+    def _fill_centers(self) -> None:
+        rng = random.Random(11)
+        county = Region.objects.get(code=division_table()[0][0])
+        items = list(checklist_items_for(county.pk))
+        rooms = list(RoomType.objects.filter(county__isnull=True))
+        today = timezone.localdate()
+        centers = ServiceCenter.objects.filter(region__prefix__startswith=county.prefix).select_related("region")
+        have = set(ChecklistEntry.objects.filter(center__in=centers).values_list("center_id", "item_id"))
+        new_entries = []
+        for center in centers:
+            if not center.address:
+                center.address = f"{center.region.name}{'人民路' if center.region.level != Level.VILLAGE else ''}{rng.randint(1, 99)}号"
+                center.duty_phone = f"0395-{rng.randint(5000000, 8999999)}"
+                center.save(update_fields=["address", "duty_phone"])
+                center.rooms.set(rng.sample(rooms, rng.randint(4, len(rooms))))
+            # Varied states: most centers meet most items; a few lag behind.
+            share = rng.choice([1.0, 0.9, 0.75, 0.5, 0.25])
+            for item in items:
+                if (center.pk, item.pk) not in have:
+                    met = rng.random() < share
+                    new_entries.append(ChecklistEntry(
+                        center=center, region_id=center.region_id, item=item, is_met=met,
+                        checked_on=today - dt.timedelta(days=rng.randint(1, 90)),
+                        note="" if met else "待整改"))
+        ChecklistEntry.objects.bulk_create(new_entries, batch_size=2000)
+
+    def _people(self) -> list[tuple[str, str, str]]:
+        rng = random.Random(5)
+        county = Region.objects.get(code=division_table()[0][0])
+        townships = list(Region.objects.filter(parent=county).order_by("code")[:2])
+        village_a = Region.objects.filter(parent=townships[0]).order_by("code").first()
+        village_b = Region.objects.filter(parent=townships[1]).order_by("code").first()
+        plan = [
+            ("admin", Role.SYSTEM_ADMIN, county),
+            ("county_org", Role.COUNTY_ORGANIZATION, county),
+            ("county_discipline", Role.COUNTY_DISCIPLINE, county),
+            ("county_politics_law", Role.COUNTY_POLITICS_LAW, county),
+            ("township_leader", Role.TOWNSHIP_LEADER, townships[0]),
+            ("township_org", Role.TOWNSHIP_ORGANIZATION, townships[0]),
+            ("township_discipline", Role.TOWNSHIP_DISCIPLINE, townships[0]),
+            ("township_justice", Role.TOWNSHIP_JUSTICE, townships[0]),
+            ("liaison_cadre", Role.LIAISON_CADRE, village_a),
+            ("village_secretary", Role.VILLAGE_SECRETARY, village_a),
+            ("village_committee", Role.VILLAGE_COMMITTEE, village_a),
+            ("first_secretary", Role.FIRST_SECRETARY, village_a),
+            ("grid_worker", Role.GRID_WORKER, village_a),
+            ("village_mediator", Role.VILLAGE_MEDIATOR, village_a),
+            ("village_supervisor", Role.VILLAGE_SUPERVISOR, village_a),
+            ("township2_leader", Role.TOWNSHIP_LEADER, townships[1]),
+            ("village2_secretary", Role.VILLAGE_SECRETARY, village_b),
+        ]
+        logins = []
+        for username, role, region in plan:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User(username=username, real_name=person_name(rng), must_change_password=False,
+                            is_staff=role == Role.SYSTEM_ADMIN, is_superuser=role == Role.SYSTEM_ADMIN)
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            if not Post.objects.filter(user=user, role=role, region=region, ended_on__isnull=True).exists():
+                post_grant(actor=None, user=user, role=role, region=region,
+                           started_on=timezone.localdate() - dt.timedelta(days=365))
+            logins.append((username, role.label, region.name))
+        return logins

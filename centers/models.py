@@ -1,0 +1,227 @@
+from __future__ import annotations
+
+import pghistory
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from centers.roles import REGION_PERMISSIONS, Level, Role
+
+PREFIX_LENGTH = {Level.PROVINCE: 2, Level.CITY: 4, Level.COUNTY: 6, Level.TOWNSHIP: 9, Level.VILLAGE: 12}
+# The collation created by migration 0002: zh-x-icu (pinyin order) where the server has ICU.
+PINYIN_COLLATION = "pinyin"
+
+
+@pghistory.track()
+class Region(models.Model):
+    """An administrative division (行政区划): county, township or village, optionally city/province above.
+
+    Its 12-digit statistical division code (统计用区划代码) is also its path: ``prefix`` holds the
+    significant digits (6 county, 9 township, 12 village), so a subtree is one ``startswith``.
+    """
+
+    code = models.CharField("区划代码", max_length=12, unique=True)
+    prefix = models.CharField("代码前缀", max_length=12, unique=True)
+    name = models.CharField("名称", max_length=100)
+    level = models.CharField("层级", max_length=10, choices=Level.choices)
+    parent = models.ForeignKey("self", verbose_name="上级", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="children")
+
+    class Meta:
+        verbose_name = "行政区划"
+        verbose_name_plural = "行政区划"
+        ordering = ["code"]
+        permissions = REGION_PERMISSIONS
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=r"^\d{12}$"), name="centers_region_code_12_digits",
+                                   violation_error_message="区划代码必须是12位数字。"),
+            models.CheckConstraint(condition=Q(code__startswith=F("prefix")), name="centers_region_prefix_of_code",
+                                   violation_error_message="代码前缀必须是区划代码的开头。"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("centers:region-detail", args=[self.code])
+
+    @property
+    def is_village(self) -> bool:
+        return self.level == Level.VILLAGE
+
+    def ancestor_prefixes(self) -> list[str]:
+        """Prefixes of every region above this one, top first (derived from the code, no query)."""
+        return [self.prefix[:n] for n in (2, 4, 6, 9) if n < len(self.prefix)]
+
+
+class RegionUserObjectPermission(UserObjectPermissionBase):
+    """guardian's direct foreign-key table for region grants (one row per post permission)."""
+
+    content_object = models.ForeignKey(Region, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = "区划权限（用户）"
+        verbose_name_plural = verbose_name
+
+
+class RegionGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Region, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = "区划权限（用户组）"
+        verbose_name_plural = verbose_name
+
+
+@pghistory.track()
+class Post(models.Model):
+    """A post (职务): a user holds a role at a region from ``started_on`` until ``ended_on``.
+
+    The role's permissions are granted on the region while the post is active (centers.services).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="人员", on_delete=models.PROTECT,
+                             related_name="posts")
+    role = models.CharField("职务", max_length=32, choices=Role.choices)
+    region = models.ForeignKey(Region, verbose_name="所在区划", on_delete=models.PROTECT, related_name="posts")
+    started_on = models.DateField("任职日期")
+    ended_on = models.DateField("免职日期", null=True, blank=True)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="任命人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "职务"
+        verbose_name_plural = "职务"
+        ordering = ["region__code", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "region"], condition=Q(ended_on__isnull=True),
+                                    name="centers_post_one_active_per_role_region",
+                                    violation_error_message="该人员在此区划已担任这一职务。"),
+            models.CheckConstraint(condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                                   name="centers_post_end_after_start",
+                                   violation_error_message="免职日期不能早于任职日期。"),
+        ]
+        indexes = [models.Index(fields=["region", "ended_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.region.name} {self.get_role_display()} {self.user.real_name}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_on is None
+
+
+@pghistory.track()
+class RoomType(models.Model):
+    """A room or function a service center may have (功能室), e.g. 民主决策室.
+
+    Rows with no county are the preloaded standard list; a county may add its own.
+    """
+
+    county = models.ForeignKey(Region, verbose_name="所属县", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+    name = models.CharField("名称", max_length=50)
+    sort_order = models.PositiveSmallIntegerField("排序", default=100)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "功能室类型"
+        verbose_name_plural = "功能室类型"
+        ordering = ["sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "name"], name="centers_roomtype_unique_name",
+                                    nulls_distinct=False, violation_error_message="已有同名的功能室。"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@pghistory.track()
+class ChecklistItem(models.Model):
+    """An item of the building standard (建设标准), in one of its categories (e.g. 外观标识).
+
+    Rows with no county are the preloaded standard (6 categories, 12 items); a county may add its own.
+    """
+
+    county = models.ForeignKey(Region, verbose_name="所属县", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+    category = models.CharField("类别", max_length=30)
+    name = models.CharField("标准项", max_length=100)
+    description = models.CharField("要求", max_length=300, blank=True)
+    sort_order = models.PositiveSmallIntegerField("排序", default=100)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "建设标准项"
+        verbose_name_plural = "建设标准项"
+        ordering = ["sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "category", "name"], name="centers_checklistitem_unique_name",
+                                    nulls_distinct=False, violation_error_message="该类别下已有同名标准项。"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category}·{self.name}"
+
+
+@pghistory.track()
+class ServiceCenter(models.Model):
+    """A party-mass service center (党群服务中心): one per village, township and county region."""
+
+    region = models.OneToOneField(Region, verbose_name="所在区划", on_delete=models.PROTECT,
+                                  related_name="service_center")
+    name = models.CharField("名称", max_length=100)
+    address = models.CharField("地址", max_length=200, blank=True)
+    duty_phone = models.CharField("值班电话", max_length=20, blank=True)
+    opening_hours = models.CharField("开放时间", max_length=100, blank=True, default="周一至周五 8:30-12:00，14:30-17:30")
+    rooms = models.ManyToManyField(RoomType, verbose_name="功能室", blank=True, related_name="centers")
+    version = models.PositiveIntegerField("版本", default=1)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "党群服务中心"
+        verbose_name_plural = "党群服务中心"
+        ordering = ["region__code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("centers:center-detail", args=[self.pk])
+
+
+def checklist_photo_path(instance: ChecklistEntry, filename: str) -> str:
+    return f"checklist/{instance.center.region.prefix[:6]}/{instance.center_id}/{filename}"
+
+
+@pghistory.track()
+class ChecklistEntry(models.Model):
+    """One center's state on one building-standard item: met or not, when checked, a note and a photo."""
+
+    center = models.ForeignKey(ServiceCenter, verbose_name="党群服务中心", on_delete=models.CASCADE,
+                               related_name="checklist_entries")
+    # Cached owner region so scoping and the audit trail need no join through the center.
+    region = models.ForeignKey(Region, verbose_name="所在区划", on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(ChecklistItem, verbose_name="标准项", on_delete=models.PROTECT, related_name="entries")
+    is_met = models.BooleanField("是否达标", default=False)
+    checked_on = models.DateField("检查日期", null=True, blank=True)
+    note = models.CharField("说明", max_length=300, blank=True)
+    photo = models.ImageField("照片", upload_to=checklist_photo_path, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="填报人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "建设标准达标情况"
+        verbose_name_plural = "建设标准达标情况"
+        ordering = ["item__sort_order", "item_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["center", "item"], name="centers_checklistentry_one_per_item",
+                                    violation_error_message="该标准项已有记录。"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.center} {self.item}"

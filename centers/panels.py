@@ -1,0 +1,75 @@
+"""Home-page panels: a panel is one template plus one selector, registered for some region levels.
+
+Later apps register their panels from their AppConfig.ready() with ``register(Panel(...))``.
+A selector takes (user, region) and returns the template's context; it must cost a fixed
+number of queries whatever the size of the region.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from centers.roles import Level
+
+
+@dataclass(frozen=True)
+class Panel:
+    key: str
+    title: str
+    template: str
+    selector: Callable[..., dict]
+    levels: tuple[str, ...]
+    order: int = 100
+
+
+_PANELS: dict[str, Panel] = {}
+
+
+def register(panel: Panel) -> Panel:
+    _PANELS[panel.key] = panel
+    return panel
+
+
+def panels_for(level: str) -> list[Panel]:
+    return sorted((p for p in _PANELS.values() if level in p.levels), key=lambda p: (p.order, p.key))
+
+
+def _center_panel(*, user, region) -> dict:
+    from centers.models import ServiceCenter
+    from centers.selectors import center_checklist
+
+    center = ServiceCenter.objects.filter(region=region).prefetch_related("rooms").first()
+    checklist = center_checklist(center=center) if center else []
+    met = sum(1 for _, entry in checklist if entry and entry.is_met)
+    return {"center": center, "checklist_total": len(checklist), "checklist_met": met,
+            "unmet_items": [item for item, entry in checklist if not (entry and entry.is_met)]}
+
+
+def _people_panel(*, user, region) -> dict:
+    from centers.selectors import active_posts_in
+
+    return {"posts": list(active_posts_in(region=region))}
+
+
+def _due_panel(*, user, region) -> dict:
+    from notifications.selectors import notification_list
+
+    return {"due_notifications": list(notification_list(user=user).filter(read_at__isnull=True)[:8])}
+
+
+def _children_panel(*, user, region) -> dict:
+    from centers.selectors import region_children
+
+    children = list(region_children(region=region))
+    return {"children": children, "child_level_label": children[0].get_level_display() if children else ""}
+
+
+register(Panel("due", "待办提醒", "centers/panels/due.html", _due_panel,
+               (Level.VILLAGE, Level.TOWNSHIP, Level.COUNTY, Level.CITY, Level.PROVINCE), order=10))
+register(Panel("center", "党群服务中心", "centers/panels/center.html", _center_panel,
+               (Level.VILLAGE, Level.TOWNSHIP, Level.COUNTY), order=20))
+register(Panel("people", "在岗人员", "centers/panels/people.html", _people_panel,
+               (Level.VILLAGE, Level.TOWNSHIP, Level.COUNTY), order=30))
+register(Panel("children", "下辖区划", "centers/panels/children.html", _children_panel,
+               (Level.TOWNSHIP, Level.COUNTY, Level.CITY, Level.PROVINCE), order=40))

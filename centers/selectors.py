@@ -1,0 +1,123 @@
+"""Reads on the hierarchy, people and service centers: scoped querysets with fixed query counts."""
+
+from __future__ import annotations
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Collate
+from django.shortcuts import get_object_or_404
+
+from centers.models import PINYIN_COLLATION, ChecklistEntry, Post, Region, ServiceCenter
+from centers.roles import LEVEL_DEPTH, MANAGE_PEOPLE, VIEW, Level
+from centers.scoping import prefix_q, regions_for_user, scope_prefixes
+from centers.services.centers import checklist_items_for
+
+
+def pinyin(field: str) -> Collate:
+    return Collate(field, PINYIN_COLLATION)
+
+
+def region_get_for_user(*, user, code: str, perm: str = VIEW) -> Region:
+    return get_object_or_404(regions_for_user(user, perm).select_related("parent"), code=code)
+
+
+def region_breadcrumbs(*, user, region: Region) -> list[Region]:
+    """The region's ancestors the user may see, top first (one query)."""
+    prefixes = region.ancestor_prefixes()
+    if not prefixes:
+        return []
+    return list(regions_for_user(user, VIEW).filter(prefix__in=prefixes).order_by("code"))
+
+
+def _count_below(level: str) -> Subquery:
+    """Number of regions of ``level`` under the outer region (prefix match, one subquery)."""
+    return Coalesce(Subquery(
+        Region.objects.filter(level=level, prefix__startswith=OuterRef("prefix"))
+        .order_by().values("level").annotate(n=Count("pk")).values("n")[:1],
+        output_field=IntegerField()), Value(0))
+
+
+def region_children(*, region: Region) -> QuerySet[Region]:
+    """Child regions with counts of villages below, people in post and centers meeting every item."""
+    children = Region.objects.filter(parent=region)
+    if region.level in (Level.PROVINCE, Level.CITY, Level.COUNTY):
+        children = children.annotate(village_count=_count_below(Level.VILLAGE))
+    return children.annotate(
+        people_count=Coalesce(Subquery(
+            Post.objects.filter(ended_on__isnull=True, region__prefix__startswith=OuterRef("prefix"))
+            .order_by().values("ended_on").annotate(n=Count("user", distinct=True)).values("n")[:1],
+            output_field=IntegerField()), Value(0)),
+        met_count=Coalesce(Subquery(
+            ChecklistEntry.objects.filter(is_met=True, item__is_active=True,
+                                          region__prefix__startswith=OuterRef("prefix"))
+            .order_by().values("is_met").annotate(n=Count("pk")).values("n")[:1],
+            output_field=IntegerField()), Value(0)),
+    ).select_related("service_center").order_by(pinyin("name"), "code")
+
+
+def region_search(*, user, query: str) -> QuerySet[Region]:
+    """Regions in the user's scope whose name contains, or whose code starts with, ``query``."""
+    query = query.strip()
+    regions = regions_for_user(user, VIEW).select_related("parent")
+    if query.isdigit():
+        regions = regions.filter(Q(code__startswith=query) | Q(prefix__startswith=query))
+    else:
+        regions = regions.filter(name__contains=query)
+    return regions.order_by(pinyin("name"), "code")
+
+
+def user_top_regions(*, user) -> QuerySet[Region]:
+    """The outermost regions the user can view (their posts' regions, or the top level for a superuser)."""
+    prefixes = scope_prefixes(user, VIEW)
+    if "" in prefixes:
+        top = Region.objects.order_by().values_list("level", flat=True).distinct()
+        shallowest = min(top, key=lambda lv: LEVEL_DEPTH[lv], default=None)
+        return Region.objects.filter(level=shallowest).order_by("code") if shallowest else Region.objects.none()
+    return Region.objects.filter(prefix__in=prefixes).order_by("code")
+
+
+def active_posts_in(*, region: Region) -> QuerySet[Post]:
+    return (Post.objects.filter(region=region, ended_on__isnull=True)
+            .select_related("user").order_by("role", "started_on"))
+
+
+def people_list(*, user, region: Region | None = None, query: str = "", include_ended: bool = False
+                ) -> QuerySet[Post]:
+    """Posts in the user's people-management scope (optionally under one region), newest first."""
+    posts = Post.objects.filter(prefix_q(user, MANAGE_PEOPLE)).select_related("user", "region")
+    if region is not None:
+        posts = posts.filter(region__prefix__startswith=region.prefix)
+    if not include_ended:
+        posts = posts.filter(ended_on__isnull=True)
+    if query:
+        posts = posts.filter(Q(user__real_name__contains=query) | Q(user__username__icontains=query)
+                             | Q(user__mobile__startswith=query) | Q(region__name__contains=query))
+    return posts.order_by("region__code", "role", "user__real_name")
+
+
+def person_get_for_user(*, user, pk: int):
+    """A person whose posts (any, active or ended) lie in the viewer's people-management scope; else 404."""
+    from accounts.models import User
+
+    visible = User.objects.filter(posts__in=Post.objects.filter(prefix_q(user, MANAGE_PEOPLE))).distinct()
+    return get_object_or_404(visible, pk=pk)
+
+
+def post_get_for_user(*, user, pk: int) -> Post:
+    return get_object_or_404(Post.objects.filter(prefix_q(user, MANAGE_PEOPLE)).select_related("user", "region"),
+                             pk=pk)
+
+
+def center_get_for_user(*, user, pk: int, perm: str = VIEW) -> ServiceCenter:
+    return get_object_or_404(
+        ServiceCenter.objects.filter(prefix_q(user, perm)).select_related("region", "region__parent"), pk=pk)
+
+
+def center_checklist(*, center: ServiceCenter) -> list[tuple]:
+    """(item, entry or None) for every active item that applies to the center's county, in order."""
+    county_id = Region.objects.filter(prefix=center.region.prefix[:6]).values_list("pk", flat=True).first()
+    entries = {e.item_id: e for e in center.checklist_entries.select_related("updated_by")}
+    return [(item, entries.get(item.pk)) for item in checklist_items_for(county_id).order_by("sort_order", "id")]
+
+
+def checklist_entry_get_for_user(*, user, pk: int) -> ChecklistEntry:
+    return get_object_or_404(ChecklistEntry.objects.filter(prefix_q(user, VIEW)).exclude(photo=""), pk=pk)

@@ -1,0 +1,11 @@
+"""Writes on the hierarchy, posts, people and service centers (see the modules for each)."""
+
+from centers.services.centers import (  # noqa: F401
+    center_update,
+    checklist_entry_update,
+    checklist_reminders_send,
+    service_centers_ensure,
+)
+from centers.services.people import people_import, person_create  # noqa: F401
+from centers.services.posts import post_end, post_grant, post_permissions_sync  # noqa: F401
+from centers.services.regions import RegionImportResult, regions_import  # noqa: F401

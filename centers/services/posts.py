@@ -1,0 +1,79 @@
+"""Granting and ending posts (职务); each keeps the guardian grants on the region in step."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from guardian.shortcuts import assign_perm, remove_perm
+
+from centers.models import Post, Region, RegionUserObjectPermission
+from centers.roles import MANAGE_PEOPLE, ROLE_TABLE, Level, Role
+from centers.scoping import forget_grants, region_in_scope
+
+ROLE_WRONG_LEVEL = "职务“{role}”只能设在{levels}一级，不能设在{level}。"
+POST_OUT_OF_SCOPE = "您无权在{region}任命职务。"
+POST_ALREADY_ENDED = "该职务已于{date}免职。"
+POST_START_IN_FUTURE = "任职日期不能晚于今天。"
+POST_END_BEFORE_START = "免职日期不能早于任职日期。"
+
+
+def _role_label(role: str) -> str:
+    return Role(role).label
+
+
+def post_permissions_sync(*, user, region: Region) -> None:
+    """Makes the user's guardian grants on ``region`` equal to what their active posts there grant."""
+    wanted = set()
+    for role in Post.objects.filter(user=user, region=region, ended_on__isnull=True).values_list("role", flat=True):
+        wanted.update(ROLE_TABLE[role].permissions)
+    held = set(RegionUserObjectPermission.objects.filter(user=user, content_object=region)
+               .values_list("permission__codename", flat=True))
+    for codename in wanted - held:
+        assign_perm(f"centers.{codename}", user, region)
+    for codename in held - wanted:
+        remove_perm(f"centers.{codename}", user, region)
+    forget_grants(user)
+
+
+@transaction.atomic
+def post_grant(*, actor, user, role: str, region: Region, started_on: date | None = None) -> Post:
+    """Puts ``user`` in ``role`` at ``region``. The actor must manage people there (None: system/command)."""
+    started_on = started_on or timezone.localdate()
+    spec = ROLE_TABLE[role]
+    if region.level not in spec.levels:
+        raise ValidationError(ROLE_WRONG_LEVEL.format(
+            role=_role_label(role), levels="、".join(Level(lv).label for lv in spec.levels),
+            level=region.get_level_display()))
+    if actor is not None and not region_in_scope(actor, MANAGE_PEOPLE, region):
+        raise PermissionDenied(POST_OUT_OF_SCOPE.format(region=region.name))
+    if started_on > timezone.localdate():
+        raise ValidationError(POST_START_IN_FUTURE)
+    post = Post(user=user, role=role, region=region, started_on=started_on, granted_by=actor)
+    post.full_clean()
+    post.save()
+    post_permissions_sync(user=user, region=region)
+    from notifications.services import notification_create
+
+    notification_create(recipient=user, kind="post_granted", title=f"您已被任命为{region.name}{_role_label(role)}",
+                        url=region.get_absolute_url())
+    return post
+
+
+@transaction.atomic
+def post_end(*, actor, post: Post, ended_on: date | None = None) -> Post:
+    """Ends a post: its permissions are removed now, so access ends at the user's next request."""
+    post = Post.objects.select_for_update().select_related("region", "user").get(pk=post.pk)
+    if post.ended_on is not None:
+        raise ValidationError(POST_ALREADY_ENDED.format(date=post.ended_on.strftime("%Y年%m月%d日")))
+    if actor is not None and not region_in_scope(actor, MANAGE_PEOPLE, post.region):
+        raise PermissionDenied(POST_OUT_OF_SCOPE.format(region=post.region.name))
+    ended_on = ended_on or timezone.localdate()
+    if ended_on < post.started_on:
+        raise ValidationError(POST_END_BEFORE_START)
+    post.ended_on = ended_on
+    post.save(update_fields=["ended_on"])
+    post_permissions_sync(user=post.user, region=post.region)
+    return post

