@@ -1,0 +1,91 @@
+"""Region pages: scope, breadcrumbs, counts, pinyin order, search."""
+
+from __future__ import annotations
+
+import pytest
+
+from centers.models import Region
+
+pytestmark = pytest.mark.django_db
+
+
+def test_village_clerk_lands_on_own_village(world):
+    response = world.client_for(world.village_a1_clerk).get("/")
+    assert response.status_code == 302
+    assert response.url == "/regions/419901101201/"
+    page = world.client_for(world.village_a1_clerk).get(response.url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "白马村党群服务中心" in text
+    assert "在岗人员" in text
+
+
+def test_township_officer_lands_on_township_and_sees_only_its_villages(world):
+    client = world.client_for(world.township_a_officer)
+    response = client.get("/")
+    assert response.url == "/regions/419901101000/"
+    text = client.get(response.url).content.decode()
+    assert "白马村" in text and "张庄村" in text
+    assert "李楼村" not in text
+
+
+def test_county_user_sees_townships_with_village_counts(world):
+    client = world.client_for(world.county_admin)
+    response = client.get("/regions/419901000000/")
+    assert response.status_code == 200
+    townships = {c.name: c.village_count for c in response.context["panels"][-1][1]["children"]}
+    assert townships == {"安乐镇": 2, "柳河乡": 1}
+
+
+def test_other_village_and_township_answer_404(world):
+    clerk = world.client_for(world.village_a1_clerk)
+    assert clerk.get("/regions/419901101202/").status_code == 404
+    assert clerk.get("/regions/419901101000/").status_code == 404
+    officer_b = world.client_for(world.township_b_officer)
+    assert officer_b.get("/regions/419901101201/").status_code == 404
+
+
+def test_breadcrumbs_show_ancestors_in_scope(world):
+    response = world.client_for(world.county_admin).get("/regions/419901101201/")
+    assert [r.name for r in response.context["breadcrumbs"]] == ["测试县", "安乐镇"]
+    clerk_view = world.client_for(world.village_a1_clerk).get("/regions/419901101201/")
+    assert clerk_view.context["breadcrumbs"] == []
+
+
+def test_children_are_sorted_by_pinyin(world):
+    """Pinyin order (a-li, bai-ma, zhang-zhuang) differs from code-point order (张 < 白 < 阿)."""
+    Region.objects.create(code="419901101203", prefix="419901101203", name="阿里村", level="village",
+                          parent=world.township_a)
+    response = world.client_for(world.township_a_officer).get("/regions/419901101000/")
+    names = [c.name for c in response.context["panels"][-1][1]["children"]]
+    assert names == ["阿里村", "白马村", "张庄村"]
+
+
+def test_search_by_name_and_code_stays_in_scope(world):
+    client = world.client_for(world.township_a_officer)
+    by_name = client.get("/regions/search/", {"q": "村"})
+    assert {r.name for r in by_name.context["page_obj"]} == {"白马村", "张庄村"}
+    by_code = client.get("/regions/search/", {"q": "419901102"})
+    assert list(by_code.context["page_obj"]) == []
+    by_code_own = client.get("/regions/search/", {"q": "4199011012"})
+    assert {r.code for r in by_code_own.context["page_obj"]} == {"419901101201", "419901101202"}
+
+
+def test_region_pages_cost_the_same_queries_whatever_the_size(world, django_assert_max_num_queries):
+    from tests.conftest import rows_of
+    from centers.services import regions_import
+
+    client = world.client_for(world.county_admin)
+    client.get("/regions/419901000000/")  # warm caches (content types, sessions)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        client.get("/regions/419901000000/")
+    extra = [(f"4199011{t:02d}000", f"新镇{t}") for t in range(10, 30)]
+    extra += [(f"4199011{t:02d}2{v:02d}", f"新村{t}{v}") for t in range(10, 30) for v in range(1, 20)]
+    regions_import(rows=rows_of(extra))
+    with CaptureQueriesContext(connection) as large:
+        response = client.get("/regions/419901000000/")
+    assert len(response.context["panels"][-1][1]["children"]) == 22
+    assert len(large.captured_queries) == len(small.captured_queries)

@@ -1,0 +1,103 @@
+"""The personas world (county, townships A and B, villages A1, A2, B1) and helpers shared by all tests."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from accounts.models import User
+from centers.models import Region
+from centers.roles import Role
+from centers.services import post_grant, regions_import
+from spreadsheets.reading import Row
+
+PASSWORD = "Test#Pass2026"
+
+DIVISIONS = [
+    ("419901000000", "测试县"),
+    ("419901101000", "安乐镇"),
+    ("419901101201", "白马村"),
+    ("419901101202", "张庄村"),
+    ("419901102000", "柳河乡"),
+    ("419901102201", "李楼村"),
+]
+
+
+def rows_of(table) -> list[Row]:
+    return [Row(number=i, cells=tuple(cells)) for i, cells in enumerate(table, start=2)]
+
+
+def make_user(username: str, role: str | None = None, region: Region | None = None, **extra) -> User:
+    user = User(username=username, real_name=extra.pop("real_name", username), must_change_password=False, **extra)
+    user.set_password(PASSWORD)
+    user.save()
+    if role:
+        post_grant(actor=None, user=user, role=role, region=region)
+    return user
+
+
+@dataclass
+class World:
+    county: Region
+    township_a: Region
+    township_b: Region
+    village_a1: Region
+    village_a2: Region
+    village_b1: Region
+    sysadmin: User
+    county_admin: User
+    township_a_officer: User
+    township_b_officer: User
+    village_a1_clerk: User
+    village_a1_readonly: User
+
+    def client_for(self, user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+
+@pytest.fixture
+def world(db) -> World:
+    regions_import(rows=rows_of(DIVISIONS))
+    r = {region.code: region for region in Region.objects.all()}
+    county, ta, tb = r["419901000000"], r["419901101000"], r["419901102000"]
+    a1, a2, b1 = r["419901101201"], r["419901101202"], r["419901102201"]
+    return World(
+        county=county, township_a=ta, township_b=tb, village_a1=a1, village_a2=a2, village_b1=b1,
+        sysadmin=make_user("sysadmin", Role.SYSTEM_ADMIN, county, is_superuser=True, is_staff=True),
+        county_admin=make_user("county_admin", Role.COUNTY_ORGANIZATION, county),
+        township_a_officer=make_user("township_a_officer", Role.TOWNSHIP_ORGANIZATION, ta),
+        township_b_officer=make_user("township_b_officer", Role.TOWNSHIP_ORGANIZATION, tb),
+        village_a1_clerk=make_user("village_a1_clerk", Role.VILLAGE_SECRETARY, a1),
+        village_a1_readonly=make_user("village_a1_readonly", Role.GRID_WORKER, a1),
+    )
+
+
+def png_bytes(size=(40, 30), color=(200, 20, 20), fmt="PNG", extra: bytes = b"") -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, fmt)
+    return buffer.getvalue() + extra
+
+
+def xlsx_bytes(rows: list[tuple]) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
