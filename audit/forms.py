@@ -6,13 +6,13 @@ from audit.models import AuthEvent
 
 RECORD_TYPES = [
     ("", "全部"),
-    ("centers.Region", "行政区划"),
-    ("centers.ServiceCenter", "党群服务中心"),
-    ("centers.ChecklistEntry", "建设标准达标情况"),
-    ("centers.Post", "职务"),
-    ("accounts.User", "用户"),
-    ("centers.RoomType", "功能室类型"),
-    ("centers.ChecklistItem", "建设标准项"),
+    ("centers.RegionEvent", "行政区划"),
+    ("centers.ServiceCenterEvent", "党群服务中心"),
+    ("centers.ChecklistEntryEvent", "建设标准达标情况"),
+    ("centers.PostEvent", "职务"),
+    ("accounts.UserEvent", "用户"),
+    ("centers.RoomTypeEvent", "功能室类型"),
+    ("centers.ChecklistItemEvent", "建设标准项"),
 ]
 
 

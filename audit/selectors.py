@@ -12,9 +12,10 @@ from centers.models import Post
 from centers.roles import VIEW, VIEW_AUDIT
 from centers.scoping import regions_for_user, scope_prefixes
 
-# Which field of each tracked record names the region it belongs to.
-REGION_MODELS = ("centers.Region",)
-USER_MODELS = ("accounts.User",)
+# pghistory labels events by their event model. Records carry their region in ``region_id``
+# (or ``county_id`` for county lists); regions and users are scoped by their own id.
+REGION_EVENTS = "centers.RegionEvent"
+USER_EVENTS = "accounts.UserEvent"
 
 
 def _scoped(events: QuerySet, user, perm: str) -> QuerySet:
@@ -24,14 +25,17 @@ def _scoped(events: QuerySet, user, perm: str) -> QuerySet:
     people = Post.objects.filter(region__in=region_ids).values("user_id")
     return events.filter(
         Q(scope_region_id__in=region_ids)
-        | Q(pgh_model__in=REGION_MODELS, pgh_obj_id__in=Cast(region_ids, output_field=BigIntegerField()))
-        | Q(pgh_model__in=USER_MODELS, pgh_obj_id__in=people)
+        | Q(pgh_model=REGION_EVENTS, obj_pk__in=region_ids)
+        | Q(pgh_model=USER_EVENTS, obj_pk__in=people)
     )
 
 
 def _annotated() -> QuerySet:
-    return Events.objects.annotate(scope_region_id=Cast(
-        Coalesce(KT("pgh_data__region_id"), KT("pgh_data__county_id")), output_field=BigIntegerField()))
+    return Events.objects.annotate(
+        scope_region_id=Cast(Coalesce(KT("pgh_data__region_id"), KT("pgh_data__county_id")),
+                             output_field=BigIntegerField()),
+        obj_pk=Cast("pgh_obj_id", output_field=BigIntegerField()),
+    )
 
 
 def audit_event_list(*, user, actor_id: int | None = None, model: str = "", obj_id: str = "",
@@ -43,7 +47,7 @@ def audit_event_list(*, user, actor_id: int | None = None, model: str = "", obj_
     if model:
         events = events.filter(pgh_model=model)
     if obj_id:
-        events = events.filter(pgh_obj_id=obj_id)
+        events = events.filter(pgh_obj_id=str(obj_id))
     if date_from:
         events = events.filter(pgh_created_at__date__gte=date_from)
     if date_to:
@@ -54,8 +58,8 @@ def audit_event_list(*, user, actor_id: int | None = None, model: str = "", obj_
 def center_history(*, center) -> QuerySet:
     """Changes to one service center and its checklist entries (the caller has checked the center's scope)."""
     return (_annotated().filter(
-        Q(pgh_model="centers.ServiceCenter", pgh_obj_id=center.pk)
-        | Q(pgh_model="centers.ChecklistEntry", pgh_data__center_id=center.pk))
+        Q(pgh_model="centers.ServiceCenterEvent", pgh_obj_id=str(center.pk))
+        | Q(pgh_model="centers.ChecklistEntryEvent", pgh_data__center_id=center.pk))
         .order_by("-pgh_created_at", "-pgh_id"))
 
 
