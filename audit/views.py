@@ -26,6 +26,8 @@ def _with_actors(events: list) -> list:
     for event in events:
         context = event.pgh_context or {}
         event.actor = users.get(context.get("user"))
+        event.actor_label = (event.actor.real_name if event.actor else context.get("task")) or "系统"
+        event.client_address = context.get("ip") or "—"
         event.record_label = RECORD_LABELS.get(event.pgh_model, event.pgh_model)
     return events
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 import pghistory
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -187,6 +188,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Every periodic job, in one place; django-celery-beat copies these into its tables at start.
+CELERY_BEAT_SCHEDULE = {
+    "checklist-reminders-weekly": {
+        "task": "centers.tasks.checklist_reminders_send",
+        "schedule": crontab(minute=0, hour=8, day_of_week="mon"),
+    },
+}
 
 # ------------------------------------------------------------------------------
 # Email

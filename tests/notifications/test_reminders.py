@@ -1,0 +1,143 @@
+"""Reminders: sent at most once per (object, kind, due date, recipient); the bell; a real Celery worker."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+from django.core import mail
+
+from centers.models import ServiceCenter
+from centers.services import checklist_reminders_send
+from notifications.models import Notification, Reminder
+from notifications.services import reminder_send
+
+pytestmark = pytest.mark.django_db
+
+MONDAY = dt.date(2026, 11, 16)
+
+
+def secretary_email(world):
+    world.village_a1_clerk.email = "clerk@example.cn"
+    world.village_a1_clerk.save()
+
+
+def test_reminder_is_sent_once_even_when_asked_twice(world):
+    center = ServiceCenter.objects.get(region=world.village_a1)
+    first = reminder_send(obj=center, kind="test", due_date=MONDAY, recipient=world.village_a1_clerk, title="提醒")
+    second = reminder_send(obj=center, kind="test", due_date=MONDAY, recipient=world.village_a1_clerk, title="提醒")
+    assert first is not None and second is None
+    assert Notification.objects.filter(recipient=world.village_a1_clerk, kind="test").count() == 1
+    # A different due date or recipient is a different reminder.
+    assert reminder_send(obj=center, kind="test", due_date=MONDAY + dt.timedelta(days=7),
+                         recipient=world.village_a1_clerk, title="提醒") is not None
+
+
+def test_unique_constraint_holds_in_the_database(world):
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import IntegrityError, transaction
+
+    center = ServiceCenter.objects.get(region=world.village_a1)
+    ct = ContentType.objects.get_for_model(center)
+    Reminder.objects.create(content_type=ct, object_id=center.pk, kind="k", due_date=MONDAY,
+                            recipient=world.village_a1_clerk)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Reminder.objects.create(content_type=ct, object_id=center.pk, kind="k", due_date=MONDAY,
+                                recipient=world.village_a1_clerk)
+
+
+def test_weekly_checklist_reminder_goes_to_the_village_secretary_once_a_week(world, django_capture_on_commit_callbacks):
+    secretary_email(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert checklist_reminders_send(today=MONDAY + dt.timedelta(days=2)) == 1
+        assert checklist_reminders_send(today=MONDAY + dt.timedelta(days=3)) == 0
+    notification = Notification.objects.get(recipient=world.village_a1_clerk, kind="checklist_unmet")
+    assert notification.title == "白马村党群服务中心有12项建设标准未达标"
+    assert len(mail.outbox) == 1 and "白马村党群服务中心" in mail.outbox[0].subject
+    # Not to the grid worker of the same village, nor to anyone elsewhere.
+    assert not Notification.objects.filter(kind="checklist_unmet").exclude(recipient=world.village_a1_clerk).exists()
+    assert checklist_reminders_send(today=MONDAY + dt.timedelta(days=7)) == 1
+
+
+def test_bell_counts_unread_and_marking_read_clears_it(world):
+    Notification.objects.update(read_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))  # the post-granted notices
+    center = ServiceCenter.objects.get(region=world.village_a1)
+    reminder = reminder_send(obj=center, kind="test", due_date=MONDAY, recipient=world.village_a1_clerk,
+                             title="请整改", url=center.get_absolute_url())
+    client = world.client_for(world.village_a1_clerk)
+    bell = client.get("/notifications/bell/").content.decode()
+    assert ">1<" in bell
+    response = client.post(f"/notifications/{reminder.notification_id}/read/")
+    assert response.status_code == 302 and response.url == center.get_absolute_url()
+    assert ">1<" not in client.get("/notifications/bell/").content.decode()
+
+
+def test_other_users_notifications_answer_404(world):
+    center = ServiceCenter.objects.get(region=world.village_a1)
+    reminder = reminder_send(obj=center, kind="test", due_date=MONDAY, recipient=world.village_a1_clerk, title="x")
+    assert world.client_for(world.village_a1_readonly).post(
+        f"/notifications/{reminder.notification_id}/read/").status_code == 404
+
+
+def test_mark_all_read(world):
+    center = ServiceCenter.objects.get(region=world.village_a1)
+    for kind in ("a", "b"):
+        reminder_send(obj=center, kind=kind, due_date=MONDAY, recipient=world.village_a1_clerk, title=kind)
+    world.client_for(world.village_a1_clerk).post("/notifications/read-all/")
+    assert not Notification.objects.filter(recipient=world.village_a1_clerk, read_at__isnull=True).exists()
+
+
+def test_email_delivery_retries_after_a_transient_error(world, monkeypatch):
+    """A failing SMTP server releases the claim so that the retry delivers; a second run sends nothing."""
+    import smtplib
+
+    from notifications.services import notification_create, notification_deliver
+
+    secretary_email(world)
+    notification = notification_create(recipient=world.village_a1_clerk, kind="t", title="标题")
+    calls = {"n": 0}
+    real_send = mail.send_mail
+
+    def flaky(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise smtplib.SMTPServerDisconnected("gone")
+        return real_send(*args, **kwargs)
+
+    monkeypatch.setattr("notifications.channels.send_mail", flaky)
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        notification_deliver(notification_id=notification.id)
+    assert notification_deliver(notification_id=notification.id) is True
+    assert notification_deliver(notification_id=notification.id) is False
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_on_redis_sends_reminders_once(world, settings):
+    """Runs the task through Redis and a real Celery worker; the effect is checked in the database."""
+    from celery.contrib.testing.worker import start_worker
+
+    from centers.tasks import checklist_reminders_send as task
+    from config.celery import app
+
+    secretary_email(world)
+    app.conf.task_always_eager = False
+    app.conf.broker_url = settings.CELERY_BROKER_URL
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            task.delay()
+            task.delay()  # a duplicated enqueue must send nothing twice
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                if (Notification.objects.filter(kind="checklist_unmet", emailed_at__isnull=False).exists()
+                        and len(mail.outbox) >= 1):
+                    break
+                time.sleep(0.2)
+            time.sleep(1.0)  # let the duplicate finish too
+    finally:
+        app.conf.task_always_eager = True
+    assert Reminder.objects.filter(kind="checklist_unmet").count() == 1
+    assert Notification.objects.filter(kind="checklist_unmet").count() == 1
+    assert len(mail.outbox) == 1
