@@ -2,7 +2,6 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
-export XDG_RUNTIME_DIR ?= /tmp
 
 .PHONY: run test install system-deps services lint deploy-check worker beat
 

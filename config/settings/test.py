@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-key-not-secret")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal")
 
-from .base import *  # noqa: E402,F403
 from pathlib import Path  # noqa: E402
 
+from .base import *  # noqa: E402,F403
 from .base import env  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -22,6 +23,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MEDIA_ROOT = Path(env("TEST_MEDIA_ROOT", default="/tmp/portal-test-media"))  # noqa: F405
+MEDIA_ROOT = Path(env("TEST_MEDIA_ROOT", default=str(Path(tempfile.gettempdir()) / "portal-test-media")))
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 ALLOWED_HOSTS = ["*"]

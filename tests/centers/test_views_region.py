@@ -72,8 +72,8 @@ def test_search_by_name_and_code_stays_in_scope(world):
 
 
 def test_region_pages_cost_the_same_queries_whatever_the_size(world, django_assert_max_num_queries):
-    from tests.conftest import rows_of
     from centers.services import regions_import
+    from tests.conftest import rows_of
 
     client = world.client_for(world.county_admin)
     client.get("/regions/419901000000/")  # warm caches (content types, sessions)

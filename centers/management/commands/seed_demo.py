@@ -14,6 +14,7 @@ from centers.models import ChecklistEntry, Post, Region, RoomType, ServiceCenter
 from centers.roles import Level, Role
 from centers.services import post_grant, regions_import
 from centers.services.centers import checklist_items_for
+from centers.standards import standard_lists_ensure
 from spreadsheets.reading import Row
 
 DEMO_PASSWORD = "Demo@2026"
@@ -25,12 +26,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         started = timezone.now()
         with task_context("seed_demo"), transaction.atomic():
+            standard_lists_ensure()
             rows = [Row(number=i, cells=cells) for i, cells in enumerate(division_table(), start=2)]
             result = regions_import(rows=rows)
             self._fill_centers()
             logins = self._people()
         self.stdout.write(f"区划：新增{result.created}个，未变{result.unchanged}个。")
-        self.stdout.write(self.style.SUCCESS("演示账号（密码均为 %s）：" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"演示账号（密码均为 {DEMO_PASSWORD}）："))
         for username, role_label, region_name in logins:
             self.stdout.write(f"  {username:<22} {role_label:<14} {region_name}")
         self.stdout.write(f"用时{(timezone.now() - started).total_seconds():.1f}秒。")
