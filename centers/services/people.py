@@ -125,7 +125,8 @@ def people_import(*, actor, rows: list[Row]) -> PeopleImportResult:
         return result
     current = None
     try:
-        for current, user, username, real_name, mobile, role, region, started_on in plan:
+        for current in plan:
+            _, user, username, real_name, mobile, role, region, started_on = current
             if user is None:
                 user, password = user_create(username=username, real_name=real_name, mobile=mobile)
                 existing_users[username] = user
@@ -135,5 +136,5 @@ def people_import(*, actor, rows: list[Row]) -> PeopleImportResult:
     except ValidationError as exc:
         # A rule checked only on write (e.g. the same active post twice): name the row, write nothing.
         transaction.set_rollback(True)
-        return PeopleImportResult(errors=[f"第{current.number}行：" + "；".join(exc.messages)])
+        return PeopleImportResult(errors=[f"第{current[0].number}行：" + "；".join(exc.messages)])
     return result
