@@ -10,8 +10,6 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from centers.roles import REGION_PERMISSIONS, Level, Role
 
 PREFIX_LENGTH = {Level.PROVINCE: 2, Level.CITY: 4, Level.COUNTY: 6, Level.TOWNSHIP: 9, Level.VILLAGE: 12}
-# The collation created by migration 0002: zh-x-icu (pinyin order) where the server has ICU.
-PINYIN_COLLATION = "pinyin"
 
 
 @pghistory.track()

@@ -222,6 +222,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 # ------------------------------------------------------------------------------
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
+# How names sort by pinyin: "icu" (zh-x-icu collation) or "gb18030" for a server built without ICU.
+PINYIN_ORDER = env("PINYIN_ORDER", default="icu")
 SITE_NAME = "村级党群服务中心工作平台"
 
 LOGGING = {

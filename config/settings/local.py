@@ -14,6 +14,8 @@ if not env("DATABASE_URL", default=""):
     from config.embedded_db import embedded_database
 
     DATABASES = {"default": embedded_database(BASE_DIR / ".pgdata")}
+    # The embedded server's wheel is built without ICU: sort names by GB18030 bytes instead.
+    PINYIN_ORDER = "gb18030"
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 STORAGES = {

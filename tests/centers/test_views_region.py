@@ -89,3 +89,12 @@ def test_region_pages_cost_the_same_queries_whatever_the_size(world, django_asse
         response = client.get("/regions/419901000000/")
     assert len(response.context["panels"][-1][1]["children"]) == 22
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_pinyin_order_without_icu_uses_gb18030(world, settings):
+    """The embedded server has no ICU; GB18030 byte order gives the same pinyin order for common names."""
+    settings.PINYIN_ORDER = "gb18030"
+    Region.objects.create(code="419901101203", prefix="419901101203", name="阿里村", level="village",
+                          parent=world.township_a)
+    response = world.client_for(world.township_a_officer).get("/regions/419901101000/")
+    assert [c.name for c in response.context["panels"][-1][1]["children"]] == ["阿里村", "白马村", "张庄村"]
