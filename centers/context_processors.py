@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from centers.roles import IMPORT_REGIONS, MANAGE_PEOPLE, VIEW_AUDIT
+from centers.roles import IMPORT_REGIONS, MANAGE_CATALOG, MANAGE_PEOPLE, VIEW_AUDIT
 from centers.scoping import scope_prefixes
 
 
@@ -13,5 +13,6 @@ def navigation(request) -> dict:
         "people": bool(scope_prefixes(user, MANAGE_PEOPLE)),
         "import_regions": bool(scope_prefixes(user, IMPORT_REGIONS)),
         "audit": bool(scope_prefixes(user, VIEW_AUDIT)),
+        "catalog": bool(scope_prefixes(user, MANAGE_CATALOG)),
         "admin": user.is_staff,
     }}

@@ -109,3 +109,13 @@ class PersonCreateForm(PostGrantForm):
 
 class RegionSearchForm(forms.Form):
     q = forms.CharField(label="名称或代码", max_length=50, required=False)
+
+
+class RoomTypeForm(forms.Form):
+    name = forms.CharField(label="功能室名称", max_length=50)
+
+
+class ChecklistItemForm(forms.Form):
+    category = forms.CharField(label="类别", max_length=30, help_text="如：外观标识、公开事项")
+    name = forms.CharField(label="标准项", max_length=100)
+    description = forms.CharField(label="要求", max_length=300, required=False)

@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce, Collate
 from django.shortcuts import get_object_or_404
 
 from centers.models import ChecklistEntry, Post, Region, ServiceCenter
-from centers.roles import LEVEL_DEPTH, MANAGE_PEOPLE, VIEW, Level
+from centers.roles import LEVEL_DEPTH, MANAGE_CATALOG, MANAGE_PEOPLE, VIEW, Level
 from centers.scoping import prefix_q, regions_for_user, scope_prefixes
 from centers.services.centers import checklist_items_for
 
@@ -127,3 +127,13 @@ def center_checklist(*, center: ServiceCenter) -> list[tuple]:
 
 def checklist_entry_get_for_user(*, user, pk: int) -> ChecklistEntry:
     return get_object_or_404(ChecklistEntry.objects.filter(prefix_q(user, VIEW)).exclude(photo=""), pk=pk)
+
+
+def catalog_counties(*, user) -> QuerySet[Region]:
+    """Counties whose lists the user maintains."""
+    return regions_for_user(user, MANAGE_CATALOG).filter(level=Level.COUNTY).order_by("code")
+
+
+def catalog_entry_get_for_user(*, user, model, pk: int):
+    """A county's own room type or checklist item in the user's catalog scope; standard rows and others: 404."""
+    return get_object_or_404(model.objects.filter(county__in=catalog_counties(user=user)), pk=pk)

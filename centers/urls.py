@@ -18,4 +18,7 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_detail, name="person-detail"),
     path("people/<int:pk>/reset-password/", views.person_password_reset, name="person-password-reset"),
     path("posts/<int:pk>/end/", views.post_end, name="post-end"),
+    path("catalog/", views.catalog, name="catalog"),
+    re_path(r"^catalog/(?P<kind>rooms|items)/(?P<pk>\d+)/toggle/$", views.catalog_entry_toggle,
+            name="catalog-entry-toggle"),
 ]

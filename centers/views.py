@@ -6,8 +6,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.services import user_password_reset
@@ -15,13 +17,16 @@ from centers import selectors, services
 from centers.forms import (
     CenterForm,
     ChecklistEntryForm,
+    ChecklistItemForm,
     PersonCreateForm,
     PostGrantForm,
     RegionSearchForm,
+    RoomTypeForm,
     TableUploadForm,
 )
+from centers.models import ChecklistItem, RoomType
 from centers.panels import panels_for
-from centers.roles import CHANGE_CENTER, IMPORT_REGIONS, LEVEL_DEPTH, MANAGE_PEOPLE
+from centers.roles import CHANGE_CENTER, IMPORT_REGIONS, LEVEL_DEPTH, MANAGE_CATALOG, MANAGE_PEOPLE
 from centers.scoping import region_in_scope, scope_prefixes
 from centers.services.centers import checklist_items_for, county_of, room_types_for
 from spreadsheets.reading import TableReadError, table_rows
@@ -250,6 +255,49 @@ def people_import(request):
         else:
             result = services.people_import(actor=request.user, rows=rows)
     return render(request, "centers/people_import.html", {"form": form, "result": result})
+
+
+@login_required
+def catalog(request):
+    """A county's lists: the standard rooms and building-standard items, plus the county's own."""
+    _require_any(request.user, MANAGE_CATALOG)
+    counties = list(selectors.catalog_counties(user=request.user)[:200])
+    if not counties:
+        raise PermissionDenied("您没有维护县级清单的权限。")
+    county = next((c for c in counties if c.code == request.GET.get("county")), counties[0])
+    room_form = RoomTypeForm(request.POST if request.POST.get("form") == "room" else None, prefix="room")
+    item_form = ChecklistItemForm(request.POST if request.POST.get("form") == "item" else None, prefix="item")
+    if request.method == "POST":
+        county = next((c for c in counties if c.code == request.POST.get("county")), None)
+        if county is None:
+            raise Http404
+        form = room_form if request.POST.get("form") == "room" else item_form
+        if form.is_valid():
+            try:
+                if form is room_form:
+                    services.room_type_create(actor=request.user, county=county, **form.cleaned_data)
+                else:
+                    services.checklist_item_create(actor=request.user, county=county, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, "已添加。")
+                return redirect(f"{request.path}?county={county.code}")
+    return render(request, "centers/catalog.html", {
+        "counties": counties, "county": county, "room_form": room_form, "item_form": item_form,
+        "rooms": RoomType.objects.filter(Q(county__isnull=True) | Q(county=county)).order_by("sort_order", "id"),
+        "items": ChecklistItem.objects.filter(Q(county__isnull=True) | Q(county=county)).order_by("sort_order", "id"),
+    })
+
+
+@login_required
+@require_POST
+def catalog_entry_toggle(request, kind: str, pk: int):
+    model = RoomType if kind == "rooms" else ChecklistItem
+    entry = selectors.catalog_entry_get_for_user(user=request.user, model=model, pk=pk)
+    services.catalog_entry_toggle(actor=request.user, entry=entry)
+    messages.success(request, f"“{entry.name}”已{'启用' if entry.is_active else '停用'}。")
+    return redirect(f"{reverse('centers:catalog')}?county={entry.county.code}")
 
 
 def healthz(request):

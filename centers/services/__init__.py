@@ -1,5 +1,6 @@
 """Writes on the hierarchy, posts, people and service centers (see the modules for each)."""
 
+from centers.services.catalog import catalog_entry_toggle, checklist_item_create, room_type_create  # noqa: F401
 from centers.services.centers import (  # noqa: F401
     center_update,
     checklist_entry_update,
