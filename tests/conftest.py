@@ -62,8 +62,7 @@ class World:
         return client
 
 
-@pytest.fixture
-def world(db) -> World:
+def build_world() -> World:
     # Browser and worker tests flush the database, data migrations included: restore the standard lists.
     standard_lists_ensure()
     regions_import(rows=rows_of(DIVISIONS))
@@ -79,6 +78,11 @@ def world(db) -> World:
         village_a1_clerk=make_user("village_a1_clerk", Role.VILLAGE_SECRETARY, a1),
         village_a1_readonly=make_user("village_a1_readonly", Role.GRID_WORKER, a1),
     )
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
 
 
 def png_bytes(size=(40, 30), color=(200, 20, 20), fmt="PNG", extra: bytes = b"") -> bytes:

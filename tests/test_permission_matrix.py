@@ -38,7 +38,7 @@ from centers.models import ChecklistEntry, ChecklistItem, Post, Region, ServiceC
 from centers.roles import Role
 from centers.services import checklist_entry_update, regions_import
 from notifications.models import Notification, Reminder
-from tests.conftest import DIVISIONS, World, make_user, png_bytes, rows_of
+from tests.conftest import World, build_world, make_user, png_bytes, rows_of
 
 pytestmark = pytest.mark.django_db
 
@@ -104,20 +104,11 @@ class Ctx:
 
 
 def _build_world() -> Ctx:
-    regions_import(rows=rows_of(DIVISIONS))
+    world = build_world()
     regions_import(rows=rows_of(OTHER_COUNTY))
     r = {region.code: region for region in Region.objects.all()}
-    county, ta, tb = r["419901000000"], r["419901101000"], r["419901102000"]
-    a1, a2, b1, c1 = r["419901101201"], r["419901101202"], r["419901102201"], r["419902101201"]
-    world = World(
-        county=county, township_a=ta, township_b=tb, village_a1=a1, village_a2=a2, village_b1=b1,
-        sysadmin=make_user("sysadmin", Role.SYSTEM_ADMIN, county, is_superuser=True, is_staff=True),
-        county_admin=make_user("county_admin", Role.COUNTY_ORGANIZATION, county),
-        township_a_officer=make_user("township_a_officer", Role.TOWNSHIP_ORGANIZATION, ta),
-        township_b_officer=make_user("township_b_officer", Role.TOWNSHIP_ORGANIZATION, tb),
-        village_a1_clerk=make_user("village_a1_clerk", Role.VILLAGE_SECRETARY, a1),
-        village_a1_readonly=make_user("village_a1_readonly", Role.GRID_WORKER, a1),
-    )
+    county, ta, tb = world.county, world.township_a, world.township_b
+    a1, b1, c1 = world.village_a1, world.village_b1, r["419902101201"]
     item = ChecklistItem.objects.filter(county__isnull=True, is_active=True).order_by("sort_order", "pk").first()
     assert item is not None, "the standard checklist items (migration centers 0002) are missing"
 
