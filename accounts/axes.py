@@ -6,7 +6,8 @@ def canonical_username(request, credentials: dict) -> str | None:
     from accounts.models import User
 
     login = (credentials or {}).get("username") or ""
-    if login.isdigit() and len(login) == 11:
+    # Same order as accounts.backends: a username first, then a mobile number.
+    if login.isdigit() and len(login) == 11 and not User.objects.filter(username=login).exists():
         username = User.objects.filter(mobile=login).values_list("username", flat=True).first()
         if username:
             return username

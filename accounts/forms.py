@@ -20,4 +20,13 @@ class ChinesePasswordChangeForm(PasswordChangeForm):
     error_messages = {
         "password_incorrect": "原密码不正确，请重新输入。",
         "password_mismatch": "两次输入的新密码不一致。",
+        "password_unchanged": "新密码不能与原密码相同。",
     }
+
+    def clean(self):
+        cleaned = super().clean()
+        new = cleaned.get("new_password1")
+        if new and new == cleaned.get("old_password"):
+            self.add_error("new_password1", forms.ValidationError(self.error_messages["password_unchanged"],
+                                                                  code="password_unchanged"))
+        return cleaned

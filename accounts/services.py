@@ -9,6 +9,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
 from accounts.models import User
+from accounts.signals import password_changed, password_reset
 
 INITIAL_PASSWORD_ALPHABET = string.ascii_letters + string.digits
 
@@ -33,17 +34,19 @@ def user_create(*, username: str, real_name: str, mobile: str = "", password: st
 
 
 @transaction.atomic
-def user_password_reset(*, user: User) -> str:
+def user_password_reset(*, user: User, actor=None, request=None) -> str:
     """An administrator resets a password: a new one-time password the user must change at login."""
     password = initial_password_generate()
     user.set_password(password)
     user.must_change_password = True
     user.save(update_fields=["password", "must_change_password"])
+    password_reset.send(sender=User, user=user, actor=actor, request=request)
     return password
 
 
-def user_password_changed(*, user: User) -> User:
-    """The user chose their own password: the first-login requirement is lifted."""
+def user_password_changed(*, user: User, request=None) -> User:
+    """The user chose their own password: the first-login requirement is lifted, and it is logged."""
+    password_changed.send(sender=User, user=user, actor=user, request=request)
     if user.must_change_password:
         user.must_change_password = False
         user.save(update_fields=["must_change_password"])

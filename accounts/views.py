@@ -25,6 +25,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        user_password_changed(user=self.request.user)
+        user_password_changed(user=self.request.user, request=self.request)
         messages.success(self.request, "密码已修改。")
         return response

@@ -13,11 +13,15 @@ class AuthEvent(models.Model):
         LOGOUT = "logout", "退出登录"
         LOGIN_FAILED = "login_failed", "登录失败"
         LOCKED_OUT = "locked_out", "账号锁定"
+        PASSWORD_CHANGED = "password_changed", "修改密码"
+        PASSWORD_RESET = "password_reset", "管理员重置密码"
 
     kind = models.CharField("事件", max_length=20, choices=Kind.choices)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="用户", null=True, blank=True,
                              on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     username = models.CharField("登录名", max_length=150, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
+                              on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     ip_address = models.GenericIPAddressField("客户端地址", null=True, blank=True)
     user_agent = models.CharField("浏览器", max_length=300, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)

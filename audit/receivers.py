@@ -4,6 +4,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from accounts.signals import password_changed, password_reset
 from audit.services import auth_event_record
 
 
@@ -26,3 +27,13 @@ def _login_failed(sender, credentials, request=None, **kwargs) -> None:
 @receiver(user_locked_out)
 def _locked_out(sender, request, username, ip_address, **kwargs) -> None:
     auth_event_record(kind="locked_out", request=request, username=username or "")
+
+
+@receiver(password_changed)
+def _password_changed(sender, user, actor, request=None, **kwargs) -> None:
+    auth_event_record(kind="password_changed", request=request, user=user, username=user.get_username(), actor=actor)
+
+
+@receiver(password_reset)
+def _password_reset(sender, user, actor, request=None, **kwargs) -> None:
+    auth_event_record(kind="password_reset", request=request, user=user, username=user.get_username(), actor=actor)

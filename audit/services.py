@@ -4,8 +4,8 @@ from audit.context import client_address
 from audit.models import AuthEvent
 
 
-def auth_event_record(*, kind: str, request=None, user=None, username: str = "") -> AuthEvent:
-    """Appends a sign-in event. Called from auth signal receivers."""
+def auth_event_record(*, kind: str, request=None, user=None, username: str = "", actor=None) -> AuthEvent:
+    """Appends a sign-in or password event (auth signal receivers, password services)."""
     from accounts.models import User
 
     if user is None and username:
@@ -14,6 +14,7 @@ def auth_event_record(*, kind: str, request=None, user=None, username: str = "")
         kind=kind,
         user=user,
         username=username[:150],
+        actor=actor,
         ip_address=client_address(request) if request is not None else None,
         user_agent=(request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else ""),
     )

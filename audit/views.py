@@ -60,4 +60,8 @@ def center_history(request, pk: int):
     center = selectors.center_for_history(user=request.user, pk=pk)
     page = Paginator(selectors.center_history(center=center), 50).get_page(request.GET.get("page"))
     page.object_list = _with_actors(list(page.object_list))
+    if not scope_prefixes(request.user, VIEW_AUDIT):
+        # Client addresses are for auditors; everyone in scope sees who changed what and when.
+        for event in page.object_list:
+            event.client_address = "—"
     return render(request, "audit/center_history.html", {"center": center, "page_obj": page})

@@ -8,6 +8,7 @@ from accounts.models import User, mobile_validator
 from centers.models import ChecklistEntry, ServiceCenter
 from centers.roles import MANAGE_PEOPLE, Role
 from centers.scoping import regions_for_user
+from centers.services.posts import grantable_roles_anywhere
 
 phone_validator = RegexValidator(r"^[0-9\-]{7,20}$", "请输入有效的电话号码（数字和短横线）。")
 
@@ -45,6 +46,12 @@ class CenterForm(forms.ModelForm):
 class ChecklistEntryForm(forms.ModelForm):
     photo = forms.FileField(label="照片", required=False, help_text="JPEG、PNG或WebP，不超过5MB。")
     remove_photo = forms.BooleanField(label="删除原照片", required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version if self.instance.pk else 0
 
     class Meta:
         model = ChecklistEntry
@@ -84,6 +91,9 @@ class PostGrantForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["region"].user = user
         self.fields["started_on"].initial = timezone.localdate()
+        # Offer only the roles this user may grant somewhere; the service re-checks per region.
+        grantable = grantable_roles_anywhere(user)
+        self.fields["role"].choices = [(value, label) for value, label in Role.choices if value in grantable]
 
 
 class PersonCreateForm(PostGrantForm):

@@ -191,6 +191,11 @@ class ServiceCenter(models.Model):
         return reverse("centers:center-detail", args=[self.pk])
 
 
+# Which rooms a center has: the M2M rows are audited like every other domain table.
+pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent(), model_name="ServiceCenterRoomEvent",
+                app_label="centers")(ServiceCenter.rooms.through)
+
+
 def checklist_photo_path(instance: ChecklistEntry, filename: str) -> str:
     return f"checklist/{instance.center.region.prefix[:6]}/{instance.center_id}/{filename}"
 
@@ -210,6 +215,7 @@ class ChecklistEntry(models.Model):
     photo = models.ImageField("照片", upload_to=checklist_photo_path, blank=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="填报人", null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
+    version = models.PositiveIntegerField("版本", default=0)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:

@@ -59,16 +59,13 @@ def _due_panel(*, user, region) -> dict:
 
 
 def _children_panel(*, user, region) -> dict:
-    from centers.selectors import region_children
-    from centers.services.centers import checklist_items_for, county_of
+    from centers.selectors import checklist_items_for, county_of, region_children
 
     children = list(region_children(region=region))
-    county = county_of(region) if region.level != Level.VILLAGE else None
-    items_total = checklist_items_for(county.pk if county else None).count()
+    # Above county level the counties' own items differ; the rate is then against the standard items.
+    items_total = checklist_items_for(county_of(region)).count()
     for child in children:
-        # Centers below the child: its own plus one per village (villages have exactly their own).
-        centers = 1 + (getattr(child, "village_count", 0) or 0)
-        child.checklist_possible = centers * items_total
+        child.checklist_possible = child.center_count * items_total
     return {"children": children, "child_level_label": children[0].get_level_display() if children else ""}
 
 

@@ -59,6 +59,8 @@ class RoleSpec:
     role: Role
     levels: tuple[str, ...]
     permissions: tuple[str, ...]
+    # Roles a holder of this post may grant within its region (needs MANAGE_PEOPLE too).
+    grants: tuple[str, ...] = ()
 
 
 ROLE_TABLE: dict[str, RoleSpec] = {
@@ -84,5 +86,19 @@ ROLE_TABLE: dict[str, RoleSpec] = {
                  (VIEW, CHANGE_CENTER, MANAGE_PEOPLE, IMPORT_REGIONS, VIEW_AUDIT, MANAGE_CATALOG)),
     )
 }
+
+VILLAGE_ROLES = (Role.LIAISON_CADRE, Role.VILLAGE_SECRETARY, Role.VILLAGE_COMMITTEE, Role.FIRST_SECRETARY,
+                 Role.GRID_WORKER, Role.VILLAGE_MEDIATOR, Role.VILLAGE_SUPERVISOR)
+# The organization department appoints every post but the system administrator's; a township's
+# leader and organization member appoint only village-level posts (township posts come from the county).
+_ALL_BUT_ADMIN = tuple(r for r in Role if r != Role.SYSTEM_ADMIN)
+_GRANTS = {
+    Role.COUNTY_ORGANIZATION: _ALL_BUT_ADMIN,
+    Role.TOWNSHIP_LEADER: VILLAGE_ROLES,
+    Role.TOWNSHIP_ORGANIZATION: VILLAGE_ROLES,
+    Role.SYSTEM_ADMIN: tuple(Role),
+}
+ROLE_TABLE = {key: RoleSpec(spec.role, spec.levels, spec.permissions, tuple(_GRANTS.get(spec.role, ())))
+              for key, spec in ROLE_TABLE.items()}
 
 LEVEL_DEPTH = {Level.PROVINCE: 0, Level.CITY: 1, Level.COUNTY: 2, Level.TOWNSHIP: 3, Level.VILLAGE: 4}

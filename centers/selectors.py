@@ -7,10 +7,38 @@ from django.db.models import Count, Func, IntegerField, OuterRef, Q, QuerySet, S
 from django.db.models.functions import Coalesce, Collate
 from django.shortcuts import get_object_or_404
 
-from centers.models import ChecklistEntry, Post, Region, ServiceCenter
+from centers.models import ChecklistEntry, ChecklistItem, Post, Region, RoomType, ServiceCenter
 from centers.roles import LEVEL_DEPTH, MANAGE_CATALOG, MANAGE_PEOPLE, VIEW, Level
 from centers.scoping import prefix_q, regions_for_user, scope_prefixes
-from centers.services.centers import checklist_items_for
+
+
+def county_of(region: Region) -> Region | None:
+    """The county a region belongs to (itself for a county; None above county level)."""
+    if region.level == Level.COUNTY:
+        return region
+    if len(region.prefix) < 6:
+        return None
+    return Region.objects.filter(prefix=region.prefix[:6], level=Level.COUNTY).first()
+
+
+def checklist_items_for(county: Region | None) -> QuerySet[ChecklistItem]:
+    """Active building-standard items that apply in a county: the standard ones and the county's own."""
+    return ChecklistItem.objects.filter(Q(county__isnull=True) | Q(county=county), is_active=True)
+
+
+def room_types_for(county: Region | None) -> QuerySet[RoomType]:
+    return RoomType.objects.filter(Q(county__isnull=True) | Q(county=county), is_active=True)
+
+
+def catalog_lists(*, county: Region) -> tuple[QuerySet[RoomType], QuerySet[ChecklistItem]]:
+    """Everything on a county's lists, switched off or not, for its maintenance page."""
+    own_or_standard = Q(county__isnull=True) | Q(county=county)
+    return (RoomType.objects.filter(own_or_standard).order_by("sort_order", "id"),
+            ChecklistItem.objects.filter(own_or_standard).order_by("sort_order", "id"))
+
+
+def user_active_posts(*, user) -> list[Post]:
+    return list(Post.objects.filter(user=user, ended_on__isnull=True).select_related("region"))
 
 
 def pinyin(field: str):
@@ -48,6 +76,10 @@ def region_children(*, region: Region) -> QuerySet[Region]:
     if region.level in (Level.PROVINCE, Level.CITY, Level.COUNTY):
         children = children.annotate(village_count=_count_below(Level.VILLAGE))
     return children.annotate(
+        center_count=Coalesce(Subquery(
+            ServiceCenter.objects.filter(region__prefix__startswith=OuterRef("prefix"))
+            .order_by().values("version").annotate(n=Count("pk")).values("n")[:1],
+            output_field=IntegerField()), Value(0)),
         people_count=Coalesce(Subquery(
             Post.objects.filter(ended_on__isnull=True, region__prefix__startswith=OuterRef("prefix"))
             .order_by().values("ended_on").annotate(n=Count("user", distinct=True)).values("n")[:1],
@@ -95,8 +127,9 @@ def people_list(*, user, region: Region | None = None, query: str = "", include_
     if not include_ended:
         posts = posts.filter(ended_on__isnull=True)
     if query:
+        # A phone number matches only whole, so masked numbers cannot be uncovered digit by digit.
         posts = posts.filter(Q(user__real_name__contains=query) | Q(user__username__icontains=query)
-                             | Q(user__mobile__startswith=query) | Q(region__name__contains=query))
+                             | Q(user__mobile=query) | Q(region__name__contains=query))
     return posts.order_by("region__code", "role", "user__real_name")
 
 
@@ -106,6 +139,11 @@ def person_get_for_user(*, user, pk: int):
 
     visible = User.objects.filter(posts__in=Post.objects.filter(prefix_q(user, MANAGE_PEOPLE))).distinct()
     return get_object_or_404(visible, pk=pk)
+
+
+def person_posts_visible(*, user, person) -> list[Post]:
+    """The person's posts (active first) in regions the viewer can see; posts elsewhere stay hidden."""
+    return list(person.posts.filter(prefix_q(user, VIEW)).select_related("region").order_by("ended_on", "-started_on"))
 
 
 def post_get_for_user(*, user, pk: int) -> Post:
@@ -120,9 +158,9 @@ def center_get_for_user(*, user, pk: int, perm: str = VIEW) -> ServiceCenter:
 
 def center_checklist(*, center: ServiceCenter) -> list[tuple]:
     """(item, entry or None) for every active item that applies to the center's county, in order."""
-    county_id = Region.objects.filter(prefix=center.region.prefix[:6]).values_list("pk", flat=True).first()
     entries = {e.item_id: e for e in center.checklist_entries.select_related("updated_by")}
-    return [(item, entries.get(item.pk)) for item in checklist_items_for(county_id).order_by("sort_order", "id")]
+    items = checklist_items_for(county_of(center.region)).order_by("sort_order", "id")
+    return [(item, entries.get(item.pk)) for item in items]
 
 
 def checklist_entry_get_for_user(*, user, pk: int) -> ChecklistEntry:

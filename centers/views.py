@@ -6,13 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts.services import user_password_reset
 from centers import selectors, services
 from centers.forms import (
     CenterForm,
@@ -28,7 +26,6 @@ from centers.models import ChecklistItem, RoomType
 from centers.panels import panels_for
 from centers.roles import CHANGE_CENTER, IMPORT_REGIONS, LEVEL_DEPTH, MANAGE_CATALOG, MANAGE_PEOPLE
 from centers.scoping import region_in_scope, scope_prefixes
-from centers.services.centers import checklist_items_for, county_of, room_types_for
 from spreadsheets.reading import TableReadError, table_rows
 
 
@@ -43,7 +40,7 @@ def _require_any(user, perm: str) -> tuple[str, ...]:
 @login_required
 def home(request):
     """Each role lands on its own region's page: the shallowest region among its active posts."""
-    posts = sorted(request.user.posts.filter(ended_on__isnull=True).select_related("region"),
+    posts = sorted(selectors.user_active_posts(user=request.user),
                    key=lambda p: (LEVEL_DEPTH[p.region.level], p.started_on))
     if posts:
         return redirect(posts[0].region.get_absolute_url())
@@ -76,9 +73,8 @@ def region_search(request):
     return render(request, "centers/region_search.html", {"form": form, "page_obj": page})
 
 
-@login_required
-def region_import(request):
-    prefixes = _require_any(request.user, IMPORT_REGIONS)
+def _table_import(request, template: str, run):
+    """Upload page shared by the imports: read the table, hand its rows to ``run``, show the result."""
     result = None
     form = TableUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -88,8 +84,15 @@ def region_import(request):
         except TableReadError as exc:
             form.add_error("file", str(exc))
         else:
-            result = services.regions_import(rows=rows, scope_prefixes=None if "" in prefixes else prefixes)
-    return render(request, "centers/region_import.html", {"form": form, "result": result})
+            result = run(rows)
+    return render(request, template, {"form": form, "result": result})
+
+
+@login_required
+def region_import(request):
+    prefixes = _require_any(request.user, IMPORT_REGIONS)
+    return _table_import(request, "centers/region_import.html", lambda rows: services.regions_import(
+        rows=rows, scope_prefixes=None if "" in prefixes else prefixes))
 
 
 @login_required
@@ -114,8 +117,8 @@ def _editable_center(request, pk: int):
 @login_required
 def center_edit(request, pk: int):
     center = _editable_center(request, pk)
-    county = county_of(center.region)
-    form = CenterForm(request.POST or None, instance=center, room_types=room_types_for(county.pk if county else None))
+    form = CenterForm(request.POST or None, instance=center,
+                      room_types=selectors.room_types_for(selectors.county_of(center.region)))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -133,8 +136,7 @@ def center_edit(request, pk: int):
 @login_required
 def checklist_entry_edit(request, pk: int, item_pk: int):
     center = _editable_center(request, pk)
-    county = county_of(center.region)
-    item = get_object_or_404(checklist_items_for(county.pk if county else None), pk=item_pk)
+    item = get_object_or_404(selectors.checklist_items_for(selectors.county_of(center.region)), pk=item_pk)
     entry = center.checklist_entries.filter(item=item).first()
     form = ChecklistEntryForm(request.POST or None, request.FILES or None, instance=entry)
     if request.method == "POST" and form.is_valid():
@@ -142,7 +144,8 @@ def checklist_entry_edit(request, pk: int, item_pk: int):
         try:
             services.checklist_entry_update(actor=request.user, center=center, item=item, is_met=data["is_met"],
                                             checked_on=data["checked_on"], note=data["note"],
-                                            photo=data.get("photo"), remove_photo=data.get("remove_photo"))
+                                            photo=data.get("photo"), remove_photo=data.get("remove_photo"),
+                                            version=data.get("version"))
         except ValidationError as exc:
             form.add_error("photo" if request.FILES else None, exc)
         else:
@@ -192,8 +195,8 @@ def person_create(request):
             user, post, password = services.person_create(
                 actor=request.user, username=data["username"], real_name=data["real_name"], mobile=data["mobile"],
                 role=data["role"], region=data["region"], started_on=data["started_on"])
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, str(exc) if isinstance(exc, PermissionDenied) else exc)
         else:
             return render(request, "centers/person_created.html", {"person": user, "post": post,
                                                                    "password": password})
@@ -209,12 +212,12 @@ def person_detail(request, pk: int):
         try:
             services.post_grant(actor=request.user, user=person, role=data["role"], region=data["region"],
                                 started_on=data["started_on"])
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, str(exc) if isinstance(exc, PermissionDenied) else exc)
         else:
             messages.success(request, "职务已任命。")
             return redirect("centers:person-detail", pk=person.pk)
-    posts = person.posts.select_related("region").order_by("ended_on", "-started_on")
+    posts = selectors.person_posts_visible(user=request.user, person=person)
     manageable = {p.pk for p in posts if region_in_scope(request.user, MANAGE_PEOPLE, p.region)}
     return render(request, "centers/person_detail.html",
                   {"person": person, "posts": posts, "manageable": manageable, "form": form})
@@ -237,24 +240,15 @@ def post_end(request, pk: int):
 @require_POST
 def person_password_reset(request, pk: int):
     person = selectors.person_get_for_user(user=request.user, pk=pk)
-    password = user_password_reset(user=person)
+    password = services.person_password_reset(actor=request.user, person=person, request=request)
     return render(request, "centers/person_created.html", {"person": person, "password": password, "reset": True})
 
 
 @login_required
 def people_import(request):
     _require_any(request.user, MANAGE_PEOPLE)
-    result = None
-    form = TableUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            rows = table_rows(upload.read(), upload.name)
-        except TableReadError as exc:
-            form.add_error("file", str(exc))
-        else:
-            result = services.people_import(actor=request.user, rows=rows)
-    return render(request, "centers/people_import.html", {"form": form, "result": result})
+    return _table_import(request, "centers/people_import.html",
+                         lambda rows: services.people_import(actor=request.user, rows=rows))
 
 
 @login_required
@@ -283,10 +277,10 @@ def catalog(request):
             else:
                 messages.success(request, "已添加。")
                 return redirect(f"{request.path}?county={county.code}")
+    rooms, items = selectors.catalog_lists(county=county)
     return render(request, "centers/catalog.html", {
         "counties": counties, "county": county, "room_form": room_form, "item_form": item_form,
-        "rooms": RoomType.objects.filter(Q(county__isnull=True) | Q(county=county)).order_by("sort_order", "id"),
-        "items": ChecklistItem.objects.filter(Q(county__isnull=True) | Q(county=county)).order_by("sort_order", "id"),
+        "rooms": rooms, "items": items,
     })
 
 

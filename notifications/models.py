@@ -17,7 +17,9 @@ class Notification(models.Model):
     url = models.CharField("链接", max_length=300, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True)
     read_at = models.DateTimeField("已读时间", null=True, blank=True)
-    emailed_at = models.DateTimeField("邮件发送时间", null=True, blank=True)
+    # External delivery (email, later SMS): claimed with a lease, stamped when done.
+    delivery_claimed_at = models.DateTimeField("投递认领时间", null=True, blank=True)
+    emailed_at = models.DateTimeField("投递完成时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "通知"

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from notifications.models import Notification, Reminder
+
+DELIVERY_LEASE = timedelta(minutes=15)
 
 
 def notification_create(*, recipient, kind: str, title: str, body: str = "", url: str = "") -> Notification:
@@ -16,7 +19,9 @@ def notification_create(*, recipient, kind: str, title: str, body: str = "", url
     from notifications.tasks import notification_deliver as notification_deliver_task
 
     notification = Notification.objects.create(recipient=recipient, kind=kind, title=title, body=body, url=url)
-    transaction.on_commit(lambda: notification_deliver_task.delay(notification.id))
+    # robust: a broker that is down must not turn the committed request into an error;
+    # notifications_deliver_pending picks up what was not queued.
+    transaction.on_commit(lambda: notification_deliver_task.delay(notification.id), robust=True)
     return notification
 
 
@@ -28,14 +33,17 @@ def reminder_send(*, obj: models.Model, kind: str, due_date: date, recipient, ti
     concurrent or retried tasks: the unique constraint decides, inside a savepoint.
     """
     content_type = ContentType.objects.get_for_model(obj)
-    try:
-        with transaction.atomic():
-            reminder = Reminder.objects.create(content_type=content_type, object_id=obj.pk, kind=kind,
-                                               due_date=due_date, recipient=recipient)
-    except IntegrityError:
-        return None
-    reminder.notification = notification_create(recipient=recipient, kind=kind, title=title, body=body, url=url)
-    reminder.save(update_fields=["notification"])
+    # The outer block makes "reminder recorded" and "notification created" one fact.
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                reminder = Reminder.objects.create(content_type=content_type, object_id=obj.pk, kind=kind,
+                                                   due_date=due_date, recipient=recipient)
+        except IntegrityError:
+            return None
+        reminder.notification = notification_create(recipient=recipient, kind=kind, title=title, body=body,
+                                                    url=url)
+        reminder.save(update_fields=["notification"])
     return reminder
 
 
@@ -51,11 +59,18 @@ def notification_mark_all_read(*, recipient) -> int:
 
 
 def notification_deliver(*, notification_id: int) -> bool:
-    """Delivers one notification to its external channels once (claimed by a conditional update)."""
+    """Delivers one notification to its external channels once.
+
+    The work is claimed with a lease (a conditional update): a duplicate task finds it claimed and
+    does nothing, while a worker that died mid-delivery leaves a lease that expires, so the
+    redelivered task (acks_late) or the sweeper can take it over. Done is stamped after success.
+    """
     from notifications.channels import CHANNELS
 
-    claimed = Notification.objects.filter(id=notification_id, emailed_at__isnull=True).update(
-        emailed_at=timezone.now())
+    now = timezone.now()
+    claimed = (Notification.objects.filter(id=notification_id, emailed_at__isnull=True)
+               .filter(Q(delivery_claimed_at__isnull=True) | Q(delivery_claimed_at__lt=now - DELIVERY_LEASE))
+               .update(delivery_claimed_at=now))
     if claimed != 1:
         return False
     notification = Notification.objects.select_related("recipient").get(id=notification_id)
@@ -64,7 +79,20 @@ def notification_deliver(*, notification_id: int) -> bool:
             if channel.applies_to(notification):
                 channel.deliver(notification)
     except Exception:
-        # Release the claim so a retry can deliver.
-        Notification.objects.filter(id=notification_id).update(emailed_at=None)
+        Notification.objects.filter(id=notification_id).update(delivery_claimed_at=None)  # retry may deliver
         raise
+    Notification.objects.filter(id=notification_id).update(emailed_at=timezone.now())
     return True
+
+
+def notifications_deliver_pending(*, older_than: timedelta = timedelta(minutes=5)) -> int:
+    """Queues delivery of notifications that were never delivered (broker down, worker lost)."""
+    from notifications.tasks import notification_deliver as notification_deliver_task
+
+    pending = Notification.objects.filter(emailed_at__isnull=True, created_at__lt=timezone.now() - older_than,
+                                          created_at__gt=timezone.now() - timedelta(days=3))
+    ids = list(pending.filter(Q(delivery_claimed_at__isnull=True)
+                              | Q(delivery_claimed_at__lt=timezone.now() - DELIVERY_LEASE)).values_list("id", flat=True))
+    for notification_id in ids:
+        notification_deliver_task.delay(notification_id)
+    return len(ids)

@@ -13,3 +13,10 @@ def notification_deliver(self, notification_id: int) -> bool:
     from notifications.services import notification_deliver
 
     return notification_deliver(notification_id=notification_id)
+
+
+@shared_task(acks_late=True)
+def notifications_deliver_pending() -> int:
+    from notifications.services import notifications_deliver_pending
+
+    return notifications_deliver_pending()

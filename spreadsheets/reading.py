@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 NOT_A_TABLE = "文件不是CSV或XLSX格式，或无法识别其编码（CSV请使用UTF-8或GBK编码）。"
 EMPTY_TABLE = "文件中没有数据行（第一行应为表头）。"
+MAX_ROWS = 200_000
+TOO_MANY_ROWS = "文件超过{n}行，请分成几个文件导入。"
 
 
 class TableReadError(ValueError):
@@ -78,6 +80,8 @@ def table_rows(data: bytes, filename: str = "") -> list[Row]:
     raw = _xlsx_rows(data) if is_zip else _csv_rows(data)
     rows = []
     for number, values in enumerate(raw, start=1):
+        if number > MAX_ROWS + 1:
+            raise TableReadError(TOO_MANY_ROWS.format(n=MAX_ROWS))
         cells = tuple(_text(v) for v in values)
         if number == 1 or not any(cells):
             continue

@@ -362,9 +362,12 @@ def _label(model) -> str:
 
 
 # What the project's (and the packages') admin classes forbid even the superuser.
-ADMIN_NO_ADD = {"centers.post", "audit.authevent", "axes.accessattempt", "axes.accesslog",
-                "axes.accessfailurelog", "pghistory.events"}
-ADMIN_NO_DELETE = {"audit.authevent", "pghistory.events"}
+# Posts, centers and checklist entries change only through the portal's services; regions only by import.
+ADMIN_NO_ADD = {"centers.post", "centers.servicecenter", "centers.checklistentry", "centers.region",
+                "audit.authevent", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog",
+                "pghistory.events"}
+ADMIN_NO_DELETE = {"centers.post", "centers.servicecenter", "centers.checklistentry", "centers.region",
+                   "centers.roomtype", "centers.checklistitem", "audit.authevent", "pghistory.events"}
 MODEL_ACTIONS = ("changelist", "add", "change", "history", "delete")
 
 

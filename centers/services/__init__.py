@@ -7,6 +7,6 @@ from centers.services.centers import (  # noqa: F401
     checklist_reminders_send,
     service_centers_ensure,
 )
-from centers.services.people import people_import, person_create  # noqa: F401
+from centers.services.people import people_import, person_create, person_password_reset  # noqa: F401
 from centers.services.posts import post_end, post_grant, post_permissions_sync  # noqa: F401
 from centers.services.regions import RegionImportResult, regions_import  # noqa: F401

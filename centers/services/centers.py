@@ -13,12 +13,15 @@ from django.utils import timezone
 from centers.models import ChecklistEntry, ChecklistItem, Post, Region, RoomType, ServiceCenter
 from centers.roles import CHANGE_CENTER, Level, Role
 from centers.scoping import region_in_scope
+from centers.selectors import checklist_items_for, county_of, room_types_for
 from uploads.images import photo_reencode
 
 CENTER_EDITED_MEANWHILE = "该党群服务中心的信息已被他人修改，请刷新页面后重新填写。"
 CENTER_NOT_EDITABLE = "您无权修改该党群服务中心。"
 ITEM_NOT_FOR_COUNTY = "该标准项不适用于本县。"
 CHECKED_ON_IN_FUTURE = "检查日期不能晚于今天。"
+ENTRY_EDITED_MEANWHILE = "该标准项已被他人修改，请刷新页面后重新填写。"
+ROOM_NOT_FOR_COUNTY = "所选功能室不适用于本县。"
 
 
 def service_centers_ensure(*, regions: list[Region]) -> int:
@@ -40,6 +43,9 @@ def center_update(*, actor, center: ServiceCenter, version: int, name: str, addr
                   opening_hours: str, rooms: list[RoomType]) -> ServiceCenter:
     """Saves a center's details if nobody saved since ``version`` was read; otherwise refuses."""
     _check_editable(actor, center)
+    allowed = set(room_types_for(county_of(center.region)).values_list("pk", flat=True))
+    if any(room.pk not in allowed for room in rooms):
+        raise ValidationError(ROOM_NOT_FOR_COUNTY)
     updated = ServiceCenter.objects.filter(pk=center.pk, version=version).update(
         name=name, address=address, duty_phone=duty_phone, opening_hours=opening_hours,
         version=F("version") + 1, updated_at=timezone.now())
@@ -50,25 +56,15 @@ def center_update(*, actor, center: ServiceCenter, version: int, name: str, addr
     return center
 
 
-def checklist_items_for(county_id: int | None):
-    """Active building-standard items that apply in a county: the standard ones and the county's own."""
-    return ChecklistItem.objects.filter(Q(county__isnull=True) | Q(county_id=county_id), is_active=True)
-
-
-def room_types_for(county_id: int | None):
-    return RoomType.objects.filter(Q(county__isnull=True) | Q(county_id=county_id), is_active=True)
-
-
-def county_of(region: Region) -> Region | None:
-    if region.level == Level.COUNTY:
-        return region
-    return Region.objects.filter(prefix=region.prefix[:6], level=Level.COUNTY).first()
-
-
 @transaction.atomic
 def checklist_entry_update(*, actor, center: ServiceCenter, item: ChecklistItem, is_met: bool,
-                           checked_on: date | None, note: str, photo=None, remove_photo: bool = False) -> ChecklistEntry:
-    """Records a center's state on one standard item; a new photo is checked and re-encoded first."""
+                           checked_on: date | None, note: str, photo=None, remove_photo: bool = False,
+                           version: int | None = None) -> ChecklistEntry:
+    """Records a center's state on one standard item; a new photo is checked and re-encoded first.
+
+    ``version`` is the entry's version when the form was read (0: no entry yet); a save on top of
+    someone else's is refused. Replaced photos stay in storage: the audit trail refers to them.
+    """
     _check_editable(actor, center)
     if item.county_id is not None and not center.region.prefix.startswith(item.county.prefix):
         raise ValidationError(ITEM_NOT_FOR_COUNTY)
@@ -77,17 +73,21 @@ def checklist_entry_update(*, actor, center: ServiceCenter, item: ChecklistItem,
     clean_photo = photo_reencode(photo, max_bytes=settings.PHOTO_MAX_BYTES) if photo else None
     entry, _ = ChecklistEntry.objects.select_for_update().get_or_create(
         center=center, item=item, defaults={"region_id": center.region_id})
+    if version is not None and entry.version != version:
+        raise ValidationError(ENTRY_EDITED_MEANWHILE)
     entry.is_met, entry.checked_on, entry.note, entry.updated_by = is_met, checked_on, note, actor
-    old_photo = entry.photo.name if entry.photo else ""
+    entry.version += 1
     if clean_photo is not None:
         entry.photo.save(clean_photo.name, clean_photo, save=False)
     elif remove_photo:
         entry.photo = ""
-    entry.full_clean()
-    entry.save()
-    if old_photo and old_photo != (entry.photo.name or ""):
-        storage = entry.photo.storage
-        transaction.on_commit(lambda: storage.delete(old_photo))
+    try:
+        entry.full_clean()
+        entry.save()
+    except Exception:
+        if clean_photo is not None:
+            entry.photo.storage.delete(entry.photo.name)  # no orphan file when the save fails
+        raise
     return entry
 
 
@@ -102,7 +102,7 @@ def checklist_reminders_send(*, today: date | None = None) -> int:
     today = today or timezone.localdate()
     due = week_start(today)
     sent = 0
-    totals: dict[str, int] = {}
+    totals: dict[str, int] = {}  # items in force per county, looked up once per county
     centers = (ServiceCenter.objects.filter(region__level=Level.VILLAGE)
                .select_related("region")
                .annotate(met=Count("checklist_entries", filter=Q(checklist_entries__is_met=True,
@@ -113,8 +113,7 @@ def checklist_reminders_send(*, today: date | None = None) -> int:
     for center in centers.iterator(chunk_size=2000):
         county_prefix = center.region.prefix[:6]
         if county_prefix not in totals:
-            county = Region.objects.filter(prefix=county_prefix).first()
-            totals[county_prefix] = checklist_items_for(county.pk if county else None).count()
+            totals[county_prefix] = checklist_items_for(county_of(center.region)).count()
         unmet = totals[county_prefix] - center.met
         if unmet <= 0:
             continue

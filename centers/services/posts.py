@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -18,6 +18,46 @@ POST_OUT_OF_SCOPE = "您无权在{region}任命职务。"
 POST_ALREADY_ENDED = "该职务已于{date}免职。"
 POST_START_IN_FUTURE = "任职日期不能晚于今天。"
 POST_END_BEFORE_START = "免职日期不能早于任职日期。"
+POST_END_IN_FUTURE = "免职日期不能晚于今天。"
+ROLE_NOT_GRANTABLE = "您无权任命“{role}”职务。"
+SELF_GRANT = "不能给自己任命职务。"
+
+
+def grantable_roles(actor, region: Region) -> set[str]:
+    """Roles ``actor`` may grant at ``region``: from their active posts whose region covers it.
+
+    None (a command or the system) and superusers may grant any role.
+    """
+    if actor is None or actor.is_superuser:
+        return set(ROLE_TABLE)
+    roles: set[str] = set()
+    for role, prefix in Post.objects.filter(user=actor, ended_on__isnull=True).values_list("role", "region__prefix"):
+        if region.prefix.startswith(prefix) and MANAGE_PEOPLE in ROLE_TABLE[role].permissions:
+            roles.update(ROLE_TABLE[role].grants)
+    return roles
+
+
+def grantable_roles_anywhere(actor) -> set[str]:
+    """Roles ``actor`` may grant in at least one region (for the choices a form offers)."""
+    if actor is None or actor.is_superuser:
+        return set(ROLE_TABLE)
+    roles: set[str] = set()
+    for role in Post.objects.filter(user=actor, ended_on__isnull=True).values_list("role", flat=True):
+        if MANAGE_PEOPLE in ROLE_TABLE[role].permissions:
+            roles.update(ROLE_TABLE[role].grants)
+    return roles
+
+
+def check_may_grant(*, actor, user, role: str, region: Region) -> None:
+    """Raises unless ``actor`` may put ``user`` in ``role`` at ``region`` (scope, role table, not oneself)."""
+    if actor is None:
+        return
+    if not region_in_scope(actor, MANAGE_PEOPLE, region):
+        raise PermissionDenied(POST_OUT_OF_SCOPE.format(region=region.name))
+    if user is not None and user.pk == actor.pk:
+        raise PermissionDenied(SELF_GRANT)
+    if role not in grantable_roles(actor, region):
+        raise PermissionDenied(ROLE_NOT_GRANTABLE.format(role=_role_label(role)))
 
 
 def _role_label(role: str) -> str:
@@ -25,7 +65,13 @@ def _role_label(role: str) -> str:
 
 
 def post_permissions_sync(*, user, region: Region) -> None:
-    """Makes the user's guardian grants on ``region`` equal to what their active posts there grant."""
+    """Makes the user's guardian grants on ``region`` equal to what their active posts there grant.
+
+    Must run inside the caller's transaction: an advisory lock per (user, region) keeps a grant
+    and an end running at the same time from losing a permission both posts give.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"post:{user.pk}:{region.pk}"])
     wanted = set()
     for role in Post.objects.filter(user=user, region=region, ended_on__isnull=True).values_list("role", flat=True):
         wanted.update(ROLE_TABLE[role].permissions)
@@ -47,8 +93,7 @@ def post_grant(*, actor, user, role: str, region: Region, started_on: date | Non
         raise ValidationError(ROLE_WRONG_LEVEL.format(
             role=_role_label(role), levels="、".join(Level(lv).label for lv in spec.levels),
             level=region.get_level_display()))
-    if actor is not None and not region_in_scope(actor, MANAGE_PEOPLE, region):
-        raise PermissionDenied(POST_OUT_OF_SCOPE.format(region=region.name))
+    check_may_grant(actor=actor, user=user, role=role, region=region)
     if started_on > timezone.localdate():
         raise ValidationError(POST_START_IN_FUTURE)
     post = Post(user=user, role=role, region=region, started_on=started_on, granted_by=actor)
@@ -65,12 +110,13 @@ def post_grant(*, actor, user, role: str, region: Region, started_on: date | Non
 @transaction.atomic
 def post_end(*, actor, post: Post, ended_on: date | None = None) -> Post:
     """Ends a post: its permissions are removed now, so access ends at the user's next request."""
-    post = Post.objects.select_for_update().select_related("region", "user").get(pk=post.pk)
+    post = Post.objects.select_for_update(of=("self",)).select_related("region", "user").get(pk=post.pk)
     if post.ended_on is not None:
         raise ValidationError(POST_ALREADY_ENDED.format(date=post.ended_on.strftime("%Y年%m月%d日")))
-    if actor is not None and not region_in_scope(actor, MANAGE_PEOPLE, post.region):
-        raise PermissionDenied(POST_OUT_OF_SCOPE.format(region=post.region.name))
+    check_may_grant(actor=actor, user=post.user, role=post.role, region=post.region)
     ended_on = ended_on or timezone.localdate()
+    if ended_on > timezone.localdate():
+        raise ValidationError(POST_END_IN_FUTURE)
     if ended_on < post.started_on:
         raise ValidationError(POST_END_BEFORE_START)
     post.ended_on = ended_on

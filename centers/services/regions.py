@@ -39,6 +39,10 @@ def level_of(code12: str) -> str:
     return Level.VILLAGE
 
 
+def prefix_of(code12: str) -> str:
+    return code12[:PREFIX_LENGTH[level_of(code12)]]
+
+
 def parent_code_of(code12: str, level: str) -> str | None:
     depth = LEVEL_DEPTH[level]
     if depth == 0:
@@ -46,6 +50,23 @@ def parent_code_of(code12: str, level: str) -> str | None:
     parent_level = [lv for lv, d in LEVEL_DEPTH.items() if d == depth - 1][0]
     n = PREFIX_LENGTH[parent_level]
     return code12[:n].ljust(12, "0")
+
+
+SEGMENTS = ((0, 2), (2, 4), (4, 6), (6, 9), (9, 12))
+
+
+def _well_shaped(code12: str) -> bool:
+    """Province digits are not zero, and once a level's digits are all zero every deeper one is too."""
+    parts = [code12[a:b] for a, b in SEGMENTS]
+    if set(parts[0]) == {"0"}:
+        return False
+    zero_seen = False
+    for part in parts:
+        if set(part) == {"0"}:
+            zero_seen = True
+        elif zero_seen:
+            return False
+    return True
 
 
 @dataclass
@@ -66,7 +87,7 @@ def _parse(rows: list[Row], errors: list[tuple[int, str]]) -> dict[str, _Parsed]
             problems.append(NOT_A_NUMBER.format(code=raw_code))
         elif len(raw_code) not in (6, 9, 12):
             problems.append(WRONG_LENGTH.format(code=raw_code, n=len(raw_code)))
-        elif raw_code[:2] == "00":
+        elif not _well_shaped(raw_code.ljust(12, "0")):
             problems.append(BAD_CODE_SHAPE.format(code=raw_code))
         if not name:
             problems.append(EMPTY_NAME)
@@ -90,7 +111,9 @@ def regions_import(*, rows: list[Row], scope_prefixes: tuple[str, ...] | None = 
     """Creates or renames regions from a division table; on any bad row nothing is written.
 
     ``scope_prefixes`` limits the regions the uploader may touch (None: no limit, the command line).
-    Parents are inferred from the codes; the shallowest level in the file needs no parent.
+    Parents are inferred from the codes. From the command line the shallowest level in the file
+    needs no parent (a county's table starts with the county); an uploader's regions need their
+    parent unless that parent lies above the uploader's scope (the county admin's county itself).
     Each new county, township and village region gets its service center.
     """
     result = RegionImportResult()
@@ -104,8 +127,12 @@ def regions_import(*, rows: list[Row], scope_prefixes: tuple[str, ...] | None = 
         prefix = item.code[:PREFIX_LENGTH[item.level]]
         if scope_prefixes is not None and not any(prefix.startswith(s) for s in scope_prefixes):
             problems.append(OUT_OF_SCOPE.format(code=item.code))
-        if (LEVEL_DEPTH[item.level] > top_depth and item.parent_code not in parsed
-                and item.parent_code not in existing):
+        if scope_prefixes is None:
+            parent_required = LEVEL_DEPTH[item.level] > top_depth
+        else:
+            parent_required = item.parent_code is not None and any(
+                prefix_of(item.parent_code).startswith(s) for s in scope_prefixes)
+        if parent_required and item.parent_code not in parsed and item.parent_code not in existing:
             problems.append(PARENT_MISSING.format(parent=item.parent_code))
         if problems:
             errors.append((item.row, "；".join(problems)))

@@ -161,3 +161,18 @@ def test_upload_page_refuses_out_of_scope_and_bad_files(world):
 
 def test_upload_page_is_for_county_administrators_only(world):
     assert world.client_for(world.township_a_officer).get("/regions/import/").status_code == 403
+
+
+@pytest.mark.parametrize("code", ["411122000201", "410000100000", "000000000000", "411100000201"])
+def test_codes_with_digits_below_an_empty_level_are_refused(code):
+    result = regions_import(rows=rows_of([("411122000000", "县"), (code, "怪码")]))
+    assert result.errors == [f"第3行：区划代码“{code}”不是有效的区划代码"]
+
+
+def test_uploader_cannot_create_orphans_inside_the_scope(world):
+    """A township-level file from a county admin needs its township; the county itself needs no parent."""
+    orphan = regions_import(rows=rows_of([("419901109201", "孤村")]), scope_prefixes=("419901",))
+    assert orphan.errors == ["第2行：上级区划（代码419901109000）既不在文件中也不在系统中"]
+    own_county = regions_import(rows=rows_of([("419901000000", "测试县"), ("419901109000", "新镇")]),
+                                scope_prefixes=("419901",))
+    assert own_county.errors == [] and own_county.created == 1

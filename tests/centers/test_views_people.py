@@ -102,10 +102,79 @@ def test_import_with_bad_rows_names_each_and_writes_nothing(world):
     assert "手机号码“12345”不是11位手机号" in errors[1] and "职务“村长”不在职务表中" in errors[1]
     assert "不在您的管辖范围内" in errors[2]
     assert "不能设在乡镇（街道）" in errors[3] and "不是有效日期" in errors[3]
-    assert "与第2行重复" in errors[4]
-    assert "已被“village_a1_clerk”使用" in errors[5]
+    assert "与第2行相同但姓名不同" in errors[4] and "已担任这一职务" in errors[4]
+    assert "用户名“village_a1_clerk”已被使用" in errors[5]
+    assert "village_a1_clerk" not in errors[5].split("已被使用")[1]  # the owner's name is not revealed
     assert not User.objects.filter(username="ok1").exists()
 
 
 def test_village_users_cannot_manage_people(world):
     assert world.client_for(world.village_a1_clerk).get("/people/").status_code == 403
+
+
+def test_same_new_person_on_two_rows_gets_two_posts(world):
+    data = xlsx_bytes([HEADER, ("wang1", "王一", "", "村党组织书记", "419901101202", ""),
+                       ("wang1", "王一", "", "村调解员", "419901101202", "")])
+    result = world.client_for(world.township_a_officer).post(
+        "/people/import/", {"file": SimpleUploadedFile("p.xlsx", data)}).context["result"]
+    assert result.errors == [] and result.posts == 2 and len(result.created_users) == 1
+
+
+def test_import_cannot_reach_people_outside_the_scope(world):
+    """Importing an existing username of another township (or the superuser) is refused, name not revealed."""
+    for username, real_name in (("township_b_officer", "township_b_officer"), ("sysadmin", "sysadmin")):
+        data = xlsx_bytes([HEADER, (username, real_name, "", "网格员", "419901101202", "")])
+        result = world.client_for(world.township_a_officer).post(
+            "/people/import/", {"file": SimpleUploadedFile("p.xlsx", data)}).context["result"]
+        assert result.errors == [f"第2行：用户名“{username}”已被使用"]
+    assert not Post.objects.filter(user=world.sysadmin, region=world.village_a2).exists()
+
+
+def test_township_officer_cannot_grant_township_posts_or_grant_to_self(world):
+    client = world.client_for(world.township_a_officer)
+    response = client.post(f"/people/{world.village_a1_readonly.pk}/", {
+        "role": "township_discipline", "region": "419901101000", "started_on": "2026-01-05"})
+    assert "选择一个有效的选项" in response.content.decode()  # not even offered
+    response = client.post(f"/people/{world.township_a_officer.pk}/", {
+        "role": "grid_worker", "region": "419901101201", "started_on": "2026-01-05"})
+    assert response.status_code in (200, 404)
+    assert not Post.objects.filter(user=world.township_a_officer, role="grid_worker").exists()
+
+
+def test_county_organization_cannot_make_anyone_system_administrator(world):
+    response = world.client_for(world.county_admin).post(f"/people/{world.township_a_officer.pk}/", {
+        "role": "system_admin", "region": "419901000000", "started_on": "2026-01-05"})
+    assert "选择一个有效的选项" in response.content.decode()
+    from django.core.exceptions import PermissionDenied
+
+    from centers.services import post_grant
+
+    with pytest.raises(PermissionDenied, match="您无权任命“系统管理员”职务"):
+        post_grant(actor=world.county_admin, user=world.township_a_officer, role="system_admin",
+                   region=world.county)
+
+
+def test_password_reset_refused_for_people_posted_beyond_the_scope(world):
+    from centers.services import post_grant
+
+    post_grant(actor=None, user=world.village_a1_readonly, role="grid_worker", region=world.village_b1)
+    client = world.client_for(world.township_a_officer)
+    assert client.post(f"/people/{world.village_a1_readonly.pk}/reset-password/").status_code == 403
+    world.village_a1_readonly.refresh_from_db()
+    assert not world.village_a1_readonly.must_change_password
+
+
+def test_person_page_hides_posts_outside_the_viewers_scope(world):
+    from centers.services import post_grant
+
+    post_grant(actor=None, user=world.village_a1_readonly, role="grid_worker", region=world.village_b1)
+    response = world.client_for(world.township_a_officer).get(f"/people/{world.village_a1_readonly.pk}/")
+    assert {p.region.name for p in response.context["posts"]} == {"白马村"}
+
+
+def test_password_reset_is_logged_with_the_actor(world):
+    from audit.models import AuthEvent
+
+    world.client_for(world.township_a_officer).post(f"/people/{world.village_a1_readonly.pk}/reset-password/")
+    event = AuthEvent.objects.get(kind="password_reset")
+    assert event.user_id == world.village_a1_readonly.pk and event.actor_id == world.township_a_officer.pk

@@ -12,8 +12,8 @@ from audit.context import task_context
 from centers.demo import division_table, person_name
 from centers.models import ChecklistEntry, Post, Region, RoomType, ServiceCenter
 from centers.roles import Level, Role
+from centers.selectors import checklist_items_for
 from centers.services import post_grant, regions_import
-from centers.services.centers import checklist_items_for
 from centers.standards import standard_lists_ensure
 from spreadsheets.reading import Row
 
@@ -40,7 +40,7 @@ class Command(BaseCommand):
     def _fill_centers(self) -> None:
         rng = random.Random(11)
         county = Region.objects.get(code=division_table()[0][0])
-        items = list(checklist_items_for(county.pk))
+        items = list(checklist_items_for(county))
         rooms = list(RoomType.objects.filter(county__isnull=True))
         today = timezone.localdate()
         centers = ServiceCenter.objects.filter(region__prefix__startswith=county.prefix).select_related("region")
