@@ -41,7 +41,7 @@ deploy-check: install
 	REDIS_URL=redis://127.0.0.1:6379/0 $(PY) manage.py check --deploy --fail-level WARNING
 
 test: install system-deps services lint deploy-check
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest --create-db
 
 worker: install
 	$(VENV)/bin/celery -A config worker -l info

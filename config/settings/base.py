@@ -213,6 +213,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="党群服务中心平台
 PGHISTORY_DEFAULT_TRACKERS = (pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 PGHISTORY_APPEND_ONLY = True
 PGHISTORY_OBJ_FIELD = pghistory.ObjForeignKey(db_index=True)
+# Triggers live in migrations, except those on auto-created M2M tables (centers.ServiceCenter.rooms),
+# which pgtrigger installs after every migrate.
+PGTRIGGER_INSTALL_ON_MIGRATE = True
 
 # ------------------------------------------------------------------------------
 # Security headers (production turns on the HTTPS ones)

@@ -165,3 +165,45 @@ def test_future_check_date_is_refused(world):
     response = world.client_for(world.village_a1_clerk).post(
         f"/centers/{center.pk}/checklist/{item.pk}/", {"is_met": "on", "checked_on": "2999-01-01"})
     assert "检查日期不能晚于今天" in response.content.decode()
+
+
+def test_second_concurrent_checklist_save_is_refused(world):
+    center, item = center_of(world.village_a1), ChecklistItem.objects.first()
+    url = f"/centers/{center.pk}/checklist/{item.pk}/"
+    first = world.client_for(world.village_a1_clerk).post(url, {"is_met": "on", "note": "甲", "version": 0})
+    assert first.status_code == 302
+    second = world.client_for(world.township_a_officer).post(url, {"note": "乙", "version": 0})
+    assert "已被他人修改" in second.content.decode()
+    entry = ChecklistEntry.objects.get(center=center, item=item)
+    assert entry.note == "甲" and entry.is_met
+
+
+def test_room_changes_are_audited_and_foreign_rooms_refused(world):
+    from django.core.exceptions import ValidationError
+    from pghistory.models import Events
+
+    from centers.models import Region
+    from centers.services import center_update
+
+    center = center_of(world.village_a1)
+    room = RoomType.objects.get(name="图书室")
+    center_update(actor=world.village_a1_clerk, center=center, version=center.version, name=center.name,
+                  address="", duty_phone="", opening_hours="", rooms=[room])
+    assert Events.objects.filter(pgh_model="centers.ServiceCenterRoomEvent", pgh_label="insert").exists()
+    other = Region.objects.create(code="419902000000", prefix="419902", name="邻县", level="county")
+    foreign = RoomType.objects.create(county=other, name="邻县室")
+    center.refresh_from_db()
+    with pytest.raises(ValidationError, match="不适用于本县"):
+        center_update(actor=world.village_a1_clerk, center=center, version=center.version, name=center.name,
+                      address="", duty_phone="", opening_hours="", rooms=[foreign])
+
+
+def test_photo_served_only_to_the_scope_even_when_replaced(world):
+    """A replaced photo stays in storage (the audit trail refers to it) but is no longer linked."""
+    center, item = center_of(world.village_a1), ChecklistItem.objects.first()
+    client = world.client_for(world.village_a1_clerk)
+    upload_photo(client, center, item, png_bytes(color=(1, 2, 3)), version=0)
+    first_name = ChecklistEntry.objects.get(center=center, item=item).photo.name
+    upload_photo(client, center, item, png_bytes(color=(9, 9, 9)), version=1)
+    entry = ChecklistEntry.objects.get(center=center, item=item)
+    assert entry.photo.name != first_name and entry.photo.storage.exists(first_name)

@@ -141,3 +141,37 @@ def test_a_real_worker_on_redis_sends_reminders_once(world, settings):
     assert Reminder.objects.filter(kind="checklist_unmet").count() == 1
     assert Notification.objects.filter(kind="checklist_unmet").count() == 1
     assert len(mail.outbox) == 1
+
+
+def test_a_delivery_whose_worker_died_is_taken_over_after_the_lease(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from notifications.services import DELIVERY_LEASE, notification_create, notification_deliver
+
+    secretary_email(world)
+    notification = notification_create(recipient=world.village_a1_clerk, kind="t", title="标题")
+    Notification.objects.filter(pk=notification.pk).update(delivery_claimed_at=timezone.now())
+    assert notification_deliver(notification_id=notification.pk) is False  # another worker holds it
+    Notification.objects.filter(pk=notification.pk).update(
+        delivery_claimed_at=timezone.now() - DELIVERY_LEASE - timedelta(seconds=1))
+    assert notification_deliver(notification_id=notification.pk) is True
+    assert len(mail.outbox) == 1
+
+
+def test_sweeper_queues_what_was_never_delivered(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from notifications.services import notification_create, notifications_deliver_pending
+
+    secretary_email(world)
+    notification = notification_create(recipient=world.village_a1_clerk, kind="t", title="漏发")
+    Notification.objects.filter(pk=notification.pk).update(created_at=timezone.now() - timedelta(minutes=30))
+    assert notifications_deliver_pending() >= 1  # tasks run eagerly in tests
+    notification.refresh_from_db()
+    assert notification.emailed_at is not None and len(mail.outbox) == 1
+    assert notifications_deliver_pending() == 0 or not Notification.objects.filter(
+        pk=notification.pk, emailed_at__isnull=True).exists()
