@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import datetime
+
 from django import template
+from django.utils import timezone
 
 register = template.Library()
 
@@ -19,6 +22,8 @@ def zh_date(value) -> str:
     """Dates as users write them: 2026年11月21日."""
     if not value:
         return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value)  # the date in Beijing, not in UTC
     return f"{value.year}年{value.month}月{value.day}日"
 
 

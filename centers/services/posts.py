@@ -102,7 +102,7 @@ def post_grant(*, actor, user, role: str, region: Region, started_on: date | Non
     post_permissions_sync(user=user, region=region)
     from notifications.services import notification_create
 
-    notification_create(recipient=user, kind="post_granted", title=f"您已被任命为{region.name}{_role_label(role)}",
+    notification_create(recipient=user, kind="post_granted", title=f"您已被任命为：{region.name} · {_role_label(role)}",
                         url=region.get_absolute_url())
     return post
 
