@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Count, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, Collate
+from django.db.models import Count, Func, Q, QuerySet, Value
+from django.db.models.functions import Collate, Substr
 from django.shortcuts import get_object_or_404
 
 from centers.models import ChecklistEntry, ChecklistItem, Post, Region, RoomType, ServiceCenter
@@ -62,34 +62,35 @@ def region_breadcrumbs(*, user, region: Region) -> list[Region]:
     return list(regions_for_user(user, VIEW).filter(prefix__in=prefixes).order_by("code"))
 
 
-def _count_below(level: str) -> Subquery:
-    """Number of regions of ``level`` under the outer region (prefix match, one subquery)."""
-    return Coalesce(Subquery(
-        Region.objects.filter(level=level, prefix__startswith=OuterRef("prefix"))
-        .order_by().values("level").annotate(n=Count("pk")).values("n")[:1],
-        output_field=IntegerField()), Value(0))
+def _per_child(queryset, prefix_field: str, region: Region, child_length: int, value) -> dict[str, int]:
+    """One grouped query over the region's subtree: {child prefix: aggregate}. The constant
+    ``startswith`` on the region's own prefix lets PostgreSQL use the prefix index."""
+    return dict(queryset.filter(**{f"{prefix_field}__startswith": region.prefix})
+                .annotate(child=Substr(prefix_field, 1, child_length)).order_by()
+                .values("child").annotate(n=value).values_list("child", "n"))
 
 
-def region_children(*, region: Region) -> QuerySet[Region]:
-    """Child regions with counts of villages below, people in post and centers meeting every item."""
-    children = Region.objects.filter(parent=region)
-    if region.level in (Level.PROVINCE, Level.CITY, Level.COUNTY):
-        children = children.annotate(village_count=_count_below(Level.VILLAGE))
-    return children.annotate(
-        center_count=Coalesce(Subquery(
-            ServiceCenter.objects.filter(region__prefix__startswith=OuterRef("prefix"))
-            .order_by().values("version").annotate(n=Count("pk")).values("n")[:1],
-            output_field=IntegerField()), Value(0)),
-        people_count=Coalesce(Subquery(
-            Post.objects.filter(ended_on__isnull=True, region__prefix__startswith=OuterRef("prefix"))
-            .order_by().values("ended_on").annotate(n=Count("user", distinct=True)).values("n")[:1],
-            output_field=IntegerField()), Value(0)),
-        met_count=Coalesce(Subquery(
-            ChecklistEntry.objects.filter(is_met=True, item__is_active=True,
-                                          region__prefix__startswith=OuterRef("prefix"))
-            .order_by().values("is_met").annotate(n=Count("pk")).values("n")[:1],
-            output_field=IntegerField()), Value(0)),
-    ).select_related("service_center").order_by(pinyin("name"), "code")
+def region_children(*, region: Region) -> list[Region]:
+    """Child regions, in pinyin order, with counts below each: villages, service centers, people in
+    post and building-standard items met. Five queries whatever the size of the subtree."""
+    children = list(Region.objects.filter(parent=region).select_related("service_center")
+                    .order_by(pinyin("name"), "code"))
+    if not children:
+        return children
+    n = len(children[0].prefix)
+    villages = (_per_child(Region.objects.filter(level=Level.VILLAGE), "prefix", region, n, Count("pk"))
+                if region.level in (Level.PROVINCE, Level.CITY, Level.COUNTY) else None)
+    centers = _per_child(ServiceCenter.objects.all(), "region__prefix", region, n, Count("pk"))
+    people = _per_child(Post.objects.filter(ended_on__isnull=True), "region__prefix", region, n,
+                        Count("user", distinct=True))
+    met = _per_child(ChecklistEntry.objects.filter(is_met=True, item__is_active=True), "region__prefix", region, n,
+                     Count("pk"))
+    for child in children:
+        child.village_count = villages.get(child.prefix, 0) if villages is not None else None
+        child.center_count = centers.get(child.prefix, 0)
+        child.people_count = people.get(child.prefix, 0)
+        child.met_count = met.get(child.prefix, 0)
+    return children
 
 
 def region_search(*, user, query: str) -> QuerySet[Region]:
