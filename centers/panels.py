@@ -39,7 +39,7 @@ def _center_panel(*, user, region) -> dict:
     from centers.models import ServiceCenter
     from centers.selectors import center_checklist
 
-    center = ServiceCenter.objects.filter(region=region).prefetch_related("rooms").first()
+    center = ServiceCenter.objects.filter(region=region).select_related("region").prefetch_related("rooms").first()
     checklist = center_checklist(center=center) if center else []
     met = sum(1 for _, entry in checklist if entry and entry.is_met)
     return {"center": center, "checklist_total": len(checklist), "checklist_met": met,
