@@ -3,7 +3,16 @@ read-only here: they change through the portal's services, which keep grants, ve
 
 from django.contrib import admin
 
-from centers.models import ChecklistEntry, ChecklistItem, Post, Region, RoomType, ServiceCenter
+from centers.models import (
+    CalendarDay,
+    ChecklistEntry,
+    ChecklistItem,
+    Post,
+    Region,
+    RoomType,
+    ServiceCenter,
+    ServiceItem,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -73,3 +82,25 @@ class ServiceCenterAdmin(ReadOnlyAdmin):
 class ChecklistEntryAdmin(ReadOnlyAdmin):
     list_display = ("center", "item", "is_met", "checked_on")
     list_select_related = ("center", "item")
+
+
+@admin.register(ServiceItem)
+class ServiceItemAdmin(admin.ModelAdmin):
+    """The standard catalog (no region) is maintained here; counties and townships use the portal."""
+
+    list_display = ("name", "category", "handling_way", "office", "promised_days", "region", "is_active")
+    list_filter = ("handling_way", "is_active")
+    search_fields = ("name", "office")
+    list_select_related = ("region",)
+    raw_id_fields = ("region",)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ("date", "kind", "name", "county")
+    list_filter = ("kind",)
+    list_select_related = ("county",)
+    raw_id_fields = ("county",)

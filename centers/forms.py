@@ -5,7 +5,7 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 
 from accounts.models import User, mobile_validator
-from centers.models import ChecklistEntry, ServiceCenter
+from centers.models import CalendarDay, ChecklistEntry, HandlingWay, ServiceCenter, ServiceItem
 from centers.roles import MANAGE_PEOPLE, Role
 from centers.scoping import regions_for_user
 from centers.services.posts import grantable_roles_anywhere
@@ -129,3 +129,38 @@ class ChecklistItemForm(forms.Form):
     category = forms.CharField(label="类别", max_length=30, help_text="如：外观标识、公开事项")
     name = forms.CharField(label="标准项", max_length=100)
     description = forms.CharField(label="要求", max_length=300, required=False)
+
+
+class ServiceItemForm(forms.ModelForm):
+    class Meta:
+        model = ServiceItem
+        fields = ["name", "category", "handling_way", "office", "materials", "promised_days", "needs_id_number"]
+        widgets = {"materials": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, owners=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if owners is not None:
+            self.fields["owner"] = forms.ModelChoiceField(label="制定单位", queryset=owners, empty_label=None)
+            self.order_fields(["owner", *self.Meta.fields])
+
+    def validate_unique(self):
+        """Uniqueness per owner is checked by the service (the owner is not a model field here)."""
+
+
+class ServiceItemFilterForm(forms.Form):
+    q = forms.CharField(label="事项或科室", max_length=50, required=False)
+    category = forms.CharField(label="类别", max_length=30, required=False)
+    handling_way = forms.ChoiceField(label="办理方式", choices=[("", "全部"), *HandlingWay.choices], required=False)
+
+
+class OwnerUploadForm(TableUploadForm):
+    def __init__(self, *args, owners=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"] = forms.ModelChoiceField(label="制定单位", queryset=owners, empty_label=None)
+        self.order_fields(["owner", "file"])
+
+
+class CalendarDayForm(forms.Form):
+    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label="类型", choices=CalendarDay.Kind.choices)
+    name = forms.CharField(label="说明", max_length=50, required=False, help_text="如：国庆节、国庆调休上班")

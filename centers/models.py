@@ -229,3 +229,84 @@ class ChecklistEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.center} {self.item}"
+
+
+class HandlingWay(models.TextChoices):
+    """The five ways a village handles a request (坐班+五办)."""
+
+    ON_SITE = "on_site", "现场办"
+    PROXY = "proxy", "代理办"
+    ASSIST = "assist", "协助办"
+    REFERRAL = "referral", "介绍办"
+    FULL = "full", "全程办"
+
+
+@pghistory.track()
+class ServiceItem(models.Model):
+    """A service item (服务事项) villagers ask the center for, e.g. 低保申请.
+
+    Rows with no region are the preloaded standard catalog; a county adds items for the whole county and
+    a township for its own area. ``promised_days`` counts working days on the county's calendar.
+    """
+
+    region = models.ForeignKey(Region, verbose_name="制定单位", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="service_items")
+    name = models.CharField("事项名称", max_length=100)
+    category = models.CharField("类别", max_length=30)
+    handling_way = models.CharField("办理方式", max_length=10, choices=HandlingWay.choices)
+    office = models.CharField("责任科室", max_length=60)
+    materials = models.TextField("所需材料", blank=True, help_text="每行一项。")
+    promised_days = models.PositiveSmallIntegerField("承诺时限（工作日）")
+    needs_id_number = models.BooleanField("需要身份证号", default=True)
+    is_active = models.BooleanField("启用", default=True)
+    sort_order = models.PositiveSmallIntegerField("排序", default=100)
+
+    class Meta:
+        verbose_name = "服务事项"
+        verbose_name_plural = "服务事项"
+        ordering = ["sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], nulls_distinct=False,
+                                    name="centers_serviceitem_unique_name",
+                                    violation_error_message="已有同名的服务事项。"),
+            models.CheckConstraint(condition=Q(promised_days__gte=1, promised_days__lte=365),
+                                   name="centers_serviceitem_promised_days_range",
+                                   violation_error_message="承诺时限应为1至365个工作日。"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def material_list(self) -> list[str]:
+        return [line.strip() for line in self.materials.splitlines() if line.strip()]
+
+
+@pghistory.track()
+class CalendarDay(models.Model):
+    """A day that breaks the weekly pattern in a county's working-day calendar (工作日历).
+
+    Weekends are off and weekdays are on unless a row says otherwise: a public holiday (节假日) on a
+    weekday, or a make-up working day (调休上班) on a weekend. Counties enter them every year.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", "节假日（休息）"
+        WORKDAY = "workday", "调休上班"
+
+    county = models.ForeignKey(Region, verbose_name="县", on_delete=models.PROTECT, related_name="calendar_days")
+    date = models.DateField("日期")
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    name = models.CharField("说明", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = "工作日历例外"
+        verbose_name_plural = "工作日历例外"
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "date"], name="centers_calendarday_one_per_date",
+                                    violation_error_message="该日期已设置。"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}"

@@ -26,6 +26,7 @@ MANAGE_PEOPLE = "manage_people"
 IMPORT_REGIONS = "import_regions"
 VIEW_AUDIT = "view_audit"
 MANAGE_CATALOG = "manage_catalog"
+MANAGE_SERVICE_ITEMS = "manage_service_items"
 
 REGION_PERMISSIONS = (
     (CHANGE_CENTER, "维护党群服务中心"),
@@ -33,6 +34,7 @@ REGION_PERMISSIONS = (
     (IMPORT_REGIONS, "导入区划代码"),
     (VIEW_AUDIT, "查看审计日志"),
     (MANAGE_CATALOG, "维护县级清单"),
+    (MANAGE_SERVICE_ITEMS, "维护服务事项"),
 )
 
 
@@ -67,11 +69,12 @@ ROLE_TABLE: dict[str, RoleSpec] = {
     spec.role.value: spec
     for spec in (
         RoleSpec(Role.COUNTY_ORGANIZATION, (Level.COUNTY,),
-                 (VIEW, MANAGE_PEOPLE, IMPORT_REGIONS, VIEW_AUDIT, MANAGE_CATALOG)),
+                 (VIEW, MANAGE_PEOPLE, IMPORT_REGIONS, VIEW_AUDIT, MANAGE_CATALOG, MANAGE_SERVICE_ITEMS)),
         RoleSpec(Role.COUNTY_DISCIPLINE, (Level.COUNTY,), (VIEW,)),
         RoleSpec(Role.COUNTY_POLITICS_LAW, (Level.COUNTY,), (VIEW,)),
-        RoleSpec(Role.TOWNSHIP_LEADER, (Level.TOWNSHIP,), (VIEW, CHANGE_CENTER, MANAGE_PEOPLE)),
-        RoleSpec(Role.TOWNSHIP_ORGANIZATION, (Level.TOWNSHIP,), (VIEW, CHANGE_CENTER, MANAGE_PEOPLE)),
+        RoleSpec(Role.TOWNSHIP_LEADER, (Level.TOWNSHIP,), (VIEW, CHANGE_CENTER, MANAGE_PEOPLE, MANAGE_SERVICE_ITEMS)),
+        RoleSpec(Role.TOWNSHIP_ORGANIZATION, (Level.TOWNSHIP,),
+                 (VIEW, CHANGE_CENTER, MANAGE_PEOPLE, MANAGE_SERVICE_ITEMS)),
         RoleSpec(Role.TOWNSHIP_DISCIPLINE, (Level.TOWNSHIP,), (VIEW,)),
         RoleSpec(Role.TOWNSHIP_JUSTICE, (Level.TOWNSHIP,), (VIEW,)),
         # A liaison cadre is a township official posted to one village (包村).
@@ -83,7 +86,8 @@ ROLE_TABLE: dict[str, RoleSpec] = {
         RoleSpec(Role.VILLAGE_MEDIATOR, (Level.VILLAGE,), (VIEW,)),
         RoleSpec(Role.VILLAGE_SUPERVISOR, (Level.VILLAGE,), (VIEW,)),
         RoleSpec(Role.SYSTEM_ADMIN, (Level.PROVINCE, Level.CITY, Level.COUNTY),
-                 (VIEW, CHANGE_CENTER, MANAGE_PEOPLE, IMPORT_REGIONS, VIEW_AUDIT, MANAGE_CATALOG)),
+                 (VIEW, CHANGE_CENTER, MANAGE_PEOPLE, IMPORT_REGIONS, VIEW_AUDIT, MANAGE_CATALOG,
+                  MANAGE_SERVICE_ITEMS)),
     )
 }
 

@@ -7,8 +7,17 @@ from django.db.models import Count, Func, Q, QuerySet, Value
 from django.db.models.functions import Collate, Substr
 from django.shortcuts import get_object_or_404
 
-from centers.models import ChecklistEntry, ChecklistItem, Post, Region, RoomType, ServiceCenter
-from centers.roles import LEVEL_DEPTH, MANAGE_CATALOG, MANAGE_PEOPLE, VIEW, Level
+from centers.models import (
+    CalendarDay,
+    ChecklistEntry,
+    ChecklistItem,
+    Post,
+    Region,
+    RoomType,
+    ServiceCenter,
+    ServiceItem,
+)
+from centers.roles import LEVEL_DEPTH, MANAGE_CATALOG, MANAGE_PEOPLE, MANAGE_SERVICE_ITEMS, VIEW, Level
 from centers.scoping import prefix_q, regions_for_user, scope_prefixes
 
 
@@ -176,3 +185,52 @@ def catalog_counties(*, user) -> QuerySet[Region]:
 def catalog_entry_get_for_user(*, user, model, pk: int):
     """A county's own room type or checklist item in the user's catalog scope; standard rows and others: 404."""
     return get_object_or_404(model.objects.filter(county__in=catalog_counties(user=user)), pk=pk)
+
+
+def service_items_visible(*, user, query: str = "", category: str = "", handling_way: str = "",
+                          include_inactive: bool = False) -> QuerySet[ServiceItem]:
+    """Items that apply where the user works: the standard ones, those of the user's county and
+    township (ancestors), and for county/township users those their area added (subtree)."""
+    prefixes = scope_prefixes(user, VIEW)
+    if not prefixes:
+        return ServiceItem.objects.none()
+    items = ServiceItem.objects.select_related("region")
+    if "" not in prefixes:
+        ancestors = {p[:n] for p in prefixes for n in (6, 9) if n <= len(p)}
+        condition = Q(region__isnull=True) | Q(region__prefix__in=ancestors)
+        for prefix in prefixes:
+            condition |= Q(region__prefix__startswith=prefix)
+        items = items.filter(condition)
+    if not include_inactive:
+        items = items.filter(is_active=True)
+    if query:
+        items = items.filter(Q(name__contains=query) | Q(office__contains=query))
+    if category:
+        items = items.filter(category=category)
+    if handling_way:
+        items = items.filter(handling_way=handling_way)
+    return items.order_by("sort_order", "id")
+
+
+def service_item_get_for_manager(*, user, pk: int) -> ServiceItem:
+    """An item the user's county or township made (standard items are changed in the admin); else 404."""
+    return get_object_or_404(ServiceItem.objects.filter(prefix_q(user, MANAGE_SERVICE_ITEMS)).select_related("region"),
+                             pk=pk)
+
+
+def service_item_owner_choices(*, user) -> QuerySet[Region]:
+    """Counties and townships for which the user maintains service items (their own posts' regions)."""
+    prefixes = scope_prefixes(user, MANAGE_SERVICE_ITEMS)
+    regions = Region.objects.filter(level__in=(Level.COUNTY, Level.TOWNSHIP))
+    if "" in prefixes:
+        return regions.filter(level=Level.COUNTY).order_by("code")
+    return regions.filter(prefix__in=prefixes).order_by("code")
+
+
+def calendar_days(*, county: Region, year: int) -> QuerySet[CalendarDay]:
+    return CalendarDay.objects.filter(county=county, date__year=year).order_by("date")
+
+
+def calendar_day_get_for_user(*, user, pk: int) -> CalendarDay:
+    return get_object_or_404(CalendarDay.objects.filter(county__in=catalog_counties(user=user)).select_related("county"),
+                             pk=pk)

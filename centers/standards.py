@@ -31,3 +31,47 @@ def standard_lists_ensure(room_type_model=None, checklist_item_model=None) -> No
     for order, (category, name, description) in enumerate(CHECKLIST, start=1):
         checklist_item_model.objects.get_or_create(county=None, category=category, name=name,
                                                    defaults={"description": description, "sort_order": order})
+
+
+# The starting service-item catalog (服务事项清单): (category, name, handling way, responsible office,
+# materials, promised working days, needs an ID number). Counties and townships adjust and add.
+SERVICE_ITEMS = [
+    ("社会救助", "低保申请", "proxy", "民政办", "申请书\n户口簿\n身份证\n家庭收入证明\n银行卡复印件", 20, True),
+    ("社会救助", "特困人员供养申请", "proxy", "民政办", "申请书\n户口簿\n身份证\n残疾证或病历（如有）", 20, True),
+    ("社会救助", "临时救助申请", "proxy", "民政办", "申请书\n身份证\n困难情况证明材料", 10, True),
+    ("社会保障", "医保参保缴费", "assist", "社保所", "身份证\n户口簿", 3, True),
+    ("社会保障", "养老保险参保登记", "proxy", "社保所", "身份证\n户口簿\n一寸照片", 5, True),
+    ("社会保障", "养老保险资格认证", "on_site", "社保所", "身份证", 1, True),
+    ("社会保障", "医疗费用报销", "full", "医保办", "身份证\n医保卡\n住院发票\n费用清单\n出院小结", 15, True),
+    ("残疾人服务", "残疾证办理", "full", "残联", "身份证\n户口簿\n二寸照片\n医院诊断证明", 20, True),
+    ("残疾人服务", "残疾人两项补贴申请", "proxy", "民政办", "身份证\n残疾证\n申请表", 15, True),
+    ("老龄服务", "高龄补贴申请", "proxy", "民政办", "身份证\n户口簿\n银行卡复印件", 10, True),
+    ("户籍计生", "新生儿落户", "referral", "派出所", "出生医学证明\n父母身份证\n户口簿\n结婚证", 5, True),
+    ("户籍计生", "独生子女证办理", "proxy", "卫健办", "父母身份证\n户口簿\n结婚证\n子女出生医学证明", 10, True),
+    ("户籍计生", "生育登记", "proxy", "卫健办", "夫妻身份证\n户口簿\n结婚证", 5, True),
+    ("土地房屋", "宅基地审批", "full", "自然资源所", "申请书\n户口簿\n身份证\n村民会议决议\n四邻签字意见", 30, True),
+    ("土地房屋", "农村建房规划许可", "full", "规划办", "申请书\n宅基地批准文件\n建房设计图", 20, True),
+    ("土地房屋", "土地承包经营权证变更", "proxy", "农经站", "申请书\n原承包经营权证\n身份证", 20, True),
+    ("农业农村", "耕地地力保护补贴申报", "assist", "农经站", "身份证\n承包经营权证\n银行卡复印件", 10, True),
+    ("农业农村", "农机购置补贴申请", "proxy", "农机站", "身份证\n购机发票\n机具照片", 15, True),
+    ("就业创业", "就业失业登记", "on_site", "劳动保障所", "身份证\n一寸照片", 3, True),
+    ("就业创业", "创业担保贷款申请", "referral", "劳动保障所", "身份证\n营业执照\n创业计划书", 15, True),
+    ("退役军人", "退役军人优待证申领", "proxy", "退役军人服务站", "身份证\n退役证件\n二寸照片", 20, True),
+    ("教育", "困难学生资助申请", "assist", "教育办", "申请表\n学生证\n家庭困难证明", 10, True),
+    ("证明开具", "居住证明开具", "on_site", "村委会", "身份证", 1, True),
+    ("证明开具", "亲属关系证明开具", "on_site", "村委会", "身份证\n户口簿", 1, True),
+    ("便民服务", "水电费代缴", "on_site", "村委会", "缴费户号", 1, False),
+    ("便民服务", "政策咨询", "on_site", "村委会", "", 1, False),
+]
+
+
+def service_items_ensure(service_item_model=None) -> None:
+    """Creates the standard service items that are missing (idempotent; migrations pass their model)."""
+    if service_item_model is None:
+        from centers.models import ServiceItem
+
+        service_item_model = ServiceItem
+    for order, (category, name, way, office, materials, days, needs_id) in enumerate(SERVICE_ITEMS, start=1):
+        service_item_model.objects.get_or_create(region=None, name=name, defaults={
+            "category": category, "handling_way": way, "office": office, "materials": materials,
+            "promised_days": days, "needs_id_number": needs_id, "sort_order": order})

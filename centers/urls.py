@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from centers import views
+from centers import views, views_catalog
 
 app_name = "centers"
 
@@ -19,6 +19,14 @@ urlpatterns = [
     path("people/<int:pk>/reset-password/", views.person_password_reset, name="person-password-reset"),
     path("posts/<int:pk>/end/", views.post_end, name="post-end"),
     path("catalog/", views.catalog, name="catalog"),
+    path("service-items/", views_catalog.service_item_list, name="service-item-list"),
+    path("service-items/export/", views_catalog.service_item_export, name="service-item-export"),
+    path("service-items/new/", views_catalog.service_item_create, name="service-item-create"),
+    path("service-items/import/", views_catalog.service_item_import, name="service-item-import"),
+    path("service-items/<int:pk>/edit/", views_catalog.service_item_edit, name="service-item-edit"),
+    path("service-items/<int:pk>/toggle/", views_catalog.service_item_toggle, name="service-item-toggle"),
+    path("calendar/", views_catalog.calendar, name="calendar"),
+    path("calendar/<int:pk>/delete/", views_catalog.calendar_day_delete, name="calendar-day-delete"),
     re_path(r"^catalog/(?P<kind>rooms|items)/(?P<pk>\d+)/toggle/$", views.catalog_entry_toggle,
             name="catalog-entry-toggle"),
 ]

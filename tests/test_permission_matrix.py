@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
@@ -34,7 +34,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import User
-from centers.models import ChecklistEntry, ChecklistItem, Post, Region, ServiceCenter
+from centers.models import (
+    CalendarDay,
+    ChecklistEntry,
+    ChecklistItem,
+    Post,
+    Region,
+    ServiceCenter,
+    ServiceItem,
+)
 from centers.roles import Role
 from centers.services import checklist_entry_update, regions_import
 from notifications.models import Notification, Reminder
@@ -85,6 +93,8 @@ class Side:
     person: User  # someone with a post in this side's village
     post: Post
     county_item: ChecklistItem  # a checklist item of this side's county's own list
+    service_item: ServiceItem  # a service item made by this side's township
+    calendar_day: CalendarDay  # a holiday in this side's county's calendar
 
 
 @dataclass
@@ -123,8 +133,14 @@ def _build_world() -> Ctx:
             photo=SimpleUploadedFile("a.png", png_bytes(), "image/png"))
         assert entry.photo
         person = make_user(f"person_{key.lower()}", Role.VILLAGE_COMMITTEE, village)
+        service_item = ServiceItem.objects.create(region=village.parent, name=f"{village.parent.name}事项{key}",
+                                                  category="其他", handling_way="proxy", office="党政办",
+                                                  promised_days=5)
+        holiday, _ = CalendarDay.objects.get_or_create(county=Region.objects.get(prefix=village.prefix[:6]),
+                                                       date=date(2026, 10, 1), defaults={"kind": "holiday"})
         sides[key] = Side(region=village, center=center, photo_entry=entry, person=person,
-                          post=Post.objects.get(user=person), county_item=county_items[village.code[:6]])
+                          post=Post.objects.get(user=person), county_item=county_items[village.code[:6]],
+                          service_item=service_item, calendar_day=holiday)
 
     own = {role: Notification.objects.create(recipient=getattr(world, role), kind="matrix", title=f"给{role}")
            for role in ROLES if role != "anonymous"}
@@ -283,6 +299,14 @@ def county_item_kwargs(c: Ctx, role: str, which: str) -> dict:
     return {"kind": "items", "pk": c.side(role, which).county_item.pk}
 
 
+def service_item_kwargs(c: Ctx, role: str, which: str) -> dict:
+    return {"pk": c.side(role, which).service_item.pk}
+
+
+def calendar_day_kwargs(c: Ctx, role: str, which: str) -> dict:
+    return {"pk": c.side(role, which).calendar_day.pk}
+
+
 def notification_kwargs(c: Ctx, role: str, which: str) -> dict:
     return {"pk": (c.own_notification[role] if which == "in" else c.other_notification).pk}
 
@@ -312,6 +336,11 @@ APP_ENTRIES: dict[str, Entry] = {
     "centers:person-create": Entry("login", get=row(302, 403, 403, 200, 200, 200, 200)),
     "centers:people-import": Entry("login", get=row(302, 403, 403, 200, 200, 200, 200)),
     "centers:catalog": Entry("login", get=row(302, 403, 403, 403, 403, 200, 200)),
+    "centers:calendar": Entry("login", get=row(302, 403, 403, 403, 403, 200, 200)),
+    "centers:service-item-list": Entry("login", get=logged_in(200)),
+    "centers:service-item-export": Entry("login", get=logged_in(200)),
+    "centers:service-item-create": Entry("login", get=row(302, 403, 403, 200, 200, 200, 200)),
+    "centers:service-item-import": Entry("login", get=row(302, 403, 403, 200, 200, 200, 200)),
     "audit:event-list": Entry("login", get=row(302, 403, 403, 403, 403, 200, 200)),
     "audit:auth-event-list": Entry("login", get=row(302, 403, 403, 403, 403, 200, 200)),
     # -- view scope ----------------------------------------------------------------------------
@@ -332,6 +361,17 @@ APP_ENTRIES: dict[str, Entry] = {
                               post=row(302, 404, 404, (302, 404), (302, 404), (302, 404), (302, 302)),
                               location=lambda c, role, which, method: reverse(
                                   "centers:person-detail", kwargs={"pk": c.side(role, which).person.pk})),
+    # -- manage_service_items scope: items a township or county made -----------------------------
+    "centers:service-item-edit": Entry("scoped", kwargs=service_item_kwargs,
+                                       get=row(302, 404, 404, SCOPE, SCOPE, SCOPE, BOTH)),
+    "centers:service-item-toggle": Entry("scoped", kwargs=service_item_kwargs, get=logged_in(405),
+                                         post=row(302, 404, 404, (302, 404), (302, 404), (302, 404), (302, 302)),
+                                         location=to("/service-items/")),
+    "centers:calendar-day-delete": Entry("scoped", kwargs=calendar_day_kwargs, get=logged_in(405),
+                                         post=row(302, 404, 404, 404, 404, (302, 404), (302, 302)),
+                                         location=lambda c, role, which, method: (
+                                             f"/calendar/?county={c.side(role, which).calendar_day.county.code}"
+                                             f"&year={c.side(role, which).calendar_day.date.year}")),
     # -- manage_catalog scope: a county's own items; nothing is in a township or village user's scope --
     "centers:catalog-entry-toggle": Entry("scoped", kwargs=county_item_kwargs, get=logged_in(405),
                                           post=row(302, 404, 404, 404, 404, (302, 404), (302, 302)),
@@ -367,7 +407,8 @@ ADMIN_NO_ADD = {"centers.post", "centers.servicecenter", "centers.checklistentry
                 "audit.authevent", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog",
                 "pghistory.events"}
 ADMIN_NO_DELETE = {"centers.post", "centers.servicecenter", "centers.checklistentry", "centers.region",
-                   "centers.roomtype", "centers.checklistitem", "audit.authevent", "pghistory.events"}
+                   "centers.roomtype", "centers.checklistitem", "centers.serviceitem", "audit.authevent",
+                   "pghistory.events"}
 MODEL_ACTIONS = ("changelist", "add", "change", "history", "delete")
 
 

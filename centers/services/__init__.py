@@ -10,3 +10,11 @@ from centers.services.centers import (  # noqa: F401
 from centers.services.people import people_import, person_create, person_password_reset  # noqa: F401
 from centers.services.posts import post_end, post_grant, post_permissions_sync  # noqa: F401
 from centers.services.regions import RegionImportResult, regions_import  # noqa: F401
+from centers.services.service_items import (  # noqa: F401
+    calendar_day_remove,
+    calendar_day_set,
+    service_item_create,
+    service_item_toggle,
+    service_item_update,
+    service_items_import,
+)

@@ -14,7 +14,7 @@ from centers.models import ChecklistEntry, Post, Region, RoomType, ServiceCenter
 from centers.roles import Level, Role
 from centers.selectors import checklist_items_for
 from centers.services import post_grant, regions_import
-from centers.standards import standard_lists_ensure
+from centers.standards import service_items_ensure, standard_lists_ensure
 from spreadsheets.reading import Row
 
 DEMO_PASSWORD = "Demo@2026"
@@ -27,6 +27,7 @@ class Command(BaseCommand):
         started = timezone.now()
         with task_context("seed_demo"), transaction.atomic():
             standard_lists_ensure()
+            service_items_ensure()
             rows = [Row(number=i, cells=cells) for i, cells in enumerate(division_table(), start=2)]
             result = regions_import(rows=rows)
             self._fill_centers()
