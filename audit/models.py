@@ -36,3 +36,24 @@ class AuthEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.username}"
+
+
+class PersonalDataReveal(models.Model):
+    """A user revealed a villager's masked phone or ID number (one click, recorded). Append-only."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="查看人", on_delete=models.DO_NOTHING,
+                             db_constraint=False, related_name="+")
+    record_type = models.CharField("记录类型", max_length=50)
+    record_id = models.PositiveBigIntegerField("记录ID")
+    fields = models.CharField("查看内容", max_length=100)
+    ip_address = models.GenericIPAddressField("客户端地址", null=True, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "个人信息查看记录"
+        verbose_name_plural = "个人信息查看记录"
+        ordering = ["-created_at"]
+        triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+
+    def __str__(self) -> str:
+        return f"{self.record_type}#{self.record_id} {self.fields}"

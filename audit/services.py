@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from audit.context import client_address
-from audit.models import AuthEvent
+from audit.models import AuthEvent, PersonalDataReveal
 
 
 def auth_event_record(*, kind: str, request=None, user=None, username: str = "", actor=None) -> AuthEvent:
@@ -18,3 +18,9 @@ def auth_event_record(*, kind: str, request=None, user=None, username: str = "",
         ip_address=client_address(request) if request is not None else None,
         user_agent=(request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else ""),
     )
+
+
+def personal_data_reveal_record(*, request, user, record, fields: str) -> PersonalDataReveal:
+    """Records that ``user`` saw the unmasked personal data of ``record``."""
+    return PersonalDataReveal.objects.create(user=user, record_type=record._meta.label, record_id=record.pk,
+                                             fields=fields, ip_address=client_address(request))

@@ -5,7 +5,15 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 
 from accounts.models import User, mobile_validator
-from centers.models import CalendarDay, ChecklistEntry, HandlingWay, ServiceCenter, ServiceItem
+from centers.models import (
+    CalendarDay,
+    ChecklistEntry,
+    HandlingWay,
+    ProxyRequest,
+    ProxyRequestStep,
+    ServiceCenter,
+    ServiceItem,
+)
 from centers.roles import MANAGE_PEOPLE, Role
 from centers.scoping import regions_for_user
 from centers.services.posts import grantable_roles_anywhere
@@ -164,3 +172,59 @@ class CalendarDayForm(forms.Form):
     date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
     kind = forms.ChoiceField(label="类型", choices=CalendarDay.Kind.choices)
     name = forms.CharField(label="说明", max_length=50, required=False, help_text="如：国庆节、国庆调休上班")
+
+
+class ProxyRequestAcceptForm(forms.Form):
+    """Intake on a phone: village (preset for a village cadre), item, applicant, materials received."""
+
+    village = forms.ModelChoiceField(label="村（社区）", queryset=None, empty_label=None)
+    item = forms.ModelChoiceField(label="服务事项", queryset=None, empty_label="请选择事项")
+    applicant_name = forms.CharField(label="申请人姓名", max_length=50)
+    applicant_phone = forms.CharField(label="联系电话", max_length=11,
+                                      widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    applicant_id_number = forms.CharField(label="身份证号", max_length=18, required=False,
+                                          widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    materials_received = forms.MultipleChoiceField(label="已收材料", required=False,
+                                                   widget=forms.CheckboxSelectMultiple)
+    notes = forms.CharField(label="备注", max_length=300, required=False)
+
+    def __init__(self, *args, villages=None, items=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages
+        self.fields["item"].queryset = items
+        item_id = self.data.get("item") if self.is_bound else None
+        item = items.filter(pk=item_id).first() if item_id and str(item_id).isdigit() else None
+        self.fields["materials_received"].choices = [(m, m) for m in (item.material_list if item else [])]
+
+
+class ProxyRequestStepForm(forms.Form):
+    kind = forms.ChoiceField(choices=ProxyRequestStep.Kind.choices, widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(label="说明", max_length=300, required=False)
+    office = forms.CharField(label="承办科室", max_length=60, required=False)
+    result = forms.CharField(label="办理结果", max_length=300, required=False)
+    reply_channel = forms.ChoiceField(label="告知方式", required=False,
+                                      choices=[("", "—"), ("电话告知", "电话告知"), ("当面告知", "当面告知"),
+                                               ("短信告知", "短信告知")])
+    satisfaction = forms.ChoiceField(label="满意度", required=False,
+                                     choices=[("", "—"), *ProxyRequest.Satisfaction.choices])
+    handler = forms.ModelChoiceField(label="新承办人", queryset=None, required=False)
+    promised_date = forms.DateField(label="新承诺日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, handlers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["handler"].queryset = handlers
+
+
+class ProxyRequestFilterForm(forms.Form):
+    q = forms.CharField(label="编号、申请人或事项", max_length=50, required=False)
+    status = forms.ChoiceField(label="状态", choices=[("", "全部"), *ProxyRequest.Status.choices], required=False)
+    flag = forms.ChoiceField(label="督办", choices=[("", "全部"), ("yellow", "黄牌"), ("red", "红牌")], required=False)
+    date_from = forms.DateField(label="受理起", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="受理止", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class LookupForm(forms.Form):
+    code = forms.CharField(label="回执码", max_length=12)
+    phone_last4 = forms.CharField(label="手机号后四位", min_length=4, max_length=4,
+                                  widget=forms.TextInput(attrs={"inputmode": "numeric"}))

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from accounts.personal_data import mask_id_number, mask_phone
 from centers.roles import REGION_PERMISSIONS, Level, Role
 
 PREFIX_LENGTH = {Level.PROVINCE: 2, Level.CITY: 4, Level.COUNTY: 6, Level.TOWNSHIP: 9, Level.VILLAGE: 12}
@@ -310,3 +312,126 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()}"
+
+
+@pghistory.track()
+class ProxyRequest(models.Model):
+    """A proxy request (代办): a villager's business the village carries until it is done (首问负责).
+
+    Its state changes only through centers.services.proxy_requests, which appends an immutable
+    ProxyRequestStep per step; ``version`` refuses the second of two concurrent saves.
+    """
+
+    class Status(models.TextChoices):
+        ACCEPTED = "accepted", "已受理"
+        IN_PROGRESS = "in_progress", "承办中"
+        DONE = "done", "已办结"
+        REPLIED = "replied", "已回复"
+        RETURNED = "returned", "已退回"
+        WITHDRAWN = "withdrawn", "已撤回"
+
+    class Satisfaction(models.TextChoices):
+        SATISFIED = "satisfied", "满意"
+        FAIRLY = "fairly", "基本满意"
+        UNSATISFIED = "unsatisfied", "不满意"
+
+    OPEN = (Status.ACCEPTED, Status.IN_PROGRESS)
+
+    number = models.CharField("受理编号", max_length=20, unique=True)
+    receipt_code = models.CharField("回执码", max_length=12, unique=True)
+    village = models.ForeignKey(Region, verbose_name="村（社区）", on_delete=models.PROTECT, related_name="proxy_requests")
+    item = models.ForeignKey(ServiceItem, verbose_name="服务事项", on_delete=models.PROTECT, related_name="requests")
+    applicant_name = models.CharField("申请人", max_length=50)
+    applicant_phone = models.CharField("联系电话", max_length=11)
+    applicant_id_number = models.CharField("身份证号", max_length=18, blank=True)
+    materials_received = models.JSONField("已收材料", default=list, blank=True)
+    notes = models.CharField("备注", max_length=300, blank=True)
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="受理人（首问责任人）",
+                                    on_delete=models.PROTECT, related_name="+")
+    accepted_on = models.DateField("受理日期")
+    handler = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="承办人", on_delete=models.PROTECT,
+                                related_name="+")
+    office = models.CharField("承办科室", max_length=60, blank=True)
+    promised_date = models.DateField("承诺办结日期")
+    warn_on = models.DateField("黄牌日期")  # the working day before the promised date
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.ACCEPTED)
+    result = models.CharField("办理结果", max_length=300, blank=True)
+    satisfaction = models.CharField("满意度", max_length=12, choices=Satisfaction.choices, blank=True)
+    finished_on = models.DateField("办结日期", null=True, blank=True)
+    version = models.PositiveIntegerField("版本", default=1)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "代办事项"
+        verbose_name_plural = "代办事项"
+        ordering = ["-accepted_on", "-id"]
+        indexes = [
+            models.Index(fields=["village", "status", "promised_date"]),
+            models.Index(fields=["status", "promised_date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(promised_date__gte=F("accepted_on")),
+                                   name="centers_proxyrequest_promised_after_accepted",
+                                   violation_error_message="承诺办结日期不能早于受理日期。"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.item}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("centers:request-detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+    def flag_on(self, today) -> str:
+        """督办 flag: "red" past the promised date, "yellow" from the working day before it."""
+        if not self.is_open:
+            return ""
+        if today > self.promised_date:
+            return "red"
+        return "yellow" if today >= self.warn_on else ""
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.applicant_phone)
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.applicant_id_number)
+
+
+class ProxyRequestStep(models.Model):
+    """One step on a proxy request's timeline (受理, 承办, 进展, 办结, 回复, 退回, 转办, 撤回, 改期). Immutable."""
+
+    class Kind(models.TextChoices):
+        ACCEPT = "accept", "受理"
+        START = "start", "承办"
+        PROGRESS = "progress", "进展"
+        COMPLETE = "complete", "办结"
+        REPLY = "reply", "回复"
+        RETURN = "return", "退回"
+        TRANSFER = "transfer", "转办"
+        WITHDRAW = "withdraw", "撤回"
+        RESCHEDULE = "reschedule", "改期"
+
+    request = models.ForeignKey(ProxyRequest, on_delete=models.CASCADE, related_name="steps")
+    kind = models.CharField("步骤", max_length=12, choices=Kind.choices)
+    from_status = models.CharField("原状态", max_length=12, blank=True)
+    to_status = models.CharField("新状态", max_length=12)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT,
+                              related_name="+")
+    at = models.DateTimeField("时间", auto_now_add=True)
+    note = models.CharField("说明", max_length=300, blank=True)
+    # The public lookup shows these steps (no names, no personal data); notes stay internal.
+    is_public = models.BooleanField("公开", default=True)
+
+    class Meta:
+        verbose_name = "代办进程"
+        verbose_name_plural = "代办进程"
+        ordering = ["at", "id"]
+        triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"

@@ -69,6 +69,31 @@ def _children_panel(*, user, region) -> dict:
     return {"children": children, "child_level_label": children[0].get_level_display() if children else ""}
 
 
+def _requests_panel(*, user, region) -> dict:
+    """Open proxy requests below the region: counts by flag and the most urgent ones (督办)."""
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    from centers.models import ProxyRequest
+    from centers.roles import CHANGE_CENTER
+    from centers.scoping import region_in_scope
+
+    today = timezone.localdate()
+    open_requests = ProxyRequest.objects.filter(village__prefix__startswith=region.prefix,
+                                                status__in=ProxyRequest.OPEN)
+    counts = open_requests.aggregate(
+        open=Count("pk"), red=Count("pk", filter=Q(promised_date__lt=today)),
+        yellow=Count("pk", filter=Q(warn_on__lte=today, promised_date__gte=today)))
+    urgent = list(open_requests.filter(warn_on__lte=today).select_related("item", "village", "handler")
+                  .order_by("promised_date", "id")[:10])
+    for request in urgent:
+        request.flag = request.flag_on(today)
+    return {"counts": counts, "urgent": urgent,
+            "can_accept": region.level == Level.VILLAGE and region_in_scope(user, CHANGE_CENTER, region)}
+
+
+register(Panel("requests", "代办督办", "centers/panels/requests.html", _requests_panel,
+               (Level.VILLAGE, Level.TOWNSHIP, Level.COUNTY, Level.CITY, Level.PROVINCE), order=15))
 register(Panel("due", "待办提醒", "centers/panels/due.html", _due_panel,
                (Level.VILLAGE, Level.TOWNSHIP, Level.COUNTY, Level.CITY, Level.PROVINCE), order=10))
 register(Panel("center", "党群服务中心", "centers/panels/center.html", _center_panel,

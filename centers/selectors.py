@@ -12,12 +12,23 @@ from centers.models import (
     ChecklistEntry,
     ChecklistItem,
     Post,
+    ProxyRequest,
+    ProxyRequestStep,
     Region,
     RoomType,
     ServiceCenter,
     ServiceItem,
 )
-from centers.roles import LEVEL_DEPTH, MANAGE_CATALOG, MANAGE_PEOPLE, MANAGE_SERVICE_ITEMS, VIEW, Level
+from centers.roles import (
+    CHANGE_CENTER,
+    LEVEL_DEPTH,
+    MANAGE_CATALOG,
+    MANAGE_PEOPLE,
+    MANAGE_SERVICE_ITEMS,
+    ROLE_TABLE,
+    VIEW,
+    Level,
+)
 from centers.scoping import prefix_q, regions_for_user, scope_prefixes
 
 
@@ -234,3 +245,60 @@ def calendar_days(*, county: Region, year: int) -> QuerySet[CalendarDay]:
 def calendar_day_get_for_user(*, user, pk: int) -> CalendarDay:
     return get_object_or_404(CalendarDay.objects.filter(county__in=catalog_counties(user=user)).select_related("county"),
                              pk=pk)
+
+
+def proxy_requests_for_user(*, user, status: str = "", flag: str = "", item_id: int | None = None,
+                            handler_id: int | None = None, date_from=None, date_to=None, query: str = "",
+                            today=None) -> QuerySet[ProxyRequest]:
+    """Requests of the villages in the user's view scope, filtered; the list page and exports share it."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    requests = (ProxyRequest.objects.filter(prefix_q(user, VIEW, field="village__prefix"))
+                .select_related("village", "item", "handler"))
+    if status:
+        requests = requests.filter(status=status)
+    if flag == "red":
+        requests = requests.filter(status__in=ProxyRequest.OPEN, promised_date__lt=today)
+    elif flag == "yellow":
+        requests = requests.filter(status__in=ProxyRequest.OPEN, warn_on__lte=today, promised_date__gte=today)
+    if item_id:
+        requests = requests.filter(item_id=item_id)
+    if handler_id:
+        requests = requests.filter(handler_id=handler_id)
+    if date_from:
+        requests = requests.filter(accepted_on__gte=date_from)
+    if date_to:
+        requests = requests.filter(accepted_on__lte=date_to)
+    if query:
+        requests = requests.filter(Q(number=query.upper()) | Q(applicant_name=query) | Q(item__name__contains=query))
+    return requests.order_by("-accepted_on", "-id")
+
+
+def proxy_request_get_for_user(*, user, pk: int) -> ProxyRequest:
+    return get_object_or_404(
+        ProxyRequest.objects.filter(prefix_q(user, VIEW, field="village__prefix"))
+        .select_related("village", "village__parent", "item", "handler", "accepted_by"), pk=pk)
+
+
+def proxy_request_steps(*, request: ProxyRequest) -> list[ProxyRequestStep]:
+    return list(request.steps.select_related("actor").order_by("at", "id"))
+
+
+def proxy_request_public(*, receipt_code: str, phone_last4: str) -> ProxyRequest | None:
+    """The request behind a receipt code if the applicant's phone ends with ``phone_last4``; else None
+    (the caller answers wrong code and wrong phone alike)."""
+    if len(phone_last4) != 4 or not phone_last4.isdigit():
+        return None
+    return (ProxyRequest.objects.select_related("item", "village", "village__service_center")
+            .filter(receipt_code=receipt_code.strip().upper(), applicant_phone__endswith=phone_last4).first())
+
+
+def village_handlers(*, village: Region) -> QuerySet:
+    """People who may carry a request of this village: posts with change_center on it or above."""
+    from accounts.models import User
+
+    prefixes = [village.prefix[:n] for n in (6, 9, 12)]
+    return (User.objects.filter(posts__ended_on__isnull=True, posts__region__prefix__in=prefixes,
+                                posts__role__in=[r for r, spec in ROLE_TABLE.items() if CHANGE_CENTER in spec.permissions])
+            .distinct().order_by("real_name"))

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from centers import views, views_catalog
+from centers import views, views_catalog, views_requests
 
 app_name = "centers"
 
@@ -25,6 +25,13 @@ urlpatterns = [
     path("service-items/import/", views_catalog.service_item_import, name="service-item-import"),
     path("service-items/<int:pk>/edit/", views_catalog.service_item_edit, name="service-item-edit"),
     path("service-items/<int:pk>/toggle/", views_catalog.service_item_toggle, name="service-item-toggle"),
+    path("requests/", views_requests.request_list, name="request-list"),
+    path("requests/new/", views_requests.request_create, name="request-create"),
+    path("requests/materials/", views_requests.request_materials, name="request-materials"),
+    path("requests/<int:pk>/", views_requests.request_detail, name="request-detail"),
+    path("requests/<int:pk>/step/", views_requests.request_step, name="request-step"),
+    path("requests/<int:pk>/reveal/", views_requests.request_reveal, name="request-reveal"),
+    path("requests/<int:pk>/receipt/", views_requests.request_receipt, name="request-receipt"),
     path("calendar/", views_catalog.calendar, name="calendar"),
     path("calendar/<int:pk>/delete/", views_catalog.calendar_day_delete, name="calendar-day-delete"),
     re_path(r"^catalog/(?P<kind>rooms|items)/(?P<pk>\d+)/toggle/$", views.catalog_entry_toggle,

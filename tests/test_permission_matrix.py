@@ -39,12 +39,13 @@ from centers.models import (
     ChecklistEntry,
     ChecklistItem,
     Post,
+    ProxyRequest,
     Region,
     ServiceCenter,
     ServiceItem,
 )
 from centers.roles import Role
-from centers.services import checklist_entry_update, regions_import
+from centers.services import checklist_entry_update, proxy_request_accept, regions_import
 from notifications.models import Notification, Reminder
 from tests.conftest import World, build_world, make_user, png_bytes, rows_of
 
@@ -95,6 +96,7 @@ class Side:
     county_item: ChecklistItem  # a checklist item of this side's county's own list
     service_item: ServiceItem  # a service item made by this side's township
     calendar_day: CalendarDay  # a holiday in this side's county's calendar
+    proxy_request: ProxyRequest  # a request accepted in this side's village
 
 
 @dataclass
@@ -138,9 +140,12 @@ def _build_world() -> Ctx:
                                                   promised_days=5)
         holiday, _ = CalendarDay.objects.get_or_create(county=Region.objects.get(prefix=village.prefix[:6]),
                                                        date=date(2026, 10, 1), defaults={"kind": "holiday"})
+        proxy_request = proxy_request_accept(
+            actor=person, village=village, item=ServiceItem.objects.get(name="政策咨询", region__isnull=True),
+            applicant_name="矩阵", applicant_phone="13800000000")
         sides[key] = Side(region=village, center=center, photo_entry=entry, person=person,
                           post=Post.objects.get(user=person), county_item=county_items[village.code[:6]],
-                          service_item=service_item, calendar_day=holiday)
+                          service_item=service_item, calendar_day=holiday, proxy_request=proxy_request)
 
     own = {role: Notification.objects.create(recipient=getattr(world, role), kind="matrix", title=f"给{role}")
            for role in ROLES if role != "anonymous"}
@@ -307,6 +312,10 @@ def calendar_day_kwargs(c: Ctx, role: str, which: str) -> dict:
     return {"pk": c.side(role, which).calendar_day.pk}
 
 
+def request_kwargs(c: Ctx, role: str, which: str) -> dict:
+    return {"pk": c.side(role, which).proxy_request.pk}
+
+
 def notification_kwargs(c: Ctx, role: str, which: str) -> dict:
     return {"pk": (c.own_notification[role] if which == "in" else c.other_notification).pk}
 
@@ -318,6 +327,7 @@ def to(path: str) -> LocationFn:
 APP_ENTRIES: dict[str, Entry] = {
     # -- public ------------------------------------------------------------------------------
     "healthz": Entry("public", get=everyone(200)),
+    "lookup": Entry("public", get=everyone(200)),
     "accounts:login": Entry("public", get=row(200, 302, 302, 302, 302, 302, 302), location=to("/")),
     "accounts:logout": Entry("public", get=everyone(405), post=everyone(302), location=to("/accounts/login/")),
     # -- any logged-in user --------------------------------------------------------------------
@@ -338,6 +348,10 @@ APP_ENTRIES: dict[str, Entry] = {
     "centers:catalog": Entry("login", get=row(302, 403, 403, 403, 403, 200, 200)),
     "centers:calendar": Entry("login", get=row(302, 403, 403, 403, 403, 200, 200)),
     "centers:service-item-list": Entry("login", get=logged_in(200)),
+    "centers:request-list": Entry("login", get=logged_in(200)),
+    "centers:request-materials": Entry("login", get=logged_in(200)),
+    # accepting needs change_center on a village: the grid worker and the county organization have none
+    "centers:request-create": Entry("login", get=row(302, 403, 200, 200, 200, 403, 200)),
     "centers:service-item-export": Entry("login", get=logged_in(200)),
     "centers:service-item-create": Entry("login", get=row(302, 403, 403, 200, 200, 200, 200)),
     "centers:service-item-import": Entry("login", get=row(302, 403, 403, 200, 200, 200, 200)),
@@ -361,6 +375,18 @@ APP_ENTRIES: dict[str, Entry] = {
                               post=row(302, 404, 404, (302, 404), (302, 404), (302, 404), (302, 302)),
                               location=lambda c, role, which, method: reverse(
                                   "centers:person-detail", kwargs={"pk": c.side(role, which).person.pk})),
+    # -- proxy requests: view scope reads; change_center scope handles -------------------------------
+    "centers:request-detail": Entry("scoped", kwargs=request_kwargs,
+                                    get=row(302, SCOPE, SCOPE, SCOPE, SCOPE, SCOPE, BOTH)),
+    "centers:request-receipt": Entry("scoped", kwargs=request_kwargs,
+                                     get=row(302, SCOPE, SCOPE, SCOPE, SCOPE, SCOPE, BOTH)),
+    "centers:request-step": Entry("scoped", kwargs=request_kwargs, get=logged_in(405),
+                                  post=row(302, (403, 404), (302, 404), (302, 404), (302, 404), (403, 404),
+                                           (302, 302)),
+                                  location=lambda c, role, which, method: reverse(
+                                      "centers:request-detail", kwargs=request_kwargs(c, role, which))),
+    "centers:request-reveal": Entry("scoped", kwargs=request_kwargs, get=logged_in(405),
+                                    post=row(302, (403, 404), SCOPE, SCOPE, SCOPE, (403, 404), BOTH)),
     # -- manage_service_items scope: items a township or county made -----------------------------
     "centers:service-item-edit": Entry("scoped", kwargs=service_item_kwargs,
                                        get=row(302, 404, 404, SCOPE, SCOPE, SCOPE, BOTH)),

@@ -1,0 +1,167 @@
+"""Views of proxy requests (代办): list, intake, the request page with its steps, receipt, public lookup."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from audit.context import client_address
+from audit.services import personal_data_reveal_record
+from centers import selectors, services
+from centers.forms import LookupForm, ProxyRequestAcceptForm, ProxyRequestFilterForm, ProxyRequestStepForm
+from centers.roles import CHANGE_CENTER, Level
+from centers.scoping import region_in_scope, regions_for_user
+
+LOOKUP_LIMIT = 10  # attempts per client address
+LOOKUP_WINDOW = 10 * 60  # seconds
+LOOKUP_NOT_FOUND = "没有查到与回执码和手机号后四位相符的办件，请核对后重试。"
+LOOKUP_TOO_MANY = "查询过于频繁，请10分钟后再试。"
+
+
+def _acceptable_villages(user):
+    return regions_for_user(user, CHANGE_CENTER).filter(level=Level.VILLAGE).order_by(selectors.pinyin("name"))
+
+
+@login_required
+def request_list(request):
+    form = ProxyRequestFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    requests = selectors.proxy_requests_for_user(user=request.user, **{k: v for k, v in filters.items() if v})
+    page = Paginator(requests, 30).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    for item in page:
+        item.flag = item.flag_on(today)
+    return render(request, "centers/proxyrequest_list.html", {
+        "form": form, "page_obj": page, "can_accept": _acceptable_villages(request.user).exists()})
+
+
+@login_required
+def request_create(request):
+    villages = _acceptable_villages(request.user)
+    if not villages.exists():
+        raise PermissionDenied("只有村干部和乡镇干部可以受理代办事项。")
+    items = selectors.service_items_visible(user=request.user)
+    initial = {"village": villages.first()} if villages.count() == 1 else {}
+    form = ProxyRequestAcceptForm(request.POST or None, villages=villages, items=items, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = services.proxy_request_accept(
+                actor=request.user, village=data["village"], item=data["item"],
+                applicant_name=data["applicant_name"], applicant_phone=data["applicant_phone"],
+                applicant_id_number=data["applicant_id_number"], materials_received=data["materials_received"],
+                notes=data["notes"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"已受理，编号{created.number}。请打印或展示办事回执。")
+            return redirect("centers:request-receipt", pk=created.pk)
+    return render(request, "centers/proxyrequest_form.html", {"form": form, "single_village": villages.count() == 1})
+
+
+@login_required
+def request_materials(request):
+    """htmx partial: the material checklist of the chosen item."""
+    items = selectors.service_items_visible(user=request.user)
+    item = get_object_or_404(items, pk=request.GET.get("item") or 0) if request.GET.get("item") else None
+    return render(request, "centers/includes/materials.html", {"materials": item.material_list if item else [],
+                                                               "item": item})
+
+
+def _may_handle(user, proxy_request) -> bool:
+    return region_in_scope(user, CHANGE_CENTER, proxy_request.village)
+
+
+@login_required
+def request_detail(request, pk: int):
+    proxy_request = selectors.proxy_request_get_for_user(user=request.user, pk=pk)
+    may_handle = _may_handle(request.user, proxy_request)
+    return render(request, "centers/proxyrequest_detail.html", {
+        "req": proxy_request,
+        "steps": selectors.proxy_request_steps(request=proxy_request),
+        "allowed": services.allowed_steps(proxy_request) if may_handle else [],
+        "may_handle": may_handle,
+        "handlers": selectors.village_handlers(village=proxy_request.village) if may_handle else [],
+        "flag": proxy_request.flag_on(timezone.localdate()),
+    })
+
+
+@login_required
+@require_POST
+def request_step(request, pk: int):
+    proxy_request = selectors.proxy_request_get_for_user(user=request.user, pk=pk)
+    if not _may_handle(request.user, proxy_request):
+        raise PermissionDenied("您只能查看该代办事项。")
+    form = ProxyRequestStepForm(request.POST, handlers=selectors.village_handlers(village=proxy_request.village))
+    if not form.is_valid():
+        messages.error(request, "；".join(f"{form.fields[f].label or f}：{'；'.join(e)}" for f, e in form.errors.items()))
+        return redirect(proxy_request)
+    data = form.cleaned_data
+    try:
+        services.proxy_request_step(
+            actor=request.user, request=proxy_request, kind=data["kind"], version=data["version"],
+            data=services.StepInput(note=data["note"], result=data["result"], satisfaction=data["satisfaction"],
+                                    reply_channel=data["reply_channel"], handler=data["handler"],
+                                    office=data["office"], promised_date=data["promised_date"]))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, "已保存。")
+    return redirect(proxy_request)
+
+
+@login_required
+@require_POST
+def request_reveal(request, pk: int):
+    """Shows the applicant's full phone and ID number once, to those who handle the request; recorded."""
+    proxy_request = selectors.proxy_request_get_for_user(user=request.user, pk=pk)
+    if not _may_handle(request.user, proxy_request):
+        raise PermissionDenied("您无权查看完整的个人信息。")
+    personal_data_reveal_record(request=request, user=request.user, record=proxy_request,
+                                fields="applicant_phone,applicant_id_number")
+    return render(request, "centers/includes/revealed.html", {"req": proxy_request})
+
+
+@login_required
+def request_receipt(request, pk: int):
+    """办事回执: fits A5 paper and a phone screen; the QR code opens the public lookup with the code."""
+    import segno
+
+    proxy_request = selectors.proxy_request_get_for_user(user=request.user, pk=pk)
+    lookup_url = request.build_absolute_uri(f"{reverse('lookup')}?code={proxy_request.receipt_code}")
+    center = getattr(proxy_request.village, "service_center", None)
+    return render(request, "centers/proxyrequest_receipt.html", {
+        "req": proxy_request, "center": center, "lookup_url": lookup_url,
+        "qr_svg": segno.make(lookup_url, error="m").svg_inline(scale=3, dark="#222"),
+    })
+
+
+def lookup(request):
+    """Public (no login): receipt code + the phone's last four digits give the status and public steps.
+
+    A wrong code and a wrong phone get the same answer; attempts are limited per client address.
+    """
+    form = LookupForm(request.GET if "phone_last4" in request.GET else None,
+                      initial={"code": request.GET.get("code", "")})
+    found, message, status = None, "", 200
+    if form.is_bound:
+        key = f"lookup:{client_address(request)}"
+        cache.add(key, 0, LOOKUP_WINDOW)
+        if cache.incr(key) > LOOKUP_LIMIT:
+            message, status = LOOKUP_TOO_MANY, 429
+        elif form.is_valid():
+            found = selectors.proxy_request_public(receipt_code=form.cleaned_data["code"],
+                                                   phone_last4=form.cleaned_data["phone_last4"])
+            message = "" if found else LOOKUP_NOT_FOUND
+        else:
+            message = LOOKUP_NOT_FOUND
+    steps = [s for s in found.steps.order_by("at", "id") if s.is_public] if found else []
+    return render(request, "centers/lookup.html", {"form": form, "found": found, "steps": steps, "message": message},
+                  status=status)

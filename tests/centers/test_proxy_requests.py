@@ -1,0 +1,245 @@
+"""Proxy requests (代办): intake, the state machine, flags, receipt, public lookup, masking, scope."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from audit.models import PersonalDataReveal
+from centers.models import CalendarDay, ProxyRequest, ProxyRequestStep, ServiceItem
+from centers.services import StepInput, proxy_request_accept, proxy_request_step
+
+pytestmark = pytest.mark.django_db
+
+VALID_ID = "11010519491231002X"  # the standard's own example number
+
+
+def item(name="低保申请") -> ServiceItem:
+    return ServiceItem.objects.get(name=name, region__isnull=True)
+
+
+def accept(world, **changes) -> ProxyRequest:
+    data = {"actor": world.village_a1_clerk, "village": world.village_a1, "item": item(),
+            "applicant_name": "赵大爷", "applicant_phone": "13812345678", "applicant_id_number": VALID_ID,
+            "materials_received": ["申请书", "身份证"]}
+    data.update(changes)
+    return proxy_request_accept(**data)
+
+
+def step(world, request, kind, actor=None, **data) -> ProxyRequest:
+    request.refresh_from_db()
+    return proxy_request_step(actor=actor or world.village_a1_clerk, request=request, kind=kind,
+                              version=request.version, data=StepInput(**data))
+
+
+def test_intake_through_the_page_gives_a_receipt(world):
+    client = world.client_for(world.village_a1_clerk)
+    assert client.get("/requests/new/").status_code == 200
+    response = client.post("/requests/new/", {
+        "village": world.village_a1.pk, "item": item().pk, "applicant_name": "赵大爷",
+        "applicant_phone": "13812345678", "applicant_id_number": VALID_ID.lower(),
+        "materials_received": ["申请书", "户口簿"]})
+    assert response.status_code == 302
+    request = ProxyRequest.objects.get()
+    assert response.url == f"/requests/{request.pk}/receipt/"
+    assert request.handler == request.accepted_by == world.village_a1_clerk
+    assert request.applicant_id_number == VALID_ID and request.materials_received == ["申请书", "户口簿"]
+    receipt = client.get(response.url).content.decode()
+    for text in (request.number, "低保申请", "申请书、户口簿", request.receipt_code, "138****5678", "<svg"):
+        assert text in receipt
+    assert "13812345678" not in receipt
+    assert request.steps.get().kind == "accept"
+
+
+@pytest.mark.parametrize("field,value,message", [
+    ("applicant_id_number", "110105194912310021", "身份证号码不正确"),
+    ("applicant_id_number", "", "该事项需要申请人的身份证号"),
+    ("applicant_phone", "1381234", "请输入11位手机号码"),
+    ("materials_received", ["房产证"], "不在该事项的材料清单中"),
+])
+def test_bad_intake_is_refused_and_writes_nothing(world, field, value, message):
+    with pytest.raises(ValidationError, match=message):
+        accept(world, **{field: value})
+    assert not ProxyRequest.objects.exists()
+
+
+def test_promised_date_counts_working_days_across_weekend_holiday_and_make_up_day(world, monkeypatch):
+    """Accepted on Friday 25 Sept 2026; 5 working days with National Day off and a make-up Sunday."""
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: date(2026, 9, 25))
+    for day in (1, 2, 5, 6, 7):
+        CalendarDay.objects.create(county=world.county, date=date(2026, 10, day), kind="holiday")
+    CalendarDay.objects.create(county=world.county, date=date(2026, 9, 27), kind="workday")
+    five_days = ServiceItem.objects.create(region=None, name="五日事项", category="其他", handling_way="proxy",
+                                           office="民政办", promised_days=5, needs_id_number=False)
+    request = accept(world, item=five_days, materials_received=[])
+    # Sun 27 (make-up), Mon 28, Tue 29, Wed 30 are 1-4; Thu 1 and Fri 2 off; Sat 3, Sun 4 weekend;
+    # Mon 5 - Wed 7 off; Thu 8 is the 5th working day. The yellow flag starts on Wed 30.
+    assert request.promised_date == date(2026, 10, 8)
+    assert request.warn_on == date(2026, 9, 30)
+
+
+def test_every_transition_in_order(world):
+    request = accept(world)
+    request = step(world, request, "start", office="乡镇民政办")
+    assert request.status == "in_progress" and request.office == "乡镇民政办"
+    request = step(world, request, "progress", note="已报送乡镇审核")
+    request = step(world, request, "transfer", handler=world.township_a_officer, note="乡镇直接办理")
+    assert request.handler == world.township_a_officer
+    request = step(world, request, "reschedule", actor=world.township_a_officer,
+                   promised_date=request.promised_date.replace(day=28) if request.promised_date.day < 28
+                   else request.promised_date, note="等待县里审批")
+    request = step(world, request, "complete", actor=world.township_a_officer, result="已批准，每月发放")
+    assert request.status == "done" and request.finished_on is not None
+    request = step(world, request, "reply", satisfaction="satisfied", reply_channel="电话告知")
+    assert request.status == "replied" and request.satisfaction == "satisfied"
+    kinds = list(request.steps.values_list("kind", flat=True))
+    assert kinds == ["accept", "start", "progress", "transfer", "reschedule", "complete", "reply"]
+
+
+@pytest.mark.parametrize("path,illegal", [
+    ([], "complete"),                       # accepted -> done skips 承办
+    ([], "reply"),
+    (["start"], "start"),
+    (["start", "complete"], "return"),     # done cannot be returned
+    (["withdraw"], "start"),               # withdrawn is final
+])
+def test_illegal_steps_are_refused_with_a_clear_message(world, path, illegal):
+    request = accept(world)
+    for kind in path:
+        request = step(world, request, kind, note="原因", result="结果")
+    with pytest.raises(ValidationError, match="不能“"):
+        step(world, request, illegal, note="原因", result="结果", satisfaction="satisfied")
+
+
+def test_return_withdraw_and_reschedule_need_a_reason(world):
+    request = accept(world)
+    for kind in ("return", "withdraw", "reschedule"):
+        with pytest.raises(ValidationError, match="请填写原因"):
+            step(world, request, kind, promised_date=date(2030, 1, 1))
+    returned = step(world, request, "return", note="材料不全")
+    assert returned.status == "returned"
+
+
+def test_steps_are_immutable(world):
+    from django.db import DatabaseError, transaction
+
+    request = accept(world)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        ProxyRequestStep.objects.filter(request=request).update(note="改写")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        ProxyRequestStep.objects.filter(request=request).delete()
+
+
+def test_second_concurrent_step_is_refused(world):
+    request = accept(world)
+    stale_version = request.version
+    proxy_request_step(actor=world.village_a1_clerk, request=request, kind="start", version=stale_version,
+                       data=StepInput())
+    with pytest.raises(ValidationError, match="已被他人更新"):
+        proxy_request_step(actor=world.township_a_officer, request=request, kind="withdraw",
+                           version=stale_version, data=StepInput(note="撤回"))
+    request.refresh_from_db()
+    assert request.status == "in_progress"
+
+
+def test_step_through_the_page_and_its_messages(world):
+    request = accept(world)
+    client = world.client_for(world.village_a1_clerk)
+    response = client.post(f"/requests/{request.pk}/step/", {"kind": "complete", "version": request.version,
+                                                             "result": "x"}, follow=True)
+    assert "当前状态为“已受理”，不能“办结”" in response.content.decode()
+    client.post(f"/requests/{request.pk}/step/", {"kind": "start", "version": request.version})
+    request.refresh_from_db()
+    assert request.status == "in_progress"
+    assert world.client_for(world.village_a1_readonly).post(
+        f"/requests/{request.pk}/step/", {"kind": "withdraw", "version": request.version, "note": "n"}
+    ).status_code == 403
+
+
+def test_flags(world):
+    request = accept(world)
+    assert request.flag_on(request.accepted_on) == ""  # 20 working days ahead
+    assert request.flag_on(request.warn_on) == "yellow"
+    assert request.flag_on(request.promised_date) == "yellow"
+    from datetime import timedelta
+
+    assert request.flag_on(request.promised_date + timedelta(days=1)) == "red"
+    done = step(world, step(world, request, "start"), "complete", result="好")
+    assert done.flag_on(request.promised_date + timedelta(days=1)) == ""
+
+
+def test_public_lookup_same_answer_for_wrong_code_and_wrong_phone(world):
+    from django.test import Client
+
+    request = accept(world)
+    client = Client()
+    ok = client.get("/lookup/", {"code": request.receipt_code.lower(), "phone_last4": "5678"}).content.decode()
+    assert "低保申请" in ok and "已受理" in ok
+    assert "赵大爷" not in ok and "5678" not in ok.split("lookup-result")[1] and "13812345678" not in ok
+    wrong_code = client.get("/lookup/", {"code": "ZZZZZZZZ", "phone_last4": "5678"})
+    wrong_phone = client.get("/lookup/", {"code": request.receipt_code, "phone_last4": "0000"})
+    assert wrong_code.status_code == wrong_phone.status_code == 200
+    assert wrong_code.context["message"] == wrong_phone.context["message"]
+    assert wrong_code.context["found"] is None and wrong_phone.context["found"] is None
+
+
+def test_public_lookup_is_rate_limited_per_client_address(world):
+    from django.core.cache import cache
+    from django.test import Client
+
+    cache.clear()
+    request = accept(world)
+    client = Client()
+    for _ in range(10):
+        client.get("/lookup/", {"code": "WRONG123", "phone_last4": "0000"}, REMOTE_ADDR="10.0.0.9")
+    blocked = client.get("/lookup/", {"code": request.receipt_code, "phone_last4": "5678"}, REMOTE_ADDR="10.0.0.9")
+    assert blocked.status_code == 429 and "查询过于频繁" in blocked.content.decode()
+    other = client.get("/lookup/", {"code": request.receipt_code, "phone_last4": "5678"}, REMOTE_ADDR="10.0.0.10")
+    assert other.status_code == 200 and other.context["found"] == request
+
+
+def test_masked_everywhere_and_reveal_is_audited(world):
+    request = accept(world)
+    for user in (world.village_a1_clerk, world.township_a_officer, world.county_admin):
+        client = world.client_for(user)
+        for url in ("/requests/", f"/requests/{request.pk}/"):
+            text = client.get(url).content.decode()
+            assert "13812345678" not in text and VALID_ID not in text
+    revealed = world.client_for(world.village_a1_clerk).post(f"/requests/{request.pk}/reveal/").content.decode()
+    assert "13812345678" in revealed and VALID_ID in revealed
+    log = PersonalDataReveal.objects.get()
+    assert log.user_id == world.village_a1_clerk.pk and log.record_id == request.pk
+    assert world.client_for(world.village_a1_readonly).post(f"/requests/{request.pk}/reveal/").status_code == 403
+    assert world.client_for(world.county_admin).post(f"/requests/{request.pk}/reveal/").status_code == 403
+
+
+def test_other_villages_requests_answer_404(world):
+    request = accept(world)
+    for user in (world.township_b_officer,):
+        client = world.client_for(user)
+        assert client.get(f"/requests/{request.pk}/").status_code == 404
+        assert client.get(f"/requests/{request.pk}/receipt/").status_code == 404
+        assert client.post(f"/requests/{request.pk}/step/", {"kind": "start", "version": 1}).status_code == 404
+    assert world.client_for(world.township_b_officer).get("/requests/").context["page_obj"].paginator.count == 0
+    with pytest.raises(Exception, match="不能在该村"):
+        accept(world, actor=world.township_b_officer)
+
+
+def test_village_home_has_one_tap_intake_and_township_sees_overdue(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    request = accept(world)
+    today = timezone.localdate()
+    ProxyRequest.objects.filter(pk=request.pk).update(accepted_on=today - timedelta(days=5),
+                                                      promised_date=today - timedelta(days=1),
+                                                      warn_on=today - timedelta(days=2))
+    village = world.client_for(world.village_a1_clerk).get("/regions/419901101201/").content.decode()
+    assert "/requests/new/" in village
+    township = world.client_for(world.township_a_officer).get("/regions/419901101000/").content.decode()
+    assert "overdue-board" in township and "红牌" in township and "低保申请" in township
