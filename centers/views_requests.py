@@ -61,7 +61,6 @@ def request_create(request):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"已受理，编号{created.number}。请打印或展示办事回执。")
             return redirect("centers:request-receipt", pk=created.pk)
     return render(request, "centers/proxyrequest_form.html", {"form": form, "single_village": villages.count() == 1})
 
