@@ -11,3 +11,12 @@ def checklist_reminders_send(self) -> int:
 
     with task_context("centers.checklist_reminders_send"):
         return checklist_reminders_send()
+
+
+@shared_task(bind=True, acks_late=True, autoretry_for=(OperationalError,), retry_backoff=60, max_retries=5)
+def proxy_request_reminders_send(self) -> int:
+    from audit.context import task_context
+    from centers.services.proxy_requests import proxy_request_reminders_send
+
+    with task_context("centers.proxy_request_reminders_send"):
+        return proxy_request_reminders_send()

@@ -182,3 +182,34 @@ def _warn_before(village: Region, promised: date, accepted_on: date) -> date:
     if days <= 1:
         return accepted_on
     return working_days_after(county=county, start=accepted_on, days=days - 1)
+
+
+def proxy_request_reminders_send(*, today: date | None = None) -> int:
+    """督办 reminders, each sent once per (request, kind, promised date, recipient):
+    yellow (one working day left) to the handler; red (overdue) to the village secretary and liaison cadre."""
+    from centers.models import Post
+    from centers.roles import Role
+    from notifications.services import reminder_send
+
+    today = today or timezone.localdate()
+    sent = 0
+    open_requests = ProxyRequest.objects.filter(status__in=ProxyRequest.OPEN).select_related("item", "handler",
+                                                                                              "village")
+    for request in open_requests.filter(warn_on__lte=today, promised_date__gte=today).iterator(chunk_size=1000):
+        if reminder_send(obj=request, kind="request_yellow", due_date=request.promised_date, recipient=request.handler,
+                         title=f"黄牌提醒：{request.village.name}“{request.item.name}”将于"
+                               f"{request.promised_date:%m月%d日}到期", url=request.get_absolute_url()):
+            sent += 1
+    overdue = list(open_requests.filter(promised_date__lt=today))
+    watchers: dict[int, list] = {}
+    for post in Post.objects.filter(region__in={r.village_id for r in overdue}, ended_on__isnull=True,
+                                    role__in=(Role.VILLAGE_SECRETARY, Role.LIAISON_CADRE)).select_related("user"):
+        watchers.setdefault(post.region_id, []).append(post.user)
+    for request in overdue:
+        for user in watchers.get(request.village_id, []):
+            if reminder_send(obj=request, kind="request_red", due_date=request.promised_date, recipient=user,
+                             title=f"红牌督办：{request.village.name}“{request.item.name}”已超过承诺日期"
+                                   f"{request.promised_date:%m月%d日}", body=f"承办人：{request.handler.real_name}",
+                             url=request.get_absolute_url()):
+                sent += 1
+    return sent

@@ -194,6 +194,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "centers.tasks.checklist_reminders_send",
         "schedule": crontab(minute=0, hour=8, day_of_week="mon"),
     },
+    "proxy-request-reminders-daily": {
+        "task": "centers.tasks.proxy_request_reminders_send",
+        "schedule": crontab(minute=0, hour=8),
+    },
     "notifications-deliver-pending": {
         "task": "notifications.tasks.notifications_deliver_pending",
         "schedule": crontab(minute="*/10"),

@@ -243,3 +243,31 @@ def test_village_home_has_one_tap_intake_and_township_sees_overdue(world):
     assert "/requests/new/" in village
     township = world.client_for(world.township_a_officer).get("/regions/419901101000/").content.decode()
     assert "overdue-board" in township and "红牌" in township and "低保申请" in township
+
+
+def test_yellow_and_red_reminders_are_sent_once_even_when_the_task_runs_twice(world):
+    from datetime import timedelta
+    from unittest import mock
+
+    from centers.roles import Role
+    from centers.tasks import proxy_request_reminders_send
+    from notifications.models import Notification
+    from tests.conftest import make_user
+
+    liaison = make_user("liaison", Role.LIAISON_CADRE, world.village_a1)
+    request = accept(world)
+    proxy_request_step(actor=world.village_a1_clerk, request=request, kind="transfer", version=request.version,
+                       data=StepInput(handler=liaison))
+    request.refresh_from_db()
+    # Yellow day: the handler (now the liaison cadre) is reminded, once.
+    with mock.patch("django.utils.timezone.localdate", return_value=request.warn_on):
+        proxy_request_reminders_send.delay()
+        proxy_request_reminders_send.delay()
+    assert list(Notification.objects.filter(kind="request_yellow").values_list("recipient__username", flat=True)) == [
+        "liaison"]
+    # Red: the day after the promised date, the secretary and the liaison cadre are told, once each.
+    with mock.patch("django.utils.timezone.localdate", return_value=request.promised_date + timedelta(days=1)):
+        proxy_request_reminders_send.delay()
+        proxy_request_reminders_send.delay()
+    red = sorted(Notification.objects.filter(kind="request_red").values_list("recipient__username", flat=True))
+    assert red == ["liaison", "village_a1_clerk"]
