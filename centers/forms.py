@@ -228,3 +228,10 @@ class LookupForm(forms.Form):
     code = forms.CharField(label="回执码", max_length=12)
     phone_last4 = forms.CharField(label="手机号后四位", min_length=4, max_length=4,
                                   widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+
+
+class DutyRulesForm(forms.Form):
+    starts_at = forms.TimeField(label="上班时间", widget=forms.TimeInput(attrs={"type": "time"}))
+    ends_at = forms.TimeField(label="下班时间", widget=forms.TimeInput(attrs={"type": "time"}))
+    cutoff = forms.TimeField(label="签到截止", widget=forms.TimeInput(attrs={"type": "time"}))
+    grace_minutes = forms.IntegerField(label="宽限（分钟）", min_value=0, max_value=120)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime
+
 import pghistory
 import pgtrigger
 from django.conf import settings
@@ -358,6 +360,8 @@ class ProxyRequest(models.Model):
     result = models.CharField("办理结果", max_length=300, blank=True)
     satisfaction = models.CharField("满意度", max_length=12, choices=Satisfaction.choices, blank=True)
     finished_on = models.DateField("办结日期", null=True, blank=True)
+    shift = models.ForeignKey("DutyShift", verbose_name="受理时的值班", null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="requests")
     version = models.PositiveIntegerField("版本", default=1)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
@@ -435,3 +439,70 @@ class ProxyRequestStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"
+
+
+@pghistory.track()
+class DutyRules(models.Model):
+    """A county's duty-shift rules (坐班规定): working hours and the check-in cutoff with its grace period."""
+
+    county = models.OneToOneField(Region, verbose_name="县", on_delete=models.PROTECT, related_name="duty_rules")
+    starts_at = models.TimeField("上班时间", default=datetime.time(8, 30))
+    ends_at = models.TimeField("下班时间", default=datetime.time(17, 30))
+    cutoff = models.TimeField("签到截止", default=datetime.time(9, 0))
+    grace_minutes = models.PositiveSmallIntegerField("宽限分钟", default=10)
+    remind_minutes_before = models.PositiveSmallIntegerField("提前提醒分钟", default=30)
+
+    class Meta:
+        verbose_name = "坐班规定"
+        verbose_name_plural = "坐班规定"
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="centers_dutyrules_ends_after_start",
+                                   violation_error_message="下班时间应晚于上班时间。"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county} {self.starts_at:%H:%M}-{self.ends_at:%H:%M}"
+
+
+@pghistory.track()
+class DutyShift(models.Model):
+    """A duty shift (坐班值班): one cadre on duty at a village's center on one day.
+
+    ``attendance`` is set by check-in (on time / late) or by the absence job after the cutoff.
+    """
+
+    class Attendance(models.TextChoices):
+        PENDING = "pending", "待签到"
+        ON_TIME = "on_time", "正常"
+        LATE = "late", "迟到"
+        ABSENT = "absent", "缺勤"
+
+    village = models.ForeignKey(Region, verbose_name="村（社区）", on_delete=models.PROTECT, related_name="duty_shifts")
+    date = models.DateField("日期")
+    cadre = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="值班干部", on_delete=models.PROTECT,
+                              related_name="duty_shifts")
+    attendance = models.CharField("出勤", max_length=10, choices=Attendance.choices, default=Attendance.PENDING)
+    checked_in_at = models.DateTimeField("签到时间", null=True, blank=True)
+    checked_out_at = models.DateTimeField("签退时间", null=True, blank=True)
+    left_early = models.BooleanField("早退", default=False)
+    latitude = models.DecimalField("签到纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("签到经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    visitors = models.PositiveSmallIntegerField("接待群众人次", default=0)
+    handled = models.TextField("办理事项记录", blank=True)
+    swapped_with = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="换班对象", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    swap_agreed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="换班确认人", null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "坐班值班"
+        verbose_name_plural = "坐班值班"
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["village", "date"], name="centers_dutyshift_one_per_village_day",
+                                    violation_error_message="该村这一天已排班。"),
+        ]
+        indexes = [models.Index(fields=["date", "attendance"]), models.Index(fields=["cadre", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.village} {self.date} {self.cadre}"

@@ -92,6 +92,21 @@ def _requests_panel(*, user, region) -> dict:
             "can_accept": region.level == Level.VILLAGE and region_in_scope(user, CHANGE_CENTER, region)}
 
 
+def _duty_panel(*, user, region) -> dict:
+    """Today's duty shift at the village: who, and for the on-duty cadre one-tap check-in/out."""
+    from django.utils import timezone
+
+    from centers.models import DutyShift
+    from centers.selectors import county_of
+    from centers.services.duty import duty_rules_for
+
+    today = timezone.localdate()
+    shift = DutyShift.objects.filter(village=region, date=today).select_related("cadre").first()
+    return {"shift": shift, "is_mine": bool(shift and shift.cadre_id == user.pk),
+            "rules": duty_rules_for(county_of(region)), "today": today}
+
+
+register(Panel("duty", "今日值班", "centers/panels/duty.html", _duty_panel, (Level.VILLAGE,), order=5))
 register(Panel("requests", "代办督办", "centers/panels/requests.html", _requests_panel,
                (Level.VILLAGE, Level.TOWNSHIP, Level.COUNTY, Level.CITY, Level.PROVINCE), order=15))
 register(Panel("due", "待办提醒", "centers/panels/due.html", _due_panel,

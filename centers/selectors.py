@@ -11,6 +11,7 @@ from centers.models import (
     CalendarDay,
     ChecklistEntry,
     ChecklistItem,
+    DutyShift,
     Post,
     ProxyRequest,
     ProxyRequestStep,
@@ -302,3 +303,33 @@ def village_handlers(*, village: Region) -> QuerySet:
     return (User.objects.filter(posts__ended_on__isnull=True, posts__region__prefix__in=prefixes,
                                 posts__role__in=[r for r, spec in ROLE_TABLE.items() if CHANGE_CENTER in spec.permissions])
             .distinct().order_by("real_name"))
+
+
+def duty_shift_get_for_user(*, user, pk: int) -> DutyShift:
+    return get_object_or_404(DutyShift.objects.filter(prefix_q(user, VIEW, field="village__prefix"))
+                             .select_related("village", "cadre"), pk=pk)
+
+
+def duty_month(*, village: Region, month_start) -> list[DutyShift]:
+    """The village's shifts in the month beginning ``month_start``."""
+    import calendar as calendar_module
+
+    last = month_start.replace(day=calendar_module.monthrange(month_start.year, month_start.month)[1])
+    return list(DutyShift.objects.filter(village=village, date__range=(month_start, last))
+                .select_related("cadre", "swapped_with").order_by("date"))
+
+
+def attendance_by_village(*, region: Region, start, end, today) -> list[dict]:
+    """Per village under ``region``: shifts due (up to today), attended, late, absent and the rate. One query."""
+    from django.db.models import Count
+
+    Attendance = DutyShift.Attendance
+    rows = (DutyShift.objects.filter(village__prefix__startswith=region.prefix, date__range=(start, min(end, today)))
+            .values("village_id", "village__name", "village__code")
+            .annotate(due=Count("pk"),
+                      attended=Count("pk", filter=Q(attendance__in=(Attendance.ON_TIME, Attendance.LATE))),
+                      late=Count("pk", filter=Q(attendance=Attendance.LATE)),
+                      absent=Count("pk", filter=Q(attendance=Attendance.ABSENT)),
+                      early=Count("pk", filter=Q(left_early=True)))
+            .order_by("village__code"))
+    return [dict(row, rate=(row["attended"] * 100 / row["due"]) if row["due"] else None) for row in rows]

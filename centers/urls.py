@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from centers import views, views_catalog, views_requests
+from centers import views, views_catalog, views_duty, views_requests
 
 app_name = "centers"
 
@@ -32,6 +32,11 @@ urlpatterns = [
     path("requests/<int:pk>/step/", views_requests.request_step, name="request-step"),
     path("requests/<int:pk>/reveal/", views_requests.request_reveal, name="request-reveal"),
     path("requests/<int:pk>/receipt/", views_requests.request_receipt, name="request-receipt"),
+    path("duty/shifts/<int:pk>/check-in/", views_duty.shift_check_in, name="shift-check-in"),
+    path("duty/shifts/<int:pk>/check-out/", views_duty.shift_check_out, name="shift-check-out"),
+    path("duty/shifts/<int:pk>/log/", views_duty.shift_log, name="shift-log"),
+    re_path(r"^duty/(?P<code>\d{12})/roster/$", views_duty.roster, name="duty-roster"),
+    path("duty/attendance/", views_duty.attendance, name="duty-attendance"),
     path("calendar/", views_catalog.calendar, name="calendar"),
     path("calendar/<int:pk>/delete/", views_catalog.calendar_day_delete, name="calendar-day-delete"),
     re_path(r"^catalog/(?P<kind>rooms|items)/(?P<pk>\d+)/toggle/$", views.catalog_entry_toggle,

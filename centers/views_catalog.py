@@ -13,9 +13,16 @@ from django.views.decorators.http import require_POST
 
 from centers import selectors, services
 from centers.exports import service_items_to_xlsx
-from centers.forms import CalendarDayForm, OwnerUploadForm, ServiceItemFilterForm, ServiceItemForm
+from centers.forms import (
+    CalendarDayForm,
+    DutyRulesForm,
+    OwnerUploadForm,
+    ServiceItemFilterForm,
+    ServiceItemForm,
+)
 from centers.roles import MANAGE_CATALOG, MANAGE_SERVICE_ITEMS
 from centers.scoping import scope_prefixes
+from centers.services import duty
 from spreadsheets.reading import TableReadError, table_rows
 
 
@@ -124,8 +131,21 @@ def calendar(request):
     code = request.POST.get("county") or request.GET.get("county")
     county = next((c for c in counties if c.code == code), counties[0])
     year = _year(request.GET.get("year"))
-    form = CalendarDayForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    rules = duty.duty_rules_for(county)
+    rules_form = DutyRulesForm(request.POST if request.POST.get("form") == "rules" else None, prefix="rules",
+                               initial={"starts_at": rules.starts_at, "ends_at": rules.ends_at, "cutoff": rules.cutoff,
+                                        "grace_minutes": rules.grace_minutes})
+    if request.POST.get("form") == "rules":
+        if rules_form.is_valid():
+            try:
+                duty.duty_rules_set(actor=request.user, county=county, **rules_form.cleaned_data)
+            except ValidationError as exc:
+                rules_form.add_error(None, exc)
+            else:
+                messages.success(request, "坐班规定已保存。")
+                return redirect(f"{request.path}?county={county.code}&year={year}")
+    form = CalendarDayForm(request.POST if request.POST.get("form") != "rules" else None)
+    if request.method == "POST" and request.POST.get("form") != "rules" and form.is_valid():
         data = form.cleaned_data
         try:
             services.calendar_day_set(actor=request.user, county=county, day=data["date"], kind=data["kind"],
@@ -136,7 +156,7 @@ def calendar(request):
             messages.success(request, f"{data['date']:%Y年%m月%d日}已设置。")
             return redirect(f"{request.path}?county={county.code}&year={data['date'].year}")
     return render(request, "centers/calendar.html", {
-        "counties": counties, "county": county, "year": year, "form": form,
+        "counties": counties, "county": county, "year": year, "form": form, "rules_form": rules_form,
         "days": selectors.calendar_days(county=county, year=year),
         "years": [year - 1, year, year + 1],
     })

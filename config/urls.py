@@ -1,8 +1,8 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from centers import views as center_views
-from centers import views_requests
+from centers import views_duty, views_requests
 
 admin.site.site_header = "党群服务中心平台管理后台"
 admin.site.site_title = "管理后台"
@@ -12,6 +12,7 @@ urlpatterns = [
     path("", center_views.home, name="home"),
     path("healthz/", center_views.healthz, name="healthz"),
     path("lookup/", views_requests.lookup, name="lookup"),
+    re_path(r"^duty/(?P<code>\d{12})/today/$", views_duty.today_public, name="duty-today"),
     path("accounts/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
     path("audit/", include("audit.urls")),

@@ -38,6 +38,7 @@ from centers.models import (
     CalendarDay,
     ChecklistEntry,
     ChecklistItem,
+    DutyShift,
     Post,
     ProxyRequest,
     Region,
@@ -97,6 +98,7 @@ class Side:
     service_item: ServiceItem  # a service item made by this side's township
     calendar_day: CalendarDay  # a holiday in this side's county's calendar
     proxy_request: ProxyRequest  # a request accepted in this side's village
+    shift: DutyShift  # today's shift of this side's village (the side's person is on duty)
 
 
 @dataclass
@@ -143,9 +145,11 @@ def _build_world() -> Ctx:
         proxy_request = proxy_request_accept(
             actor=person, village=village, item=ServiceItem.objects.get(name="政策咨询", region__isnull=True),
             applicant_name="矩阵", applicant_phone="13800000000")
+        shift = DutyShift.objects.create(village=village, date=timezone.localdate(), cadre=person)
         sides[key] = Side(region=village, center=center, photo_entry=entry, person=person,
                           post=Post.objects.get(user=person), county_item=county_items[village.code[:6]],
-                          service_item=service_item, calendar_day=holiday, proxy_request=proxy_request)
+                          service_item=service_item, calendar_day=holiday, proxy_request=proxy_request,
+                          shift=shift)
 
     own = {role: Notification.objects.create(recipient=getattr(world, role), kind="matrix", title=f"给{role}")
            for role in ROLES if role != "anonymous"}
@@ -316,6 +320,10 @@ def request_kwargs(c: Ctx, role: str, which: str) -> dict:
     return {"pk": c.side(role, which).proxy_request.pk}
 
 
+def shift_kwargs(c: Ctx, role: str, which: str) -> dict:
+    return {"pk": c.side(role, which).shift.pk}
+
+
 def notification_kwargs(c: Ctx, role: str, which: str) -> dict:
     return {"pk": (c.own_notification[role] if which == "in" else c.other_notification).pk}
 
@@ -328,6 +336,7 @@ APP_ENTRIES: dict[str, Entry] = {
     # -- public ------------------------------------------------------------------------------
     "healthz": Entry("public", get=everyone(200)),
     "lookup": Entry("public", get=everyone(200)),
+    "duty-today": Entry("public", kwargs=region_kwargs, get=everyone(200)),
     "accounts:login": Entry("public", get=row(200, 302, 302, 302, 302, 302, 302), location=to("/")),
     "accounts:logout": Entry("public", get=everyone(405), post=everyone(302), location=to("/accounts/login/")),
     # -- any logged-in user --------------------------------------------------------------------
@@ -349,6 +358,7 @@ APP_ENTRIES: dict[str, Entry] = {
     "centers:calendar": Entry("login", get=row(302, 403, 403, 403, 403, 200, 200)),
     "centers:service-item-list": Entry("login", get=logged_in(200)),
     "centers:request-list": Entry("login", get=logged_in(200)),
+    "centers:duty-attendance": Entry("login", get=logged_in(200)),
     "centers:request-materials": Entry("login", get=logged_in(200)),
     # accepting needs change_center on a village: the grid worker and the county organization have none
     "centers:request-create": Entry("login", get=row(302, 403, 200, 200, 200, 403, 200)),
@@ -387,6 +397,14 @@ APP_ENTRIES: dict[str, Entry] = {
                                       "centers:request-detail", kwargs=request_kwargs(c, role, which))),
     "centers:request-reveal": Entry("scoped", kwargs=request_kwargs, get=logged_in(405),
                                     post=row(302, (403, 404), SCOPE, SCOPE, SCOPE, (403, 404), BOTH)),
+    # -- duty shifts: the roster reads in view scope; only the cadre on duty checks in (403 for others) --
+    "centers:duty-roster": Entry("scoped", kwargs=region_kwargs, get=row(302, SCOPE, SCOPE, SCOPE, SCOPE, SCOPE, BOTH)),
+    "centers:shift-check-in": Entry("scoped", kwargs=shift_kwargs, get=logged_in(405),
+                                    post=row(302, *[(403, 404)] * 5, (403, 403))),
+    "centers:shift-check-out": Entry("scoped", kwargs=shift_kwargs, get=logged_in(405),
+                                     post=row(302, *[(403, 404)] * 5, (403, 403))),
+    "centers:shift-log": Entry("scoped", kwargs=shift_kwargs, get=logged_in(405),
+                               post=row(302, *[(403, 404)] * 5, (403, 403))),
     # -- manage_service_items scope: items a township or county made -----------------------------
     "centers:service-item-edit": Entry("scoped", kwargs=service_item_kwargs,
                                        get=row(302, 404, 404, SCOPE, SCOPE, SCOPE, BOTH)),

@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.personal_data import id_number_validate, phone_validate
-from centers.models import ProxyRequest, ProxyRequestStep, Region, ServiceItem
+from centers.models import DutyShift, ProxyRequest, ProxyRequestStep, Region, ServiceItem
 from centers.roles import CHANGE_CENTER, Level
 from centers.scoping import region_in_scope
 from centers.selectors import county_of
@@ -95,10 +95,14 @@ def proxy_request_accept(*, actor, village: Region, item: ServiceItem, applicant
     today = timezone.localdate()
     promised, warn = _promise(village, today, item.promised_days)
     number, code = _new_codes(today)
+    # A request accepted while the cadre is on duty here links to that shift.
+    shift = DutyShift.objects.filter(village=village, date=today, cadre=actor, checked_in_at__isnull=False,
+                                     checked_out_at__isnull=True).first()
     request = ProxyRequest(
         number=number, receipt_code=code, village=village, item=item, applicant_name=applicant_name.strip(),
         applicant_phone=phone, applicant_id_number=id_number, materials_received=materials, notes=notes.strip(),
-        accepted_by=actor, accepted_on=today, handler=actor, office=item.office, promised_date=promised, warn_on=warn)
+        accepted_by=actor, accepted_on=today, handler=actor, office=item.office, promised_date=promised, warn_on=warn,
+        shift=shift)
     request.full_clean()
     request.save()
     ProxyRequestStep.objects.create(request=request, kind=Kind.ACCEPT, to_status=Status.ACCEPTED, actor=actor,

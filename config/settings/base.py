@@ -198,6 +198,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "centers.tasks.proxy_request_reminders_send",
         "schedule": crontab(minute=0, hour=8),
     },
+    "duty-reminders": {"task": "centers.tasks.duty_reminders_send", "schedule": crontab(minute="*/5")},
+    "duty-absences": {"task": "centers.tasks.duty_absences_mark", "schedule": crontab(minute="*/5")},
     "notifications-deliver-pending": {
         "task": "notifications.tasks.notifications_deliver_pending",
         "schedule": crontab(minute="*/10"),

@@ -7,7 +7,7 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 BUDGETS = [
-    ("village_a1_clerk", "/regions/419901101201/", 18),
+    ("village_a1_clerk", "/regions/419901101201/", 22),
     ("township_a_officer", "/regions/419901101000/", 24),
     ("county_admin", "/regions/419901000000/", 24),
     ("county_admin", "/regions/search/?q=村", 10),

@@ -1,0 +1,259 @@
+"""Duty shifts (坐班): rosters, check-in and check-out against the county's cutoff, absences and reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from centers.models import CalendarDay, DutyRules, DutyShift, Post, Region
+from centers.roles import CHANGE_CENTER, Level, Role
+from centers.scoping import region_in_scope
+from centers.selectors import county_of
+from centers.workdays import is_working_day
+
+Attendance = DutyShift.Attendance
+
+ROSTER_NOT_YOURS = "您不能给该村排班。"
+CADRE_NOT_HERE = "{name}不在该村任职，不能排班。"
+SHIFT_NOT_YOURS = "只有当天的值班干部本人可以签到、签退。"
+SHIFT_NOT_TODAY = "只能在值班当天签到、签退。"
+ALREADY_CHECKED_IN = "已经签到过了。"
+NOT_CHECKED_IN = "请先签到。"
+ALREADY_CHECKED_OUT = "已经签退过了。"
+SHIFT_ATTENDED = "{date}的值班已签到，不能再改排。"
+RANGE_TOO_LONG = "一次最多排一年。"
+# Village-level roles whose holders take duty shifts.
+DUTY_ROLES = (Role.VILLAGE_SECRETARY, Role.VILLAGE_COMMITTEE, Role.FIRST_SECRETARY, Role.LIAISON_CADRE)
+
+
+def duty_rules_for(county: Region | None) -> DutyRules:
+    """The county's rules, or the defaults (08:30-17:30, cutoff 09:00, 10 minutes' grace) if none were set."""
+    rules = DutyRules.objects.filter(county=county).first() if county else None
+    return rules or DutyRules(county=county)
+
+
+def _local(moment: dt.datetime) -> dt.datetime:
+    return timezone.localtime(moment)
+
+
+def _late_after(rules: DutyRules, day: dt.date) -> dt.datetime:
+    cutoff = dt.datetime.combine(day, rules.cutoff) + dt.timedelta(minutes=rules.grace_minutes)
+    return timezone.make_aware(cutoff)
+
+
+def duty_cadres(village: Region):
+    """People who may take a shift at the village: active village-level duty posts there."""
+    from accounts.models import User
+
+    return (User.objects.filter(posts__region=village, posts__ended_on__isnull=True, posts__role__in=DUTY_ROLES)
+            .distinct().order_by("real_name"))
+
+
+def _check_roster(actor, village: Region) -> None:
+    if village.level != Level.VILLAGE or actor is not None and not region_in_scope(actor, CHANGE_CENTER, village):
+        raise PermissionDenied(ROSTER_NOT_YOURS)
+
+
+@transaction.atomic
+def roster_apply_pattern(*, actor, village: Region, pattern: dict[int, object], start: dt.date,
+                         end: dt.date) -> int:
+    """Applies a weekly pattern (weekday 0-6 -> cadre or None) to the working days from start to end.
+
+    Days already checked in are kept; other days in the range are set to the pattern's cadre.
+    Returns the number of shifts created or changed.
+    """
+    _check_roster(actor, village)
+    if (end - start).days > 366:
+        raise ValidationError(RANGE_TOO_LONG)
+    allowed = set(duty_cadres(village).values_list("pk", flat=True))
+    for cadre in pattern.values():
+        if cadre is not None and cadre.pk not in allowed:
+            raise ValidationError(CADRE_NOT_HERE.format(name=cadre.real_name))
+    exceptions = dict(CalendarDay.objects.filter(county=county_of(village), date__range=(start, end))
+                      .values_list("date", "kind"))
+    existing = {s.date: s for s in DutyShift.objects.select_for_update().filter(village=village,
+                                                                              date__range=(start, end))}
+    changed = 0
+    day = start
+    while day <= end:
+        cadre = pattern.get(day.weekday()) if is_working_day(day, exceptions) else None
+        shift = existing.get(day)
+        if shift is not None and shift.checked_in_at is None and (cadre is None or shift.cadre_id != cadre.pk):
+            if cadre is None:
+                shift.delete()
+            else:
+                shift.cadre = cadre
+                shift.save(update_fields=["cadre"])
+            changed += 1
+        elif shift is None and cadre is not None:
+            DutyShift.objects.create(village=village, date=day, cadre=cadre)
+            changed += 1
+        day += dt.timedelta(days=1)
+    return changed
+
+
+@transaction.atomic
+def roster_set_day(*, actor, village: Region, day: dt.date, cadre) -> DutyShift | None:
+    """Puts one cadre on duty on one day (None: nobody); a day already checked in cannot change."""
+    _check_roster(actor, village)
+    shift = DutyShift.objects.select_for_update().filter(village=village, date=day).first()
+    if shift is not None and shift.checked_in_at is not None:
+        raise ValidationError(SHIFT_ATTENDED.format(date=f"{day:%Y年%m月%d日}"))
+    if cadre is not None and not duty_cadres(village).filter(pk=cadre.pk).exists():
+        raise ValidationError(CADRE_NOT_HERE.format(name=cadre.real_name))
+    if cadre is None:
+        if shift is not None:
+            shift.delete()
+        return None
+    if shift is None:
+        return DutyShift.objects.create(village=village, date=day, cadre=cadre)
+    shift.cadre = cadre
+    shift.save(update_fields=["cadre"])
+    return shift
+
+
+@transaction.atomic
+def shift_swap(*, actor, first: DutyShift, second: DutyShift) -> tuple[DutyShift, DutyShift]:
+    """Two cadres of one village swap days; the actor (one of them or the roster keeper) is recorded as agreeing."""
+    if first.village_id != second.village_id:
+        raise ValidationError("只能在同一村的值班之间换班。")
+    if actor.pk not in (first.cadre_id, second.cadre_id):
+        _check_roster(actor, first.village)
+    for shift in (first, second):
+        if shift.checked_in_at is not None:
+            raise ValidationError(SHIFT_ATTENDED.format(date=f"{shift.date:%Y年%m月%d日}"))
+    first_cadre, second_cadre = first.cadre, second.cadre
+    first.cadre, first.swapped_with, first.swap_agreed_by = second_cadre, first_cadre, actor
+    second.cadre, second.swapped_with, second.swap_agreed_by = first_cadre, second_cadre, actor
+    first.save(update_fields=["cadre", "swapped_with", "swap_agreed_by"])
+    second.save(update_fields=["cadre", "swapped_with", "swap_agreed_by"])
+    return first, second
+
+
+def _check_own_today(actor, shift: DutyShift, now: dt.datetime) -> None:
+    if shift.cadre_id != actor.pk:
+        raise PermissionDenied(SHIFT_NOT_YOURS)
+    if _local(now).date() != shift.date:
+        raise ValidationError(SHIFT_NOT_TODAY)
+
+
+@transaction.atomic
+def shift_check_in(*, actor, shift: DutyShift, now: dt.datetime | None = None,
+                   latitude: Decimal | None = None, longitude: Decimal | None = None) -> DutyShift:
+    """Check-in at server time: on time until cutoff + grace, late after (also after an absence was marked)."""
+    now = now or timezone.now()
+    shift = DutyShift.objects.select_for_update().select_related("village").get(pk=shift.pk)
+    _check_own_today(actor, shift, now)
+    if shift.checked_in_at is not None:
+        raise ValidationError(ALREADY_CHECKED_IN)
+    rules = duty_rules_for(county_of(shift.village))
+    shift.checked_in_at = now
+    shift.attendance = Attendance.ON_TIME if now <= _late_after(rules, shift.date) else Attendance.LATE
+    shift.latitude, shift.longitude = latitude, longitude
+    shift.save(update_fields=["checked_in_at", "attendance", "latitude", "longitude"])
+    return shift
+
+
+@transaction.atomic
+def shift_check_out(*, actor, shift: DutyShift, now: dt.datetime | None = None) -> DutyShift:
+    now = now or timezone.now()
+    shift = DutyShift.objects.select_for_update().select_related("village").get(pk=shift.pk)
+    _check_own_today(actor, shift, now)
+    if shift.checked_in_at is None:
+        raise ValidationError(NOT_CHECKED_IN)
+    if shift.checked_out_at is not None:
+        raise ValidationError(ALREADY_CHECKED_OUT)
+    rules = duty_rules_for(county_of(shift.village))
+    shift.checked_out_at = now
+    shift.left_early = _local(now).time() < rules.ends_at
+    shift.save(update_fields=["checked_out_at", "left_early"])
+    return shift
+
+
+@transaction.atomic
+def shift_log_update(*, actor, shift: DutyShift, visitors: int, handled: str) -> DutyShift:
+    if shift.cadre_id != actor.pk:
+        raise PermissionDenied(SHIFT_NOT_YOURS)
+    shift.visitors, shift.handled = visitors, handled.strip()
+    shift.save(update_fields=["visitors", "handled"])
+    return shift
+
+
+def _rules_cache():
+    """Looks each county's rules up once per job run."""
+    cache: dict[str, DutyRules] = {}
+
+    def rules_of(village: Region) -> DutyRules:
+        prefix = village.prefix[:6]
+        if prefix not in cache:
+            cache[prefix] = duty_rules_for(county_of(village))
+        return cache[prefix]
+
+    return rules_of
+
+
+def duty_absences_mark(*, now: dt.datetime | None = None) -> int:
+    """Marks today's shifts with no check-in past cutoff + grace as absent (a conditional update claims
+    each, so a second run changes nothing) and tells the village secretary and the liaison cadre, once."""
+    from notifications.services import reminder_send
+
+    now = now or timezone.now()
+    today = _local(now).date()
+    marked = 0
+    rules_of = _rules_cache()
+    for shift in DutyShift.objects.filter(date=today, attendance=Attendance.PENDING).select_related("village",
+                                                                                                    "cadre"):
+        if now <= _late_after(rules_of(shift.village), today):
+            continue
+        if DutyShift.objects.filter(pk=shift.pk, attendance=Attendance.PENDING,
+                                    checked_in_at__isnull=True).update(attendance=Attendance.ABSENT) != 1:
+            continue
+        marked += 1
+        watchers = Post.objects.filter(region=shift.village, ended_on__isnull=True,
+                                       role__in=(Role.VILLAGE_SECRETARY, Role.LIAISON_CADRE)).select_related("user")
+        for post in watchers:
+            reminder_send(obj=shift, kind="duty_absent", due_date=today, recipient=post.user,
+                          title=f"{shift.village.name}{today:%m月%d日}值班干部{shift.cadre.real_name}未按时签到",
+                          url=shift.village.get_absolute_url())
+    return marked
+
+
+def duty_reminders_send(*, now: dt.datetime | None = None) -> int:
+    """Reminds today's on-duty cadre before the cutoff if they have not checked in (once per shift)."""
+    from notifications.services import reminder_send
+
+    now = now or timezone.now()
+    today = _local(now).date()
+    sent = 0
+    rules_of = _rules_cache()
+    for shift in DutyShift.objects.filter(date=today, attendance=Attendance.PENDING).select_related("village",
+                                                                                                    "cadre"):
+        rules = rules_of(shift.village)
+        cutoff = timezone.make_aware(dt.datetime.combine(today, rules.cutoff))
+        if cutoff - dt.timedelta(minutes=rules.remind_minutes_before) <= now <= cutoff:
+            if reminder_send(obj=shift, kind="duty_check_in", due_date=today, recipient=shift.cadre,
+                             title=f"今天您在{shift.village.name}值班，请在{rules.cutoff:%H:%M}前签到",
+                             url=shift.village.get_absolute_url()):
+                sent += 1
+    return sent
+
+
+@transaction.atomic
+def duty_rules_set(*, actor, county: Region, starts_at: dt.time, ends_at: dt.time, cutoff: dt.time,
+                   grace_minutes: int) -> DutyRules:
+    """The county sets working hours and the check-in cutoff (with its grace period)."""
+    from centers.roles import MANAGE_CATALOG
+
+    if county.level != Level.COUNTY or actor is not None and not region_in_scope(actor, MANAGE_CATALOG, county):
+        raise PermissionDenied("只能由县级管理员设置本县的坐班规定。")
+    if not starts_at <= cutoff < ends_at:
+        raise ValidationError("签到截止时间应在上班时间和下班时间之间。")
+    rules = DutyRules.objects.filter(county=county).first() or DutyRules(county=county)
+    rules.starts_at, rules.ends_at, rules.cutoff, rules.grace_minutes = starts_at, ends_at, cutoff, grace_minutes
+    rules.full_clean()
+    rules.save()
+    return rules

@@ -1,0 +1,190 @@
+"""Duty shifts (坐班): roster and swaps, check-in/late/early, absence at the cutoff, reminders, public panel."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from centers.models import CalendarDay, DutyRules, DutyShift
+from centers.roles import Role
+from centers.services import duty
+from notifications.models import Notification
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+MONDAY = dt.date(2026, 11, 23)
+
+
+def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return timezone.make_aware(dt.datetime(day.year, day.month, day.day, hour, minute))
+
+
+@pytest.fixture
+def committee(world):
+    return make_user("committee_a1", Role.VILLAGE_COMMITTEE, world.village_a1, real_name="孙委员")
+
+
+def shift_on(world, day=MONDAY, cadre=None) -> DutyShift:
+    return duty.roster_set_day(actor=world.village_a1_clerk, village=world.village_a1, day=day,
+                               cadre=cadre or world.village_a1_clerk)
+
+
+def test_weekly_pattern_skips_weekends_and_holidays_and_keeps_attended_days(world, committee):
+    CalendarDay.objects.create(county=world.county, date=MONDAY + dt.timedelta(days=2), kind="holiday")
+    CalendarDay.objects.create(county=world.county, date=MONDAY + dt.timedelta(days=5), kind="workday")
+    attended = shift_on(world, MONDAY, committee)
+    duty.shift_check_in(actor=committee, shift=attended, now=at(MONDAY, 8, 40))
+    pattern = {d: world.village_a1_clerk for d in range(7)}
+    duty.roster_apply_pattern(actor=world.village_a1_clerk, village=world.village_a1, pattern=pattern,
+                              start=MONDAY, end=MONDAY + dt.timedelta(days=6))
+    days = {s.date: s.cadre for s in DutyShift.objects.filter(village=world.village_a1)}
+    # Mon kept (attended), Tue, Thu, Fri, and the make-up Saturday; Wed holiday and Sunday skipped.
+    assert sorted(d.day for d in days) == [23, 24, 26, 27, 28]
+    assert days[MONDAY] == committee and days[MONDAY + dt.timedelta(days=1)] == world.village_a1_clerk
+
+
+def test_only_village_duty_cadres_can_be_rostered_by_their_village_or_township(world):
+    with pytest.raises(ValidationError, match="不在该村任职"):
+        duty.roster_set_day(actor=world.village_a1_clerk, village=world.village_a1, day=MONDAY,
+                            cadre=world.village_a1_readonly)  # a grid worker takes no shifts
+    with pytest.raises(PermissionDenied):
+        duty.roster_set_day(actor=world.village_a1_readonly, village=world.village_a1, day=MONDAY,
+                            cadre=world.village_a1_clerk)
+    assert duty.roster_set_day(actor=world.township_a_officer, village=world.village_a1, day=MONDAY,
+                               cadre=world.village_a1_clerk)
+
+
+def test_swap_records_who_agreed(world, committee):
+    first = shift_on(world, MONDAY, world.village_a1_clerk)
+    second = shift_on(world, MONDAY + dt.timedelta(days=1), committee)
+    first, second = duty.shift_swap(actor=committee, first=first, second=second)
+    assert first.cadre == committee and first.swapped_with == world.village_a1_clerk
+    assert second.cadre == world.village_a1_clerk and first.swap_agreed_by == committee
+
+
+@pytest.mark.parametrize("hour,minute,expected", [(8, 30, "on_time"), (9, 10, "on_time"), (9, 11, "late")])
+def test_check_in_against_cutoff_and_grace(world, hour, minute, expected):
+    shift = duty.shift_check_in(actor=world.village_a1_clerk, shift=shift_on(world), now=at(MONDAY, hour, minute))
+    assert shift.attendance == expected
+
+
+def test_county_rules_change_the_cutoff(world):
+    DutyRules.objects.create(county=world.county, cutoff=dt.time(8, 30), grace_minutes=0)
+    shift = duty.shift_check_in(actor=world.village_a1_clerk, shift=shift_on(world), now=at(MONDAY, 8, 45))
+    assert shift.attendance == "late"
+
+
+def test_check_out_before_the_end_is_early(world):
+    shift = duty.shift_check_in(actor=world.village_a1_clerk, shift=shift_on(world), now=at(MONDAY, 8, 30))
+    shift = duty.shift_check_out(actor=world.village_a1_clerk, shift=shift, now=at(MONDAY, 16, 0))
+    assert shift.left_early
+    other = duty.shift_check_in(actor=world.village_a1_clerk, shift=shift_on(world, MONDAY + dt.timedelta(days=1)),
+                                now=at(MONDAY + dt.timedelta(days=1), 8, 30))
+    other = duty.shift_check_out(actor=world.village_a1_clerk, shift=other, now=at(MONDAY + dt.timedelta(days=1), 17, 40))
+    assert not other.left_early
+
+
+def test_only_the_cadre_checks_in_and_only_that_day(world, committee):
+    shift = shift_on(world)
+    with pytest.raises(PermissionDenied):
+        duty.shift_check_in(actor=committee, shift=shift, now=at(MONDAY, 8, 30))
+    with pytest.raises(ValidationError, match="只能在值班当天"):
+        duty.shift_check_in(actor=world.village_a1_clerk, shift=shift, now=at(MONDAY - dt.timedelta(days=1), 8, 30))
+    with pytest.raises(ValidationError, match="请先签到"):
+        duty.shift_check_out(actor=world.village_a1_clerk, shift=shift, now=at(MONDAY, 17, 40))
+
+
+def test_absence_at_the_cutoff_is_marked_and_reported_once(world):
+    liaison = make_user("liaison", Role.LIAISON_CADRE, world.village_a1)
+    shift = shift_on(world, cadre=liaison)
+    assert duty.duty_absences_mark(now=at(MONDAY, 9, 10)) == 0  # still within the grace period
+    assert duty.duty_absences_mark(now=at(MONDAY, 9, 11)) == 1
+    assert duty.duty_absences_mark(now=at(MONDAY, 9, 20)) == 0  # a second run changes nothing
+    shift.refresh_from_db()
+    assert shift.attendance == "absent"
+    told = sorted(Notification.objects.filter(kind="duty_absent").values_list("recipient__username", flat=True))
+    assert told == ["liaison", "village_a1_clerk"]
+    # Arriving after the absence was marked still records the check-in, as late.
+    shift = duty.shift_check_in(actor=liaison, shift=shift, now=at(MONDAY, 10, 0))
+    assert shift.attendance == "late"
+
+
+def test_reminder_before_the_cutoff_is_sent_once(world):
+    shift_on(world)
+    assert duty.duty_reminders_send(now=at(MONDAY, 8, 20)) == 0  # before the 30-minute window
+    assert duty.duty_reminders_send(now=at(MONDAY, 8, 35)) == 1
+    assert duty.duty_reminders_send(now=at(MONDAY, 8, 50)) == 0
+    assert Notification.objects.get(kind="duty_check_in").recipient == world.village_a1_clerk
+
+
+def test_one_tap_check_in_from_the_home_page(world):
+    """Through the real clock (the session needs it): a cutoff at 23:59 makes any check-in on time;
+    the late and absent cases are covered above with frozen clocks."""
+    DutyRules.objects.create(county=world.county, starts_at=dt.time(0, 0), ends_at=dt.time(23, 59),
+                             cutoff=dt.time(23, 59), grace_minutes=0)
+    today = timezone.localdate()
+    shift = shift_on(world, today)
+    client = world.client_for(world.village_a1_clerk)
+    home = client.get("/regions/419901101201/").content.decode()
+    assert f"/duty/shifts/{shift.pk}/check-in/" in home
+    client.post(f"/duty/shifts/{shift.pk}/check-in/", {"latitude": "34.1", "longitude": "113.2"})
+    shift.refresh_from_db()
+    assert shift.attendance == "on_time" and str(shift.latitude) == "34.100000"
+    assert client.post(f"/duty/shifts/{shift.pk}/log/", {"visitors": "7", "handled": "代办低保2件"}).status_code == 302
+    shift.refresh_from_db()
+    assert shift.visitors == 7
+    # Someone else's shift: visible in scope, but not theirs to check in.
+    other = world.client_for(world.village_a1_readonly)
+    assert other.post(f"/duty/shifts/{shift.pk}/check-out/").status_code == 403
+    assert world.client_for(world.township_b_officer).post(f"/duty/shifts/{shift.pk}/check-out/").status_code == 404
+
+
+def test_public_today_panel_shows_cadre_and_duty_phone(world):
+    from django.test import Client
+
+    from centers.models import ServiceCenter
+
+    ServiceCenter.objects.filter(region=world.village_a1).update(duty_phone="0395-7777777")
+    shift_on(world, timezone.localdate())
+    page = Client().get("/duty/419901101201/today/").content.decode()
+    assert world.village_a1_clerk.real_name in page and "0395-7777777" in page
+    assert Client().get("/duty/419901101000/today/").status_code == 404  # a township has no village roster
+
+
+def test_roster_page_and_attendance_figures(world, committee):
+    client = world.client_for(world.village_a1_clerk)
+    response = client.post("/duty/419901101201/roster/", {
+        "form": "pattern", "month": "2026-11", "start": "2026-11-16", "end": "2026-11-22",
+        **{f"weekday{d}": world.village_a1_clerk.pk for d in range(5)}})
+    assert response.status_code == 302
+    assert DutyShift.objects.filter(village=world.village_a1).count() == 5
+    shifts = list(DutyShift.objects.filter(village=world.village_a1).order_by("date"))
+    duty.shift_check_in(actor=world.village_a1_clerk, shift=shifts[0], now=at(shifts[0].date, 8, 30))
+    duty.shift_check_in(actor=world.village_a1_clerk, shift=shifts[1], now=at(shifts[1].date, 9, 30))
+    DutyShift.objects.filter(pk=shifts[2].pk).update(attendance="absent")
+    page = world.client_for(world.township_a_officer).get(
+        "/duty/attendance/", {"region": "419901101000", "from": "2026-11-16", "to": "2026-11-18"})
+    row = page.context["rows"][0]
+    assert (row["due"], row["attended"], row["late"], row["absent"]) == (3, 2, 1, 1)
+    assert round(row["rate"], 1) == 66.7
+    assert world.client_for(world.village_a1_readonly).post("/duty/419901101201/roster/", {
+        "form": "day", "date": "2026-11-30", "cadre": ""}).status_code == 403
+    assert world.client_for(world.township_b_officer).get("/duty/419901101201/roster/").status_code == 404
+
+
+def test_county_sets_duty_rules_on_the_calendar_page(world):
+    client = world.client_for(world.county_admin)
+    response = client.post("/calendar/", {"form": "rules", "county": world.county.code, "rules-starts_at": "08:00",
+                                          "rules-ends_at": "17:00", "rules-cutoff": "08:30", "rules-grace_minutes": "5"})
+    assert response.status_code == 302
+    rules = DutyRules.objects.get(county=world.county)
+    assert (rules.cutoff, rules.grace_minutes) == (dt.time(8, 30), 5)
+    bad = client.post("/calendar/", {"form": "rules", "county": world.county.code, "rules-starts_at": "08:00",
+                                     "rules-ends_at": "17:00", "rules-cutoff": "18:00", "rules-grace_minutes": "5"})
+    assert "签到截止时间应在上班时间和下班时间之间" in bad.content.decode()
+    rules.refresh_from_db()
+    assert rules.cutoff == dt.time(8, 30)
