@@ -24,3 +24,73 @@ def service_items_to_xlsx(items) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+REQUEST_HEADER = ("受理编号", "村（社区）", "服务事项", "办理方式", "申请人", "联系电话", "身份证号", "已收材料", "受理日期",
+                  "承诺办结日期", "状态", "首问责任人", "承办人", "办结日期", "用时（工作日）", "办理结果", "满意度")
+
+
+def proxy_requests_write(requests, sheet, *, reveal: bool, progress=None) -> int:
+    """Writes the register rows to a write-only sheet; personal data masked unless ``reveal``."""
+    sheet.append(REQUEST_HEADER)
+    count = 0
+    for r in requests.select_related("village", "item", "accepted_by", "handler").iterator(chunk_size=2000):
+        sheet.append(safe_row([
+            r.number, r.village.name, r.item.name, r.item.get_handling_way_display(), r.applicant_name,
+            r.applicant_phone if reveal else r.masked_phone,
+            r.applicant_id_number if reveal else r.masked_id_number,
+            "、".join(r.materials_received), r.accepted_on, r.promised_date, r.get_status_display(),
+            r.accepted_by.real_name, r.handler.real_name, r.finished_on, r.working_days_taken, r.result,
+            r.get_satisfaction_display()]))
+        count += 1
+        if progress is not None and count % 5000 == 0:
+            progress(count)
+    return count
+
+
+def proxy_requests_to_xlsx(requests, *, reveal: bool = False) -> bytes:
+    workbook = Workbook(write_only=True)
+    proxy_requests_write(requests, workbook.create_sheet("代办登记"), reveal=reveal)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+ATTENDANCE_HEADER = ("村（社区）", "区划代码", "应值班", "已出勤", "迟到", "缺勤", "早退", "出勤率")
+
+
+def attendance_to_xlsx(rows: list[dict], title: str) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("坐班出勤")
+    sheet.append(safe_row([title]))
+    sheet.append(ATTENDANCE_HEADER)
+    for r in rows:
+        sheet.append(safe_row([r["village__name"], r["village__code"], r["due"], r["attended"], r["late"], r["absent"],
+                               r["early"], round(r["rate"], 1) if r["rate"] is not None else None]))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _request_filters(params: dict) -> dict:
+    import datetime as dt
+
+    filters = {k: v for k, v in params.items() if k in ("status", "flag", "query") and v}
+    for key in ("date_from", "date_to"):
+        if params.get(key):
+            filters[key] = dt.date.fromisoformat(params[key])
+    return filters
+
+
+def register_export_jobs() -> None:
+    """Large exports of this app, built by spreadsheets' export task from the same selector as the page."""
+    from centers.selectors import proxy_requests_for_user
+    from spreadsheets.exports import register
+
+    def requests_of(job):
+        return proxy_requests_for_user(user=job.user, **_request_filters(job.params))
+
+    register("proxy_requests",
+             counter=lambda job: requests_of(job).count(),
+             builder=lambda job, workbook, progress: proxy_requests_write(
+                 requests_of(job), workbook.create_sheet("代办登记"), reveal=False, progress=progress))

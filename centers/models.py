@@ -360,6 +360,7 @@ class ProxyRequest(models.Model):
     result = models.CharField("办理结果", max_length=300, blank=True)
     satisfaction = models.CharField("满意度", max_length=12, choices=Satisfaction.choices, blank=True)
     finished_on = models.DateField("办结日期", null=True, blank=True)
+    working_days_taken = models.PositiveSmallIntegerField("办理用时（工作日）", null=True, blank=True)
     shift = models.ForeignKey("DutyShift", verbose_name="受理时的值班", null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="requests")
     version = models.PositiveIntegerField("版本", default=1)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Count, Func, Q, QuerySet, Value
+from django.db.models import Count, F, Func, Q, QuerySet, Value
 from django.db.models.functions import Collate, Substr
 from django.shortcuts import get_object_or_404
 
@@ -333,3 +333,28 @@ def attendance_by_village(*, region: Region, start, end, today) -> list[dict]:
                       early=Count("pk", filter=Q(left_early=True)))
             .order_by("village__code"))
     return [dict(row, rate=(row["attended"] * 100 / row["due"]) if row["due"] else None) for row in rows]
+
+
+def proxy_request_figures(*, user, region: Region, start, end, by: str = "village") -> list[dict]:
+    """Requests accepted in the period under ``region``, by village or by item: accepted, done, on time,
+    average working days taken and satisfaction (满意+基本满意 among replies). One grouped query."""
+    from django.db.models import Avg, Count
+
+    Status = ProxyRequest.Status
+    key = ("village__code", "village__name") if by == "village" else ("item__name",)
+    rows = (ProxyRequest.objects.filter(prefix_q(user, VIEW, field="village__prefix"),
+                                        village__prefix__startswith=region.prefix, accepted_on__range=(start, end))
+            .values(*key)
+            .annotate(accepted=Count("pk"),
+                      done=Count("pk", filter=Q(status__in=(Status.DONE, Status.REPLIED))),
+                      on_time=Count("pk", filter=Q(status__in=(Status.DONE, Status.REPLIED),
+                                                   finished_on__lte=F("promised_date"))),
+                      avg_days=Avg("working_days_taken"),
+                      replied=Count("pk", filter=Q(status=Status.REPLIED)),
+                      satisfied=Count("pk", filter=Q(satisfaction__in=(ProxyRequest.Satisfaction.SATISFIED,
+                                                                     ProxyRequest.Satisfaction.FAIRLY))))
+            .order_by(*key))
+    return [dict(row, label=row.get("village__name") or row.get("item__name"),
+                 on_time_rate=row["on_time"] * 100 / row["done"] if row["done"] else None,
+                 satisfaction_rate=row["satisfied"] * 100 / row["replied"] if row["replied"] else None)
+            for row in rows]

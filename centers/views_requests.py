@@ -43,6 +43,54 @@ def request_list(request):
 
 
 @login_required
+@require_POST
+def request_export(request):
+    """The request register for the list's filters: direct download up to 10,000 rows, a task beyond."""
+    from django.http import HttpResponse
+
+    from centers.exports import proxy_requests_to_xlsx
+    from spreadsheets.exports import LARGE_EXPORT_ROWS, export_job_create
+
+    form = ProxyRequestFilterForm(request.POST)
+    filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
+    requests = selectors.proxy_requests_for_user(user=request.user, **filters)
+    if requests.count() > LARGE_EXPORT_ROWS:
+        params = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in filters.items()}
+        job = export_job_create(user=request.user, kind="proxy_requests", title="代办登记簿", params=params)
+        return redirect(job)
+    response = HttpResponse(proxy_requests_to_xlsx(requests),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E4%BB%A3%E5%8A%9E%E7%99%BB%E8%AE%B0%E7%B0%BF.xlsx"
+    return response
+
+
+@login_required
+def request_figures(request):
+    """Township and county figures: accepted, done, on time, average working days, satisfaction."""
+    import datetime as dt
+
+    code = request.GET.get("region")
+    region = (selectors.region_get_for_user(user=request.user, code=code) if code
+              else next(iter(selectors.user_top_regions(user=request.user)[:1]), None))
+    if region is None:
+        raise PermissionDenied("您没有可查看的区划。")
+    today = timezone.localdate()
+    try:
+        start = dt.date.fromisoformat(request.GET.get("from") or "")
+    except ValueError:
+        start = today.replace(month=1, day=1)
+    try:
+        end = dt.date.fromisoformat(request.GET.get("to") or "")
+    except ValueError:
+        end = today
+    by = "item" if request.GET.get("by") == "item" else "village"
+    rows = selectors.proxy_request_figures(user=request.user, region=region, start=start, end=end, by=by)
+    totals = {k: sum(r[k] for r in rows) for k in ("accepted", "done", "on_time", "replied", "satisfied")}
+    return render(request, "centers/proxyrequest_figures.html", {
+        "region": region, "rows": rows, "totals": totals, "start": start, "end": end, "by": by})
+
+
+@login_required
 def request_create(request):
     villages = _acceptable_villages(request.user)
     if not villages.exists():

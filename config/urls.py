@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
     path("audit/", include("audit.urls")),
+    path("exports/", include("spreadsheets.urls")),
     path("", include("centers.urls")),
     path("admin/", admin.site.urls),
 ]

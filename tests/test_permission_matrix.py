@@ -27,6 +27,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import quote as admin_quote
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client, override_settings
@@ -48,6 +49,7 @@ from centers.models import (
 from centers.roles import Role
 from centers.services import checklist_entry_update, proxy_request_accept, regions_import
 from notifications.models import Notification, Reminder
+from spreadsheets.models import ExportJob
 from tests.conftest import World, build_world, make_user, png_bytes, rows_of
 
 pytestmark = pytest.mark.django_db
@@ -109,6 +111,8 @@ class Ctx:
     own_notification: dict[str, Notification]  # by role
     other_notification: Notification  # belongs to nobody in ROLES
     landing: dict[str, str]  # by role: where "/" sends the user
+    own_job: dict[str, ExportJob]  # by role: a finished export of the user's
+    other_job: ExportJob  # someone else's
 
     def user(self, role: str) -> User | None:
         return None if role == "anonymous" else getattr(self.world, role)
@@ -167,8 +171,15 @@ def _build_world() -> Ctx:
 
     # One object of every admin-registered model, for the admin's object pages.
     _admin_objects(world, sides)
+    def finished_job(user) -> ExportJob:
+        job = ExportJob.objects.create(user=user, kind="proxy_requests", title="代办登记簿", status="done")
+        job.file.save(f"matrix-{user.pk}.xlsx", ContentFile(b"PK"), save=True)
+        return job
+
+    own_job = {role: finished_job(getattr(world, role)) for role in ROLES if role != "anonymous"}
+    own_job["anonymous"] = own_job["village_a1_clerk"]
     return Ctx(world=world, sides=sides, item=item, own_notification=own, other_notification=other,
-               landing=landing)
+               landing=landing, own_job=own_job, other_job=finished_job(sides["C"].person))
 
 
 def _admin_objects(world: World, sides: dict[str, Side]) -> None:
@@ -324,6 +335,10 @@ def shift_kwargs(c: Ctx, role: str, which: str) -> dict:
     return {"pk": c.side(role, which).shift.pk}
 
 
+def job_kwargs(c: Ctx, role: str, which: str) -> dict:
+    return {"pk": (c.own_job[role] if which == "in" else c.other_job).pk}
+
+
 def notification_kwargs(c: Ctx, role: str, which: str) -> dict:
     return {"pk": (c.own_notification[role] if which == "in" else c.other_notification).pk}
 
@@ -359,6 +374,10 @@ APP_ENTRIES: dict[str, Entry] = {
     "centers:service-item-list": Entry("login", get=logged_in(200)),
     "centers:request-list": Entry("login", get=logged_in(200)),
     "centers:duty-attendance": Entry("login", get=logged_in(200)),
+    "centers:request-figures": Entry("login", get=logged_in(200)),
+    "centers:request-export": Entry("login", get=logged_in(405), post=logged_in(200)),
+    "spreadsheets:export-detail": Entry("scoped", kwargs=job_kwargs, get=logged_in((200, 404))),
+    "spreadsheets:export-download": Entry("scoped", kwargs=job_kwargs, get=logged_in((200, 404))),
     "centers:request-materials": Entry("login", get=logged_in(200)),
     # accepting needs change_center on a village: the grid worker and the county organization have none
     "centers:request-create": Entry("login", get=row(302, 403, 200, 200, 200, 403, 200)),

@@ -16,7 +16,7 @@ from centers.models import DutyShift, ProxyRequest, ProxyRequestStep, Region, Se
 from centers.roles import CHANGE_CENTER, Level
 from centers.scoping import region_in_scope
 from centers.selectors import county_of
-from centers.workdays import working_days_after
+from centers.workdays import working_days_after, working_days_between
 
 Status = ProxyRequest.Status
 Kind = ProxyRequestStep.Kind
@@ -143,7 +143,9 @@ def proxy_request_step(*, actor, request: ProxyRequest, kind: str, version: int,
         if not data.result.strip():
             raise ValidationError(RESULT_REQUIRED)
         request.result, request.finished_on = data.result.strip(), timezone.localdate()
-        changed += ["result", "finished_on"]
+        request.working_days_taken = working_days_between(county=county_of(request.village),
+                                                          start=request.accepted_on, end=request.finished_on)
+        changed += ["result", "finished_on", "working_days_taken"]
         note = note or request.result
     if kind == Kind.REPLY:
         if data.satisfaction not in ProxyRequest.Satisfaction.values:
@@ -179,8 +181,6 @@ def proxy_request_step(*, actor, request: ProxyRequest, kind: str, version: int,
 
 def _warn_before(village: Region, promised: date, accepted_on: date) -> date:
     """The working day before ``promised`` (not before the acceptance day)."""
-    from centers.workdays import working_days_between
-
     county = county_of(village)
     days = working_days_between(county=county, start=accepted_on, end=promised)
     if days <= 1:

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+
+class ExportJob(models.Model):
+    """A large Excel export built by a task (导出任务); the user watches its progress and downloads the file."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "排队中"
+        RUNNING = "running", "生成中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导出人", on_delete=models.CASCADE,
+                             related_name="export_jobs")
+    kind = models.CharField("类型", max_length=50)
+    title = models.CharField("名称", max_length=100)
+    params = models.JSONField("条件", default=dict)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    total = models.PositiveIntegerField("总行数", default=0)
+    done_rows = models.PositiveIntegerField("已完成行数", default=0)
+    file = models.FileField("文件", upload_to="exports/%Y/%m/", blank=True)
+    error = models.CharField("错误", max_length=300, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "导出任务"
+        verbose_name_plural = "导出任务"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("spreadsheets:export-detail", args=[self.pk])
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.done_rows * 100 // self.total) if self.total else (100 if self.status == "done" else 0)
