@@ -15,10 +15,24 @@ from tests.browser.conftest import log_in, screenshot
 pytestmark = pytest.mark.browser
 
 
-def test_accept_receipt_lookup_and_overdue_board(world, live_server, open_page):
+def test_check_in_accept_receipt_lookup_and_overdue_board(world, live_server, open_page):
+    from centers.models import DutyShift
+    from centers.services import duty
+
+    shift = duty.roster_set_day(actor=None, village=world.village_a1, day=timezone.localdate(),
+                                cadre=world.village_a1_clerk)
     page = open_page("phone")
     log_in(page, world.village_a1_clerk.username)
     expect(page).to_have_url(f"{live_server.url}{world.village_a1.get_absolute_url()}")
+
+    # One tap on the home page: check in (server time; late or on time depends on the clock).
+    page.locator("#panel-duty").get_by_role("button", name="签到").click()
+    expect(page.get_by_role("alert")).to_contain_text("已签到")
+    expect(page.locator("#panel-duty").get_by_role("button", name="签退")).to_be_visible()
+    screenshot(page, "duty-checked-in-village_secretary-phone")
+    shift.refresh_from_db()
+    assert shift.checked_in_at is not None and shift.attendance in (DutyShift.Attendance.ON_TIME,
+                                                                    DutyShift.Attendance.LATE)
 
     started = time.monotonic()
     page.get_by_role("link", name="＋ 受理代办事项").click()
@@ -34,6 +48,7 @@ def test_accept_receipt_lookup_and_overdue_board(world, live_server, open_page):
     expect(page.locator("#receipt-code")).to_be_visible()
     assert time.monotonic() - started < 60  # intake takes well under a minute of clicks
     request = ProxyRequest.objects.get()
+    assert request.shift == shift  # accepted during the shift, linked to it
     expect(page.locator("body")).to_contain_text("身份证、户口簿")
     expect(page.locator("body")).to_contain_text("139****5678")
     screenshot(page, "request-receipt-phone")

@@ -32,6 +32,8 @@ class Command(BaseCommand):
             result = regions_import(rows=rows)
             self._fill_centers()
             logins = self._people()
+            self._village_secretaries()
+            self._duty_and_requests()
         self.stdout.write(f"区划：新增{result.created}个，未变{result.unchanged}个。")
         self.stdout.write(self.style.SUCCESS(f"演示账号（密码均为 {DEMO_PASSWORD}）："))
         for username, role_label, region_name in logins:
@@ -102,3 +104,73 @@ class Command(BaseCommand):
                            started_on=timezone.localdate() - dt.timedelta(days=365))
             logins.append((username, role.label, region.name))
         return logins
+
+    def _village_secretaries(self) -> None:
+        """A party secretary for every demo village (not printed), so each has a roster and requests."""
+        from django.contrib.auth.hashers import make_password
+
+        county = Region.objects.get(code=division_table()[0][0])
+        villages = Region.objects.filter(prefix__startswith=county.prefix, level=Level.VILLAGE)
+        have = set(Post.objects.filter(region__in=villages, role=Role.VILLAGE_SECRETARY, ended_on__isnull=True)
+                   .values_list("region_id", flat=True))
+        rng = random.Random(17)
+        password = make_password(DEMO_PASSWORD)
+        for village in villages.exclude(pk__in=have).order_by("code"):
+            user, _ = User.objects.get_or_create(username=f"sec_{village.code}", defaults={
+                "real_name": person_name(rng), "password": password, "must_change_password": False})
+            post_grant(actor=None, user=user, role=Role.VILLAGE_SECRETARY, region=village,
+                       started_on=timezone.localdate() - dt.timedelta(days=400))
+
+    def _duty_and_requests(self) -> None:
+        """Thirty days of duty shifts and a few proxy requests per village, once (skipped when present)."""
+        from centers.models import DutyShift, ProxyRequest, ProxyRequestStep, ServiceItem
+        from centers.services.proxy_requests import _new_codes, _promise
+        from centers.workdays import is_working_day
+
+        county = Region.objects.get(code=division_table()[0][0])
+        if DutyShift.objects.filter(village__prefix__startswith=county.prefix).exists():
+            return
+        rng = random.Random(23)
+        today = timezone.localdate()
+        secretaries = {p.region_id: p.user for p in Post.objects.filter(
+            region__prefix__startswith=county.prefix, role=Role.VILLAGE_SECRETARY, ended_on__isnull=True)
+            .select_related("user")}
+        shifts = []
+        for region_id, cadre in secretaries.items():
+            for offset in range(-30, 15):
+                day = today + dt.timedelta(days=offset)
+                if not is_working_day(day, {}):
+                    continue
+                shift = DutyShift(village_id=region_id, date=day, cadre=cadre)
+                if offset < 0:
+                    roll = rng.random()
+                    shift.attendance = "absent" if roll < 0.04 else ("late" if roll < 0.12 else "on_time")
+                    if shift.attendance != "absent":
+                        minute = rng.randint(15, 58) if shift.attendance == "on_time" else rng.randint(12, 50)
+                        hour = 8 if shift.attendance == "on_time" else 9
+                        shift.checked_in_at = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+                        shift.checked_out_at = timezone.make_aware(dt.datetime.combine(day, dt.time(17, 35)))
+                        shift.visitors = rng.randint(0, 12)
+                shifts.append(shift)
+        DutyShift.objects.bulk_create(shifts, batch_size=5000)
+        items = list(ServiceItem.objects.filter(region__isnull=True, is_active=True))
+        villages = {r.pk: r for r in Region.objects.filter(pk__in=secretaries)}
+        surnames = "王李张刘陈杨赵黄周吴"
+        for region_id, cadre in secretaries.items():
+            for _ in range(rng.randint(2, 5)):
+                item = rng.choice(items)
+                accepted = today - dt.timedelta(days=rng.randint(0, 40))
+                promised, warn = _promise(villages[region_id], accepted, item.promised_days)
+                number, code = _new_codes(accepted)
+                status = rng.choice(["accepted", "in_progress", "in_progress", "done", "replied", "replied"])
+                request = ProxyRequest.objects.create(
+                    number=number, receipt_code=code, village_id=region_id, item=item,
+                    applicant_name=rng.choice(surnames) + rng.choice(["大爷", "奶奶", "大哥", "大姐"]),
+                    applicant_phone=f"13{rng.randint(100000000, 999999999)}", materials_received=item.material_list[:2],
+                    accepted_by=cadre, accepted_on=accepted, handler=cadre, office=item.office,
+                    promised_date=promised, warn_on=warn, status=status,
+                    result="已办结" if status in ("done", "replied") else "",
+                    finished_on=min(today, promised) if status in ("done", "replied") else None,
+                    satisfaction=rng.choice(["satisfied", "satisfied", "fairly"]) if status == "replied" else "")
+                ProxyRequestStep.objects.create(request=request, kind="accept", to_status="accepted", actor=cadre,
+                                                note=f"承诺{promised:%Y年%m月%d日}前办结")
