@@ -75,7 +75,7 @@ def attendance_to_xlsx(rows: list[dict], title: str) -> bytes:
 def _request_filters(params: dict) -> dict:
     import datetime as dt
 
-    filters = {k: v for k, v in params.items() if k in ("status", "flag", "query") and v}
+    filters = {k: v for k, v in params.items() if k in ("status", "flag", "query", "item_id", "handler_id") and v}
     for key in ("date_from", "date_to"):
         if params.get(key):
             filters[key] = dt.date.fromisoformat(params[key])

@@ -217,11 +217,17 @@ class ProxyRequestStepForm(forms.Form):
 
 
 class ProxyRequestFilterForm(forms.Form):
-    q = forms.CharField(label="编号、申请人或事项", max_length=50, required=False)
+    query = forms.CharField(label="编号、申请人或事项", max_length=50, required=False)
     status = forms.ChoiceField(label="状态", choices=[("", "全部"), *ProxyRequest.Status.choices], required=False)
     flag = forms.ChoiceField(label="督办", choices=[("", "全部"), ("yellow", "黄牌"), ("red", "红牌")], required=False)
+    item_id = forms.TypedChoiceField(label="服务事项", coerce=int, required=False, empty_value=None)
+    handler_id = forms.IntegerField(label="承办人", required=False, widget=forms.HiddenInput)
     date_from = forms.DateField(label="受理起", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label="受理止", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item_id"].choices = [("", "全部"), *((item.pk, item.name) for item in items)]
 
 
 class LookupForm(forms.Form):

@@ -106,6 +106,22 @@ def _duty_panel(*, user, region) -> dict:
             "rules": duty_rules_for(county_of(region)), "today": today}
 
 
+def _attendance_panel(*, user, region) -> dict:
+    """This month's duty attendance below the region (one grouped query)."""
+    from django.utils import timezone
+
+    from centers.selectors import attendance_by_village
+
+    today = timezone.localdate()
+    rows = attendance_by_village(region=region, start=today.replace(day=1), end=today, today=today)
+    totals = {k: sum(r[k] for r in rows) for k in ("due", "attended", "late", "absent")}
+    totals["rate"] = totals["attended"] * 100 / totals["due"] if totals["due"] else None
+    worst = sorted((r for r in rows if r["absent"]), key=lambda r: -r["absent"])[:5]
+    return {"totals": totals, "worst": worst, "region": region}
+
+
+register(Panel("attendance", "本月坐班出勤", "centers/panels/attendance.html", _attendance_panel,
+               (Level.TOWNSHIP, Level.COUNTY, Level.CITY, Level.PROVINCE), order=16))
 register(Panel("duty", "今日值班", "centers/panels/duty.html", _duty_panel, (Level.VILLAGE,), order=5))
 register(Panel("requests", "代办督办", "centers/panels/requests.html", _requests_panel,
                (Level.VILLAGE, Level.TOWNSHIP, Level.COUNTY, Level.CITY, Level.PROVINCE), order=15))

@@ -91,7 +91,13 @@ def roster(request, code: str):
             raise PermissionDenied(duty.ROSTER_NOT_YOURS)
         by_id = {str(c.pk): c for c in cadres}
         try:
-            if request.POST.get("form") == "pattern":
+            if request.POST.get("form") == "swap":
+                first = get_object_or_404(DutyShift, village=village, date=dt.date.fromisoformat(request.POST["first"]))
+                second = get_object_or_404(DutyShift, village=village,
+                                           date=dt.date.fromisoformat(request.POST["second"]))
+                duty.shift_swap(actor=request.user, first=first, second=second)
+                messages.success(request, f"{first.date:%m月%d日}与{second.date:%m月%d日}已换班。")
+            elif request.POST.get("form") == "pattern":
                 start = dt.date.fromisoformat(request.POST["start"])
                 end = dt.date.fromisoformat(request.POST["end"])
                 if end < start:

@@ -31,7 +31,7 @@ def _acceptable_villages(user):
 
 @login_required
 def request_list(request):
-    form = ProxyRequestFilterForm(request.GET or None)
+    form = ProxyRequestFilterForm(request.GET or None, items=selectors.service_items_visible(user=request.user))
     filters = form.cleaned_data if form.is_valid() else {}
     requests = selectors.proxy_requests_for_user(user=request.user, **{k: v for k, v in filters.items() if v})
     page = Paginator(requests, 30).get_page(request.GET.get("page"))
@@ -51,7 +51,7 @@ def request_export(request):
     from centers.exports import proxy_requests_to_xlsx
     from spreadsheets.exports import LARGE_EXPORT_ROWS, export_job_create
 
-    form = ProxyRequestFilterForm(request.POST)
+    form = ProxyRequestFilterForm(request.POST, items=selectors.service_items_visible(user=request.user))
     filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
     requests = selectors.proxy_requests_for_user(user=request.user, **filters)
     if requests.count() > LARGE_EXPORT_ROWS:

@@ -188,3 +188,24 @@ def test_county_sets_duty_rules_on_the_calendar_page(world):
     assert "签到截止时间应在上班时间和下班时间之间" in bad.content.decode()
     rules.refresh_from_db()
     assert rules.cutoff == dt.time(8, 30)
+
+
+def test_swap_through_the_roster_page(world, committee):
+    first = shift_on(world, dt.date(2026, 11, 30), world.village_a1_clerk)
+    second = shift_on(world, dt.date(2026, 12, 1), committee)
+    response = world.client_for(world.village_a1_clerk).post("/duty/419901101201/roster/", {
+        "form": "swap", "month": "2026-11", "first": "2026-11-30", "second": "2026-12-01"})
+    assert response.status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.cadre == committee and second.cadre == world.village_a1_clerk
+    assert first.swap_agreed_by == world.village_a1_clerk
+
+
+def test_township_home_shows_this_months_attendance(world):
+    today = timezone.localdate()
+    shift = shift_on(world, today.replace(day=1))
+    DutyShift.objects.filter(pk=shift.pk).update(attendance="absent")
+    page = world.client_for(world.township_a_officer).get("/regions/419901101000/")
+    data = dict((panel.key, d) for panel, d in page.context["panels"])["attendance"]
+    assert data["totals"]["absent"] == 1 and data["worst"][0]["village__name"] == "白马村"

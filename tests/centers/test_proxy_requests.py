@@ -271,3 +271,21 @@ def test_yellow_and_red_reminders_are_sent_once_even_when_the_task_runs_twice(wo
         proxy_request_reminders_send.delay()
     red = sorted(Notification.objects.filter(kind="request_red").values_list("recipient__username", flat=True))
     assert red == ["liaison", "village_a1_clerk"]
+
+
+def test_list_filters_by_search_item_handler_flag_and_dates(world):
+    first = accept(world)
+    second = accept(world, item=item("高龄补贴申请"), applicant_name="钱奶奶", materials_received=["身份证"])
+    client = world.client_for(world.township_a_officer)
+
+    def found(**params):
+        return {r.pk for r in client.get("/requests/", params).context["page_obj"]}
+
+    assert found(query="钱奶奶") == {second.pk}
+    assert found(query=first.number) == {first.pk}
+    assert found(item_id=item("高龄补贴申请").pk) == {second.pk}
+    assert found(handler_id=world.village_a1_clerk.pk) == {first.pk, second.pk}
+    assert found(handler_id=world.township_a_officer.pk) == set()
+    assert found(status="accepted") == {first.pk, second.pk}
+    assert found(flag="red") == set()
+    assert found(date_from="2000-01-01", date_to="2000-12-31") == set()

@@ -8,8 +8,8 @@ pytestmark = pytest.mark.django_db
 
 BUDGETS = [
     ("village_a1_clerk", "/regions/419901101201/", 22),
-    ("township_a_officer", "/regions/419901101000/", 24),
-    ("county_admin", "/regions/419901000000/", 24),
+    ("township_a_officer", "/regions/419901101000/", 26),
+    ("county_admin", "/regions/419901000000/", 26),
     ("county_admin", "/regions/search/?q=村", 10),
     ("county_admin", "/people/", 10),
     ("township_a_officer", "/", 7),
