@@ -73,10 +73,10 @@ def region_search(request):
     return render(request, "centers/region_search.html", {"form": form, "page_obj": page})
 
 
-def _table_import(request, template: str, run):
-    """Upload page shared by the imports: read the table, hand its rows to ``run``, show the result."""
+def table_import(request, template: str, run, form_class=TableUploadForm, **form_kwargs):
+    """Upload page shared by the imports: read the table, hand its rows and the form's data to ``run``."""
     result = None
-    form = TableUploadForm(request.POST or None, request.FILES or None)
+    form = form_class(request.POST or None, request.FILES or None, **form_kwargs)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -84,14 +84,14 @@ def _table_import(request, template: str, run):
         except TableReadError as exc:
             form.add_error("file", str(exc))
         else:
-            result = run(rows)
+            result = run(rows, form.cleaned_data)
     return render(request, template, {"form": form, "result": result})
 
 
 @login_required
 def region_import(request):
     prefixes = _require_any(request.user, IMPORT_REGIONS)
-    return _table_import(request, "centers/region_import.html", lambda rows: services.regions_import(
+    return table_import(request, "centers/region_import.html", lambda rows, data: services.regions_import(
         rows=rows, scope_prefixes=None if "" in prefixes else prefixes))
 
 
@@ -247,8 +247,8 @@ def person_password_reset(request, pk: int):
 @login_required
 def people_import(request):
     _require_any(request.user, MANAGE_PEOPLE)
-    return _table_import(request, "centers/people_import.html",
-                         lambda rows: services.people_import(actor=request.user, rows=rows))
+    return table_import(request, "centers/people_import.html",
+                        lambda rows, data: services.people_import(actor=request.user, rows=rows))
 
 
 @login_required

@@ -23,7 +23,7 @@ from centers.forms import (
 from centers.roles import MANAGE_CATALOG, MANAGE_SERVICE_ITEMS
 from centers.scoping import scope_prefixes
 from centers.services import duty
-from spreadsheets.reading import TableReadError, table_rows
+from centers.views import table_import
 
 
 def _owners_or_403(user):
@@ -107,17 +107,8 @@ def service_item_toggle(request, pk: int):
 @login_required
 def service_item_import(request):
     owners = _owners_or_403(request.user)
-    result = None
-    form = OwnerUploadForm(request.POST or None, request.FILES or None, owners=owners)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            rows = table_rows(upload.read(), upload.name)
-        except TableReadError as exc:
-            form.add_error("file", str(exc))
-        else:
-            result = services.service_items_import(actor=request.user, region=form.cleaned_data["owner"], rows=rows)
-    return render(request, "centers/serviceitem_import.html", {"form": form, "result": result})
+    return table_import(request, "centers/serviceitem_import.html", lambda rows, data: services.service_items_import(
+        actor=request.user, region=data["owner"], rows=rows), form_class=OwnerUploadForm, owners=owners)
 
 
 @login_required
