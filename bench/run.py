@@ -151,16 +151,22 @@ def load() -> str:
 
 
 def code_version() -> str:
-    """The commit measured, with ``+changes <hash>`` (a hash of ``git diff HEAD`` outside bench/) when the
-    working tree differs from it, so a report can tell whether the code changed during the run."""
+    """The commit measured, ``+changes`` when the working tree differs from it, and a fingerprint of the
+    tracked files' contents outside bench/ (unchanged by committing), so a report can tell whether
+    the code under test changed during the run."""
     import hashlib
 
     def git(*args: str) -> str:
         return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False).stdout.strip()
 
     commit = git("rev-parse", "--short", "HEAD") or "unknown"
-    diff = git("diff", "HEAD", "--", ".", ":(exclude)bench")
-    return commit + (f"+changes {hashlib.sha1(diff.encode()).hexdigest()[:8]}" if diff else "")
+    changed = "+changes" if git("status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)bench") else ""
+    digest = hashlib.sha1()
+    for name in sorted(git("ls-files", "--", ".", ":(exclude)bench").splitlines()):
+        path = ROOT / name
+        if path.is_file():
+            digest.update(name.encode() + b"\0" + path.read_bytes())
+    return f"{commit}{changed} (code {digest.hexdigest()[:8]})"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -611,9 +617,9 @@ def report(infos: list[dict], results: list[PageResult], province: dict | None, 
            export: dict | None = None) -> None:
     print("\n" + "=" * 100)
     code = code_version()
+    changed = options.code_at_start and code.rsplit("(", 1)[-1] != options.code_at_start.rsplit("(", 1)[-1]
     print(f"code {code}; {os.cpu_count()} CPUs"
-          + (f"  -- CODE CHANGED DURING THE RUN (at start: {options.code_at_start})"
-             if options.code_at_start and code != options.code_at_start else ""))
+          + (f"  -- CODE CHANGED DURING THE RUN (at start: {options.code_at_start})" if changed else ""))
     print("Data and imports")
     print(f"{'scale':<8}{'divisions':>10}{'villages':>10}{'posts':>8}{'migrate s':>11}{'divisions s':>13}"
           f"{'people s':>10}{'shifts':>9}{'requests':>10}{'steps':>9}{'activity s':>12}{'load avg at end':>18}")
