@@ -16,6 +16,9 @@ township 9, village 12; townships numbered 101+, villages 201+ within their town
 secretary (村党组织书记) and a committee member (村两委成员); for every township an
 organisation officer (乡镇组织委员); for every county a 县委组织部 post. Usernames and
 mobiles (11 digits, starting 13) are unique. Names reuse the pieces of ``centers.demo``.
+
+Duty shifts and proxy requests need the imported villages and people, so they are created in the
+database afterwards by ``bench/activity.py`` (called by ``bench/run.py``).
 """
 
 from __future__ import annotations
