@@ -73,6 +73,26 @@ def region_search(request):
     return render(request, "centers/region_search.html", {"form": form, "page_obj": page})
 
 
+def report_scope(request, default_start):
+    """Region (``?region=``, default the user's own) and period (``?from=&to=``) of a figures page."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    code = request.GET.get("region")
+    region = (selectors.region_get_for_user(user=request.user, code=code) if code
+              else next(iter(selectors.user_top_regions(user=request.user)[:1]), None))
+    if region is None:
+        raise PermissionDenied("您没有可查看的区划。")
+    dates = []
+    for key, default in (("from", default_start), ("to", timezone.localdate())):
+        try:
+            dates.append(dt.date.fromisoformat(request.GET.get(key) or ""))
+        except ValueError:
+            dates.append(default)
+    return region, dates[0], dates[1]
+
+
 def table_import(request, template: str, run, form_class=TableUploadForm, **form_kwargs):
     """Upload page shared by the imports: read the table, hand its rows and the form's data to ``run``."""
     result = None

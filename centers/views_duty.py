@@ -138,23 +138,10 @@ def today_public(request, code: str):
 @login_required
 def attendance(request):
     """Attendance by village for a period, for a township or county (the user's own region by default)."""
-    code = request.GET.get("region")
-    if code:
-        region = selectors.region_get_for_user(user=request.user, code=code)
-    else:
-        tops = list(selectors.user_top_regions(user=request.user)[:1])
-        if not tops:
-            raise PermissionDenied("您没有可查看的区划。")
-        region = tops[0]
+    from centers.views import report_scope
+
     today = timezone.localdate()
-    try:
-        start = dt.date.fromisoformat(request.GET.get("from") or "")
-    except ValueError:
-        start = today.replace(day=1)
-    try:
-        end = dt.date.fromisoformat(request.GET.get("to") or "")
-    except ValueError:
-        end = today
+    region, start, end = report_scope(request, today.replace(day=1))
     rows = selectors.attendance_by_village(region=region, start=start, end=end, today=today)
     if request.GET.get("format") == "xlsx":
         from django.http import HttpResponse

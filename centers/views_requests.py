@@ -67,22 +67,9 @@ def request_export(request):
 @login_required
 def request_figures(request):
     """Township and county figures: accepted, done, on time, average working days, satisfaction."""
-    import datetime as dt
+    from centers.views import report_scope
 
-    code = request.GET.get("region")
-    region = (selectors.region_get_for_user(user=request.user, code=code) if code
-              else next(iter(selectors.user_top_regions(user=request.user)[:1]), None))
-    if region is None:
-        raise PermissionDenied("您没有可查看的区划。")
-    today = timezone.localdate()
-    try:
-        start = dt.date.fromisoformat(request.GET.get("from") or "")
-    except ValueError:
-        start = today.replace(month=1, day=1)
-    try:
-        end = dt.date.fromisoformat(request.GET.get("to") or "")
-    except ValueError:
-        end = today
+    region, start, end = report_scope(request, timezone.localdate().replace(month=1, day=1))
     by = "item" if request.GET.get("by") == "item" else "village"
     rows = selectors.proxy_request_figures(user=request.user, region=region, start=start, end=end, by=by)
     totals = {k: sum(r[k] for r in rows) for k in ("accepted", "done", "on_time", "replied", "satisfied")}
