@@ -1,6 +1,12 @@
 from __future__ import annotations
 
-from centers.roles import IMPORT_REGIONS, MANAGE_CATALOG, MANAGE_PEOPLE, VIEW_AUDIT
+from centers.roles import (
+    IMPORT_REGIONS,
+    MANAGE_CATALOG,
+    MANAGE_DECISION_CATEGORIES,
+    MANAGE_PEOPLE,
+    VIEW_AUDIT,
+)
 from centers.scoping import scope_prefixes
 
 
@@ -14,5 +20,6 @@ def navigation(request) -> dict:
         "import_regions": bool(scope_prefixes(user, IMPORT_REGIONS)),
         "audit": bool(scope_prefixes(user, VIEW_AUDIT)),
         "catalog": bool(scope_prefixes(user, MANAGE_CATALOG)),
+        "decision_categories": bool(scope_prefixes(user, MANAGE_DECISION_CATEGORIES)),
         "admin": user.is_staff,
     }}

@@ -27,6 +27,9 @@ IMPORT_REGIONS = "import_regions"
 VIEW_AUDIT = "view_audit"
 MANAGE_CATALOG = "manage_catalog"
 MANAGE_SERVICE_ITEMS = "manage_service_items"
+MANAGE_DECISIONS = "manage_decisions"
+SUPERVISE_DECISIONS = "supervise_decisions"
+MANAGE_DECISION_CATEGORIES = "manage_decision_categories"
 
 REGION_PERMISSIONS = (
     (CHANGE_CENTER, "维护党群服务中心"),
@@ -35,6 +38,9 @@ REGION_PERMISSIONS = (
     (VIEW_AUDIT, "查看审计日志"),
     (MANAGE_CATALOG, "维护县级清单"),
     (MANAGE_SERVICE_ITEMS, "维护服务事项"),
+    (MANAGE_DECISIONS, "办理民主决策事项"),
+    (SUPERVISE_DECISIONS, "记录村务监督意见"),
+    (MANAGE_DECISION_CATEGORIES, "维护决策事项类别"),
 )
 
 
@@ -69,25 +75,29 @@ ROLE_TABLE: dict[str, RoleSpec] = {
     spec.role.value: spec
     for spec in (
         RoleSpec(Role.COUNTY_ORGANIZATION, (Level.COUNTY,),
-                 (VIEW, MANAGE_PEOPLE, IMPORT_REGIONS, VIEW_AUDIT, MANAGE_CATALOG, MANAGE_SERVICE_ITEMS)),
+                 (VIEW, MANAGE_PEOPLE, IMPORT_REGIONS, VIEW_AUDIT, MANAGE_CATALOG, MANAGE_SERVICE_ITEMS,
+                  MANAGE_DECISION_CATEGORIES)),
         RoleSpec(Role.COUNTY_DISCIPLINE, (Level.COUNTY,), (VIEW,)),
         RoleSpec(Role.COUNTY_POLITICS_LAW, (Level.COUNTY,), (VIEW,)),
-        RoleSpec(Role.TOWNSHIP_LEADER, (Level.TOWNSHIP,), (VIEW, CHANGE_CENTER, MANAGE_PEOPLE, MANAGE_SERVICE_ITEMS)),
+        RoleSpec(Role.TOWNSHIP_LEADER, (Level.TOWNSHIP,),
+                 (VIEW, CHANGE_CENTER, MANAGE_PEOPLE, MANAGE_SERVICE_ITEMS, MANAGE_DECISION_CATEGORIES)),
         RoleSpec(Role.TOWNSHIP_ORGANIZATION, (Level.TOWNSHIP,),
-                 (VIEW, CHANGE_CENTER, MANAGE_PEOPLE, MANAGE_SERVICE_ITEMS)),
+                 (VIEW, CHANGE_CENTER, MANAGE_PEOPLE, MANAGE_SERVICE_ITEMS, MANAGE_DECISION_CATEGORIES)),
         RoleSpec(Role.TOWNSHIP_DISCIPLINE, (Level.TOWNSHIP,), (VIEW,)),
         RoleSpec(Role.TOWNSHIP_JUSTICE, (Level.TOWNSHIP,), (VIEW,)),
         # A liaison cadre is a township official posted to one village (包村).
         RoleSpec(Role.LIAISON_CADRE, (Level.VILLAGE,), (VIEW, CHANGE_CENTER)),
-        RoleSpec(Role.VILLAGE_SECRETARY, (Level.VILLAGE,), (VIEW, CHANGE_CENTER)),
-        RoleSpec(Role.VILLAGE_COMMITTEE, (Level.VILLAGE,), (VIEW, CHANGE_CENTER)),
-        RoleSpec(Role.FIRST_SECRETARY, (Level.VILLAGE,), (VIEW, CHANGE_CENTER)),
+        # The village's own cadres record the procedure's steps; township officials oversee them.
+        RoleSpec(Role.VILLAGE_SECRETARY, (Level.VILLAGE,), (VIEW, CHANGE_CENTER, MANAGE_DECISIONS)),
+        RoleSpec(Role.VILLAGE_COMMITTEE, (Level.VILLAGE,), (VIEW, CHANGE_CENTER, MANAGE_DECISIONS)),
+        RoleSpec(Role.FIRST_SECRETARY, (Level.VILLAGE,), (VIEW, CHANGE_CENTER, MANAGE_DECISIONS)),
         RoleSpec(Role.GRID_WORKER, (Level.VILLAGE,), (VIEW,)),
         RoleSpec(Role.VILLAGE_MEDIATOR, (Level.VILLAGE,), (VIEW,)),
-        RoleSpec(Role.VILLAGE_SUPERVISOR, (Level.VILLAGE,), (VIEW,)),
+        # 村务监督委员会: records its opinion on any step of the village's matters.
+        RoleSpec(Role.VILLAGE_SUPERVISOR, (Level.VILLAGE,), (VIEW, SUPERVISE_DECISIONS)),
         RoleSpec(Role.SYSTEM_ADMIN, (Level.PROVINCE, Level.CITY, Level.COUNTY),
                  (VIEW, CHANGE_CENTER, MANAGE_PEOPLE, IMPORT_REGIONS, VIEW_AUDIT, MANAGE_CATALOG,
-                  MANAGE_SERVICE_ITEMS)),
+                  MANAGE_SERVICE_ITEMS, MANAGE_DECISIONS, SUPERVISE_DECISIONS, MANAGE_DECISION_CATEGORIES)),
     )
 }
 

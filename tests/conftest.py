@@ -13,6 +13,7 @@ from centers.models import Region
 from centers.roles import Role
 from centers.services import post_grant, regions_import
 from centers.standards import service_items_ensure, standard_lists_ensure
+from decisions.standards import categories_ensure
 from spreadsheets.reading import Row
 
 PASSWORD = "Test#Pass2026"
@@ -66,6 +67,7 @@ def build_world() -> World:
     # Browser and worker tests flush the database, data migrations included: restore the standard lists.
     standard_lists_ensure()
     service_items_ensure()
+    categories_ensure()
     regions_import(rows=rows_of(DIVISIONS))
     r = {region.code: region for region in Region.objects.all()}
     county, ta, tb = r["419901000000"], r["419901101000"], r["419901102000"]

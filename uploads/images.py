@@ -15,7 +15,8 @@ PHOTO_NOT_AN_IMAGE = "只能上传JPEG、PNG或WebP格式的照片。"
 MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding
 
 
-def photo_reencode(uploaded, *, max_bytes: int) -> ContentFile:
+def photo_reencode(uploaded, *, max_bytes: int, formats: tuple[str, ...] = tuple(ALLOWED_FORMATS),
+                   not_allowed: str = PHOTO_NOT_AN_IMAGE) -> ContentFile:
     """Validates an uploaded photo by content (not by name) and returns a freshly encoded copy.
 
     Re-encoding drops anything appended to or embedded in the file (scripts, EXIF with GPS).
@@ -26,8 +27,8 @@ def photo_reencode(uploaded, *, max_bytes: int) -> ContentFile:
     try:
         with Image.open(io.BytesIO(data)) as probe:
             fmt = probe.format
-            if fmt not in ALLOWED_FORMATS or probe.width * probe.height > MAX_PIXELS:
-                raise ValidationError(PHOTO_NOT_AN_IMAGE)
+            if fmt not in formats or probe.width * probe.height > MAX_PIXELS:
+                raise ValidationError(not_allowed)
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
             image = ImageOps.exif_transpose(image)
@@ -41,5 +42,5 @@ def photo_reencode(uploaded, *, max_bytes: int) -> ContentFile:
     except ValidationError:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise ValidationError(PHOTO_NOT_AN_IMAGE) from exc
+        raise ValidationError(not_allowed) from exc
     return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.{ALLOWED_FORMATS[fmt]}")

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "uploads",
     "notifications",
     "centers",
+    "decisions",
     "audit",
 ]
 
@@ -197,6 +198,10 @@ CELERY_BEAT_SCHEDULE = {
     "proxy-request-reminders-daily": {
         "task": "centers.tasks.proxy_request_reminders_send",
         "schedule": crontab(minute=0, hour=8),
+    },
+    "decision-reminders-daily": {
+        "task": "decisions.tasks.decision_reminders_send",
+        "schedule": crontab(minute=30, hour=7),
     },
     "duty-reminders": {"task": "centers.tasks.duty_reminders_send", "schedule": crontab(minute="*/5")},
     "duty-absences": {"task": "centers.tasks.duty_absences_mark", "schedule": crontab(minute="*/5")},

@@ -1,0 +1,48 @@
+"""Master data of the procedure; matters and their records are read-only here (they change only through
+the services, and what was disclosed never changes at all)."""
+
+from django.contrib import admin
+
+from centers.admin import ReadOnlyAdmin
+from decisions.models import DecisionRules, Disclosure, Matter, MatterCategory, Meeting
+
+
+@admin.register(MatterCategory)
+class MatterCategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "region", "sort_order", "is_active")
+    list_filter = ("is_active",)
+    list_select_related = ("region",)
+    raw_id_fields = ("region",)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(DecisionRules)
+class DecisionRulesAdmin(admin.ModelAdmin):
+    list_display = ("county", "disclosure_days", "resolution_within_days", "record_within_days", "stuck_days")
+    list_select_related = ("county",)
+    raw_id_fields = ("county",)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Matter)
+class MatterAdmin(ReadOnlyAdmin):
+    list_display = ("title", "village", "category", "step", "status", "proposed_on", "disclosed_on")
+    list_filter = ("status", "step")
+    search_fields = ("title", "village__name")
+    list_select_related = ("village", "category")
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ReadOnlyAdmin):
+    list_display = ("matter", "step", "body", "held_on", "entitled", "present", "votes_for", "quorum_met", "passed")
+    list_select_related = ("matter",)
+
+
+@admin.register(Disclosure)
+class DisclosureAdmin(ReadOnlyAdmin):
+    list_display = ("matter", "kind", "posted_on", "ends_on")
+    list_select_related = ("matter",)

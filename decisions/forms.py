@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from decisions.models import (
+    Amendment,
+    Body,
+    DecisionRules,
+    Matter,
+    MeetingAttachment,
+    Step,
+    SupervisionOpinion,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+NUMBER = {"inputmode": "numeric", "min": "0"}
+
+
+def _count(label: str, required: bool = True) -> forms.IntegerField:
+    return forms.IntegerField(label=label, min_value=0, max_value=1_000_000, required=required,
+                              widget=forms.NumberInput(attrs=NUMBER),
+                              error_messages={"required": f"请填写{label}。", "min_value": f"{label}不能为负数。"})
+
+
+class MatterForm(forms.Form):
+    village = forms.ModelChoiceField(label="村（社区）", queryset=None, empty_label=None)
+    category = forms.ModelChoiceField(label="事项类别", queryset=None, empty_label="请选择类别")
+    title = forms.CharField(label="事项名称", max_length=100)
+    content = forms.CharField(label="事项内容", widget=forms.Textarea(attrs={"rows": 4}))
+    estimated_amount = forms.DecimalField(label="预计金额（元）", max_digits=14, decimal_places=2, min_value=0,
+                                          required=False, help_text="不涉及资金的可不填。",
+                                          widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}))
+    proposed_by = forms.CharField(label="提议人", max_length=100, initial="村党组织",
+                                  help_text="如：村党组织、村委会、十分之一以上村民联名。")
+
+    def __init__(self, *args, villages=None, categories=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages
+        self.fields["category"].queryset = categories
+
+
+class MatterFilterForm(forms.Form):
+    q = forms.CharField(label="事项名称", max_length=50, required=False)
+    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), *Matter.Status.choices])
+    step = forms.ChoiceField(label="环节", required=False, choices=[("", "全部"), *Step.choices])
+    year = forms.IntegerField(label="年度", required=False, min_value=2000, max_value=2100)
+
+
+class MeetingForm(forms.Form):
+    step = forms.ChoiceField(choices=Step.choices, widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    body = forms.ChoiceField(label="会议形式", choices=Body.choices)
+    held_on = forms.DateField(label="会议日期", widget=DATE)
+    place = forms.CharField(label="地点", max_length=100)
+    chair = forms.CharField(label="主持人", max_length=50)
+    recorder = forms.CharField(label="记录人", max_length=50)
+    entitled = _count("应到人数")
+    entitled_reason = forms.CharField(label="应到人数调整理由", max_length=200, required=False,
+                                      help_text="应到人数与人数登记不一致时必填。")
+    present = _count("实到人数")
+    households_total = _count("户数", required=False)
+    households_present = _count("到会户代表数", required=False)
+    votes_for = _count("赞成票")
+    votes_against = _count("反对票")
+    votes_abstain = _count("弃权票")
+    minutes = forms.CharField(label="会议记录", widget=forms.Textarea(attrs={"rows": 4}))
+    attendance_sheet = forms.FileField(label="签到表（PDF/JPEG/PNG，≤10MB）", required=False)
+    minutes_scan = forms.FileField(label="会议记录扫描件（PDF/JPEG/PNG，≤10MB）", required=False)
+
+    def __init__(self, *args, step: str, body: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].widget = forms.HiddenInput()  # chosen with the buttons above the form
+        if body != Body.VILLAGERS:
+            del self.fields["households_total"], self.fields["households_present"]
+        self.fields["held_on"].initial = timezone.localdate()
+
+    def attachments(self) -> list[tuple[str, object]]:
+        files = []
+        if self.cleaned_data.get("attendance_sheet"):
+            files.append((MeetingAttachment.Kind.ATTENDANCE, self.cleaned_data["attendance_sheet"]))
+        if self.cleaned_data.get("minutes_scan"):
+            files.append((MeetingAttachment.Kind.MINUTES, self.cleaned_data["minutes_scan"]))
+        return files
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(label="类型", choices=MeetingAttachment.Kind.choices)
+    file = forms.FileField(label="文件（PDF/JPEG/PNG，≤10MB）", error_messages={"required": "请选择文件。"})
+
+
+class DisclosureForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    text = forms.CharField(label="公开内容", widget=forms.Textarea(attrs={"rows": 4}))
+    spent_amount = forms.DecimalField(label="实际支出（元）", max_digits=14, decimal_places=2, min_value=0,
+                                      required=False,
+                                      widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}))
+    acceptance = forms.CharField(label="验收情况", max_length=300, required=False)
+    posted_on = forms.DateField(label="张贴日期", widget=DATE)
+    board_photo = forms.ImageField(label="公开栏照片", required=False,
+                                   help_text="张贴后拍摄公开栏，JPEG/PNG/WebP，≤10MB；也可稍后补传。")
+
+    def __init__(self, *args, result: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not result:
+            del self.fields["spent_amount"], self.fields["acceptance"]
+        self.fields["posted_on"].initial = timezone.localdate()
+        # The service checks the picture by content (and re-encodes it); the form only takes the file.
+        self.fields["board_photo"] = forms.FileField(label=self.fields["board_photo"].label, required=False,
+                                                     help_text=self.fields["board_photo"].help_text)
+
+
+class BoardPhotoForm(forms.Form):
+    photo = forms.FileField(label="公开栏照片", error_messages={"required": "请选择照片。"})
+
+
+class AmendmentForm(forms.Form):
+    field = forms.ChoiceField(label="更正项目", choices=Amendment.Field.choices)
+    corrected = forms.CharField(label="更正为", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label="更正理由", max_length=300)
+
+
+class ObjectionForm(forms.Form):
+    received_on = forms.DateField(label="收到日期", widget=DATE)
+    summary = forms.CharField(label="异议内容", max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+                              help_text="只记录异议的内容，不记录提出人的姓名和联系方式。")
+
+
+class ObjectionAnswerForm(forms.Form):
+    answer = forms.CharField(label="答复内容", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    answered_on = forms.DateField(label="答复日期", widget=DATE)
+
+
+class OpinionForm(forms.Form):
+    verdict = forms.ChoiceField(label="监督意见", choices=SupervisionOpinion.Verdict.choices,
+                                widget=forms.RadioSelect)
+    reason = forms.CharField(label="理由", max_length=500, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}), help_text="提出异议时必填。")
+
+
+class RosterForm(forms.Form):
+    valid_from = forms.DateField(label="起始日期", widget=DATE)
+    branch_committee = _count("村党组织委员数")
+    party_members = _count("有表决权党员数")
+    committee_members = _count("两委成员数")
+    representatives = _count("村民代表数")
+    adults = _count("18周岁以上村民数")
+    households = _count("户数")
+
+
+class CategoryForm(forms.Form):
+    region = forms.ModelChoiceField(label="添加单位", queryset=None, empty_label=None)
+    name = forms.CharField(label="事项类别", max_length=60)
+
+    def __init__(self, *args, regions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+
+
+class RulesForm(forms.ModelForm):
+    class Meta:
+        model = DecisionRules
+        fields = ["disclosure_days", "resolution_within_days", "record_within_days", "stuck_days"]
+        help_texts = {"disclosure_days": "不少于7天。", "resolution_within_days": "提议会议到决议会议的最长天数。",
+                      "record_within_days": "会议召开后应在几天内录入平台。",
+                      "stuck_days": "事项在同一环节停留超过此天数即提醒村党组织书记（组织实施环节除外）。"}

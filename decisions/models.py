@@ -1,0 +1,524 @@
+"""Democratic decisions (四议两公开): matters, their meetings, disclosures, amendments and opinions.
+
+A matter's step changes only through decisions.services, which appends an immutable MatterTransition per
+transition. Meetings, disclosures, amendments, board photos and opinions are append-only rows:
+database triggers refuse any UPDATE or DELETE of them, and a disclosed matter's content is frozen
+by a trigger too, so a correction can only be an Amendment shown beside the original.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pghistory
+import pgtrigger
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from centers.models import Region
+
+APPEND_ONLY = pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+MIN_DISCLOSURE_DAYS = 7
+
+
+class Step(models.TextChoices):
+    """The steps of 四议两公开 in their order (plus implementation between the two disclosures)."""
+
+    PROPOSAL = "proposal", "党组织提议"
+    CONSULTATION = "consultation", "两委商议"
+    REVIEW = "review", "党员大会审议"
+    RESOLUTION = "resolution", "村民（代表）会议决议"
+    RESOLUTION_DISCLOSURE = "resolution_disclosure", "决议公开"
+    IMPLEMENTATION = "implementation", "组织实施"
+    RESULT_DISCLOSURE = "result_disclosure", "实施结果公开"
+
+
+STEP_ORDER = list(Step)
+MEETING_STEPS = (Step.PROPOSAL, Step.CONSULTATION, Step.REVIEW, Step.RESOLUTION)
+
+
+class Body(models.TextChoices):
+    """The body that meets at a step; each has its own quorum and majority (decisions.quorum)."""
+
+    PARTY_ORGANIZATION = "party_organization", "村党组织会议"
+    TWO_COMMITTEES = "two_committees", "村两委联席会议"
+    PARTY_CONGRESS = "party_congress", "党员大会"
+    REPRESENTATIVES = "representatives", "村民代表会议"
+    VILLAGERS = "villagers", "村民会议"
+
+
+BODIES_OF_STEP = {
+    Step.PROPOSAL: (Body.PARTY_ORGANIZATION,),
+    Step.CONSULTATION: (Body.TWO_COMMITTEES,),
+    Step.REVIEW: (Body.PARTY_CONGRESS,),
+    Step.RESOLUTION: (Body.REPRESENTATIVES, Body.VILLAGERS),
+}
+
+
+@pghistory.track()
+class MatterCategory(models.Model):
+    """A kind of matter that must go through the procedure. No region: the statutory list; else a county's
+    or a township's addition, which applies to the villages below it."""
+
+    region = models.ForeignKey(Region, verbose_name="添加单位", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="decision_categories")
+    name = models.CharField("事项类别", max_length=60)
+    is_active = models.BooleanField("启用", default=True)
+    sort_order = models.PositiveSmallIntegerField("排序", default=100)
+
+    class Meta:
+        verbose_name = "决策事项类别"
+        verbose_name_plural = "决策事项类别"
+        ordering = ["sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], nulls_distinct=False,
+                                    name="decisions_category_unique_name",
+                                    violation_error_message="该类别已经存在。"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_statutory(self) -> bool:
+        return self.region_id is None
+
+
+@pghistory.track()
+class DecisionRules(models.Model):
+    """A county's settings for the procedure: disclosure length and the time limits oversight checks."""
+
+    county = models.OneToOneField(Region, verbose_name="县", on_delete=models.PROTECT, related_name="decision_rules")
+    disclosure_days = models.PositiveSmallIntegerField("公示天数", default=MIN_DISCLOSURE_DAYS)
+    resolution_within_days = models.PositiveSmallIntegerField("提议后决议时限（天）", default=60)
+    record_within_days = models.PositiveSmallIntegerField("会议后录入时限（天）", default=7)
+    stuck_days = models.PositiveSmallIntegerField("停滞提醒（天）", default=30)
+
+    class Meta:
+        verbose_name = "四议两公开规定"
+        verbose_name_plural = "四议两公开规定"
+        constraints = [
+            models.CheckConstraint(condition=Q(disclosure_days__gte=MIN_DISCLOSURE_DAYS),
+                                   name="decisions_rules_disclosure_at_least_7_days",
+                                   violation_error_message="公示期不得少于7天。"),
+            models.CheckConstraint(condition=Q(resolution_within_days__gte=1, record_within_days__gte=1,
+                                               stuck_days__gte=1),
+                                   name="decisions_rules_positive_limits",
+                                   violation_error_message="时限至少为1天。"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county} 公示{self.disclosure_days}天"
+
+
+@pghistory.track()
+class VillageRoster(models.Model):
+    """The sizes of a village's bodies from a date on; a meeting takes "entitled" from the one valid on its day."""
+
+    village = models.ForeignKey(Region, verbose_name="村（社区）", on_delete=models.PROTECT, related_name="rosters")
+    valid_from = models.DateField("起始日期")
+    branch_committee = models.PositiveIntegerField("村党组织委员数")
+    party_members = models.PositiveIntegerField("有表决权党员数")
+    committee_members = models.PositiveIntegerField("两委成员数")
+    representatives = models.PositiveIntegerField("村民代表数")
+    adults = models.PositiveIntegerField("18周岁以上村民数")
+    households = models.PositiveIntegerField("户数")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "村组织人数"
+        verbose_name_plural = "村组织人数"
+        ordering = ["village", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["village", "valid_from"], name="decisions_roster_one_per_day",
+                                    violation_error_message="该日期已有一份人数登记，请换一个起始日期。"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.village} {self.valid_from:%Y-%m-%d}起"
+
+    ENTITLED_FIELD = {
+        Body.PARTY_ORGANIZATION: "branch_committee",
+        Body.TWO_COMMITTEES: "committee_members",
+        Body.PARTY_CONGRESS: "party_members",
+        Body.REPRESENTATIVES: "representatives",
+        Body.VILLAGERS: "adults",
+    }
+
+    def entitled_for(self, body: str) -> int:
+        return getattr(self, self.ENTITLED_FIELD[body])
+
+
+@pghistory.track()
+class Matter(models.Model):
+    """A major village matter (重大事项) going through 四议两公开."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "办理中"
+        REJECTED = "rejected", "未通过"
+        COMPLETED = "completed", "已完成"
+
+    village = models.ForeignKey(Region, verbose_name="村（社区）", on_delete=models.PROTECT, related_name="matters")
+    category = models.ForeignKey(MatterCategory, verbose_name="事项类别", on_delete=models.PROTECT,
+                                 related_name="matters")
+    title = models.CharField("事项名称", max_length=100)
+    content = models.TextField("事项内容")
+    estimated_amount = models.DecimalField("预计金额（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    proposed_by = models.CharField("提议人", max_length=100)
+    previous = models.ForeignKey("self", verbose_name="原事项（重新提议）", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="reproposals")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.OPEN)
+    step = models.CharField("当前环节", max_length=24, choices=Step.choices, default=Step.PROPOSAL)
+    step_since = models.DateField("进入当前环节日期")
+    proposed_on = models.DateField("提议日期", null=True, blank=True)
+    resolved_on = models.DateField("决议日期", null=True, blank=True)
+    disclosed_on = models.DateField("决议公开日期", null=True, blank=True)
+    completed_on = models.DateField("完成日期", null=True, blank=True)
+    # Oversight flags, set by the services when a step is recorded (see DecisionRules).
+    resolved_late = models.BooleanField("决议超时", default=False)
+    recorded_late = models.BooleanField("录入滞后", default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    version = models.PositiveIntegerField("版本", default=1)
+
+    class Meta:
+        verbose_name = "决策事项"
+        verbose_name_plural = "决策事项"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["village", "status", "step"]),
+            models.Index(fields=["status", "step_since"]),
+            models.Index(fields=["village", "-disclosed_on"], condition=Q(disclosed_on__isnull=False),
+                         name="decisions_matter_bulletin"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(estimated_amount__isnull=True) | Q(estimated_amount__gte=0),
+                                   name="decisions_matter_amount_not_negative",
+                                   violation_error_message="预计金额不能为负数。"),
+            models.CheckConstraint(condition=~Q(status="completed") | Q(completed_on__isnull=False),
+                                   name="decisions_matter_completed_has_date",
+                                   violation_error_message="已完成的事项须有完成日期。"),
+        ]
+        triggers = [
+            # What the bulletin showed stays as it was: corrections are amendments.
+            pgtrigger.Protect(
+                name="disclosed_content_frozen", operation=pgtrigger.Update,
+                condition=pgtrigger.Condition(
+                    "OLD.disclosed_on IS NOT NULL AND ("
+                    "OLD.title, OLD.content, OLD.category_id, OLD.estimated_amount, OLD.village_id, "
+                    "OLD.disclosed_on, OLD.resolved_on, OLD.proposed_on) IS DISTINCT FROM ("
+                    "NEW.title, NEW.content, NEW.category_id, NEW.estimated_amount, NEW.village_id, "
+                    "NEW.disclosed_on, NEW.resolved_on, NEW.proposed_on)")),
+            pgtrigger.Protect(name="disclosed_not_deleted", operation=pgtrigger.Delete,
+                              condition=pgtrigger.Condition("OLD.disclosed_on IS NOT NULL")),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("decisions:matter-detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def step_index(self) -> int:
+        return STEP_ORDER.index(self.step)
+
+
+class MatterTransition(models.Model):
+    """One entry on a matter's timeline: a transition of the state machine, by whom and when. Immutable."""
+
+    class Kind(models.TextChoices):
+        REGISTERED = "registered", "登记事项"
+        MEETING_HELD = "meeting_held", "会议通过"
+        MEETING_NOT_HELD = "meeting_not_held", "会议未达法定人数"
+        REJECTED = "rejected", "表决未通过"
+        DISCLOSED = "disclosed", "张贴公示"
+        PERIOD_ENDED = "period_ended", "公示期满"
+        COMPLETED = "completed", "事项完成"
+        REPROPOSED = "reproposed", "重新提议"
+        AMENDED = "amended", "更正公示内容"
+
+    matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="transitions")
+    kind = models.CharField("事件", max_length=20, choices=Kind.choices)
+    from_step = models.CharField("原环节", max_length=24, choices=Step.choices, blank=True)
+    to_step = models.CharField("新环节", max_length=24, choices=Step.choices, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField("时间", auto_now_add=True)
+    note = models.CharField("说明", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "决策事项进程"
+        verbose_name_plural = "决策事项进程"
+        ordering = ["at", "id"]
+        triggers = [APPEND_ONLY]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"
+
+
+class Meeting(models.Model):
+    """A meeting held (or called without quorum) for one step. Quorum and result are computed by the
+    service from the counts (decisions.quorum), never typed. Immutable once recorded."""
+
+    matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="meetings")
+    step = models.CharField("环节", max_length=24, choices=Step.choices)
+    body = models.CharField("会议", max_length=20, choices=Body.choices)
+    held_on = models.DateField("会议日期")
+    place = models.CharField("地点", max_length=100)
+    chair = models.CharField("主持人", max_length=50)
+    recorder = models.CharField("记录人", max_length=50)
+    entitled = models.PositiveIntegerField("应到人数")
+    roster_entitled = models.PositiveIntegerField("花名册人数", null=True, blank=True)
+    entitled_reason = models.CharField("应到人数调整理由", max_length=200, blank=True)
+    present = models.PositiveIntegerField("实到人数")
+    households_total = models.PositiveIntegerField("户数", null=True, blank=True)
+    households_present = models.PositiveIntegerField("到会户代表数", null=True, blank=True)
+    votes_for = models.PositiveIntegerField("赞成", default=0)
+    votes_against = models.PositiveIntegerField("反对", default=0)
+    votes_abstain = models.PositiveIntegerField("弃权", default=0)
+    minutes = models.TextField("会议记录")
+    quorum_met = models.BooleanField("达到法定人数")
+    passed = models.BooleanField("通过", null=True, blank=True)  # None: no vote (meeting not held)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "决策会议"
+        verbose_name_plural = "决策会议"
+        ordering = ["held_on", "id"]
+        indexes = [models.Index(fields=["matter", "step"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(entitled__gt=0), name="decisions_meeting_entitled_positive",
+                                   violation_error_message="应到人数必须大于0。"),
+            models.CheckConstraint(condition=Q(present__lte=F("entitled")), name="decisions_meeting_present_le_entitled",
+                                   violation_error_message="实到人数不能多于应到人数。"),
+            models.CheckConstraint(
+                condition=Q(votes_for__lte=F("present") - F("votes_against") - F("votes_abstain")),
+                name="decisions_meeting_votes_le_present",
+                violation_error_message="赞成、反对、弃权票数之和不能多于实到人数。"),
+            models.CheckConstraint(
+                condition=Q(households_present__isnull=True) | Q(households_present__lte=F("households_total")),
+                name="decisions_meeting_households_le_total",
+                violation_error_message="到会户代表数不能多于户数。"),
+            models.UniqueConstraint(fields=["matter", "step"], condition=Q(quorum_met=True),
+                                    name="decisions_meeting_one_held_per_step",
+                                    violation_error_message="该环节的会议已经召开。"),
+            models.CheckConstraint(condition=Q(quorum_met=True) | Q(passed__isnull=True),
+                                   name="decisions_meeting_no_vote_without_quorum",
+                                   violation_error_message="未达到法定人数的会议不能形成表决结果。"),
+        ]
+        triggers = [APPEND_ONLY]
+
+    def __str__(self) -> str:
+        return f"{self.get_body_display()} {self.held_on:%Y-%m-%d}"
+
+    @property
+    def outcome(self) -> str:
+        if not self.quorum_met:
+            return "未达到法定人数，会议不成立"
+        return "通过" if self.passed else "未通过"
+
+
+def attachment_path(instance: MeetingAttachment, filename: str) -> str:
+    return f"decisions/meetings/{instance.meeting.matter_id}/{filename}"
+
+
+class MeetingAttachment(models.Model):
+    """A signed attendance sheet, minutes scan or other paper of a meeting (PDF/JPEG/PNG). Immutable."""
+
+    class Kind(models.TextChoices):
+        ATTENDANCE = "attendance", "签到表"
+        MINUTES = "minutes", "会议记录扫描件"
+        OTHER = "other", "其他材料"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="attachments")
+    kind = models.CharField("类型", max_length=12, choices=Kind.choices)
+    file = models.FileField("文件", upload_to=attachment_path)
+    content_type = models.CharField("文件类型", max_length=40)
+    size = models.PositiveIntegerField("大小（字节）")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "会议附件"
+        verbose_name_plural = "会议附件"
+        ordering = ["uploaded_at", "id"]
+        triggers = [APPEND_ONLY]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class Disclosure(models.Model):
+    """A posting on the public bulletin: the resolution, or the result of implementing it. Never edited."""
+
+    class Kind(models.TextChoices):
+        RESOLUTION = "resolution", "决议公开"
+        RESULT = "result", "实施结果公开"
+
+    matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="disclosures")
+    kind = models.CharField("公开类型", max_length=12, choices=Kind.choices)
+    text = models.TextField("公开内容")
+    spent_amount = models.DecimalField("实际支出（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    acceptance = models.CharField("验收情况", max_length=300, blank=True)
+    posted_on = models.DateField("张贴日期")
+    ends_on = models.DateField("公示截止日期")
+    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT,
+                                  related_name="+")
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "公开公示"
+        verbose_name_plural = "公开公示"
+        ordering = ["posted_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["matter", "kind"], name="decisions_disclosure_one_per_kind",
+                                    violation_error_message="该事项已经公开过。"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("posted_on") + datetime.timedelta(days=MIN_DISCLOSURE_DAYS - 1)),
+                name="decisions_disclosure_at_least_7_days", violation_error_message="公示期不得少于7天。"),
+            models.CheckConstraint(condition=Q(spent_amount__isnull=True) | Q(spent_amount__gte=0),
+                                   name="decisions_disclosure_spent_not_negative",
+                                   violation_error_message="实际支出不能为负数。"),
+        ]
+        triggers = [APPEND_ONLY]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.posted_on:%Y-%m-%d}"
+
+    def is_running(self, today: datetime.date) -> bool:
+        return self.posted_on <= today <= self.ends_on
+
+
+def board_photo_path(instance: BoardPhoto, filename: str) -> str:
+    return f"decisions/boards/{instance.disclosure.matter_id}/{filename}"
+
+
+class BoardPhoto(models.Model):
+    """A photo of the physical notice board showing the posting. Immutable."""
+
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.PROTECT, related_name="board_photos")
+    photo = models.ImageField("公开栏照片", upload_to=board_photo_path)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "公开栏照片"
+        verbose_name_plural = "公开栏照片"
+        ordering = ["uploaded_at", "id"]
+        triggers = [APPEND_ONLY]
+
+    def __str__(self) -> str:
+        return f"{self.disclosure} 照片"
+
+
+class Amendment(models.Model):
+    """A correction of disclosed content, with its reason; the bulletin shows it beside the original."""
+
+    class Field(models.TextChoices):
+        TEXT = "text", "公开内容"
+        SPENT_AMOUNT = "spent_amount", "实际支出"
+        ACCEPTANCE = "acceptance", "验收情况"
+
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.PROTECT, related_name="amendments")
+    field = models.CharField("更正项目", max_length=16, choices=Field.choices)
+    original = models.TextField("原内容")
+    corrected = models.TextField("更正为")
+    reason = models.CharField("更正理由", max_length=300)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="更正人", on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField("更正时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "公开内容更正"
+        verbose_name_plural = "公开内容更正"
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="decisions_amendment_has_reason",
+                                   violation_error_message="请填写更正理由。"),
+        ]
+        triggers = [APPEND_ONLY]
+
+    def __str__(self) -> str:
+        return f"{self.get_field_display()}更正"
+
+
+@pghistory.track()
+class Objection(models.Model):
+    """An objection received from villagers during a disclosure period, and the answer given."""
+
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.PROTECT, related_name="objections")
+    received_on = models.DateField("收到日期")
+    summary = models.CharField("异议内容", max_length=500)
+    answer = models.CharField("答复内容", max_length=500, blank=True)
+    answered_on = models.DateField("答复日期", null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT,
+                                    related_name="+")
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="答复人", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "公示期间异议"
+        verbose_name_plural = "公示期间异议"
+        ordering = ["received_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(answered_on__isnull=True) | Q(answered_on__gte=F("received_on")),
+                                   name="decisions_objection_answered_after_received",
+                                   violation_error_message="答复日期不能早于收到日期。"),
+            models.CheckConstraint(condition=Q(answered_on__isnull=True, answer="") |
+                                   Q(answered_on__isnull=False) & ~Q(answer=""),
+                                   name="decisions_objection_answer_with_date",
+                                   violation_error_message="答复须有内容和日期。"),
+        ]
+        triggers = [
+            # Once answered, the record stays as it was.
+            pgtrigger.Protect(name="answered_frozen", operation=pgtrigger.Update | pgtrigger.Delete,
+                              condition=pgtrigger.Condition("OLD.answered_on IS NOT NULL")),
+        ]
+
+    def __str__(self) -> str:
+        return self.summary[:20]
+
+
+class SupervisionOpinion(models.Model):
+    """The village affairs supervision committee's opinion (村务监督委员会意见) at a step. Immutable."""
+
+    class Verdict(models.TextChoices):
+        AGREE = "agree", "同意"
+        OBJECT = "object", "有异议"
+
+    matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="opinions")
+    step = models.CharField("环节", max_length=24, choices=Step.choices)
+    verdict = models.CharField("意见", max_length=8, choices=Verdict.choices)
+    reason = models.CharField("理由", max_length=500, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="监督委员会成员", on_delete=models.PROTECT,
+                                    related_name="+")
+    at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "村务监督意见"
+        verbose_name_plural = "村务监督意见"
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["verdict", "at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(verdict="agree") | ~Q(reason=""),
+                                   name="decisions_opinion_objection_has_reason",
+                                   violation_error_message="提出异议须写明理由。"),
+        ]
+        triggers = [APPEND_ONLY]
+
+    def __str__(self) -> str:
+        return f"{self.get_verdict_display()}（{self.get_step_display()}）"

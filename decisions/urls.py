@@ -1,0 +1,29 @@
+from django.urls import path, re_path
+
+from decisions import views
+
+app_name = "decisions"
+
+urlpatterns = [
+    path("", views.matter_list, name="matter-list"),
+    path("new/", views.matter_create, name="matter-create"),
+    path("oversight/", views.oversight, name="oversight"),
+    path("categories/", views.categories, name="categories"),
+    path("categories/<int:pk>/toggle/", views.category_toggle, name="category-toggle"),
+    path("rules/", views.rules, name="rules"),
+    path("matters/<int:pk>/", views.matter_detail, name="matter-detail"),
+    path("matters/<int:pk>/meeting/", views.meeting_create, name="meeting-create"),
+    path("matters/<int:pk>/disclose/", views.disclosure_create, name="disclosure-create"),
+    path("matters/<int:pk>/opinion/", views.opinion_create, name="opinion-create"),
+    path("matters/<int:pk>/repropose/", views.matter_repropose, name="matter-repropose"),
+    path("matters/<int:pk>/record/", views.matter_record, name="matter-record"),
+    path("meetings/<int:pk>/attachments/", views.attachment_add, name="attachment-add"),
+    path("attachments/<int:pk>/", views.attachment_file, name="attachment-file"),
+    path("disclosures/<int:pk>/photo/", views.board_photo_add, name="board-photo-add"),
+    path("disclosures/<int:pk>/amend/", views.amendment_create, name="amendment-create"),
+    path("disclosures/<int:pk>/objections/", views.objection_create, name="objection-create"),
+    path("objections/<int:pk>/answer/", views.objection_answer, name="objection-answer"),
+    path("board-photos/<int:pk>/", views.board_photo_file, name="board-photo-file"),
+    re_path(r"^villages/(?P<code>\d{12})/roster/$", views.roster, name="roster"),
+    re_path(r"^villages/(?P<code>\d{12})/record-book/$", views.record_book, name="record-book"),
+]

@@ -1,0 +1,77 @@
+"""The public village-affairs bulletin (村务公开栏): no login, no personal data, readable on a phone and printable."""
+
+from __future__ import annotations
+
+import string
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import cache_control
+
+from decisions import selectors
+from decisions.models import Disclosure, Step
+
+ALPHABET = string.digits + string.ascii_lowercase
+PER_PAGE = 20
+
+
+def short_code(code: str) -> str:
+    """A region's division code in base 36: 8 characters instead of 12 digits, easy to type from a notice."""
+    number, out = int(code), ""
+    while number:
+        number, digit = divmod(number, 36)
+        out = ALPHABET[digit] + out
+    return out or "0"
+
+
+def code_of(short: str) -> str:
+    try:
+        number = int(short, 36)
+    except ValueError as exc:
+        raise Http404 from exc
+    if not 0 < number < 10**12:
+        raise Http404
+    return f"{number:012d}"
+
+
+def _entries(matters, today):
+    """What one bulletin entry shows, per matter, from the prefetched rows (no further queries)."""
+    for matter in matters:
+        matter.resolution = next((d for d in matter.disclosure_list if d.kind == Disclosure.Kind.RESOLUTION), None)
+        matter.result = next((d for d in matter.disclosure_list if d.kind == Disclosure.Kind.RESULT), None)
+        matter.vote = next((m for m in matter.held_meetings if m.step == Step.RESOLUTION), None)
+        for disclosure in matter.disclosure_list:
+            disclosure.running = disclosure.is_running(today)
+            disclosure.corrections = selectors.corrections_by_field(disclosure.amendment_list)
+    return matters
+
+
+@cache_control(public=True, max_age=60)
+def bulletin(request, code: str):
+    region = selectors.bulletin_region(code=code)
+    page = Paginator(selectors.bulletin_matters(region=region), PER_PAGE).get_page(request.GET.get("page"))
+    _entries(page.object_list, timezone.localdate())
+    short_url = request.build_absolute_uri(reverse("bulletin-short", args=[short_code(region.code)]))
+    return render(request, "decisions/bulletin.html", {
+        "region": region, "page_obj": page, "short_url": short_url, "today": timezone.localdate()})
+
+
+def bulletin_short(request, short: str):
+    code = code_of(short)
+    region = selectors.bulletin_region(code=code)
+    return redirect("bulletin", code=region.code)
+
+
+@cache_control(public=True, max_age=3600)
+def bulletin_poster(request, code: str):
+    """A sheet to print and post on the physical board: the short link and its QR code."""
+    import segno
+
+    region = selectors.bulletin_region(code=code)
+    short_url = request.build_absolute_uri(reverse("bulletin-short", args=[short_code(region.code)]))
+    return render(request, "decisions/bulletin_poster.html", {
+        "region": region, "short_url": short_url,
+        "qr_svg": segno.make(short_url, error="m").svg_inline(scale=6, dark="#222")})
