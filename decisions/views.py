@@ -188,10 +188,11 @@ def disclosure_create(request, pk: int):
     """决议公开 or 实施结果公开, whichever the matter is at."""
     matter = selectors.matter_get_for_user(user=request.user, pk=pk)
     _require_manages(request.user, matter.village)
-    result = matter.step == Step.IMPLEMENTATION
-    if request.method != "POST" and (
-            not matter.is_open or matter.step not in (Step.RESOLUTION_DISCLOSURE, Step.IMPLEMENTATION)
-            or (not result and matter.disclosures.exists())):
+    # Once the resolution is posted, the next posting can only be the result.
+    result = matter.step == Step.IMPLEMENTATION or matter.disclosures.filter(kind=Disclosure.Kind.RESOLUTION).exists()
+    if request.method != "POST" and (not matter.is_open or matter.step not in (Step.RESOLUTION_DISCLOSURE,
+                                                                               Step.IMPLEMENTATION)
+                                     or (matter.step == Step.RESOLUTION_DISCLOSURE and result)):
         messages.error(request, f"当前环节是“{matter.get_step_display()}”，现在不能张贴公示。")
         return redirect(matter)
     kind = Disclosure.Kind.RESULT if result else Disclosure.Kind.RESOLUTION
