@@ -181,7 +181,8 @@ class Matter(models.Model):
     # Oversight flags, set by the services when a step is recorded (see DecisionRules).
     resolved_late = models.BooleanField("决议超时", default=False)
     recorded_late = models.BooleanField("录入滞后", default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT,
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
+                                    on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     version = models.PositiveIntegerField("版本", default=1)
@@ -289,7 +290,8 @@ class Meeting(models.Model):
     minutes = models.TextField("会议记录")
     quorum_met = models.BooleanField("达到法定人数")
     passed = models.BooleanField("通过", null=True, blank=True)  # None: no vote (meeting not held)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT,
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True,
+                                    on_delete=models.PROTECT,
                                     related_name="+")
     recorded_at = models.DateTimeField("录入时间", auto_now_add=True)
 
@@ -347,7 +349,8 @@ class MeetingAttachment(models.Model):
     file = models.FileField("文件", upload_to=attachment_path)
     content_type = models.CharField("文件类型", max_length=40)
     size = models.PositiveIntegerField("大小（字节）")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT,
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True,
+                                    on_delete=models.PROTECT,
                                     related_name="+")
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
@@ -375,7 +378,8 @@ class Disclosure(models.Model):
     acceptance = models.CharField("验收情况", max_length=300, blank=True)
     posted_on = models.DateField("张贴日期")
     ends_on = models.DateField("公示截止日期")
-    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT,
+    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
+                                    on_delete=models.PROTECT,
                                   related_name="+")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
@@ -411,7 +415,8 @@ class BoardPhoto(models.Model):
 
     disclosure = models.ForeignKey(Disclosure, on_delete=models.PROTECT, related_name="board_photos")
     photo = models.ImageField("公开栏照片", upload_to=board_photo_path)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT,
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True,
+                                    on_delete=models.PROTECT,
                                     related_name="+")
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
@@ -438,7 +443,8 @@ class Amendment(models.Model):
     original = models.TextField("原内容")
     corrected = models.TextField("更正为")
     reason = models.CharField("更正理由", max_length=300)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="更正人", on_delete=models.PROTECT,
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="更正人", null=True, blank=True,
+                                    on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField("更正时间", auto_now_add=True)
 
@@ -465,7 +471,8 @@ class Objection(models.Model):
     summary = models.CharField("异议内容", max_length=500)
     answer = models.CharField("答复内容", max_length=500, blank=True)
     answered_on = models.DateField("答复日期", null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT,
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
+                                    on_delete=models.PROTECT,
                                     related_name="+")
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="答复人", null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
@@ -504,7 +511,8 @@ class SupervisionOpinion(models.Model):
     step = models.CharField("环节", max_length=24, choices=Step.choices)
     verdict = models.CharField("意见", max_length=8, choices=Verdict.choices)
     reason = models.CharField("理由", max_length=500, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="监督委员会成员", on_delete=models.PROTECT,
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="监督委员会成员", null=True, blank=True,
+                                    on_delete=models.PROTECT,
                                     related_name="+")
     at = models.DateTimeField("时间", auto_now_add=True)
 

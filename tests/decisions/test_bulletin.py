@@ -1,0 +1,123 @@
+"""The public village-affairs bulletin: no login, only disclosed matters of the region, no personal data."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from decisions.services import RosterCounts, objection_record, roster_record
+from decisions.views_public import code_of, short_code
+from tests.conftest import make_user
+from tests.decisions.conftest import COUNTS, disclose_post, matter_register_via, pass_step, take_to_resolution
+
+pytestmark = pytest.mark.django_db
+
+
+def disclosed_matter(client, village, title, *, days_ago=20):
+    matter = matter_register_via(client, village, title=title)
+    start = timezone.localdate() - timedelta(days=days_ago)
+    take_to_resolution(client, matter, start=start)
+    pass_step(client, matter, "resolution", held_on=start)
+    disclose_post(client, matter, posted_on=start + timedelta(days=1), text=f"决议：{title}，同意实施。")
+    matter.refresh_from_db()
+    return matter
+
+
+@pytest.fixture
+def b1_clerk(world):
+    user = make_user("b1_secretary", "village_secretary", world.village_b1, real_name="赵书记")
+    roster_record(actor=None, village=world.village_b1, valid_from=timezone.localdate() - timedelta(days=400),
+                  counts=COUNTS)
+    return world.client_for(user)
+
+
+def test_the_village_bulletin_shows_only_its_disclosed_matters(world, roster, clerk, b1_clerk):
+    shown = disclosed_matter(clerk, world.village_a1, "修建村东头文化广场")
+    matter_register_via(clerk, world.village_a1, title="尚未决议的鱼塘承包")  # not disclosed
+    other = disclosed_matter(b1_clerk, world.village_b1, "李楼村道路硬化")
+    objection_record(actor=None, disclosure=shown.disclosures.get(), received_on=shown.disclosed_on,
+                     summary="张三反映占用了他家的宅基地")
+    response = world.client_for(None).get(reverse("bulletin", args=[world.village_a1.code]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "修建村东头文化广场" in page and "决议：修建村东头文化广场，同意实施。" in page
+    assert "尚未决议的鱼塘承包" not in page and other.title not in page
+    # The vote of every step, dates and the period are shown ...
+    assert "应到30人，实到30人，赞成30票，反对0票，弃权0票" in page
+    assert f"{shown.disclosed_on:%Y年%-m月%-d日}" in page or f"{shown.disclosed_on.year}年" in page
+    assert "收到异议1条，已答复0条" in page
+    # ... and no personal data: not the chair, recorder, proposer, objector or who recorded it.
+    for personal in ("王书记", "李会计", "提议人", "张三", "village_a1_clerk", world.village_a1_clerk.real_name):
+        assert personal not in page, personal
+
+
+def test_the_township_bulletin_shows_its_villages_only(world, roster, clerk, b1_clerk):
+    disclosed_matter(clerk, world.village_a1, "修建村东头文化广场")
+    disclosed_matter(b1_clerk, world.village_b1, "李楼村道路硬化")
+    page = world.client_for(None).get(reverse("bulletin", args=[world.township_a.code])).content.decode()
+    assert "修建村东头文化广场" in page and "白马村" in page
+    assert "李楼村道路硬化" not in page
+
+
+def test_latest_posting_first(world, roster, clerk):
+    disclosed_matter(clerk, world.village_a1, "较早的事项", days_ago=40)
+    disclosed_matter(clerk, world.village_a1, "较晚的事项", days_ago=20)
+    page = world.client_for(None).get(reverse("bulletin", args=[world.village_a1.code])).content.decode()
+    assert page.index("较晚的事项") < page.index("较早的事项")
+
+
+@pytest.mark.parametrize("code", ["419901000000", "419901101299", "999999999999"])
+def test_county_and_unknown_codes_answer_404(world, code):
+    assert world.client_for(None).get(reverse("bulletin", args=[code])).status_code == 404
+
+
+def test_short_link_and_qr_poster(world):
+    short = short_code(world.village_a1.code)
+    assert len(short) <= 8 and code_of(short) == world.village_a1.code
+    anonymous = world.client_for(None)
+    response = anonymous.get(reverse("bulletin-short", args=[short]))
+    assert response.status_code == 302 and response["Location"] == reverse("bulletin", args=[world.village_a1.code])
+    assert anonymous.get(f"/b/{short_code('419901000000')}/").status_code == 404  # a county has no bulletin
+    assert anonymous.get("/b/zzzzzzzz/").status_code == 404
+    poster = anonymous.get(reverse("bulletin-poster", args=[world.village_a1.code])).content.decode()
+    assert "<svg" in poster and f"/b/{short}/" in poster
+    page = anonymous.get(reverse("bulletin", args=[world.village_a1.code])).content.decode()
+    assert f"/b/{short}/" in page
+
+
+def test_the_bulletin_costs_the_same_queries_for_one_matter_or_many(world, roster, clerk):
+    url = reverse("bulletin", args=[world.township_a.code])
+    anonymous = world.client_for(None)
+    disclosed_matter(clerk, world.village_a1, "事项一")
+    with CaptureQueriesContext(connection) as one:
+        assert anonymous.get(url).status_code == 200
+    for n in range(2, 6):
+        matter = disclosed_matter(clerk, world.village_a1, f"事项{n}")
+        from decisions.services import amendment_create
+
+        amendment_create(actor=None, disclosure=matter.disclosures.get(), field="text", corrected=f"更正{n}",
+                         reason="笔误")
+    with CaptureQueriesContext(connection) as many:
+        page = anonymous.get(url).content.decode()
+    assert "事项5" in page and "更正5" in page
+    assert len(many) == len(one) <= 8, [q["sql"] for q in many.captured_queries]
+
+
+def test_a_roster_change_needs_manage_rights(world, roster):
+    url = reverse("decisions:roster", args=[world.village_a1.code])
+    data = {"valid_from": timezone.localdate().isoformat(), **{f: 1 for f in RosterCounts.__dataclass_fields__}}
+    assert world.client_for(world.village_a1_readonly).post(url, data).status_code == 403
+    assert world.client_for(world.township_a_officer).post(url, data).status_code == 403
+    response = world.client_for(world.village_a1_clerk).post(url, data)
+    assert response.status_code == 302
+    assert world.village_a1.rosters.count() == 2
+    response = world.client_for(world.village_a1_clerk).post(url, {**data, "adults": -3})
+    assert "18周岁以上村民数不能为负数" in response.content.decode()
+    response = world.client_for(world.village_a1_clerk).post(url, data)
+    assert "该日期已有一份人数登记" in response.content.decode()
+    assert world.village_a1.rosters.count() == 2

@@ -1,0 +1,240 @@
+"""Disclosures: the period, objections, board photos, and content that is never edited (only amended)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import DatabaseError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from decisions.models import Amendment, Disclosure, Matter, Meeting, Step
+from decisions.services import decision_reminders_send, rules_update
+from tests.conftest import png_bytes
+from tests.decisions.conftest import disclose_post, matter_register_via, pass_step, take_to_resolution
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def resolved(world, roster, clerk):
+    matter = matter_register_via(clerk, world.village_a1)
+    start = timezone.localdate() - timedelta(days=30)
+    take_to_resolution(clerk, matter, start=start)
+    pass_step(clerk, matter, "resolution", held_on=start)
+    return matter
+
+
+def test_the_period_is_seven_days_and_the_matter_moves_on_after_it(world, resolved, clerk):
+    today = timezone.localdate()
+    posted = today - timedelta(days=6)  # day 7 of 7 is today
+    disclose_post(clerk, resolved, posted_on=posted)
+    disclosure = resolved.disclosures.get()
+    assert disclosure.ends_on == posted + timedelta(days=6) == today
+    resolved.refresh_from_db()
+    assert resolved.step == Step.RESOLUTION_DISCLOSURE and resolved.disclosed_on == posted
+    assert decision_reminders_send(today=today) == 0  # still running today
+    resolved.refresh_from_db()
+    assert resolved.step == Step.RESOLUTION_DISCLOSURE
+    sent = decision_reminders_send(today=today + timedelta(days=1))
+    resolved.refresh_from_db()
+    assert resolved.step == Step.IMPLEMENTATION and resolved.step_since == today + timedelta(days=1)
+    assert sent == 1  # the secretary is told the period ended
+    assert decision_reminders_send(today=today + timedelta(days=1)) == 0  # once
+
+
+def test_the_county_may_lengthen_the_period_but_not_shorten_it(world, resolved, clerk):
+    admin = world.client_for(world.county_admin)
+    response = admin.post(reverse("decisions:rules"), {
+        "county": world.county.code, "disclosure_days": 6, "resolution_within_days": 60, "record_within_days": 7,
+        "stuck_days": 30})
+    assert response.status_code == 200 and "不少于7天" in response.content.decode()
+    response = admin.post(reverse("decisions:rules"), {
+        "county": world.county.code, "disclosure_days": 10, "resolution_within_days": 60, "record_within_days": 7,
+        "stuck_days": 30})
+    assert response.status_code == 302
+    posted = timezone.localdate()
+    disclose_post(clerk, resolved, posted_on=posted)
+    assert resolved.disclosures.get().ends_on == posted + timedelta(days=9)
+
+
+def test_a_period_shorter_than_seven_days_is_refused_by_the_database(world, resolved):
+    disclosure_ok = dict(matter=resolved, kind="resolution", text="x", posted_on=timezone.localdate(),
+                         posted_by=world.village_a1_clerk)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Disclosure.objects.create(**disclosure_ok, ends_on=timezone.localdate() + timedelta(days=5))
+
+
+def test_posting_date_in_the_future_or_before_the_resolution_is_refused(world, resolved, clerk):
+    response = disclose_post(clerk, resolved, posted_on=timezone.localdate() + timedelta(days=1))
+    assert "张贴日期不能晚于今天" in response.content.decode()
+    response = disclose_post(clerk, resolved, posted_on=timezone.localdate() - timedelta(days=31))
+    assert "张贴日期不能早于决议日期" in response.content.decode()
+    assert not resolved.disclosures.exists()
+
+
+def test_objections_during_the_period_hold_the_matter_until_answered(world, resolved, clerk):
+    today = timezone.localdate()
+    disclose_post(clerk, resolved, posted_on=today - timedelta(days=8))
+    resolved.refresh_from_db()
+    assert resolved.step == Step.IMPLEMENTATION  # recorded after its period: moved at once
+    matter = matter_register_via(clerk, world.village_a1, title="调整误工补贴标准", amount="")
+    start = today - timedelta(days=20)
+    take_to_resolution(clerk, matter, start=start)
+    pass_step(clerk, matter, "resolution", held_on=start)
+    disclose_post(clerk, matter, posted_on=today - timedelta(days=3))
+    disclosure = matter.disclosures.get()
+    url = reverse("decisions:objection-create", args=[disclosure.pk])
+    # Outside the period: refused.
+    clerk.post(url, {"received_on": (today - timedelta(days=4)).isoformat(), "summary": "补贴太高"})
+    assert not disclosure.objections.exists()
+    clerk.post(url, {"received_on": (today - timedelta(days=1)).isoformat(), "summary": "补贴标准高于邻村"})
+    objection = disclosure.objections.get()
+    assert decision_reminders_send(today=today + timedelta(days=5)) == 1  # "ended with objections open"
+    matter.refresh_from_db()
+    assert matter.step == Step.RESOLUTION_DISCLOSURE
+    response = clerk.post(reverse("decisions:objection-answer", args=[objection.pk]),
+                          {"answer": "标准经乡镇审核，与本村工作量相符", "answered_on": today.isoformat()})
+    assert response.status_code == 302
+    objection.refresh_from_db()
+    assert objection.answered_on == today
+    # The answer closes what the ended period was waiting for.
+    matter.refresh_from_db()
+    assert matter.step == Step.RESOLUTION_DISCLOSURE  # its period has not ended yet today
+    decision_reminders_send(today=today + timedelta(days=5))
+    matter.refresh_from_db()
+    assert matter.step == Step.IMPLEMENTATION
+    # An answered objection is frozen.
+    with pytest.raises(DatabaseError), transaction.atomic():
+        type(objection).objects.filter(pk=objection.pk).update(answer="改了")
+
+
+def test_result_disclosure_completes_the_matter_after_its_period(world, resolved, clerk):
+    today = timezone.localdate()
+    disclose_post(clerk, resolved, posted_on=today - timedelta(days=29))
+    response = disclose_post(clerk, resolved, posted_on=today - timedelta(days=2), result=True,
+                             text="文化广场已建成", spent_amount="")
+    assert "请填写实际支出金额" in response.content.decode()
+    disclose_post(clerk, resolved, posted_on=today - timedelta(days=2), result=True, text="文化广场已建成")
+    resolved.refresh_from_db()
+    assert resolved.step == Step.RESULT_DISCLOSURE and resolved.is_open
+    decision_reminders_send(today=today + timedelta(days=5))
+    resolved.refresh_from_db()
+    assert resolved.status == Matter.Status.COMPLETED and resolved.completed_on == today + timedelta(days=5)
+
+
+def test_board_photo_is_checked_by_content(world, resolved, clerk):
+    disclose_post(clerk, resolved, posted_on=timezone.localdate())
+    disclosure = resolved.disclosures.get()
+    url = reverse("decisions:board-photo-add", args=[disclosure.pk])
+    response = clerk.post(url, {"photo": SimpleUploadedFile("board.jpg", b"<html>not an image</html>", "image/jpeg")},
+                          follow=True)
+    assert "只能上传JPEG、PNG或WebP格式的照片" in response.content.decode()
+    assert not disclosure.board_photos.exists()
+    clerk.post(url, {"photo": SimpleUploadedFile("board.png", png_bytes(), "image/png")})
+    photo = disclosure.board_photos.get()
+    assert clerk.get(reverse("decisions:board-photo-file", args=[photo.pk])).status_code == 200
+    other = world.client_for(world.township_b_officer)
+    assert other.get(reverse("decisions:board-photo-file", args=[photo.pk])).status_code == 404
+
+
+# -- disclosed content is never edited ------------------------------------------------------------------
+
+
+@pytest.fixture
+def disclosed(world, resolved, clerk):
+    disclose_post(clerk, resolved, posted_on=timezone.localdate(), text="决议：修建文化广场，预算12万元。")
+    resolved.refresh_from_db()
+    return resolved.disclosures.get()
+
+
+def _unchanged(disclosure, matter_title="修建村东头文化广场"):
+    disclosure.refresh_from_db()
+    assert disclosure.text == "决议：修建文化广场，预算12万元。"
+    assert Matter.objects.get(pk=disclosure.matter_id).title == matter_title
+
+
+def test_orm_update_save_and_bulk_update_of_disclosed_content_change_nothing(world, disclosed):
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Disclosure.objects.filter(pk=disclosed.pk).update(text="决议：预算20万元。")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        disclosed.text = "决议：预算20万元。"
+        disclosed.save()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        disclosed.text = "决议：预算20万元。"
+        Disclosure.objects.bulk_update([disclosed], ["text"])
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Disclosure.objects.filter(pk=disclosed.pk).delete()
+    matter = disclosed.matter
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Matter.objects.filter(pk=matter.pk).update(title="修建文化广场（扩建）")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Matter.objects.filter(pk=matter.pk).update(estimated_amount=200000)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Meeting.objects.filter(matter=matter).update(votes_for=1)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Matter.objects.filter(pk=matter.pk).delete()
+    _unchanged(disclosed)
+    # The matter's state still moves (status, step, version are not disclosed content).
+    assert Matter.objects.filter(pk=matter.pk).update(version=matter.version + 1) == 1
+
+
+def test_the_title_may_change_before_disclosure(world, roster, clerk):
+    matter = matter_register_via(clerk, world.village_a1)
+    assert Matter.objects.filter(pk=matter.pk).update(title="修建文化广场") == 1
+
+
+def test_the_admin_cannot_edit_disclosed_content(world, disclosed):
+    admin = world.client_for(world.sysadmin)
+    url = reverse("admin:decisions_disclosure_change", args=[disclosed.pk])
+    assert admin.post(url, {"text": "决议：预算20万元。", "posted_on": disclosed.posted_on.isoformat()}).status_code == 403
+    url = reverse("admin:decisions_matter_change", args=[disclosed.matter_id])
+    assert admin.post(url, {"title": "改名"}).status_code == 403
+    _unchanged(disclosed)
+
+
+def test_the_portal_has_no_edit_and_a_second_posting_is_refused(world, disclosed, clerk):
+    response = disclose_post(clerk, disclosed.matter, posted_on=timezone.localdate(), text="决议：预算20万元。")
+    assert response.status_code == 200
+    assert "不能跳过“决议公示期满”" in response.content.decode()
+    assert Disclosure.objects.filter(matter=disclosed.matter).count() == 1
+    _unchanged(disclosed)
+
+
+def test_an_amendment_is_shown_beside_the_original(world, disclosed, clerk):
+    url = reverse("decisions:amendment-create", args=[disclosed.pk])
+    response = clerk.post(url, {"field": "text", "corrected": "决议：修建文化广场，预算12.5万元。", "reason": ""})
+    assert "请填写更正理由" in response.content.decode() or "这个字段是必填项" in response.content.decode()
+    response = clerk.post(url, {"field": "text", "corrected": disclosed.text, "reason": "笔误"})
+    assert "更正后的内容与原内容相同" in response.content.decode()
+    assert not Amendment.objects.exists()
+    response = clerk.post(url, {"field": "text", "corrected": "决议：修建文化广场，预算12.5万元。",
+                                "reason": "预算金额笔误，以会议记录为准"})
+    assert response.status_code == 302
+    amendment = Amendment.objects.get()
+    assert amendment.original == "决议：修建文化广场，预算12万元。"
+    _unchanged(disclosed)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Amendment.objects.filter(pk=amendment.pk).update(corrected="随便改")
+    page = world.client_for(None).get(reverse("bulletin", args=[world.village_a1.code])).content.decode()
+    assert "决议：修建文化广场，预算12万元。" in page  # the original, as posted
+    assert "决议：修建文化广场，预算12.5万元。" in page and "预算金额笔误，以会议记录为准" in page
+    assert page.index("预算12万元") < page.index("预算12.5万元")  # original first, the correction beside it
+    detail = clerk.get(disclosed.matter.get_absolute_url()).content.decode()
+    assert "预算12.5万元" in detail and "更正公开内容" in detail
+
+
+def test_a_resolution_amendment_may_only_correct_the_text(world, disclosed, clerk):
+    clerk.post(reverse("decisions:amendment-create", args=[disclosed.pk]),
+               {"field": "spent_amount", "corrected": "100", "reason": "x"})
+    assert not Amendment.objects.exists()
+
+
+def test_rules_update_refuses_less_than_seven_days(world):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        rules_update(actor=None, county=world.county, disclosure_days=5, resolution_within_days=60,
+                     record_within_days=7, stuck_days=30)
