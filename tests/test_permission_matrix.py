@@ -48,6 +48,20 @@ from centers.models import (
 )
 from centers.roles import Role
 from centers.services import checklist_entry_update, proxy_request_accept, regions_import
+from decisions import services as decision_services
+from decisions.models import (
+    BODIES_OF_STEP,
+    MEETING_STEPS,
+    BoardPhoto,
+    DecisionRules,
+    Disclosure,
+    Matter,
+    MatterCategory,
+    Meeting,
+    MeetingAttachment,
+    Objection,
+)
+from decisions.views_public import short_code
 from notifications.models import Notification, Reminder
 from spreadsheets.models import ExportJob
 from tests.conftest import World, build_world, make_user, png_bytes, rows_of
@@ -101,6 +115,15 @@ class Side:
     calendar_day: CalendarDay  # a holiday in this side's county's calendar
     proxy_request: ProxyRequest  # a request accepted in this side's village
     shift: DutyShift  # today's shift of this side's village (the side's person is on duty)
+    # 四议两公开: a matter of this side's village, resolved (meetings in the past) and its resolution
+    # posted today, so it stays at 决议公开 while the period runs
+    matter: Matter
+    meeting: Meeting  # the resolution meeting, with a paper
+    attachment: MeetingAttachment
+    disclosure: Disclosure  # the resolution's posting, with a board photo and an objection
+    board_photo: BoardPhoto
+    objection: Objection  # not answered yet
+    township_category: MatterCategory  # a category this side's township added
 
 
 @dataclass
@@ -150,10 +173,13 @@ def _build_world() -> Ctx:
             actor=person, village=village, item=ServiceItem.objects.get(name="政策咨询", region__isnull=True),
             applicant_name="矩阵", applicant_phone="13800000000")
         shift = DutyShift.objects.create(village=village, date=timezone.localdate(), cadre=person)
+        decision = _decided_matter(village, person)
+        township_category = decision_services.category_create(actor=None, region=village.parent,
+                                                              name=f"{village.parent.name}自定事项")
         sides[key] = Side(region=village, center=center, photo_entry=entry, person=person,
                           post=Post.objects.get(user=person), county_item=county_items[village.code[:6]],
                           service_item=service_item, calendar_day=holiday, proxy_request=proxy_request,
-                          shift=shift)
+                          shift=shift, **decision, township_category=township_category)
 
     own = {role: Notification.objects.create(recipient=getattr(world, role), kind="matrix", title=f"给{role}")
            for role in ROLES if role != "anonymous"}
@@ -180,6 +206,43 @@ def _build_world() -> Ctx:
     own_job["anonymous"] = own_job["village_a1_clerk"]
     return Ctx(world=world, sides=sides, item=item, own_notification=own, other_notification=other,
                landing=landing, own_job=own_job, other_job=finished_job(sides["C"].person))
+
+
+def _decided_matter(village: Region, person: User) -> dict:
+    """A matter taken through the four meetings (three days ago) and its resolution posted today, by the
+    side's person (a 村两委成员, who manages the village's matters); with a meeting paper, a board photo
+    and an objection received during the period."""
+    ds = decision_services
+    today = timezone.localdate()
+    ds.roster_record(actor=None, village=village, valid_from=today - timedelta(days=400), counts=ds.RosterCounts(
+        branch_committee=5, party_members=41, committee_members=7, representatives=30, adults=900,
+        households=300))
+    matter = ds.matter_register(
+        actor=person, village=village, category=MatterCategory.objects.get(name="公益事业兴办和筹资筹劳"),
+        title=f"{village.name}修建文化广场", content="在村东头空地修建文化广场。", estimated_amount=None,
+        proposed_by="村党组织")
+    roster = ds.roster_on(village=village, day=today)
+    held_on = today - timedelta(days=3)
+    for step in MEETING_STEPS:
+        body = BODIES_OF_STEP[step][0]
+        matter.refresh_from_db()
+        entitled = roster.entitled_for(body)
+        meeting = ds.meeting_record(actor=person, matter=matter, version=matter.version, data=ds.MeetingInput(
+            step=step, body=body, held_on=held_on, place="村委会会议室", chair="王书记", recorder="李会计",
+            entitled=entitled, present=entitled, votes_for=entitled, minutes="一致通过。"))
+        assert meeting.passed, step
+    attachment = ds.attachment_add(actor=person, meeting=meeting, kind="attendance",
+                                   uploaded=SimpleUploadedFile("sign.png", png_bytes(), "image/png"))
+    matter.refresh_from_db()
+    disclosure = ds.disclosure_post(
+        actor=person, matter=matter, version=matter.version, kind=Disclosure.Kind.RESOLUTION,
+        data=ds.DisclosureInput(text="决议：修建文化广场。", posted_on=today),
+        board_photo=SimpleUploadedFile("board.png", png_bytes(), "image/png"))
+    objection = ds.objection_record(actor=person, disclosure=disclosure, received_on=today, summary="选址有意见")
+    matter.refresh_from_db()
+    assert matter.is_open and matter.step == "resolution_disclosure", matter.step
+    return {"matter": matter, "meeting": meeting, "attachment": attachment, "disclosure": disclosure,
+            "board_photo": disclosure.board_photos.get(), "objection": objection}
 
 
 def _admin_objects(world: World, sides: dict[str, Side]) -> None:
@@ -210,6 +273,9 @@ def _admin_objects(world: World, sides: dict[str, Side]) -> None:
                             due_date=timezone.localdate(), recipient=world.village_a1_clerk)
     AuthEvent.objects.create(kind=AuthEvent.Kind.LOGIN, user=world.village_a1_clerk, username="village_a1_clerk",
                              ip_address="127.0.0.1")
+    decision_services.rules_update(actor=None, county=world.county, disclosure_days=7, resolution_within_days=60,
+                                   record_within_days=7, stuck_days=30)
+    assert DecisionRules.objects.exists() and Matter.objects.exists()
 
 
 @pytest.fixture(scope="module")
@@ -347,11 +413,61 @@ def to(path: str) -> LocationFn:
     return lambda c, role, which, method: path
 
 
+def short_kwargs(c: Ctx, role: str, which: str) -> dict:
+    return {"short": short_code(c.side(role, which).region.code)}
+
+
+def matter_kwargs(c: Ctx, role: str, which: str) -> dict:
+    return {"pk": c.side(role, which).matter.pk}
+
+
+def meeting_kwargs(c: Ctx, role: str, which: str) -> dict:
+    return {"pk": c.side(role, which).meeting.pk}
+
+
+def attachment_kwargs(c: Ctx, role: str, which: str) -> dict:
+    return {"pk": c.side(role, which).attachment.pk}
+
+
+def disclosure_kwargs(c: Ctx, role: str, which: str) -> dict:
+    return {"pk": c.side(role, which).disclosure.pk}
+
+
+def board_photo_kwargs(c: Ctx, role: str, which: str) -> dict:
+    return {"pk": c.side(role, which).board_photo.pk}
+
+
+def objection_kwargs(c: Ctx, role: str, which: str) -> dict:
+    return {"pk": c.side(role, which).objection.pk}
+
+
+def category_kwargs(c: Ctx, role: str, which: str) -> dict:
+    return {"pk": c.side(role, which).township_category.pk}
+
+
+def to_matter(c: Ctx, role: str, which: str, method: str) -> str:
+    """The side's matter page: where the matter's actions (and refusals of the wrong step) send the user."""
+    return c.side(role, which).matter.get_absolute_url()
+
+
+# Who manages a village's matters: its own cadres (the clerk, for A1) and the system administrator;
+# everyone else who can view the matter may not act on it (403), and out of scope it does not exist (404).
+MANAGES = row(302, (403, 404), SCOPE, (403, 404), (403, 404), (403, 404), BOTH)
+MANAGES_REDIRECT = row(302, (403, 404), (302, 404), (403, 404), (403, 404), (403, 404), (302, 302))
+VIEWS = row(302, SCOPE, SCOPE, SCOPE, SCOPE, SCOPE, BOTH)
+
+
 APP_ENTRIES: dict[str, Entry] = {
     # -- public ------------------------------------------------------------------------------
     "healthz": Entry("public", get=everyone(200)),
     "lookup": Entry("public", get=everyone(200)),
     "duty-today": Entry("public", kwargs=region_kwargs, get=everyone(200)),
+    # the village-affairs bulletin (村务公开栏) of a village (or township), its poster and its short link
+    "bulletin": Entry("public", kwargs=region_kwargs, get=everyone(200)),
+    "bulletin-poster": Entry("public", kwargs=region_kwargs, get=everyone(200)),
+    "bulletin-short": Entry("public", kwargs=short_kwargs, get=everyone(302),
+                            location=lambda c, role, which, method: reverse("bulletin", kwargs=region_kwargs(
+                                c, role, which))),
     "accounts:login": Entry("public", get=row(200, 302, 302, 302, 302, 302, 302), location=to("/")),
     "accounts:logout": Entry("public", get=everyone(405), post=everyone(302), location=to("/accounts/login/")),
     # -- any logged-in user --------------------------------------------------------------------
@@ -386,6 +502,45 @@ APP_ENTRIES: dict[str, Entry] = {
     "centers:service-item-import": Entry("login", get=row(302, 403, 403, 200, 200, 200, 200)),
     "audit:event-list": Entry("login", get=row(302, 403, 403, 403, 403, 200, 200)),
     "audit:auth-event-list": Entry("login", get=row(302, 403, 403, 403, 403, 200, 200)),
+    # -- democratic decisions (四议两公开) ---------------------------------------------------------
+    "decisions:matter-list": Entry("login", get=logged_in(200)),
+    "decisions:oversight": Entry("login", get=logged_in(200)),
+    # registering needs manage_decisions on a village: only the village's cadres and the system administrator
+    "decisions:matter-create": Entry("login", get=row(302, 403, 200, 403, 403, 403, 200)),
+    # categories: county and township administrators; the rules: manage_catalog (the county)
+    "decisions:categories": Entry("login", get=row(302, 403, 403, 200, 200, 200, 200)),
+    "decisions:rules": Entry("login", get=row(302, 403, 403, 403, 403, 200, 200)),
+    # a township's own category: in the scope of its township's and county's administrators only
+    "decisions:category-toggle": Entry("scoped", kwargs=category_kwargs, get=logged_in(405),
+                                       post=row(302, 404, 404, (302, 404), (302, 404), (302, 404), (302, 302)),
+                                       location=to("/decisions/categories/")),
+    # view scope reads a matter, its record book, its papers and photos, a village's roster and record book
+    "decisions:matter-detail": Entry("scoped", kwargs=matter_kwargs, get=VIEWS),
+    "decisions:matter-record": Entry("scoped", kwargs=matter_kwargs, get=VIEWS),
+    "decisions:attachment-file": Entry("scoped", kwargs=attachment_kwargs, get=VIEWS),
+    "decisions:board-photo-file": Entry("scoped", kwargs=board_photo_kwargs, get=VIEWS),
+    "decisions:roster": Entry("scoped", kwargs=region_kwargs, get=VIEWS),
+    "decisions:record-book": Entry("scoped", kwargs=region_kwargs, get=VIEWS),
+    # manage_decisions scope acts; the matter is at 决议公开 with its resolution posted, so neither a
+    # meeting nor a posting is due: a manager's GET is sent back to the matter
+    "decisions:meeting-create": Entry("scoped", kwargs=matter_kwargs, get=MANAGES_REDIRECT, location=to_matter),
+    "decisions:disclosure-create": Entry("scoped", kwargs=matter_kwargs, get=MANAGES_REDIRECT, location=to_matter),
+    "decisions:amendment-create": Entry("scoped", kwargs=disclosure_kwargs, get=MANAGES),
+    # POST-only actions: an empty form (or a matter that was not rejected) is refused with a message on the
+    # matter's page
+    "decisions:matter-repropose": Entry("scoped", kwargs=matter_kwargs, get=logged_in(405), post=MANAGES_REDIRECT,
+                                        location=to_matter),
+    "decisions:attachment-add": Entry("scoped", kwargs=meeting_kwargs, get=logged_in(405), post=MANAGES_REDIRECT,
+                                      location=to_matter),
+    "decisions:board-photo-add": Entry("scoped", kwargs=disclosure_kwargs, get=logged_in(405),
+                                       post=MANAGES_REDIRECT, location=to_matter),
+    "decisions:objection-create": Entry("scoped", kwargs=disclosure_kwargs, get=logged_in(405),
+                                        post=MANAGES_REDIRECT, location=to_matter),
+    "decisions:objection-answer": Entry("scoped", kwargs=objection_kwargs, get=logged_in(405),
+                                        post=MANAGES_REDIRECT, location=to_matter),
+    # supervise_decisions: the village's supervision committee, which no role here holds but the superuser
+    "decisions:opinion-create": Entry("scoped", kwargs=matter_kwargs, get=logged_in(405),
+                                      post=row(302, *[(403, 404)] * 5, (302, 302)), location=to_matter),
     # -- view scope ----------------------------------------------------------------------------
     "centers:region-detail": Entry("scoped", kwargs=region_kwargs, get=row(302, SCOPE, SCOPE, SCOPE, SCOPE, SCOPE, BOTH)),
     "centers:center-detail": Entry("scoped", kwargs=center_kwargs, get=row(302, SCOPE, SCOPE, SCOPE, SCOPE, SCOPE, BOTH)),
@@ -466,12 +621,15 @@ def _label(model) -> str:
 
 # What the project's (and the packages') admin classes forbid even the superuser.
 # Posts, centers and checklist entries change only through the portal's services; regions only by import.
+# Matters, meetings and disclosures change only through the decisions services; categories (the statutory
+# ones among them) and a county's rules may be added, never deleted.
 ADMIN_NO_ADD = {"centers.post", "centers.servicecenter", "centers.checklistentry", "centers.region",
                 "audit.authevent", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog",
-                "pghistory.events"}
+                "pghistory.events", "decisions.matter", "decisions.meeting", "decisions.disclosure"}
 ADMIN_NO_DELETE = {"centers.post", "centers.servicecenter", "centers.checklistentry", "centers.region",
                    "centers.roomtype", "centers.checklistitem", "centers.serviceitem", "audit.authevent",
-                   "pghistory.events"}
+                   "pghistory.events", "decisions.mattercategory", "decisions.decisionrules", "decisions.matter",
+                   "decisions.meeting", "decisions.disclosure"}
 MODEL_ACTIONS = ("changelist", "add", "change", "history", "delete")
 
 
@@ -619,6 +777,7 @@ def _redirect_problem(ctx: Ctx, entry: Entry, role: str, which: str, method: str
     return f"redirects to {response.headers.get('Location')!r}, and the matrix names no target for it"
 
 
+IMAGES = {"centers:checklist-photo", "decisions:board-photo-file", "decisions:attachment-file"}  # PNGs here
 CASES = [pytest.param(key, role, id=f"{key}|{role}") for key in sorted(MATRIX) for role in ROLES]
 
 
@@ -644,7 +803,7 @@ def test_permission_matrix(ctx, key, role):
             problem = _redirect_problem(ctx, entry, role, which, method, response, url)
             if problem:
                 problems.append(f"{label}: {problem}")
-        elif expected == 200 and key == "centers:checklist-photo":
+        elif expected == 200 and key in IMAGES:
             if not response["Content-Type"].startswith("image/"):
                 problems.append(f"{label}: Content-Type {response['Content-Type']!r}, expected an image")
         if response.streaming:
