@@ -13,7 +13,7 @@ from centers.roles import VIEW, VIEW_AUDIT
 from centers.scoping import regions_for_user, scope_prefixes
 
 # pghistory labels events by their event model. Records carry their region in ``region_id``
-# (or ``county_id`` for county lists); regions and users are scoped by their own id.
+# (``village_id`` for village records, ``county_id`` for county lists); regions and users are scoped by their own id.
 REGION_EVENTS = "centers.RegionEvent"
 USER_EVENTS = "accounts.UserEvent"
 
@@ -32,7 +32,8 @@ def _scoped(events: QuerySet, user, perm: str) -> QuerySet:
 
 def _annotated() -> QuerySet:
     return Events.objects.annotate(
-        scope_region_id=Cast(Coalesce(KT("pgh_data__region_id"), KT("pgh_data__county_id")),
+        scope_region_id=Cast(Coalesce(KT("pgh_data__region_id"), KT("pgh_data__village_id"),
+                                          KT("pgh_data__county_id")),
                              output_field=BigIntegerField()),
         obj_pk=Cast("pgh_obj_id", output_field=BigIntegerField()),
     )

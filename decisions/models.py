@@ -267,6 +267,7 @@ class MatterTransition(models.Model):
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"
 
 
+@pghistory.track(pghistory.InsertEvent())  # who recorded it, from where (rows never change)
 class Meeting(models.Model):
     """A meeting held (or called without quorum) for one step. Quorum and result are computed by the
     service from the counts (decisions.quorum), never typed. Immutable once recorded."""
@@ -336,6 +337,7 @@ def attachment_path(instance: MeetingAttachment, filename: str) -> str:
     return f"decisions/meetings/{instance.meeting.matter_id}/{filename}"
 
 
+@pghistory.track(pghistory.InsertEvent())  # who recorded it, from where (rows never change)
 class MeetingAttachment(models.Model):
     """A signed attendance sheet, minutes scan or other paper of a meeting (PDF/JPEG/PNG). Immutable."""
 
@@ -364,6 +366,7 @@ class MeetingAttachment(models.Model):
         return self.get_kind_display()
 
 
+@pghistory.track(pghistory.InsertEvent())  # who recorded it, from where (rows never change)
 class Disclosure(models.Model):
     """A posting on the public bulletin: the resolution, or the result of implementing it. Never edited."""
 
@@ -410,6 +413,7 @@ def board_photo_path(instance: BoardPhoto, filename: str) -> str:
     return f"decisions/boards/{instance.disclosure.matter_id}/{filename}"
 
 
+@pghistory.track(pghistory.InsertEvent())  # who recorded it, from where (rows never change)
 class BoardPhoto(models.Model):
     """A photo of the physical notice board showing the posting. Immutable."""
 
@@ -430,6 +434,7 @@ class BoardPhoto(models.Model):
         return f"{self.disclosure} 照片"
 
 
+@pghistory.track(pghistory.InsertEvent())  # who recorded it, from where (rows never change)
 class Amendment(models.Model):
     """A correction of disclosed content, with its reason; the bulletin shows it beside the original."""
 
@@ -500,6 +505,7 @@ class Objection(models.Model):
         return self.summary[:20]
 
 
+@pghistory.track(pghistory.InsertEvent())  # who recorded it, from where (rows never change)
 class SupervisionOpinion(models.Model):
     """The village affairs supervision committee's opinion (村务监督委员会意见) at a step. Immutable."""
 

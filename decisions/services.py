@@ -24,7 +24,6 @@ from django.utils import timezone
 from centers.models import Post, Region
 from centers.roles import MANAGE_DECISION_CATEGORIES, MANAGE_DECISIONS, SUPERVISE_DECISIONS, Level, Role
 from centers.scoping import region_in_scope
-from centers.selectors import county_of
 from decisions import quorum
 from decisions.models import (
     BODIES_OF_STEP,
@@ -101,9 +100,11 @@ def _check_manages(actor, village: Region) -> None:
 
 def rules_for(village_or_county: Region) -> DecisionRules:
     """The county's rules, or the defaults (7 days' disclosure, resolution within 60 days ...)."""
-    county = county_of(village_or_county)
-    rules = DecisionRules.objects.filter(county=county).first() if county else None
-    return rules or DecisionRules(county=county)
+    if len(village_or_county.prefix) < 6:  # above county level: the defaults
+        return DecisionRules()
+    # One query: the county is found by its prefix, not loaded first.
+    rules = DecisionRules.objects.filter(county__prefix=village_or_county.prefix[:6]).first()
+    return rules or DecisionRules()
 
 
 @transaction.atomic
@@ -321,6 +322,8 @@ def meeting_record(*, actor, matter: Matter, version: int, data: MeetingInput,
     count = quorum.Count(entitled=data.entitled, present=data.present, votes_for=data.votes_for,
                          households_total=data.households_total, households_present=data.households_present)
     quorum_met, passed = quorum.evaluate(data.body, count)
+    # Papers are checked before anything is written, so a bad file leaves no meeting and no stray file.
+    papers = [(kind, *document_clean(uploaded, max_bytes=MAX_ATTACHMENT_BYTES)) for kind, uploaded in attachments]
     meeting = Meeting(
         matter=matter, step=data.step, body=data.body, held_on=data.held_on, place=data.place.strip(),
         chair=data.chair.strip(), recorder=data.recorder.strip(), entitled=data.entitled,
@@ -333,8 +336,8 @@ def meeting_record(*, actor, matter: Matter, version: int, data: MeetingInput,
         quorum_met=quorum_met, passed=passed, recorded_by=actor)
     meeting.full_clean()
     meeting.save()
-    for kind, uploaded in attachments:
-        attachment_add(actor=actor, meeting=meeting, kind=kind, uploaded=uploaded, checked=True)
+    for kind, content, content_type in papers:
+        _attachment_save(actor, meeting, kind, content, content_type)
 
     rules = rules_for(matter.village)
     fields: list[str] = []
@@ -368,13 +371,16 @@ def meeting_record(*, actor, matter: Matter, version: int, data: MeetingInput,
     return meeting
 
 
-def attachment_add(*, actor, meeting: Meeting, kind: str, uploaded, checked: bool = False) -> MeetingAttachment:
+def attachment_add(*, actor, meeting: Meeting, kind: str, uploaded) -> MeetingAttachment:
     """Adds a paper to a meeting (also later, when the signed scan arrives). Checked by content, ≤10 MB."""
-    if not checked:
-        _check_manages(actor, meeting.matter.village)
+    _check_manages(actor, meeting.matter.village)
     if kind not in MeetingAttachment.Kind.values:
         raise ValidationError("请选择附件类型。")
     content, content_type = document_clean(uploaded, max_bytes=MAX_ATTACHMENT_BYTES)
+    return _attachment_save(actor, meeting, kind, content, content_type)
+
+
+def _attachment_save(actor, meeting: Meeting, kind: str, content, content_type: str) -> MeetingAttachment:
     attachment = MeetingAttachment(meeting=meeting, kind=kind, content_type=content_type, size=content.size,
                                    uploaded_by=actor)
     attachment.file.save(content.name, content, save=False)
@@ -422,6 +428,7 @@ def disclosure_post(*, actor, matter: Matter, version: int, kind: str, data: Dis
         raise ValidationError(TEXT_REQUIRED)
     if data.posted_on > today:
         raise ValidationError(DATE_IN_FUTURE.format(what="张贴日期"))
+    photo = photo_reencode(board_photo, max_bytes=MAX_BOARD_PHOTO_BYTES) if board_photo is not None else None
     days = rules_for(matter.village).disclosure_days
     disclosure = Disclosure(
         matter=matter, kind=kind, text=data.text.strip(), posted_on=data.posted_on,
@@ -430,8 +437,8 @@ def disclosure_post(*, actor, matter: Matter, version: int, kind: str, data: Dis
         acceptance=data.acceptance.strip() if kind == Disclosure.Kind.RESULT else "", posted_by=actor)
     disclosure.full_clean()
     disclosure.save()
-    if board_photo is not None:
-        board_photo_add(actor=actor, disclosure=disclosure, photo=board_photo, checked=True)
+    if photo is not None:
+        _board_photo_save(actor, disclosure, photo)
     period = f"{disclosure.posted_on:%Y年%m月%d日}至{disclosure.ends_on:%Y年%m月%d日}"
     if kind == Disclosure.Kind.RESOLUTION:
         matter.disclosed_on = data.posted_on
@@ -446,10 +453,13 @@ def disclosure_post(*, actor, matter: Matter, version: int, kind: str, data: Dis
     return disclosure
 
 
-def board_photo_add(*, actor, disclosure: Disclosure, photo, checked: bool = False) -> BoardPhoto:
-    if not checked:
-        _check_manages(actor, disclosure.matter.village)
-    content = photo_reencode(photo, max_bytes=MAX_BOARD_PHOTO_BYTES)
+def board_photo_add(*, actor, disclosure: Disclosure, photo) -> BoardPhoto:
+    """A photo of the notice board, also later: checked by content and re-encoded."""
+    _check_manages(actor, disclosure.matter.village)
+    return _board_photo_save(actor, disclosure, photo_reencode(photo, max_bytes=MAX_BOARD_PHOTO_BYTES))
+
+
+def _board_photo_save(actor, disclosure: Disclosure, content) -> BoardPhoto:
     board_photo = BoardPhoto(disclosure=disclosure, uploaded_by=actor)
     board_photo.photo.save(content.name, content, save=False)
     board_photo.save()
@@ -477,9 +487,12 @@ def amendment_create(*, actor, disclosure: Disclosure, field: str, corrected: st
     corrected, reason = corrected.strip(), reason.strip()
     if field == Amendment.Field.SPENT_AMOUNT:
         try:
-            corrected = str(Decimal(corrected).quantize(Decimal("0.01")))
+            amount = Decimal(corrected)
+            if not amount.is_finite() or amount < 0 or amount >= Decimal("1e12"):
+                raise ArithmeticError
+            corrected = str(amount.quantize(Decimal("0.01")))
         except ArithmeticError as exc:
-            raise ValidationError("实际支出须是金额数字。") from exc
+            raise ValidationError("实际支出须是不小于0的金额。") from exc
     if not reason:
         raise ValidationError(REASON_REQUIRED)
     original = disclosed_value(disclosure, field)

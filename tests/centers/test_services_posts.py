@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
 from centers.models import Post, RegionUserObjectPermission
-from centers.roles import CHANGE_CENTER, MANAGE_PEOPLE, VIEW, Role
+from centers.roles import CHANGE_CENTER, MANAGE_DECISIONS, MANAGE_PEOPLE, VIEW, Role
 from centers.scoping import prefix_q, region_in_scope, scope_prefixes
 from centers.services import post_end, post_grant
 from tests.conftest import PASSWORD, make_user
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def test_grant_assigns_role_permissions_on_the_region(world):
     codenames = set(RegionUserObjectPermission.objects.filter(user=world.village_a1_clerk)
                     .values_list("permission__codename", flat=True))
-    assert codenames == {VIEW, CHANGE_CENTER}
+    assert codenames == {VIEW, CHANGE_CENTER, MANAGE_DECISIONS}
     assert world.village_a1_clerk.has_perm(f"centers.{VIEW}", world.village_a1)
     assert not world.village_a1_clerk.has_perm(f"centers.{VIEW}", world.village_a2)
 

@@ -238,3 +238,18 @@ def test_rules_update_refuses_less_than_seven_days(world):
     with pytest.raises(ValidationError):
         rules_update(actor=None, county=world.county, disclosure_days=5, resolution_within_days=60,
                      record_within_days=7, stuck_days=30)
+
+
+@pytest.mark.parametrize("bad", ["-5", "NaN", "Infinity", "十万"])
+def test_a_spent_amount_correction_must_be_an_amount(world, resolved, clerk, bad):
+    today = timezone.localdate()
+    disclose_post(clerk, resolved, posted_on=today - timedelta(days=29))
+    disclose_post(clerk, resolved, posted_on=today - timedelta(days=2), result=True, text="文化广场已建成")
+    result = resolved.disclosures.get(kind="result")
+    response = clerk.post(reverse("decisions:amendment-create", args=[result.pk]),
+                          {"field": "spent_amount", "corrected": bad, "reason": "发票复核"})
+    assert "实际支出须是不小于0的金额" in response.content.decode()
+    assert not Amendment.objects.exists()
+    response = clerk.post(reverse("decisions:amendment-create", args=[result.pk]),
+                          {"field": "spent_amount", "corrected": "119000", "reason": "发票复核"})
+    assert Amendment.objects.get().corrected == "119000.00"
