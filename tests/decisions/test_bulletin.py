@@ -105,7 +105,7 @@ def test_the_bulletin_costs_the_same_queries_for_one_matter_or_many(world, roste
     with CaptureQueriesContext(connection) as many:
         page = anonymous.get(url).content.decode()
     assert "事项5" in page and "更正5" in page
-    assert len(many) == len(one) <= 8, [q["sql"] for q in many.captured_queries]
+    assert len(many) == len(one) <= 6, [q["sql"] for q in many.captured_queries]
 
 
 def test_a_roster_change_needs_manage_rights(world, roster):
