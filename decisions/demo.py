@@ -1,18 +1,21 @@
 """Demo data of 四议两公开 for the demo county, added by ``manage.py seed_demo`` through its app hook.
 
-Every village gets a roster (valid from about a year ago). The first ``FULL_DETAIL`` villages get two to
-four matters each in varied states: completed ones (every step, both disclosures run out, some with a
-villagers' objection, a corrected result or a first meeting without quorum), open ones waiting at each
-step, rejected ones, a few stuck ones and a few recorded late; the first village (the one the printed
-village logins work in) also has the supervision committee's objection. The other villages get two simple
-matters each (one waiting for its proposal meeting, one a step or two further).
+Every village gets a roster (valid from about a year ago) and two to four matters. The first
+``FULL_DETAIL`` villages (by code) get the full variety: completed matters (every step, both disclosures
+run out; some with a first meeting without quorum, resolved late or a corrected result), matters waiting
+at each step, rejected ones, two stuck ones and a few recorded late. The other villages get a completed or
+further-on matter and an early one. The first village, where the printed village logins work, also has a
+villagers' objection answered and one waiting, a corrected result, the supervision committee's objection
+and its agreement, and a disclosure without a board photo.
 
-Everything is written through decisions.services, so the rows are what the portal itself records. The
-history is entered as if each step had been recorded on its day: while a service runs, the clock
-(``django.utils.timezone.now``) reads that day, so step_since, the timeline timestamps and the late
-flags come out as in real use (entering months of history today would flag every meeting "录入滞后").
-Single-threaded use only (the management command). Idempotent: a village that already has a roster,
-or matters, is left as it is.
+Two ways of writing, one plan. The first ``SERVICE_VILLAGES`` villages are written through
+decisions.services, each step as if entered on its day: while a service runs the clock
+(``django.utils.timezone.now``) reads that day, so step_since, the timeline timestamps and the late flags
+come out as in real use (entering months of history today would flag every meeting "录入滞后"). The
+services cost ~50 queries a meeting, far too slow for 226 villages, so the other villages' rows are
+built here as the services would write them and inserted in bulk (the database constraints and triggers
+still apply; tests/centers/test_commands_seed_demo.py checks both ways give the same rows). Single-threaded
+use only (the management command). Idempotent: a village that already has a roster, or matters, keeps them.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import random
 from contextlib import contextmanager
 from decimal import Decimal
 
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -33,11 +37,15 @@ from centers.models import Post, Region
 from centers.roles import Level, Role
 from decisions import quorum, services
 from decisions.models import (
+    STEP_ORDER,
     Amendment,
+    BoardPhoto,
     Body,
+    DecisionRules,
     Disclosure,
     Matter,
     MatterCategory,
+    MatterTransition,
     Meeting,
     Step,
     SupervisionOpinion,
@@ -45,10 +53,11 @@ from decisions.models import (
 )
 from decisions.standards import categories_ensure
 
-HISTORY_DAYS = 350  # the demo's history starts at most this many days ago (rosters start before)
-FULL_DETAIL = 40  # villages (by code) with the full variety; the others get two simple matters
+SERVICE_VILLAGES = 3  # the first villages (by code), written through decisions.services
+FULL_DETAIL = 40  # the first villages with the full variety of states
+HISTORY_DAYS = 350  # the demo's meetings are held at most this many days ago; rosters start before
 
-# (category, title, content, estimated amount range in yuan or None, resolution body)
+# (category, title, content, estimated amount range in yuan or None, body of the resolution meeting)
 TEMPLATES = [
     ("公益事业兴办和筹资筹劳", "村内道路硬化",
      "对村内主干道及{n}条巷道实施水泥硬化，总长约{km}公里、宽4米，资金由“一事一议”财政奖补和村集体收入解决，"
@@ -99,6 +108,8 @@ MINUTES = {
     Step.REVIEW: "党员大会审议“{title}”方案，党员就资金来源和监督方式提出建议，会议进行了表决。",
     Step.RESOLUTION: "会议宣读了党员大会审议意见，与会人员对“{title}”进行了讨论，以举手方式表决。",
 }
+ACCEPTANCES = ["经乡镇相关站所和村务监督委员会联合验收合格。", "村务监督委员会全程监督，经村民代表参与验收合格。",
+               "已按合同履行，村务监督委员会核查无异议。"]
 SPENT_REASON = "原公示金额误将工程质保金计入实际支出，经村务监督委员会核对票据后更正。"
 SUPERVISION_OBJECTION = "预算中健身器材单价明显高于市场价，且未附三家比价材料，建议核实后再提交党员大会审议。"
 VILLAGER_OBJECTIONS = [
@@ -110,29 +121,48 @@ OPEN_STEPS = [Step.PROPOSAL, Step.CONSULTATION, Step.REVIEW, Step.RESOLUTION, St
               Step.IMPLEMENTATION, Step.RESULT_DISCLOSURE]
 MEETING_BODY = {Step.PROPOSAL: Body.PARTY_ORGANIZATION, Step.CONSULTATION: Body.TWO_COMMITTEES,
                 Step.REVIEW: Body.PARTY_CONGRESS}
-# The events of a matter in order; "open at step X" has done the events before X's index here.
+# The events of a matter in order; a matter waiting at step X has done the events up to DONE_UP_TO[X].
 EVENTS = ["register", Step.PROPOSAL, Step.CONSULTATION, Step.REVIEW, Step.RESOLUTION, "post_resolution",
           "close_resolution", "post_result", "close_result"]
 DONE_UP_TO = {Step.PROPOSAL: 0, Step.CONSULTATION: 1, Step.REVIEW: 2, Step.RESOLUTION: 3,
               Step.RESOLUTION_DISCLOSURE: 5, Step.IMPLEMENTATION: 6, Step.RESULT_DISCLOSURE: 7, "completed": 8}
+Kind = MatterTransition.Kind
+
+
+def _moment(day: datetime.date, second: int = 0) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0))) + datetime.timedelta(
+        seconds=second)
 
 
 @contextmanager
 def _clock(day: datetime.date):
-    """Services called inside record as on ``day`` (a few seconds apart, from 09:00), not today."""
+    """Services called inside record as on ``day`` (from 09:00, a second per reading), not today."""
     if day > timezone.localdate():
         raise ValueError(f"demo date {day} is in the future")
     if day == timezone.localdate():
         yield
         return
-    real_now = timezone.now
-    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0)))
-    ticks = itertools.count()
-    timezone.now = lambda: start + datetime.timedelta(seconds=next(ticks))
+    real_now, ticks = timezone.now, itertools.count()
+    timezone.now = lambda: _moment(day, next(ticks))
     try:
         yield
     finally:
         timezone.now = real_now
+
+
+@contextmanager
+def _timestamps_as_given():
+    """bulk_create keeps the creation times set on the rows (auto_now_add would stamp them all now)."""
+    fields = [model._meta.get_field(name) for model, name in (
+        (VillageRoster, "recorded_at"), (Matter, "created_at"), (MatterTransition, "at"),
+        (Meeting, "recorded_at"), (Disclosure, "created_at"), (BoardPhoto, "uploaded_at"))]
+    for field in fields:
+        field.auto_now_add = False
+    try:
+        yield
+    finally:
+        for field in fields:
+            field.auto_now_add = True
 
 
 def _board_png() -> bytes:
@@ -150,17 +180,187 @@ def _board_png() -> bytes:
     return buffer.getvalue()
 
 
+def _period(disclosure: Disclosure) -> str:
+    return f"{disclosure.posted_on:%Y年%m月%d日}至{disclosure.ends_on:%Y年%m月%d日}"
+
+
+# -- the two ways of writing ------------------------------------------------------------------------
+
+
+class _ThroughServices:
+    """Writes each event through decisions.services, on its day."""
+
+    def __init__(self, photo: bytes):
+        self.photo = photo
+
+    def roster(self, *, actor, village, valid_from, counts) -> None:
+        with _clock(valid_from):
+            services.roster_record(actor=actor, village=village, valid_from=valid_from, counts=counts)
+
+    def register(self, *, day, actor, village, category, title, content, estimated_amount, proposed_by) -> Matter:
+        with _clock(day):
+            return services.matter_register(actor=actor, village=village, category=category, title=title,
+                                            content=content, estimated_amount=estimated_amount,
+                                            proposed_by=proposed_by)
+
+    def meeting(self, matter: Matter, data: services.MeetingInput, *, actor, record_on) -> tuple[Matter, Meeting]:
+        with _clock(record_on):
+            meeting = services.meeting_record(actor=actor, matter=matter, version=matter.version, data=data)
+        return meeting.matter, meeting
+
+    def post(self, matter: Matter, kind: str, data: services.DisclosureInput, *, actor, photo: bool
+             ) -> tuple[Matter, Disclosure]:
+        upload = SimpleUploadedFile("board.png", self.photo, content_type="image/png") if photo else None
+        with _clock(data.posted_on):
+            disclosure = services.disclosure_post(actor=actor, matter=matter, version=matter.version, kind=kind,
+                                                  data=data, board_photo=upload)
+        return disclosure.matter, disclosure
+
+    def close(self, matter: Matter, disclosure: Disclosure, day: datetime.date) -> Matter:
+        """What the daily task does the morning after a period ends."""
+        with _clock(day):
+            services.disclosure_period_close(disclosure=disclosure, today=day)
+        matter.refresh_from_db()
+        return matter
+
+    def flush(self) -> None:
+        pass
+
+
+class _InBulk:
+    """Builds the rows the services would write (same fields, flags and timeline notes) and inserts them
+    together in flush(). Only what the bulk villages use: no objections, amendments or opinions."""
+
+    def __init__(self, rules: DecisionRules, photo_name: str | None):
+        self.rules, self.photo_name = rules, photo_name
+        self.rosters, self.matters, self.meetings, self.disclosures = [], [], [], []
+        self.photos, self.transitions = [], []
+        self.ticks: dict[tuple[int, datetime.date], int] = {}
+
+    def _at(self, matter: Matter, day: datetime.date) -> datetime.datetime:
+        key = (id(matter), day)
+        self.ticks[key] = self.ticks.get(key, -1) + 1
+        return _moment(day, self.ticks[key])
+
+    def _advance(self, matter: Matter, actor, kind: str, to_step: str | None, *, day, since=None, note="") -> None:
+        from_step = matter.step
+        if to_step is not None and to_step != from_step:
+            matter.step, matter.step_since = to_step, since
+        matter.version += 1
+        self.transitions.append(MatterTransition(matter=matter, kind=kind, actor=actor, from_step=from_step,
+                                                 to_step=to_step or "", note=note[:300], at=self._at(matter, day)))
+
+    def roster(self, *, actor, village, valid_from, counts) -> None:
+        self.rosters.append(VillageRoster(village=village, valid_from=valid_from, recorded_by=actor,
+                                          recorded_at=_moment(valid_from), **counts.__dict__))
+
+    def register(self, *, day, actor, village, category, title, content, estimated_amount, proposed_by) -> Matter:
+        matter = Matter(village=village, category=category, title=title.strip(), content=content.strip(),
+                        estimated_amount=estimated_amount, proposed_by=proposed_by.strip(), step=Step.PROPOSAL,
+                        step_since=day, created_by=actor)
+        matter.created_at = self._at(matter, day)
+        self.matters.append(matter)
+        self.transitions.append(MatterTransition(matter=matter, kind=Kind.REGISTERED, actor=actor,
+                                                 to_step=Step.PROPOSAL, at=self._at(matter, day)))
+        return matter
+
+    def meeting(self, matter: Matter, data: services.MeetingInput, *, actor, record_on) -> tuple[Matter, Meeting]:
+        roster_entitled = data.entitled
+        villagers = data.body == Body.VILLAGERS
+        quorum_met, passed = quorum.evaluate(data.body, quorum.Count(
+            entitled=data.entitled, present=data.present, votes_for=data.votes_for,
+            households_total=data.households_total, households_present=data.households_present))
+        meeting = Meeting(
+            matter=matter, step=data.step, body=data.body, held_on=data.held_on, place=data.place,
+            chair=data.chair, recorder=data.recorder, entitled=data.entitled, roster_entitled=roster_entitled,
+            present=data.present, households_total=data.households_total if villagers else None,
+            households_present=data.households_present if villagers else None,
+            votes_for=data.votes_for if quorum_met else 0, votes_against=data.votes_against if quorum_met else 0,
+            votes_abstain=data.votes_abstain if quorum_met else 0, minutes=data.minutes, quorum_met=quorum_met,
+            passed=passed, recorded_by=actor, recorded_at=self._at(matter, record_on))
+        self.meetings.append(meeting)
+        if (record_on - data.held_on).days > self.rules.record_within_days:
+            matter.recorded_late = True
+        body = meeting.get_body_display()
+        tally = f"应到{meeting.entitled}人，实到{meeting.present}人"
+        if not quorum_met:
+            self._advance(matter, actor, Kind.MEETING_NOT_HELD, None, day=record_on,
+                          note=f"{body}：{tally}，未达到法定人数，会议不成立")
+            return matter, meeting
+        tally += f"；赞成{meeting.votes_for}票，反对{meeting.votes_against}票，弃权{meeting.votes_abstain}票"
+        if not passed:
+            matter.status = Matter.Status.REJECTED
+            self._advance(matter, actor, Kind.REJECTED, None, day=record_on, note=f"{body}：{tally}，未通过")
+            return matter, meeting
+        if data.step == Step.PROPOSAL:
+            matter.proposed_on = data.held_on
+        if data.step == Step.RESOLUTION:
+            matter.resolved_on = data.held_on
+            if (data.held_on - (matter.proposed_on or data.held_on)).days > self.rules.resolution_within_days:
+                matter.resolved_late = True
+        next_step = STEP_ORDER[STEP_ORDER.index(data.step) + 1]
+        self._advance(matter, actor, Kind.MEETING_HELD, next_step, day=record_on, since=data.held_on,
+                      note=f"{body}：{tally}，通过")
+        return matter, meeting
+
+    def post(self, matter: Matter, kind: str, data: services.DisclosureInput, *, actor, photo: bool
+             ) -> tuple[Matter, Disclosure]:
+        result = kind == Disclosure.Kind.RESULT
+        disclosure = Disclosure(
+            matter=matter, kind=kind, text=data.text.strip(), posted_on=data.posted_on,
+            ends_on=data.posted_on + datetime.timedelta(days=self.rules.disclosure_days - 1),
+            spent_amount=data.spent_amount if result else None, acceptance=data.acceptance.strip() if result else "",
+            posted_by=actor, created_at=self._at(matter, data.posted_on))
+        self.disclosures.append(disclosure)
+        if photo and self.photo_name:
+            self.photos.append(BoardPhoto(disclosure=disclosure, photo=self.photo_name, uploaded_by=actor,
+                                          uploaded_at=self._at(matter, data.posted_on)))
+        if result:
+            self._advance(matter, actor, Kind.DISCLOSED, Step.RESULT_DISCLOSURE, day=data.posted_on,
+                          since=data.posted_on, note=f"实施结果公示{_period(disclosure)}")
+        else:
+            matter.disclosed_on = data.posted_on
+            self._advance(matter, actor, Kind.DISCLOSED, None, day=data.posted_on,
+                          note=f"决议公示{_period(disclosure)}")
+        return matter, disclosure
+
+    def close(self, matter: Matter, disclosure: Disclosure, day: datetime.date) -> Matter:
+        note = f"{disclosure.get_kind_display()}公示期满（{disclosure.ends_on:%Y年%m月%d日}）"
+        if disclosure.kind == Disclosure.Kind.RESOLUTION:
+            self._advance(matter, None, Kind.PERIOD_ENDED, Step.IMPLEMENTATION, day=day,
+                          since=disclosure.ends_on + datetime.timedelta(days=1), note=note + "，转入组织实施")
+        else:
+            matter.status = Matter.Status.COMPLETED
+            matter.completed_on = disclosure.ends_on + datetime.timedelta(days=1)
+            self._advance(matter, None, Kind.COMPLETED, None, day=day, note=note + "，事项完成")
+        return matter
+
+    def flush(self) -> None:
+        # Parents first: bulk_create takes a child's matter_id from its matter, saved by then.
+        with _timestamps_as_given():
+            for model, rows in ((VillageRoster, self.rosters), (Matter, self.matters), (Meeting, self.meetings),
+                                (Disclosure, self.disclosures), (BoardPhoto, self.photos),
+                                (MatterTransition, self.transitions)):
+                model.objects.bulk_create(rows, batch_size=2000)
+
+
+# -- the plan ---------------------------------------------------------------------------------------
+
+
 class _Village:
-    """Records one village's demo matters through the services, each event on its own day."""
+    """One village's demo matters: dates, counts and texts (drawn from a generator seeded by the village
+    code, so both ways of writing give the same rows), written by ``writer``."""
 
     def __init__(self, *, village: Region, actor, supervisor, roster: VillageRoster, categories: dict,
-                 today: datetime.date, photo: bytes, stats: dict):
+                 today: datetime.date, rules: DecisionRules, writer, stats: dict, seed: int | None = None):
         self.village, self.actor, self.supervisor, self.roster = village, actor, supervisor, roster
-        self.categories, self.today, self.photo, self.stats = categories, today, photo, stats
-        self.rng = random.Random(int(village.code))
+        self.categories, self.today, self.rules, self.w, self.stats = categories, today, rules, writer, stats
+        self.rng = random.Random(int(village.code) if seed is None else seed)
         self.recorder = person_name(self.rng)
         self.director = person_name(self.rng)
-        self.disclosure_days = services.rules_for(village).disclosure_days
+
+    def ago(self, low: int, high: int) -> datetime.date:
+        return self.today - datetime.timedelta(days=self.rng.randint(low, high))
 
     # -- one matter ---------------------------------------------------------------------------------
 
@@ -168,97 +368,83 @@ class _Village:
                no_quorum_at: str | None = None, record_late: bool = False, resolve_late: bool = False,
                photos: float = 0.85, villager_objection: bool = False, open_objection: bool = False,
                amend: bool = False) -> Matter:
-        """Takes a matter from registration to ``until`` (a step it waits at, or "completed"), or to a failed
-        vote at ``reject_at``; its last event falls on ``last_on``."""
+        """Takes a matter from registration to ``until`` (the step it waits at, or "completed"), or to a
+        failed vote at ``reject_at``; its last event falls on ``last_on``."""
         category, title, content, amounts, resolution_body = template
-        rng = self.rng
+        rng, days = self.rng, self.rules.disclosure_days
         stop = EVENTS.index(reject_at) if reject_at else DONE_UP_TO[until]
         gaps = {Step.PROPOSAL: rng.randint(1, 5), Step.CONSULTATION: rng.randint(3, 9),
                 Step.REVIEW: rng.randint(4, 12), Step.RESOLUTION: rng.randint(3, 10),
-                "post_resolution": rng.randint(1, 3), "close_resolution": self.disclosure_days,
-                "post_result": rng.randint(15, 60), "close_result": self.disclosure_days}
-        if resolve_late:  # more than the 60 days the default rules allow between proposal and resolution
-            gaps[Step.REVIEW] = 40
-            gaps[Step.RESOLUTION] = 30
-        if no_quorum_at:
+                "post_resolution": rng.randint(1, 3), "close_resolution": days,
+                "post_result": rng.randint(15, 60), "close_result": days}
+        if resolve_late:  # longer than the 60 days the default rules allow from proposal to resolution
+            gaps[Step.REVIEW], gaps[Step.RESOLUTION] = 40, 30
+        if no_quorum_at:  # a first meeting a week before fails for want of quorum
             gaps[no_quorum_at] = max(gaps[no_quorum_at], 9)
-        if record_late:  # the last meeting is entered ten days after it was held
-            gaps[EVENTS[stop]] = max(gaps[EVENTS[stop]], 3)
-        days = [gaps[event] for event in EVENTS[1:stop + 1]]
-        day = last_on - datetime.timedelta(days=sum(days) + (10 if record_late else 0))
-        with _clock(day):
-            matter = services.matter_register(
-                actor=self.actor, village=self.village, category=self.categories[category], title=title,
-                content=content.format(n=rng.randint(3, 12), km=rng.choice(["1.2", "1.8", "2.5", "3.1"]),
-                                       area=rng.choice([600, 800, 1200, 1500]), mu=rng.choice([18, 26, 40, 120, 260]),
-                                       price=rng.choice([500, 600, 700, 800]), low=rng.choice([300, 400]),
-                                       high=rng.choice([500, 600]), sup=rng.choice([200, 300]),
-                                       group=rng.randint(1, 6), wan=rng.choice([18, 26, 35, 42])),
-                estimated_amount=Decimal(rng.randrange(*amounts, 100)) if amounts else None,
-                proposed_by=rng.choice(["村党组织", "村党组织", "村民委员会", f"村民代表{person_name(rng)}等6人"]))
+        late_by = 10 if record_late else 0  # the last meeting is entered ten days after it was held
+        day = last_on - datetime.timedelta(days=sum(gaps[e] for e in EVENTS[1:stop + 1]) + late_by)
+        matter = self.w.register(
+            day=day, actor=self.actor, village=self.village, category=self.categories[category], title=title,
+            content=content.format(n=rng.randint(3, 12), km=rng.choice(["1.2", "1.8", "2.5", "3.1"]),
+                                   area=rng.choice([600, 800, 1200, 1500]), mu=rng.choice([18, 26, 40, 120, 260]),
+                                   price=rng.choice([500, 600, 700, 800]), low=rng.choice([300, 400]),
+                                   high=rng.choice([500, 600]), sup=rng.choice([200, 300]),
+                                   group=rng.randint(1, 6), wan=rng.choice([18, 26, 35, 42])),
+            estimated_amount=Decimal(rng.randrange(*amounts, 100)) if amounts else None,
+            proposed_by=rng.choice(["村党组织", "村党组织", "村民委员会", f"村民代表{person_name(rng)}等6人"]))
         self.stats["matters"] += 1
-        resolution = None
+        vote, disclosures = None, {}
         for event in EVENTS[1:stop + 1]:
             day += datetime.timedelta(days=gaps[event])
             if event in (Step.PROPOSAL, Step.CONSULTATION, Step.REVIEW, Step.RESOLUTION):
                 body = resolution_body if event == Step.RESOLUTION else MEETING_BODY[event]
                 if event == no_quorum_at:
-                    matter = self._meeting(matter, event, body, day - datetime.timedelta(days=7), outcome=None).matter
-                late = record_late and event == EVENTS[stop]
-                meeting = self._meeting(matter, event, body, day, outcome=event != reject_at,
-                                        record_on=day + datetime.timedelta(days=10) if late else day)
-                matter = meeting.matter
-                if event == Step.RESOLUTION:
-                    resolution = meeting
+                    matter, _ = self._meeting(matter, event, body, day - datetime.timedelta(days=7), outcome=None)
+                record_on = day + datetime.timedelta(days=late_by if event == EVENTS[stop] else 0)
+                matter, meeting = self._meeting(matter, event, body, day, outcome=event != reject_at,
+                                                record_on=record_on)
+                vote = meeting if event == Step.RESOLUTION else vote
             elif event == "post_resolution":
-                disclosure = self._post(matter, Disclosure.Kind.RESOLUTION, day, resolution=resolution,
-                                        photo=rng.random() < photos)
+                matter, disclosures["resolution"] = self._post_resolution(matter, vote, day, photo=rng.random() < photos)
                 if villager_objection or open_objection:
-                    self._villager_objection(disclosure, answer=not open_objection)
-                matter = disclosure.matter
+                    self._villager_objection(disclosures["resolution"], answer=not open_objection)
             elif event == "post_result":
-                disclosure = self._post(matter, Disclosure.Kind.RESULT, day, photo=rng.random() < photos)
+                matter, disclosures["result"] = self._post_result(matter, day, photo=rng.random() < photos)
                 if amend:
-                    self._amend(disclosure, day + datetime.timedelta(days=3))
-                matter = disclosure.matter
+                    self._amend(disclosures["result"], day + datetime.timedelta(days=3))
             else:  # the daily task closes an ended period the morning after
-                kind = Disclosure.Kind.RESOLUTION if event == "close_resolution" else Disclosure.Kind.RESULT
-                with _clock(day):
-                    services.disclosure_period_close(disclosure=matter.disclosures.get(kind=kind), today=day)
-                matter.refresh_from_db()
-        self.stats[matter.status if matter.status != Matter.Status.OPEN else "open"] += 1
+                matter = self.w.close(matter, disclosures[event.removeprefix("close_")], day)
+        self.stats[matter.status] += 1
         return matter
 
     def _meeting(self, matter: Matter, step: str, body: str, held_on: datetime.date, *, outcome: bool | None,
-                 record_on: datetime.date | None = None) -> Meeting:
+                 record_on: datetime.date | None = None) -> tuple[Matter, Meeting]:
         """A meeting with plausible counts: passed (True), failed vote (False) or without quorum (None)."""
-        rng = self.rng
-        entitled = self.roster.entitled_for(body)
+        rng, roster = self.rng, self.roster
+        entitled = roster.entitled_for(body)
         households_total = households_present = None
-        against = abstain = 0
         if body in (Body.PARTY_ORGANIZATION, Body.TWO_COMMITTEES):
-            present = entitled - rng.choice([0, 0, 0, 1])
-            if outcome is None:
-                present = entitled // 2
+            present = entitled // 2 if outcome is None else entitled - rng.choice([0, 0, 0, 1])
         elif body == Body.PARTY_CONGRESS:
-            present = round(entitled * rng.uniform(0.72, 0.95))
-            if outcome is None:
-                present = entitled // 2 - rng.randint(0, 2)
+            present = (entitled // 2 - rng.randint(0, 2) if outcome is None
+                       else round(entitled * rng.uniform(0.72, 0.95)))
         elif body == Body.REPRESENTATIVES:
-            present = max(math.ceil(entitled * 2 / 3), round(entitled * rng.uniform(0.75, 0.97)))
-            if outcome is None:
-                present = math.ceil(entitled * 2 / 3) - 1 - rng.randint(0, 2)
-        else:  # 村民会议 by household representatives
-            households_total = self.roster.households
-            households_present = math.ceil(households_total * rng.uniform(0.7, 0.86))
-            present = households_present + rng.randint(0, 20)
+            present = (math.ceil(entitled * 2 / 3) - 1 - rng.randint(0, 2) if outcome is None
+                       else max(math.ceil(entitled * 2 / 3), round(entitled * rng.uniform(0.75, 0.97))))
+        else:  # 村民会议, counted by the households' representatives
+            households_total = roster.households
             if outcome is None:
                 households_present = households_total // 2
-                present = min(households_present, self.roster.adults // 2)
+                present = min(households_present, roster.adults // 2)
+            else:
+                households_present = math.ceil(households_total * rng.uniform(0.7, 0.86))
+                present = households_present + rng.randint(0, 20)
+        against = abstain = 0
         if outcome:
-            against, abstain = rng.choice([0, 0, 1, 2]), rng.choice([0, 0, 0, 1])
             if body in (Body.PARTY_ORGANIZATION, Body.TWO_COMMITTEES):
-                against, abstain = 0, rng.choice([0, 0, 1]) if present > 4 else 0
+                abstain = rng.choice([0, 0, 1]) if present > 4 else 0
+            else:
+                against, abstain = rng.choice([0, 0, 1, 2]), rng.choice([0, 0, 0, 1])
             votes_for = present - against - abstain
         elif outcome is False:
             votes_for = max(0, (entitled if body == Body.PARTY_CONGRESS else present) // 2 - rng.randint(0, 2))
@@ -271,43 +457,49 @@ class _Village:
         expected = (False, None) if outcome is None else (True, outcome)
         if quorum.evaluate(body, count) != expected:
             raise RuntimeError(f"demo meeting counts do not give {expected}: {body} {count}")
-        chair = self.actor.real_name if step != Step.RESOLUTION else self.director
         data = services.MeetingInput(
-            step=step, body=body, held_on=held_on, place=PLACES[body], chair=chair, recorder=self.recorder,
-            entitled=entitled, present=present, votes_for=votes_for, votes_against=against, votes_abstain=abstain,
+            step=step, body=body, held_on=held_on, place=PLACES[body], recorder=self.recorder,
+            chair=self.director if step == Step.RESOLUTION else self.actor.real_name, entitled=entitled,
+            present=present, votes_for=votes_for, votes_against=against, votes_abstain=abstain,
             minutes=MINUTES[step].format(title=matter.title), households_total=households_total,
             households_present=households_present)
-        with _clock(record_on or held_on):
-            meeting = services.meeting_record(actor=self.actor, matter=matter, version=matter.version, data=data)
         self.stats["meetings"] += 1
-        return meeting
+        return self.w.meeting(matter, data, actor=self.actor, record_on=record_on or held_on)
 
-    def _post(self, matter: Matter, kind: str, posted_on: datetime.date, *, resolution: Meeting | None = None,
-              photo: bool) -> Disclosure:
-        if kind == Disclosure.Kind.RESOLUTION:
-            vote = resolution or matter.meetings.get(step=Step.RESOLUTION, quorum_met=True)
-            amount = f"，预计金额{matter.estimated_amount:,.0f}元" if matter.estimated_amount is not None else ""
-            data = services.DisclosureInput(posted_on=posted_on, text=(
-                f"经{vote.held_on:%Y年%m月%d日}{vote.get_body_display()}表决（应到{vote.entitled}人，"
-                f"实到{vote.present}人，赞成{vote.votes_for}票），通过“{matter.title}”：{matter.content}{amount}。"
-                f"公示期内如有意见，请向村务监督委员会反映。"))
-        else:
-            base = matter.estimated_amount if matter.estimated_amount is not None else Decimal(0)
-            spent = (base * Decimal(self.rng.choice(["0.93", "0.96", "0.98", "1.00", "1.02"]))).quantize(
-                Decimal("0.01"))
-            data = services.DisclosureInput(
-                posted_on=posted_on, spent_amount=spent,
-                text=f"“{matter.title}”已按决议组织实施完毕，资金使用情况和验收结果公开如下。",
-                acceptance=self.rng.choice(["经乡镇相关站所和村务监督委员会联合验收合格。",
-                                            "村务监督委员会全程监督，经村民代表参与验收合格。",
-                                            "已按合同履行，村务监督委员会核查无异议。"]))
-        upload = SimpleUploadedFile("board.png", self.photo, content_type="image/png") if photo else None
-        with _clock(posted_on):
-            disclosure = services.disclosure_post(actor=self.actor, matter=matter, version=matter.version,
-                                                  kind=kind, data=data, board_photo=upload)
+    def _post_resolution(self, matter: Matter, vote: Meeting, day: datetime.date, *, photo: bool):
+        amount = f"，预计金额{matter.estimated_amount:,.0f}元" if matter.estimated_amount is not None else ""
+        text = (f"经{vote.held_on:%Y年%m月%d日}{vote.get_body_display()}表决（应到{vote.entitled}人，实到"
+                f"{vote.present}人，赞成{vote.votes_for}票），通过“{matter.title}”：{matter.content}{amount}。"
+                "公示期内如有意见，请向村务监督委员会反映。")
+        return self._post(matter, Disclosure.Kind.RESOLUTION, services.DisclosureInput(text=text, posted_on=day),
+                          photo=photo)
+
+    def _post_result(self, matter: Matter, day: datetime.date, *, photo: bool):
+        base = matter.estimated_amount if matter.estimated_amount is not None else Decimal(0)
+        share = Decimal(self.rng.choice(["0.93", "0.96", "0.98", "1.00", "1.02"]))
+        data = services.DisclosureInput(
+            text=f"“{matter.title}”已按决议组织实施完毕，资金使用和验收情况公开如下。", posted_on=day,
+            spent_amount=(base * share).quantize(Decimal("0.01")), acceptance=self.rng.choice(ACCEPTANCES))
+        return self._post(matter, Disclosure.Kind.RESULT, data, photo=photo)
+
+    def _post(self, matter: Matter, kind: str, data: services.DisclosureInput, *, photo: bool):
         self.stats["disclosures"] += 1
-        self.stats["without_photo"] += upload is None
-        return disclosure
+        self.stats["without_photo"] += not photo
+        return self.w.post(matter, kind, data, actor=self.actor, photo=photo)
+
+    # Objections, corrections and opinions: services only (the first villages).
+
+    def _villager_objection(self, disclosure: Disclosure, *, answer: bool) -> None:
+        summary, reply = self.rng.choice(VILLAGER_OBJECTIONS)
+        received = min(disclosure.posted_on + datetime.timedelta(days=2), self.today)
+        with _clock(received):
+            objection = services.objection_record(actor=self.actor, disclosure=disclosure, received_on=received,
+                                                  summary=summary)
+        self.stats["objections"] += 1
+        if answer:
+            answered = received + datetime.timedelta(days=2)
+            with _clock(answered):
+                services.objection_answer(actor=self.actor, objection=objection, answer=reply, answered_on=answered)
 
     def _amend(self, disclosure: Disclosure, day: datetime.date) -> None:
         """Corrects the posted spending (or, with nothing spent, the acceptance) a few days after posting."""
@@ -322,19 +514,7 @@ class _Village:
                                       reason=reason)
         self.stats["amendments"] += 1
 
-    def _villager_objection(self, disclosure: Disclosure, *, answer: bool) -> None:
-        summary, reply = self.rng.choice(VILLAGER_OBJECTIONS)
-        received = min(disclosure.posted_on + datetime.timedelta(days=2), self.today)
-        with _clock(received):
-            objection = services.objection_record(actor=self.actor, disclosure=disclosure, received_on=received,
-                                                  summary=summary)
-        self.stats["objections"] += 1
-        if answer:
-            answered = received + datetime.timedelta(days=2)
-            with _clock(answered):
-                services.objection_answer(actor=self.actor, objection=objection, answer=reply, answered_on=answered)
-
-    def opinion(self, matter: Matter, verdict: str, reason: str = "", *, on: datetime.date) -> None:
+    def _opinion(self, matter: Matter, verdict: str, reason: str = "", *, on: datetime.date) -> None:
         with _clock(on):
             services.opinion_record(actor=self.supervisor, matter=matter, verdict=verdict, reason=reason)
         self.stats["opinions"] += 1
@@ -343,21 +523,16 @@ class _Village:
 
     def full(self, index: int) -> None:
         """Two to four matters in varied states; which ones rotates with the village's place in the county."""
-        rng, today = self.rng, self.today
-        ago = lambda low, high: today - datetime.timedelta(days=rng.randint(low, high))  # noqa: E731
-        if index == 0 and self.supervisor is not None:
-            self._showcase(ago)
-            return
-        picks = iter(rng.sample(TEMPLATES, 4))
-        self.matter(next(picks), "completed", last_on=ago(20, 150), villager_objection=rng.random() < 0.25,
-                    amend=index % 10 == 3, resolve_late=index == 7, no_quorum_at=Step.RESOLUTION if index % 8 == 4
-                    else None)
+        ago = self.ago
+        picks = iter(self.rng.sample(TEMPLATES, 4))
+        self.matter(next(picks), "completed", last_on=ago(20, 150), resolve_late=index == 7,
+                    no_quorum_at=Step.RESOLUTION if index % 8 == 4 else None)
         step = OPEN_STEPS[index % len(OPEN_STEPS)]
         recent = ago(0, 5) if step in (Step.RESOLUTION_DISCLOSURE, Step.RESULT_DISCLOSURE) else ago(1, 20)
         self.matter(next(picks), step, last_on=recent,
                     record_late=index % 11 == 5 and step in (Step.CONSULTATION, Step.REVIEW, Step.RESOLUTION))
         if index % 5 == 1:
-            self.matter(next(picks), "rejected", reject_at=rng.choice([Step.REVIEW, Step.RESOLUTION]),
+            self.matter(next(picks), "rejected", reject_at=self.rng.choice([Step.REVIEW, Step.RESOLUTION]),
                         last_on=ago(10, 90))
         elif index % 13 == 6:  # stuck: passed 党组织提议 long ago and nothing since
             self.matter(next(picks), Step.CONSULTATION, last_on=ago(45, 70))
@@ -366,25 +541,28 @@ class _Village:
         if index % 3 == 0:
             self.matter(next(picks), OPEN_STEPS[(index + 3) % len(OPEN_STEPS)], last_on=ago(0, 5))
 
-    def _showcase(self, ago) -> None:
+    def showcase(self) -> None:
         """The first village, where the printed logins work: one of each thing a visitor may look for."""
         by_title = {t[1]: t for t in TEMPLATES}
-        self.matter(by_title["村内道路硬化"], "completed", last_on=ago(40, 60), photos=1.0, villager_objection=True,
-                    amend=True)
-        square = self.matter(by_title["文化广场建设"], Step.REVIEW, last_on=self.today - datetime.timedelta(days=4))
-        self.opinion(square, SupervisionOpinion.Verdict.OBJECT, SUPERVISION_OBJECTION,
-                     on=self.today - datetime.timedelta(days=2))
+        today = self.today
+        self.matter(by_title["村内道路硬化"], "completed", last_on=self.ago(40, 60), photos=1.0,
+                    villager_objection=True, amend=True)
+        square = self.matter(by_title["文化广场建设"], Step.REVIEW, last_on=today - datetime.timedelta(days=4))
+        if self.supervisor is not None:
+            self._opinion(square, SupervisionOpinion.Verdict.OBJECT, SUPERVISION_OBJECTION,
+                          on=today - datetime.timedelta(days=2))
         pond = self.matter(by_title["集体鱼塘承包"], Step.RESOLUTION_DISCLOSURE,
-                           last_on=self.today - datetime.timedelta(days=2), photos=0.0, open_objection=True)
-        self.opinion(pond, SupervisionOpinion.Verdict.AGREE, on=self.today - datetime.timedelta(days=1))
-        self.matter(by_title["误工补贴标准调整"], "rejected", reject_at=Step.REVIEW, last_on=ago(25, 35))
+                           last_on=today - datetime.timedelta(days=2), photos=0.0, open_objection=True)
+        if self.supervisor is not None:
+            self._opinion(pond, SupervisionOpinion.Verdict.AGREE, on=today - datetime.timedelta(days=1))
+        self.matter(by_title["误工补贴标准调整"], "rejected", reject_at=Step.REVIEW, last_on=self.ago(25, 35))
 
     def simple(self) -> None:
-        """One matter waiting for its proposal meeting and one a step or two further."""
+        """A completed (or further-on) matter and one waiting at an early step."""
         first, second = self.rng.sample(TEMPLATES, 2)
-        self.matter(first, Step.PROPOSAL, last_on=self.today - datetime.timedelta(days=self.rng.randint(0, 12)))
-        self.matter(second, self.rng.choice([Step.CONSULTATION, Step.REVIEW]),
-                    last_on=self.today - datetime.timedelta(days=self.rng.randint(1, 20)))
+        until = self.rng.choice(["completed", "completed", Step.IMPLEMENTATION, Step.RESOLUTION])
+        self.matter(first, until, last_on=self.ago(10, 120) if until == "completed" else self.ago(1, 20))
+        self.matter(second, self.rng.choice([Step.PROPOSAL, Step.CONSULTATION, Step.REVIEW]), last_on=self.ago(0, 20))
 
 
 def _roster_counts(rng: random.Random) -> services.RosterCounts:
@@ -395,47 +573,65 @@ def _roster_counts(rng: random.Random) -> services.RosterCounts:
         adults=min(2500, max(500, round(households * rng.uniform(2.2, 3.1)))), households=households)
 
 
+def _stored_board_photo(photo: bytes) -> str:
+    """One board photo file, shared by the bulk villages' photo rows (re-encoded as an upload would be)."""
+    from uploads.images import photo_reencode
+
+    content = photo_reencode(SimpleUploadedFile("board.png", photo, content_type="image/png"),
+                             max_bytes=services.MAX_BOARD_PHOTO_BYTES)
+    return default_storage.save(f"decisions/boards/demo/{content.name}", content)
+
+
 def seed_after_centers(*, county: Region) -> list[str]:
     """Rosters and matters for every village of ``county`` that has none yet; returns lines to print."""
     categories_ensure()
     today = timezone.localdate()
+    rules = services.rules_for(county)
     categories = {c.name: c for c in MatterCategory.objects.filter(region__isnull=True)}
     villages = list(Region.objects.filter(prefix__startswith=county.prefix, level=Level.VILLAGE).order_by("code"))
-    posts = Post.objects.filter(region__in=villages, ended_on__isnull=True,
-                                role__in=(Role.VILLAGE_SECRETARY, Role.VILLAGE_SUPERVISOR)
-                                ).select_related("user").order_by("started_on", "id")
+    posts = (Post.objects.filter(region__in=villages, ended_on__isnull=True,
+                                 role__in=(Role.VILLAGE_SECRETARY, Role.VILLAGE_SUPERVISOR))
+             .select_related("user").order_by("started_on", "id"))
     secretaries, supervisors = {}, {}
     for post in posts:
         (secretaries if post.role == Role.VILLAGE_SECRETARY else supervisors).setdefault(post.region_id, post.user)
-    rostered = set(VillageRoster.objects.filter(village__in=villages).values_list("village_id", flat=True))
-    with_matters = set(Matter.objects.filter(village__in=villages).values_list("village_id", flat=True))
+    rosters = {r.village_id: r for r in VillageRoster.objects.filter(
+        village__in=villages, valid_from__lte=today - datetime.timedelta(days=HISTORY_DAYS)).order_by("valid_from")}
+    have_roster = set(VillageRoster.objects.filter(village__in=villages).values_list("village_id", flat=True))
+    have_matters = set(Matter.objects.filter(village__in=villages).values_list("village_id", flat=True))
+    if all(v.pk in have_roster and v.pk in have_matters for v in villages):
+        return []
     stats = dict.fromkeys(["rosters", "matters", "meetings", "disclosures", "without_photo", "objections",
-                           "amendments", "opinions", "open", "completed", "rejected"], 0)
+                           "amendments", "opinions", Matter.Status.OPEN, Matter.Status.COMPLETED,
+                           Matter.Status.REJECTED], 0)
     photo = _board_png()
+    through_services = _ThroughServices(photo)
+    in_bulk = _InBulk(rules, _stored_board_photo(photo) if len(villages) > SERVICE_VILLAGES else None)
     for index, village in enumerate(villages):
         actor = secretaries.get(village.pk)
         if actor is None:
             continue
-        rng = random.Random(int(village.code) + 1)
-        if village.pk not in rostered:
-            valid_from = today - datetime.timedelta(days=rng.randint(360, 390))
-            with _clock(valid_from):
-                services.roster_record(actor=actor, village=village, valid_from=valid_from,
-                                       counts=_roster_counts(rng))
+        writer = through_services if index < SERVICE_VILLAGES else in_bulk
+        if village.pk not in have_roster:
+            rng = random.Random(int(village.code) + 1)
+            valid_from = today - datetime.timedelta(days=rng.randint(HISTORY_DAYS + 10, HISTORY_DAYS + 40))
+            counts = _roster_counts(rng)
+            writer.roster(actor=actor, village=village, valid_from=valid_from, counts=counts)
+            rosters[village.pk] = VillageRoster(village=village, valid_from=valid_from, **counts.__dict__)
             stats["rosters"] += 1
-        if village.pk in with_matters:
+        # A village whose roster was entered by hand lately would lack one for the backdated meetings.
+        if village.pk in have_matters or village.pk not in rosters:
             continue
-        # The demo's earliest meetings are held up to 345 days ago; a roster recorded later by hand would not
-        # cover them, so such a village gets no demo matters.
-        roster = services.roster_on(village=village, day=today - datetime.timedelta(days=HISTORY_DAYS))
-        if roster is None:
-            continue
-        builder = _Village(village=village, actor=actor, supervisor=supervisors.get(village.pk), roster=roster,
-                           categories=categories, today=today, photo=photo, stats=stats)
-        if index < FULL_DETAIL:
-            builder.full(index)
+        plan = _Village(village=village, actor=actor, supervisor=supervisors.get(village.pk),
+                        roster=rosters[village.pk], categories=categories, today=today, rules=rules,
+                        writer=writer, stats=stats)
+        if index == 0:
+            plan.showcase()
+        elif index < FULL_DETAIL:
+            plan.full(index)
         else:
-            builder.simple()
+            plan.simple()
+    in_bulk.flush()
     if not stats["rosters"] and not stats["matters"]:
         return []
     return [f"民主决策：登记{stats['rosters']}个村的人数，新增{stats['matters']}个事项（已完成{stats['completed']}个、"

@@ -3,20 +3,42 @@
 from __future__ import annotations
 
 import io
+import random
+from collections import Counter
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
 
 from accounts.models import User
 from centers.models import ChecklistEntry, Post, Region, ServiceCenter
 from centers.roles import Role
+from decisions.models import (
+    Amendment,
+    BoardPhoto,
+    Disclosure,
+    Matter,
+    MatterCategory,
+    MatterTransition,
+    Meeting,
+    Objection,
+    Step,
+    SupervisionOpinion,
+    VillageRoster,
+)
+from tests.conftest import png_bytes
 
 pytestmark = pytest.mark.django_db
 
 
 def counts() -> tuple:
     return (Region.objects.count(), ServiceCenter.objects.count(), User.objects.count(), Post.objects.count(),
-            ChecklistEntry.objects.count())
+            ChecklistEntry.objects.count(), VillageRoster.objects.count(), Matter.objects.count(),
+            Meeting.objects.count(), Disclosure.objects.count(), BoardPhoto.objects.count(),
+            MatterTransition.objects.count(), Objection.objects.count(), Amendment.objects.count(),
+            SupervisionOpinion.objects.count())
 
 
 def test_seed_demo_builds_a_county_with_every_role_and_runs_twice_without_change():
@@ -29,19 +51,113 @@ def test_seed_demo_builds_a_county_with_every_role_and_runs_twice_without_change
     met = ChecklistEntry.objects.filter(is_met=True).count()
     assert 0 < met < ChecklistEntry.objects.count()  # varied checklist states
     text = out.getvalue()
-    for username in ("admin", "county_org", "village_secretary", "grid_worker", "liaison_cadre"):
+    for username in ("admin", "county_org", "village_secretary", "grid_worker", "liaison_cadre",
+                     "village_supervisor"):
         assert username in text
     assert "Demo@2026" in text
+    assert "民主决策" in text
     first = counts()
     call_command("seed_demo", stdout=io.StringIO())
     assert counts() == first
 
 
-def test_demo_logins_work():
-    from django.test import Client
+def test_seed_demo_gives_every_village_a_roster_and_matters_in_varied_states_on_the_bulletin():
+    call_command("seed_demo", stdout=io.StringIO())
+    villages = Region.objects.filter(level="village")
+    today = timezone.localdate()
+    assert VillageRoster.objects.filter(valid_from__lte=today - timedelta(days=330)).values("village").distinct() \
+        .count() == villages.count()
+    per_village = Counter(Matter.objects.values_list("village_id", flat=True))
+    assert set(per_village) == set(villages.values_list("pk", flat=True))
+    assert min(per_village.values()) >= 2 and max(per_village.values()) <= 4
+    assert {"open", "completed", "rejected"} <= set(Matter.objects.values_list("status", flat=True))
+    open_steps = set(Matter.objects.filter(status="open").values_list("step", flat=True))
+    assert open_steps == set(Step.values)
+    assert Matter.objects.filter(status="open", step_since__lt=today - timedelta(days=30)).exclude(
+        step=Step.IMPLEMENTATION).exists()  # stuck
+    assert Matter.objects.filter(recorded_late=True).exists() and Matter.objects.filter(resolved_late=True).exists()
+    assert Matter.objects.filter(recorded_late=False, resolved_late=False).count() > 0.9 * Matter.objects.count()
+    assert Meeting.objects.filter(quorum_met=False).exists()
+    assert Disclosure.objects.filter(board_photos__isnull=True).exists()
+    assert Disclosure.objects.filter(board_photos__isnull=False).exists()
+    assert Amendment.objects.exists() and Objection.objects.filter(answered_on__isnull=False).exists()
+    # Never in the future, meetings in order, the result posted after the resolution's period.
+    assert not Meeting.objects.filter(held_on__gt=today).exists()
+    for matter in Matter.objects.filter(status="completed").prefetch_related("meetings", "disclosures")[:50]:
+        held = [m.held_on for m in sorted(matter.meetings.all(), key=lambda m: Step.values.index(m.step))
+                if m.quorum_met]
+        assert held == sorted(held) and len(held) == 4
+        by_kind = {d.kind: d for d in matter.disclosures.all()}
+        assert by_kind["result"].posted_on > by_kind["resolution"].ends_on
+        assert matter.completed_on <= today
+    # The supervision committee's objection, by the printed supervisor login, alerting the township.
+    objection = SupervisionOpinion.objects.get(verdict="object")
+    assert objection.recorded_by.username == "village_supervisor" and objection.matter.status == "open"
+    assert User.objects.get(username="township_leader").notifications.filter(kind="decision_objection").exists()
+    # Completed matters are on the public bulletin: the first village's (services) and the last one's (bulk).
+    client = Client()
+    first_village = Region.objects.filter(level="village").order_by("code").first()
+    for matter in (Matter.objects.filter(village=first_village, status="completed").first(),
+                   Matter.objects.filter(status="completed").order_by("-village__code").first()):
+        assert matter is not None
+        response = client.get(f"/bulletin/{matter.village.code}/")
+        assert response.status_code == 200
+        assert matter.title in response.content.decode()
 
+
+def test_demo_logins_work():
     call_command("seed_demo", stdout=io.StringIO())
     client = Client()
-    response = client.post("/accounts/login/", {"username": "village_secretary", "password": "Demo@2026"})
-    assert response.status_code == 302
-    assert client.get(response.url, follow=True).status_code == 200
+    for username in ("village_secretary", "village_supervisor"):
+        response = client.post("/accounts/login/", {"username": username, "password": "Demo@2026"})
+        assert response.status_code == 302
+        assert client.get(response.url, follow=True).status_code == 200
+
+
+def _rows_of(village: Region) -> dict:
+    """What a village's demo matters look like, without ids, the village and times of day."""
+    matters = list(Matter.objects.filter(village=village).order_by("id"))
+    return {
+        "rosters": list(VillageRoster.objects.filter(village=village).values(
+            "valid_from", "branch_committee", "party_members", "committee_members", "representatives", "adults",
+            "households", "recorded_by", "recorded_at__date")),
+        "matters": [(m.category_id, m.title, m.content, m.estimated_amount, m.proposed_by, m.status, m.step,
+                     m.step_since, m.proposed_on, m.resolved_on, m.disclosed_on, m.completed_on, m.resolved_late,
+                     m.recorded_late, m.version, m.created_by_id, m.created_at.date()) for m in matters],
+        "meetings": [list(m.meetings.order_by("id").values(
+            "step", "body", "held_on", "place", "chair", "recorder", "entitled", "roster_entitled",
+            "entitled_reason", "present", "households_total", "households_present", "votes_for", "votes_against",
+            "votes_abstain", "minutes", "quorum_met", "passed", "recorded_by", "recorded_at__date")) for m in matters],
+        "disclosures": [list(m.disclosures.order_by("id").values(
+            "kind", "text", "spent_amount", "acceptance", "posted_on", "ends_on", "posted_by", "created_at__date"))
+            for m in matters],
+        "photos": [list(BoardPhoto.objects.filter(disclosure__matter=m).order_by("id").values(
+            "disclosure__kind", "uploaded_by", "uploaded_at__date")) for m in matters],
+        "timeline": [list(m.transitions.order_by("id").values("kind", "from_step", "to_step", "actor", "note",
+                                                              "at__date")) for m in matters],
+    }
+
+
+def test_the_bulk_written_demo_villages_get_the_rows_the_services_write(world):
+    """The demo writes most villages in bulk, mirroring decisions.services: the same plan written both ways
+    must give the same rows (this fails when a service changes what it records)."""
+    from decisions import demo, services
+
+    today = timezone.localdate()
+    rules = services.rules_for(world.county)
+    categories = {c.name: c for c in MatterCategory.objects.filter(region__isnull=True)}
+    counts = demo._roster_counts(random.Random(3))
+    valid_from = today - timedelta(days=demo.HISTORY_DAYS + 20)
+    ways = ((world.village_a1, demo._ThroughServices(png_bytes())), (world.village_a2, demo._InBulk(rules, "b.png")))
+    stats = []
+    for village, writer in ways:
+        writer.roster(actor=world.sysadmin, village=village, valid_from=valid_from, counts=counts)
+        roster = VillageRoster(village=village, valid_from=valid_from, **counts.__dict__)
+        plan = demo._Village(village=village, actor=world.sysadmin, supervisor=None, roster=roster,
+                             categories=categories, today=today, rules=rules, writer=writer, stats=Counter(), seed=5)
+        for index in (1, 2, 4, 6, 7, 16):  # rejected, no quorum, stuck, resolved late, recorded late, each step
+            plan.full(index)
+        writer.flush()
+        stats.append(plan.stats)
+    assert stats[0] == stats[1] and stats[0]["completed"] and stats[0]["rejected"]
+    assert _rows_of(world.village_a1) == _rows_of(world.village_a2)

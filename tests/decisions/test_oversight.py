@@ -18,7 +18,13 @@ from decisions.models import Matter, MatterCategory, MeetingAttachment, Step, Su
 from decisions.services import decision_reminders_send
 from notifications.models import Notification
 from tests.conftest import make_user, png_bytes
-from tests.decisions.conftest import disclose_post, matter_register_via, meeting_post, pass_step, take_to_resolution
+from tests.decisions.conftest import (
+    disclose_post,
+    matter_register_via,
+    meeting_post,
+    pass_step,
+    take_to_resolution,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +35,7 @@ def supervisor(world):
 
 
 def test_the_supervision_committee_objects_and_the_township_is_told_once(world, roster, clerk, supervisor):
-    leader = make_user("ta_leader", Role.TOWNSHIP_LEADER, world.township_a)
+    make_user("ta_leader", Role.TOWNSHIP_LEADER, world.township_a)
     matter = matter_register_via(clerk, world.village_a1)
     pass_step(clerk, matter, "proposal")
     url = reverse("decisions:opinion-create", args=[matter.pk])

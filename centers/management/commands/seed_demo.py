@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import importlib.util
 import random
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -34,11 +37,30 @@ class Command(BaseCommand):
             logins = self._people()
             self._village_secretaries()
             self._duty_and_requests()
+            app_lines = self._app_demos()
         self.stdout.write(f"区划：新增{result.created}个，未变{result.unchanged}个。")
+        for line in app_lines:
+            self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS(f"演示账号（密码均为 {DEMO_PASSWORD}）："))
         for username, role_label, region_name in logins:
             self.stdout.write(f"  {username:<22} {role_label:<14} {region_name}")
         self.stdout.write(f"用时{(timezone.now() - started).total_seconds():.1f}秒。")
+
+    def _app_demos(self) -> list[str]:
+        """The hook for apps above centers (centers must not import them): every installed app with a
+        ``<app>.demo`` module defining ``seed_after_centers(*, county)`` is called, in INSTALLED_APPS order,
+        in the same transaction once the county, its people, shifts and requests exist. It must be
+        idempotent (a second run adds nothing) and returns the lines to print (may be empty)."""
+        county = Region.objects.get(code=division_table()[0][0])
+        lines: list[str] = []
+        for config in apps.get_app_configs():
+            name = f"{config.name}.demo"
+            if importlib.util.find_spec(name) is None:
+                continue
+            seed = getattr(importlib.import_module(name), "seed_after_centers", None)
+            if seed is not None:
+                lines += seed(county=county) or []
+        return lines
 
     def _fill_centers(self) -> None:
         rng = random.Random(11)
