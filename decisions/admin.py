@@ -14,6 +14,12 @@ class MatterCategoryAdmin(admin.ModelAdmin):
     list_select_related = ("region",)
     raw_id_fields = ("region",)
 
+    def get_readonly_fields(self, request, obj=None):
+        # The statutory list is the law's, and a used category's name is on the bulletin.
+        if obj is not None and (obj.region_id is None or obj.matters.exists()):
+            return ("name", "region") if obj.region_id else ("name", "region", "is_active")
+        return ()
+
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 

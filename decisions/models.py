@@ -201,6 +201,8 @@ class Matter(models.Model):
             models.CheckConstraint(condition=Q(estimated_amount__isnull=True) | Q(estimated_amount__gte=0),
                                    name="decisions_matter_amount_not_negative",
                                    violation_error_message="预计金额不能为负数。"),
+            models.UniqueConstraint(fields=["previous"], name="decisions_matter_reproposed_once",
+                                    violation_error_message="该事项已经重新提议过。"),
             models.CheckConstraint(condition=~Q(status="completed") | Q(completed_on__isnull=False),
                                    name="decisions_matter_completed_has_date",
                                    violation_error_message="已完成的事项须有完成日期。"),
@@ -217,6 +219,9 @@ class Matter(models.Model):
                     "NEW.disclosed_on, NEW.resolved_on, NEW.proposed_on)")),
             pgtrigger.Protect(name="disclosed_not_deleted", operation=pgtrigger.Delete,
                               condition=pgtrigger.Condition("OLD.disclosed_on IS NOT NULL")),
+            # A rejected or completed matter is closed for good (its badge is on the bulletin).
+            pgtrigger.Protect(name="closed_frozen", operation=pgtrigger.Update,
+                              condition=pgtrigger.Condition("OLD.status <> 'open'")),
         ]
 
     def __str__(self) -> str:
@@ -496,9 +501,14 @@ class Objection(models.Model):
                                    violation_error_message="答复须有内容和日期。"),
         ]
         triggers = [
-            # Once answered, the record stays as it was.
-            pgtrigger.Protect(name="answered_frozen", operation=pgtrigger.Update | pgtrigger.Delete,
-                              condition=pgtrigger.Condition("OLD.answered_on IS NOT NULL")),
+            # The bulletin counts objections: none is ever deleted; only the answer is added, once.
+            pgtrigger.Protect(name="never_deleted", operation=pgtrigger.Delete),
+            pgtrigger.Protect(
+                name="only_the_answer_changes", operation=pgtrigger.Update,
+                condition=pgtrigger.Condition(
+                    "OLD.answered_on IS NOT NULL OR (OLD.disclosure_id, OLD.received_on, OLD.summary, "
+                    "OLD.recorded_by_id) IS DISTINCT FROM (NEW.disclosure_id, NEW.received_on, NEW.summary, "
+                    "NEW.recorded_by_id)")),
         ]
 
     def __str__(self) -> str:

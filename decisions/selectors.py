@@ -227,7 +227,8 @@ def decision_figures(*, region: Region, year: int) -> dict:
 def record_book_matters(*, village: Region, year: int) -> QuerySet[Matter]:
     return (Matter.objects.filter(Q(proposed_on__year=year) | Q(proposed_on__isnull=True, created_at__year=year),
                                   village=village)
-            .select_related("category", "previous").prefetch_related("disclosures").order_by("proposed_on", "id"))
+            .select_related("category", "previous").prefetch_related("disclosures__amendments")
+            .order_by("proposed_on", "id"))
 
 
 def record_book_meetings(*, village: Region, year: int) -> QuerySet[Meeting]:

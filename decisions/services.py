@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from centers.models import Post, Region
@@ -58,7 +58,7 @@ NOT_YOUR_VILLAGE = "您不能办理该村的决策事项。"
 NOT_A_SUPERVISOR = "只有本村村务监督委员会成员可以记录监督意见。"
 CATEGORY_NOT_HERE = "该事项类别不适用于本村。"
 MATTER_EDITED_MEANWHILE = "该事项已被他人更新，请刷新页面查看最新进展后再操作。"
-MATTER_CLOSED = "该事项已{status}，不能再办理。"
+MATTER_CLOSED = {"rejected": "该事项表决未通过，已终止，不能再办理。", "completed": "该事项已办结，不能再办理。"}
 STEP_SKIPPED = "不能跳过“{missing}”：请先完成“{missing}”，再进行“{step}”。"
 STEP_DONE = "“{step}”已经完成，当前环节是“{current}”。"
 WRONG_BODY = "“{step}”应由{bodies}进行。"
@@ -68,9 +68,13 @@ PRESENT_OVER_ENTITLED = "实到人数（{present}人）不能多于应到人数�
 VOTES_OVER_PRESENT = "赞成、反对、弃权票数之和（{votes}票）不能多于实到人数（{present}人）。"
 HOUSEHOLDS_OVER_TOTAL = "到会户代表数（{present}户）不能多于户数（{total}户）。"
 HOUSEHOLDS_REQUIRED = "村民会议请填写户数。"
+HOUSEHOLDS_OVER_PRESENT = "到会户代表数（{households}户）不能多于实到人数（{present}人）。"
+HOUSEHOLDS_REASON_REQUIRED = "户数（{total}户）与{date}起的人数登记（{roster}户）不同，请在调整理由中说明。"
 ENTITLED_REASON_REQUIRED = "应到人数（{entitled}人）与{date}起的人数登记（{roster}人）不同，请填写调整理由。"
 NO_ROSTER_REASON_REQUIRED = "没有适用于会议日期的人数登记，请填写应到人数的依据。"
 NOT_REJECTED = "只有未通过的事项可以重新提议。"
+ALREADY_REPROPOSED = "该事项已经重新提议过，请办理新的事项。"
+OBJECTION_MATTER_MOVED = "该公示已结束，事项已进入下一环节，不能再登记异议。"
 POSTED_BEFORE_RESOLUTION = "张贴日期不能早于决议日期（{date}）。"
 POSTED_IN_PERIOD = "实施结果须在决议公示期满（{date}）后公开。"
 SPENT_REQUIRED = "请填写实际支出金额（没有支出填0）。"
@@ -203,8 +207,11 @@ def matter_register(*, actor, village: Region, category: MatterCategory, title: 
 def matter_repropose(*, actor, matter: Matter) -> Matter:
     """A rejected matter may be proposed again: a new matter linked to the old one."""
     _check_manages(actor, matter.village)
+    matter = Matter.objects.select_for_update(of=("self",)).select_related("village", "category").get(pk=matter.pk)
     if matter.status != Status.REJECTED:
         raise ValidationError(NOT_REJECTED)
+    if matter.reproposals.exists():
+        raise ValidationError(ALREADY_REPROPOSED)
     category = matter.category if category_applies(matter.category, matter.village) else None
     if category is None:
         raise ValidationError(CATEGORY_NOT_HERE)
@@ -220,7 +227,7 @@ def _locked(matter: Matter, version: int | None) -> Matter:
     if version is not None and locked.version != version:
         raise ValidationError(MATTER_EDITED_MEANWHILE)
     if locked.status != Status.OPEN:
-        raise ValidationError(MATTER_CLOSED.format(status=locked.get_status_display()))
+        raise ValidationError(MATTER_CLOSED[locked.status])
     return locked
 
 
@@ -279,6 +286,9 @@ def meeting_check_numbers(data: MeetingInput) -> None:
         if (data.households_present or 0) > data.households_total:
             raise ValidationError(HOUSEHOLDS_OVER_TOTAL.format(present=data.households_present,
                                                                total=data.households_total))
+        if (data.households_present or 0) > data.present:
+            raise ValidationError(HOUSEHOLDS_OVER_PRESENT.format(households=data.households_present,
+                                                                 present=data.present))
 
 
 @transaction.atomic
@@ -315,8 +325,13 @@ def meeting_record(*, actor, matter: Matter, version: int, data: MeetingInput,
         raise ValidationError(ENTITLED_REASON_REQUIRED.format(
             entitled=data.entitled, date=f"{roster.valid_from:%Y年%m月%d日}", roster=roster_entitled))
     households_total = data.households_total
-    if data.body == Body.VILLAGERS and not households_total and roster:
-        households_total = roster.households
+    if data.body == Body.VILLAGERS and roster:
+        # The household route to quorum counts against the roster too; another figure needs its reason.
+        if not households_total:
+            households_total = roster.households
+        elif households_total != roster.households and not reason:
+            raise ValidationError(HOUSEHOLDS_REASON_REQUIRED.format(
+                total=households_total, date=f"{roster.valid_from:%Y年%m月%d日}", roster=roster.households))
     data = MeetingInput(**{**data.__dict__, "households_total": households_total})
     meeting_check_numbers(data)
     count = quorum.Count(entitled=data.entitled, present=data.present, votes_for=data.votes_for,
@@ -428,11 +443,17 @@ def disclosure_post(*, actor, matter: Matter, version: int, kind: str, data: Dis
         raise ValidationError(TEXT_REQUIRED)
     if data.posted_on > today:
         raise ValidationError(DATE_IN_FUTURE.format(what="张贴日期"))
+    rules = rules_for(matter.village)
+    # A posting entered after its whole period (or long after it went up) never ran its period online:
+    # oversight sees it as recorded late.
+    ends_on = data.posted_on + datetime.timedelta(days=rules.disclosure_days - 1)
+    late = (ends_on < today or (today - data.posted_on).days > rules.record_within_days) and not matter.recorded_late
+    if late:
+        matter.recorded_late = True
     photo = photo_reencode(board_photo, max_bytes=MAX_BOARD_PHOTO_BYTES) if board_photo is not None else None
-    days = rules_for(matter.village).disclosure_days
     disclosure = Disclosure(
         matter=matter, kind=kind, text=data.text.strip(), posted_on=data.posted_on,
-        ends_on=data.posted_on + datetime.timedelta(days=days - 1),
+        ends_on=ends_on,
         spent_amount=data.spent_amount if kind == Disclosure.Kind.RESULT else None,
         acceptance=data.acceptance.strip() if kind == Disclosure.Kind.RESULT else "", posted_by=actor)
     disclosure.full_clean()
@@ -442,11 +463,11 @@ def disclosure_post(*, actor, matter: Matter, version: int, kind: str, data: Dis
     period = f"{disclosure.posted_on:%Y年%m月%d日}至{disclosure.ends_on:%Y年%m月%d日}"
     if kind == Disclosure.Kind.RESOLUTION:
         matter.disclosed_on = data.posted_on
-        _advance(matter, actor, Kind.DISCLOSED, None, since=matter.step_since, fields=("disclosed_on",),
-                 note=f"决议公示{period}")
+        _advance(matter, actor, Kind.DISCLOSED, None, since=matter.step_since,
+                 fields=("disclosed_on", *(("recorded_late",) if late else ())), note=f"决议公示{period}")
     else:
         _advance(matter, actor, Kind.DISCLOSED, Step.RESULT_DISCLOSURE, since=data.posted_on,
-                 note=f"实施结果公示{period}")
+                 fields=("recorded_late",) if late else (), note=f"实施结果公示{period}")
     # A posting recorded after the fact may already have run its period.
     if disclosure.ends_on < today:
         disclosure_period_close(disclosure=disclosure, today=today)
@@ -506,8 +527,17 @@ def amendment_create(*, actor, disclosure: Disclosure, field: str, corrected: st
     return amendment
 
 
+def _disclosure_step(disclosure: Disclosure) -> str:
+    return Step.RESOLUTION_DISCLOSURE if disclosure.kind == Disclosure.Kind.RESOLUTION else Step.RESULT_DISCLOSURE
+
+
+@transaction.atomic
 def objection_record(*, actor, disclosure: Disclosure, received_on: datetime.date, summary: str) -> Objection:
     _check_manages(actor, disclosure.matter.village)
+    # The matter's lock orders this against the period's close (which checks for open objections).
+    matter = Matter.objects.select_for_update(of=("self",)).get(pk=disclosure.matter_id)
+    if matter.status != Status.OPEN or matter.step != _disclosure_step(disclosure):
+        raise ValidationError(OBJECTION_MATTER_MOVED)
     if not (disclosure.posted_on <= received_on <= disclosure.ends_on):
         raise ValidationError(OBJECTION_OUTSIDE_PERIOD.format(start=f"{disclosure.posted_on:%Y年%m月%d日}",
                                                               end=f"{disclosure.ends_on:%Y年%m月%d日}"))
@@ -542,17 +572,18 @@ def objection_answer(*, actor, objection: Objection, answer: str, answered_on: d
     return objection
 
 
-def disclosure_period_close(*, disclosure: Disclosure, today: datetime.date) -> bool:
+def disclosure_period_close(*, disclosure: Disclosure, today: datetime.date) -> tuple[str, int]:
     """After the period (and every objection answered) the matter moves on: to implementation after the
-    resolution's disclosure, to completed after the result's. Returns whether it moved."""
-    if disclosure.ends_on >= today or disclosure.objections.filter(answered_on__isnull=True).exists():
-        return False
+    resolution's disclosure, to completed after the result's; the secretary is told once. Returns ("moved",
+    reminders sent), or why not: "running", "objections" (answers outstanding) or "moved_before"."""
+    if disclosure.ends_on >= today:
+        return "running", 0
     with transaction.atomic():
-        matter = Matter.objects.select_for_update(of=("self",)).get(pk=disclosure.matter_id)
-        expected = Step.RESOLUTION_DISCLOSURE if disclosure.kind == Disclosure.Kind.RESOLUTION \
-            else Step.RESULT_DISCLOSURE
-        if matter.status != Status.OPEN or matter.step != expected:
-            return False
+        matter = Matter.objects.select_for_update(of=("self",)).select_related("village").get(pk=disclosure.matter_id)
+        if matter.status != Status.OPEN or matter.step != _disclosure_step(disclosure):
+            return "moved_before", 0
+        if disclosure.objections.filter(answered_on__isnull=True).exists():
+            return "objections", 0
         note = f"{disclosure.get_kind_display()}公示期满（{disclosure.ends_on:%Y年%m月%d日}）"
         if disclosure.kind == Disclosure.Kind.RESOLUTION:
             _advance(matter, None, Kind.PERIOD_ENDED, Step.IMPLEMENTATION,
@@ -561,7 +592,21 @@ def disclosure_period_close(*, disclosure: Disclosure, today: datetime.date) -> 
             matter.status, matter.completed_on = Status.COMPLETED, disclosure.ends_on + datetime.timedelta(days=1)
             _advance(matter, None, Kind.COMPLETED, None, since=matter.step_since,
                      fields=("status", "completed_on"), note=note + "，事项完成")
-    return True
+        sent = _secretaries_remind(matter, disclosure, kind="disclosure_ended",
+                            title=f"公示期满：{matter.village.name}“{matter.title}”{disclosure.get_kind_display()}已于"
+                                  f"{disclosure.ends_on:%m月%d日}期满")
+    return "moved", sent
+
+
+def _secretaries_remind(matter: Matter, disclosure: Disclosure, *, kind: str, title: str) -> int:
+    from notifications.services import reminder_send
+
+    sent = 0
+    for user in _secretaries([matter.village_id]).get(matter.village_id, []):
+        if reminder_send(obj=disclosure, kind=kind, due_date=disclosure.ends_on, recipient=user, title=title,
+                         url=matter.get_absolute_url()):
+            sent += 1
+    return sent
 
 
 # -- the supervision committee ----------------------------------------------------------------------
@@ -572,6 +617,7 @@ def opinion_record(*, actor, matter: Matter, verdict: str, reason: str = "") -> 
     """村务监督委员会 records its opinion on the matter's current step; an objection alerts the township."""
     if actor is not None and not region_in_scope(actor, SUPERVISE_DECISIONS, matter.village):
         raise PermissionDenied(NOT_A_SUPERVISOR)
+    matter = Matter.objects.select_for_update(of=("self",)).select_related("village").get(pk=matter.pk)
     if matter.status != Status.OPEN:
         raise ValidationError(OPINION_CLOSED)
     if verdict == SupervisionOpinion.Verdict.OBJECT and not reason.strip():
@@ -624,24 +670,17 @@ def decision_reminders_send(*, today: datetime.date | None = None) -> int:
 
     today = today or timezone.localdate()
     sent = 0
-    ended = list(Disclosure.objects.filter(ends_on__lt=today, matter__status=Status.OPEN,
-                                           matter__step__in=(Step.RESOLUTION_DISCLOSURE, Step.RESULT_DISCLOSURE))
-                 .select_related("matter__village"))
-    secretaries = _secretaries(d.matter.village_id for d in ended)
+    ended = Disclosure.objects.filter(
+        Q(kind=Disclosure.Kind.RESOLUTION, matter__step=Step.RESOLUTION_DISCLOSURE) |
+        Q(kind=Disclosure.Kind.RESULT, matter__step=Step.RESULT_DISCLOSURE),
+        ends_on__lt=today, matter__status=Status.OPEN).select_related("matter__village")
     for disclosure in ended:
-        matter = disclosure.matter
-        moved = disclosure_period_close(disclosure=disclosure, today=today)
-        if moved:
-            title = f"公示期满：{matter.village.name}“{matter.title}”{disclosure.get_kind_display()}已于" \
-                    f"{disclosure.ends_on:%m月%d日}期满"
-            kind = "disclosure_ended"
-        else:
-            title = f"公示期已满但尚有异议未答复：{matter.village.name}“{matter.title}”"
-            kind = "disclosure_objections_open"
-        for user in secretaries.get(matter.village_id, []):
-            if reminder_send(obj=disclosure, kind=kind, due_date=disclosure.ends_on, recipient=user, title=title,
-                             url=matter.get_absolute_url()):
-                sent += 1
+        outcome, moved_sent = disclosure_period_close(disclosure=disclosure, today=today)
+        sent += moved_sent
+        if outcome == "objections":
+            matter = disclosure.matter
+            sent += _secretaries_remind(matter, disclosure, kind="disclosure_objections_open",
+                                        title=f"公示期已满但尚有异议未答复：{matter.village.name}“{matter.title}”")
     counties = Region.objects.filter(level=Level.COUNTY)
     rules = {r.county_id: r for r in DecisionRules.objects.all()}
     for county in counties:

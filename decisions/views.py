@@ -152,7 +152,7 @@ def meeting_create(request, pk: int):
     _require_manages(request.user, matter.village)
     if request.method != "POST" and (not matter.is_open or matter.step not in MEETING_STEPS):
         messages.error(request, f"当前环节是“{matter.get_step_display()}”，不需要录入会议。"
-                       if matter.is_open else f"该事项已{matter.get_status_display()}。")
+                       if matter.is_open else services.MATTER_CLOSED[matter.status])
         return redirect(matter)
     # A POST goes to the service whatever the step, so that a refusal names the missing step.
     step = Step(matter.step) if matter.step in MEETING_STEPS else Step.PROPOSAL
@@ -500,7 +500,10 @@ def rules(request):
     if not counties:
         raise PermissionDenied("只有县级管理员可以设置四议两公开规定。")
     code = request.POST.get("county") or request.GET.get("county")
-    county = next((c for c in counties if c.code == code), counties[0])
+    county = (center_selectors.region_get_for_user(user=request.user, code=code, perm=MANAGE_CATALOG) if code
+              else counties[0])
+    if county.level != Level.COUNTY:
+        raise Http404
     current = services.rules_for(county)
     form = RulesForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():

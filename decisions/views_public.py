@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import cache_control
+from django.utils.cache import patch_cache_control
 
 from decisions import selectors
 from decisions.models import Disclosure, Step
@@ -49,14 +49,22 @@ def _entries(matters, today):
     return matters
 
 
-@cache_control(public=True, max_age=60)
+def _cacheable(request, response, max_age: int):
+    """Public to shared caches only when anonymous: a signed-in page carries the user's name."""
+    if request.user.is_authenticated:
+        patch_cache_control(response, private=True, max_age=0)
+    else:
+        patch_cache_control(response, public=True, max_age=max_age)
+    return response
+
+
 def bulletin(request, code: str):
     region = selectors.bulletin_region(code=code)
     page = Paginator(selectors.bulletin_matters(region=region), PER_PAGE).get_page(request.GET.get("page"))
     _entries(page.object_list, timezone.localdate())
     short_url = request.build_absolute_uri(reverse("bulletin-short", args=[short_code(region.code)]))
-    return render(request, "decisions/bulletin.html", {
-        "region": region, "page_obj": page, "short_url": short_url, "today": timezone.localdate()})
+    return _cacheable(request, render(request, "decisions/bulletin.html", {
+        "region": region, "page_obj": page, "short_url": short_url, "today": timezone.localdate()}), 60)
 
 
 def bulletin_short(request, short: str):
@@ -65,13 +73,12 @@ def bulletin_short(request, short: str):
     return redirect("bulletin", code=region.code)
 
 
-@cache_control(public=True, max_age=3600)
 def bulletin_poster(request, code: str):
     """A sheet to print and post on the physical board: the short link and its QR code."""
     import segno
 
     region = selectors.bulletin_region(code=code)
     short_url = request.build_absolute_uri(reverse("bulletin-short", args=[short_code(region.code)]))
-    return render(request, "decisions/bulletin_poster.html", {
+    return _cacheable(request, render(request, "decisions/bulletin_poster.html", {
         "region": region, "short_url": short_url,
-        "qr_svg": segno.make(short_url, error="m").svg_inline(scale=6, dark="#222")})
+        "qr_svg": segno.make(short_url, error="m").svg_inline(scale=6, dark="#222")}), 3600)

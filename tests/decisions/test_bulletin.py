@@ -37,7 +37,7 @@ def b1_clerk(world):
 
 
 def test_the_village_bulletin_shows_only_its_disclosed_matters(world, roster, clerk, b1_clerk):
-    shown = disclosed_matter(clerk, world.village_a1, "修建村东头文化广场")
+    shown = disclosed_matter(clerk, world.village_a1, "修建村东头文化广场", days_ago=3)  # still running
     matter_register_via(clerk, world.village_a1, title="尚未决议的鱼塘承包")  # not disclosed
     other = disclosed_matter(b1_clerk, world.village_b1, "李楼村道路硬化")
     objection_record(actor=None, disclosure=shown.disclosures.get(), received_on=shown.disclosed_on,

@@ -253,3 +253,37 @@ def test_a_spent_amount_correction_must_be_an_amount(world, resolved, clerk, bad
     response = clerk.post(reverse("decisions:amendment-create", args=[result.pk]),
                           {"field": "spent_amount", "corrected": "119000", "reason": "发票复核"})
     assert Amendment.objects.get().corrected == "119000.00"
+
+
+def test_a_posting_entered_after_its_whole_period_is_flagged_late(world, roster, clerk):
+    matter = matter_register_via(clerk, world.village_a1)
+    week_ago = timezone.localdate() - timedelta(days=7)
+    take_to_resolution(clerk, matter, start=week_ago)
+    pass_step(clerk, matter, "resolution", held_on=week_ago)
+    assert not matter.recorded_late  # seven days is within the time allowed for recording
+    disclose_post(clerk, matter, posted_on=week_ago)  # its seven days ended yesterday
+    matter.refresh_from_db()
+    assert matter.recorded_late and matter.step == Step.IMPLEMENTATION
+
+
+def test_no_objection_reminder_for_a_matter_past_its_resolution_period(world, resolved, clerk):
+    from notifications.models import Notification
+
+    today = timezone.localdate()
+    disclose_post(clerk, resolved, posted_on=today - timedelta(days=29))
+    disclose_post(clerk, resolved, posted_on=today, result=True, text="已建成")
+    decision_reminders_send(today=today)
+    assert not Notification.objects.filter(kind="disclosure_objections_open").exists()
+    # An objection on the closed resolution disclosure is refused.
+    response = clerk.post(reverse("decisions:objection-create", args=[resolved.disclosures.get(kind="resolution").pk]),
+                          {"received_on": (today - timedelta(days=28)).isoformat(), "summary": "迟到的异议"},
+                          follow=True)
+    assert "不能再登记异议" in response.content.decode()
+
+
+def test_the_public_bulletin_is_cacheable_and_sets_no_cookie(world):
+    url = reverse("bulletin", args=[world.village_a1.code])
+    response = world.client_for(None).get(url)
+    assert "public" in response["Cache-Control"] and not response.cookies
+    signed_in = world.client_for(world.village_a1_clerk).get(url)
+    assert "private" in signed_in["Cache-Control"]

@@ -273,7 +273,7 @@ def test_rejection_ends_the_matter_and_it_may_be_proposed_again(world, roster, c
     assert matter.status == Matter.Status.REJECTED and matter.step == Step.REVIEW
     # Nothing further can be recorded on it.
     response = meeting_post(clerk, matter, "review", present=41, votes_for=41)
-    assert "该事项已未通过" in errors_of(response)
+    assert "该事项表决未通过，已终止，不能再办理" in errors_of(response)
     assert matter.meetings.count() == 3
     response = clerk.post(reverse("decisions:matter-repropose", args=[matter.pk]))
     new = Matter.objects.get(previous=matter)
@@ -287,3 +287,29 @@ def test_an_open_matter_cannot_be_reproposed(world, roster, clerk):
     matter = matter_register_via(clerk, world.village_a1)
     clerk.post(reverse("decisions:matter-repropose", args=[matter.pk]))
     assert not Matter.objects.filter(previous=matter).exists()
+
+
+def test_the_household_route_counts_against_the_roster(world, roster, clerk):
+    matter = _at(clerk, world, "resolution")
+    # A made-up household total would let 10 of 900 villagers pass a resolution.
+    response = meeting_post(clerk, matter, "resolution", body="villagers", present=10, votes_for=6,
+                            households_total=3, households_present=2)
+    assert "户数（3户）与" in errors_of(response) and "（300户）不同" in errors_of(response)
+    response = meeting_post(clerk, matter, "resolution", body="villagers", present=150, votes_for=100,
+                            households_total=300, households_present=200)
+    assert "到会户代表数（200户）不能多于实到人数（150人）" in errors_of(response)
+    assert not matter.meetings.filter(step="resolution").exists()
+
+
+def test_a_rejected_matter_is_proposed_again_once(world, roster, clerk):
+    from django.db import DatabaseError, transaction
+
+    matter = _at(clerk, world, "review")
+    meeting_post(clerk, matter, "review", present=41, votes_for=20, votes_against=21)
+    clerk.post(reverse("decisions:matter-repropose", args=[matter.pk]))
+    response = clerk.post(reverse("decisions:matter-repropose", args=[matter.pk]), follow=True)
+    assert "该事项已经重新提议过" in errors_of(response)
+    assert Matter.objects.filter(previous=matter).count() == 1
+    # A closed matter stays closed, whatever writes to it.
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Matter.objects.filter(pk=matter.pk).update(status="open")
