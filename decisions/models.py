@@ -395,6 +395,7 @@ class Disclosure(models.Model):
         verbose_name = "公开公示"
         verbose_name_plural = "公开公示"
         ordering = ["posted_on", "id"]
+        indexes = [models.Index(fields=["posted_on", "id"])]  # oversight lists, latest first
         constraints = [
             models.UniqueConstraint(fields=["matter", "kind"], name="decisions_disclosure_one_per_kind",
                                     violation_error_message="该事项已经公开过。"),

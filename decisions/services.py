@@ -25,6 +25,7 @@ from centers.models import Post, Region
 from centers.roles import MANAGE_DECISION_CATEGORIES, MANAGE_DECISIONS, SUPERVISE_DECISIONS, Level, Role
 from centers.scoping import region_in_scope
 from decisions import quorum
+from decisions.bulletin_cache import bulletin_changed
 from decisions.models import (
     BODIES_OF_STEP,
     MEETING_STEPS,
@@ -468,6 +469,7 @@ def disclosure_post(*, actor, matter: Matter, version: int, kind: str, data: Dis
     else:
         _advance(matter, actor, Kind.DISCLOSED, Step.RESULT_DISCLOSURE, since=data.posted_on,
                  fields=("recorded_late",) if late else (), note=f"实施结果公示{period}")
+    bulletin_changed(matter.village)
     # A posting recorded after the fact may already have run its period.
     if disclosure.ends_on < today:
         disclosure_period_close(disclosure=disclosure, today=today)
@@ -523,6 +525,7 @@ def amendment_create(*, actor, disclosure: Disclosure, field: str, corrected: st
                           reason=reason, created_by=actor)
     amendment.full_clean()
     amendment.save()
+    bulletin_changed(disclosure.matter.village)
     _event(disclosure.matter, Kind.AMENDED, actor, note=f"更正{amendment.get_field_display()}：{reason}")
     return amendment
 
@@ -549,6 +552,7 @@ def objection_record(*, actor, disclosure: Disclosure, received_on: datetime.dat
                           recorded_by=actor)
     objection.full_clean()
     objection.save()
+    bulletin_changed(disclosure.matter.village)
     return objection
 
 
@@ -566,6 +570,7 @@ def objection_answer(*, actor, objection: Objection, answer: str, answered_on: d
         raise ValidationError(DATE_IN_FUTURE.format(what="答复日期"))
     objection.answer, objection.answered_on, objection.answered_by = answer.strip(), answered_on, actor
     objection.save(update_fields=["answer", "answered_on", "answered_by"])
+    bulletin_changed(objection.disclosure.matter.village)
     # The period may have ended while this objection was waiting for its answer.
     if objection.disclosure.ends_on < timezone.localdate():
         disclosure_period_close(disclosure=objection.disclosure, today=timezone.localdate())
@@ -584,6 +589,7 @@ def disclosure_period_close(*, disclosure: Disclosure, today: datetime.date) -> 
             return "moved_before", 0
         if disclosure.objections.filter(answered_on__isnull=True).exists():
             return "objections", 0
+        bulletin_changed(matter.village)
         note = f"{disclosure.get_kind_display()}公示期满（{disclosure.ends_on:%Y年%m月%d日}）"
         if disclosure.kind == Disclosure.Kind.RESOLUTION:
             _advance(matter, None, Kind.PERIOD_ENDED, Step.IMPLEMENTATION,

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import string
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
-from decisions import selectors
+from decisions import bulletin_cache, selectors
 from decisions.models import Disclosure, Step
 
 ALPHABET = string.digits + string.ascii_lowercase
@@ -60,11 +61,20 @@ def _cacheable(request, response, max_age: int):
 
 def bulletin(request, code: str):
     region = selectors.bulletin_region(code=code)
+    anonymous = not request.user.is_authenticated
+    if anonymous:
+        key = bulletin_cache.page_key(region, request.GET.get("page", "1")[:6])
+        html = cache.get(key)
+        if html is not None:
+            return _cacheable(request, HttpResponse(html), 60)
     page = Paginator(selectors.bulletin_matters(region=region), PER_PAGE).get_page(request.GET.get("page"))
     _entries(page.object_list, timezone.localdate())
     short_url = request.build_absolute_uri(reverse("bulletin-short", args=[short_code(region.code)]))
-    return _cacheable(request, render(request, "decisions/bulletin.html", {
-        "region": region, "page_obj": page, "short_url": short_url, "today": timezone.localdate()}), 60)
+    response = render(request, "decisions/bulletin.html", {
+        "region": region, "page_obj": page, "short_url": short_url, "today": timezone.localdate()})
+    if anonymous:
+        cache.set(key, response.content.decode(), bulletin_cache.TTL)
+    return _cacheable(request, response, 60)
 
 
 def bulletin_short(request, short: str):

@@ -109,5 +109,14 @@ def xlsx_bytes(rows: list[tuple]) -> bytes:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The test cache is per process; cached pages and counters must not outlive the test's database."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -121,3 +121,21 @@ def test_a_roster_change_needs_manage_rights(world, roster):
     response = world.client_for(world.village_a1_clerk).post(url, data)
     assert "该日期已有一份人数登记" in response.content.decode()
     assert world.village_a1.rosters.count() == 2
+
+
+def test_anonymous_pages_are_served_from_the_cache_until_something_changes(world, roster, clerk):
+    from decisions.services import amendment_create
+
+    matter = disclosed_matter(clerk, world.village_a1, "修建村东头文化广场", days_ago=3)
+    anonymous = world.client_for(None)
+    url = reverse("bulletin", args=[world.township_a.code])
+    first = anonymous.get(url).content
+    with CaptureQueriesContext(connection) as cached:
+        again = anonymous.get(url).content
+    assert again == first and len(cached) == 1  # the region only
+    amendment_create(actor=None, disclosure=matter.disclosures.get(), field="text", corrected="决议：改为修建篮球场。",
+                     reason="村民代表会议复议")
+    assert "决议：改为修建篮球场。" in anonymous.get(url).content.decode()
+    # A signed-in cadre never gets (or fills) the shared page.
+    assert "当前用户" in clerk.get(url).content.decode()
+    assert "当前用户" not in anonymous.get(url).content.decode()
