@@ -1,16 +1,27 @@
-"""Page benchmark at county and city scale, the request-register export, and a 55,000-row division import.
+"""Page benchmark at county and city scale, public-bulletin throughput, the request-register export, and a 55,000-row division import.
 
     .venv/bin/python bench/run.py [--scales county city] [--requests 60] [--no-province] [--export-repeats 3]
+                                  [--no-throughput] [--throughput-seconds 20]
+    .venv/bin/python bench/run.py --throughput-only   # gunicorn run against the bench_portal already there
 
 Runs under config.settings.test against its own database ``bench_portal`` (dropped and
 re-created for every scale, and for the province import), never the development database.
 For each scale it imports the generated divisions and people with the real services, adds a
-year of duty shifts and proxy requests (bench/activity.py), then requests each page as a county administrator, a township officer and a village secretary
+year of duty shifts and proxy requests (bench/activity.py) and of democratic decisions
+(bench/decisions_activity.py), then requests each page as a county administrator, a township
+officer and a village secretary, and the public bulletin anonymously,
 through django.test.Client and prints, per page: HTTP status, SQL query count, time spent in
 SQL, p50/p95 latency over N requests (after warm-up), and any SQL statement repeated with
 different parameters (the N+1 signature). Query counts must not depend on the scale; the SQL
 of every measured page is written to ``<out>/queries/<scale>/``, with EXPLAIN ANALYZE of the
 slowest statement of any page whose p95 misses the target.
+
+At city scale gunicorn is started with production settings (bench/settings_production.py: DEBUG
+off, Redis cache, persistent connections) and the public township and village bulletins are
+driven with concurrent keep-alive HTTP requests from threads (http.client); requests per second,
+latency percentiles and the CPU seconds of the workers, the PostgreSQL backends and the load
+driver are reported, followed by an in-process breakdown of one bulletin request (SQL, template
+rendering, the rest) and its cProfile.
 
 At city scale the 100,000-row request register is exported with centers.exports and compared with
 openpyxl's write-only mode fed by the same queryset's ``values_list``; each run is its own child
@@ -28,10 +39,14 @@ import math
 import os
 import re
 import resource
+import secrets
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -46,13 +61,16 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
 os.environ["DATABASE_URL"] = f"{SERVER_URL}/{DB_NAME}"  # never the development database
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
-from bench import activity, generate  # noqa: E402
+from bench import activity, decisions_activity, generate  # noqa: E402
 
 PROVINCE_LIMIT_S = 60.0
 PAGE_P95_LIMIT_MS = 300.0
 EXPORT_RATIO_LIMIT = 1.3
 EXPORT_RSS_LIMIT_MB = 200.0
 EXPORT_SCALE = "city"
+THROUGHPUT_SCALE = "city"
+THROUGHPUT_TARGET_RPS = 100.0
+THROUGHPUT_REDIS = "redis://127.0.0.1:6379/13"  # the production cache of the gunicorn run (flushed by nobody)
 
 
 @dataclass
@@ -66,6 +84,12 @@ class Options:
     export_repeats: int = 3
     export_profile: Path | None = None
     export_scale: str = EXPORT_SCALE
+    throughput: bool = True
+    throughput_scale: str = THROUGHPUT_SCALE
+    throughput_seconds: float = 20.0
+    throughput_clients: int = 8
+    throughput_workers: int = 3
+    throughput_threads: int = 1
     code_at_start: str = ""
 
 
@@ -250,7 +274,8 @@ def bench_user(scale: str, label: str, user, pages: list[tuple[str, str | None]]
     from django.test.utils import CaptureQueriesContext
 
     client = Client()
-    client.force_login(user)
+    if user is not None:  # None: an anonymous visitor (the public bulletin)
+        client.force_login(user)
     results = []
     for page, url in pages:
         redirect_queries = None
@@ -270,9 +295,25 @@ def bench_user(scale: str, label: str, user, pages: list[tuple[str, str | None]]
             plan = dump.with_suffix(".explain.txt")
             explain(slowest, plan)
             note = f"  (p95 over {PAGE_P95_LIMIT_MS:.0f} ms: plan of its slowest query in {plan.name})"
-        print(f"  {label:<18} {page:<15} {url:<40} {status}  {queries:>3} queries  "
+        print(f"  {label:<18} {page:<20} {url:<46} {status}  {queries:>3} queries  "
               f"p50 {p50:7.1f} ms  p95 {p95:7.1f} ms{note}", flush=True)
     return results
+
+
+def decision_matter(village):
+    """The matter whose detail page is measured: a completed matter of ``village`` (resolution and result
+    disclosed), the one with the most amendments, objections and supervision opinions."""
+    from django.db.models import Count
+
+    from decisions.models import Matter
+
+    matter = (Matter.objects.filter(village=village, status=Matter.Status.COMPLETED)
+              .annotate(rows=Count("disclosures__amendments", distinct=True) +
+                        Count("disclosures__objections", distinct=True) + Count("opinions", distinct=True))
+              .order_by("-rows", "id").first())
+    if matter is None:
+        raise SystemExit(f"no completed matter at {village.code}")
+    return matter
 
 
 def bench_pages(scale: str, options: Options) -> list[PageResult]:
@@ -292,6 +333,7 @@ def bench_pages(scale: str, options: Options) -> list[PageResult]:
                .order_by("id").first())
     if request is None:
         raise SystemExit(f"no request in progress at {village.code}")
+    matter = decision_matter(village)
     pages = [
         ("home (final)", None),
         ("county page", county.get_absolute_url()),
@@ -305,10 +347,19 @@ def bench_pages(scale: str, options: Options) -> list[PageResult]:
         ("request figures", "/requests/figures/"),
         ("attendance", "/duty/attendance/"),
         ("roster", f"/duty/{village.code}/roster/"),
+        ("decisions", "/decisions/"),
+        ("oversight township", f"/decisions/oversight/?region={township.code}"),
+        ("oversight county", f"/decisions/oversight/?region={county.code}"),
+        ("matter detail", matter.get_absolute_url()),
     ]
     results = []
     for label, user in users.items():
         results += bench_user(scale, label, user, pages, options, options.requests, options.warmup)
+    # The public bulletin (no login): a village's, its township's, and a later page of the township's.
+    public = [("bulletin village", f"/bulletin/{village.code}/"),
+              ("bulletin township", f"/bulletin/{township.code}/"),
+              ("bulletin township p10", f"/bulletin/{township.code}/?page=10")]
+    results += bench_user(scale, "public (anonymous)", None, public, options, options.requests, options.warmup)
     return results
 
 
@@ -351,9 +402,375 @@ def run_scale(scale: str, options: Options) -> tuple[dict, list[PageResult]]:
     info.update(shifts=made["shifts"], requests=made["requests"], steps=made["steps"], activity_s=made["total_s"])
     print(f"   activity: {made['shifts']} shifts, {made['requests']} requests, {made['steps']} steps "
           f"in {made['total_s']:.1f} s (with ANALYZE)", flush=True)
+    decided = decisions_activity.populate(progress=lambda line: print(line, flush=True))
+    info.update(matters=decided["matters"], decision_rows=sum(
+        decided[k] for k in ("matters", "meetings", "attachments", "disclosures", "photos", "amendments",
+                             "objections", "transitions", "opinions", "rosters")),
+        decisions_s=decided["total_s"], decisions=decided)
     pages = bench_pages(scale, options)
     info["load"] = load()
     return info, pages
+
+
+# ---------------------------------------------------------------------------------------------
+# Throughput: gunicorn with production settings, the public bulletin under concurrent requests
+# ---------------------------------------------------------------------------------------------
+
+# What the reverse proxy in front of gunicorn sends (production trusts X-Forwarded-Proto: no SSL redirect).
+PROXY_HEADERS = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https", "User-Agent": "bench/run.py",
+                 "Accept": "text/html", "Accept-Language": "zh-CN,zh;q=0.9"}
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def production_env(options: Options) -> dict[str, str]:
+    """The environment config.settings.production needs (as docker-compose.yml sets it), for bench_portal."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CELERY_")}
+    env.update(DJANGO_SETTINGS_MODULE="bench.settings_production", DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+               DATABASE_URL=f"{SERVER_URL}/{DB_NAME}", REDIS_URL=THROUGHPUT_REDIS,
+               DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost", BENCH_STATIC_ROOT=str(options.out / "staticfiles"),
+               MEDIA_ROOT=str(options.out / "media"), LOG_LEVEL="WARNING", PYTHONUNBUFFERED="1")
+    return env
+
+
+def cpu_seconds(pid: int) -> float:
+    """user + system CPU seconds of one process (0 if it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def child_pids(pid: int) -> list[int]:
+    pids = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            pids += [int(p) for p in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return pids
+
+
+def machine_cpu() -> tuple[float, float]:
+    """(busy, total) jiffies of the whole machine, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
+
+
+def postgres_backends() -> list[int]:
+    """Server processes connected to bench_portal (the gunicorn workers' persistent connections)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [DB_NAME])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def http_get(port: int, url: str, timeout: float = 10):
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", url, headers=PROXY_HEADERS)
+        response = conn.getresponse()
+        return response.status, response.getheaders(), response.read()
+    finally:
+        conn.close()
+
+
+def drive(port: int, urls: list[str], seconds: float, clients: int) -> dict:
+    """``clients`` threads, each on its own keep-alive connection (reopened when the server closes it),
+    requesting ``urls`` in turn as fast as answers come back, for ``seconds``."""
+    import http.client
+
+    samples: list[list[tuple[int, float, int]]] = [[] for _ in range(clients)]
+    errors = [0] * clients
+    ready = threading.Barrier(clients + 1)
+    deadline = [0.0]
+
+    def client(i: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        own, turn = samples[i], i
+        ready.wait()
+        while True:
+            started = time.perf_counter()
+            if started >= deadline[0]:
+                break
+            u, turn = turn % len(urls), turn + 1
+            try:
+                conn.request("GET", urls[u], headers=PROXY_HEADERS)
+                response = conn.getresponse()
+                response.read()
+                if response.will_close:
+                    conn.close()
+            except (OSError, http.client.HTTPException):
+                errors[i] += 1
+                conn.close()
+                continue
+            own.append((u, (time.perf_counter() - started) * 1000, response.status))
+        conn.close()
+
+    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    deadline[0] = time.perf_counter() + seconds
+    began = time.perf_counter()
+    ready.wait()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began
+    flat = [s for own in samples for s in own]
+    per_url = {}
+    for u, url in enumerate(urls):
+        times = [ms for k, ms, _ in flat if k == u]
+        per_url[url] = _latency(times, elapsed) | {"non_200": sum(1 for k, _, st in flat if k == u and st != 200)}
+    return {"seconds": elapsed, "errors": sum(errors), "clients": clients, "per_url": per_url,
+            "total": _latency([ms for _, ms, _ in flat], elapsed) | {"non_200": sum(1 for *_, st in flat if st != 200)}}
+
+
+def _latency(times: list[float], elapsed: float) -> dict:
+    if not times:
+        return {"requests": 0, "rps": 0.0, "p50": 0.0, "p95": 0.0, "p99": 0.0, "max": 0.0}
+    return {"requests": len(times), "rps": len(times) / elapsed, "p50": percentile(times, 0.5),
+            "p95": percentile(times, 0.95), "p99": percentile(times, 0.99), "max": max(times)}
+
+
+def measured_drive(port: int, master: int, urls: list[str], seconds: float, clients: int) -> dict:
+    """drive() plus the CPU seconds spent meanwhile by the gunicorn workers, the PostgreSQL backends of
+    bench_portal, this process (the load driver) and the whole machine."""
+    workers, backends = child_pids(master), postgres_backends()
+    before = ([cpu_seconds(p) for p in workers], [cpu_seconds(p) for p in backends], time.process_time(),
+              machine_cpu())
+    result = drive(port, urls, seconds, clients)
+    after = ([cpu_seconds(p) for p in workers], [cpu_seconds(p) for p in backends], time.process_time(),
+             machine_cpu())
+    busy, total = after[3][0] - before[3][0], after[3][1] - before[3][1]
+    result["cpu"] = {"workers_s": sum(after[0]) - sum(before[0]), "postgres_s": sum(after[1]) - sum(before[1]),
+                     "driver_s": after[2] - before[2], "machine_busy": busy / total if total else 0.0,
+                     "workers": len(workers), "backends": len(backends)}
+    return result
+
+
+def start_gunicorn(options: Options, port: int, log: Path) -> subprocess.Popen:
+    env = production_env(options)
+    static = subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT,
+                            env=env, capture_output=True, text=True, check=False)
+    if static.returncode != 0:
+        raise SystemExit(f"collectstatic failed:\n{static.stderr[-3000:]}")
+    command = [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi:application", "--chdir", str(ROOT),
+               "-b", f"127.0.0.1:{port}", "--workers", str(options.throughput_workers), "--timeout", "60"]
+    if options.throughput_threads > 1:
+        command += ["--threads", str(options.throughput_threads)]  # gunicorn then uses gthread workers
+    handle = log.open("w")
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
+    handle.close()
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited ({server.returncode}):\n{log.read_text()[-3000:]}")
+        try:
+            status, _, _ = http_get(port, "/healthz/", timeout=2)
+            if status == 200 and len(child_pids(server.pid)) >= options.throughput_workers:
+                return server
+        except OSError:
+            pass
+        time.sleep(0.3)
+    stop_gunicorn(server)
+    raise SystemExit(f"gunicorn did not answer /healthz/ within 60 s:\n{log.read_text()[-3000:]}")
+
+
+def stop_gunicorn(server: subprocess.Popen) -> None:
+    server.send_signal(signal.SIGTERM)  # graceful shutdown of the master we started (and its workers)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+def bulletin_breakdown(url: str, options: Options, requests: int = 30) -> dict:
+    """One bulletin request in-process (config.settings.test with a persistent connection, DEBUG off,
+    anonymous), split into SQL (wall time inside cursor.execute), template rendering (minus the SQL it
+    ran) and the rest (middleware, view, ORM rows to objects, prefetching), with the process's CPU time;
+    plus a cProfile of ``requests`` more requests."""
+    import cProfile
+    import pstats
+
+    from django.db import connection
+    from django.template.backends.django import Template
+    from django.test import Client
+
+    spent = {"sql": 0.0, "render": 0.0, "render_sql": 0.0, "queries": 0}
+    in_render = [False]
+
+    def timed_sql(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            took = time.perf_counter() - started
+            spent["sql"] += took
+            spent["queries"] += 1
+            if in_render[0]:
+                spent["render_sql"] += took
+
+    original_render = Template.render
+
+    def timed_render(self, context=None, request=None):
+        started, in_render[0] = time.perf_counter(), True
+        try:
+            return original_render(self, context, request)
+        finally:
+            in_render[0] = False
+            spent["render"] += time.perf_counter() - started
+
+    client = Client()
+    max_age = connection.settings_dict["CONN_MAX_AGE"]
+    connection.close()
+    connection.settings_dict["CONN_MAX_AGE"] = 600  # as production: no new connection per request
+    try:
+        for _ in range(5):
+            client.get(url)
+        Template.render = timed_render
+        try:
+            with connection.execute_wrapper(timed_sql):
+                started, cpu = time.perf_counter(), time.process_time()
+                for _ in range(requests):
+                    client.get(url)
+                total, cpu = time.perf_counter() - started, time.process_time() - cpu
+        finally:
+            Template.render = original_render
+        profile = cProfile.Profile()
+        profile.enable()
+        for _ in range(requests):
+            client.get(url)
+        profile.disable()
+    finally:
+        connection.close()
+        connection.settings_dict["CONN_MAX_AGE"] = max_age
+    path = options.out / f"profile-{re.sub(r'[^0-9a-z]+', '-', url.strip('/'))}.prof"
+    profile.dump_stats(str(path))
+    ms = 1000 / requests
+    breakdown = {"url": url, "total_ms": total * ms, "cpu_ms": cpu * ms, "sql_ms": spent["sql"] * ms,
+                 "queries": spent["queries"] / requests,
+                 "render_ms": (spent["render"] - spent["render_sql"]) * ms, "profile": str(path)}
+    breakdown["other_ms"] = breakdown["total_ms"] - breakdown["sql_ms"] - breakdown["render_ms"]
+    stats = pstats.Stats(str(path))
+    areas: dict[str, float] = {}
+    for (filename, _, name), (_, _, tottime, _, _) in stats.stats.items():
+        area = next((a for a, patterns in PROFILE_AREAS if any(p in f"{filename}:{name}" for p in patterns)), "other")
+        areas[area] = areas.get(area, 0.0) + tottime
+    own = sum(areas.values()) or 1.0
+    breakdown["areas"] = {a: areas.get(a, 0.0) / own for a, _ in (*PROFILE_AREAS, ("other", ()))}
+    return breakdown
+
+
+# Own time (cProfile tottime) of a request by where the code lives; the first matching area wins.
+PROFILE_AREAS = (
+    ("SQL (execute)", ("method 'execute'", "method 'fetch", "psycopg2")),
+    ("formatting", ("utils/formats.py", "utils/numberformat.py", "utils/dateformat.py", "defaultfilters.py",
+                    "templatetags/", "utils/html.py", "utils/safestring.py", "utils/timezone.py")),
+    ("templates", ("django/template/",)),
+    ("ORM", ("django/db/",)),
+    ("middleware", ("middleware", "contrib/sessions", "contrib/auth", "django/core/handlers", "django/test/",
+                    "django/http/", "django/urls/")),
+)
+
+
+def explain_queries(url: str, out: Path) -> list[tuple[float, str]]:
+    """EXPLAIN ANALYZE of every statement of one anonymous request: (execution ms, first line of SQL)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    statements = [q["sql"] for q in captured.captured_queries]
+    plans, timings = [], []
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+            plan = [row[0] for row in cursor.fetchall()]
+            took = float(re.search(r"Execution Time: ([\d.]+)", plan[-1]).group(1)) if plan else 0.0
+            timings.append((took, sql[:90]))
+            plans.append(f"{sql};\n\n" + "\n".join(plan))
+    out.write_text("\n\n".join(plans) + "\n", encoding="utf-8")
+    return timings
+
+
+def run_throughput(options: Options) -> dict:
+    """gunicorn (production settings) on a free port, warm-up, then the township bulletin and a village
+    bulletin together for --throughput-seconds and each alone for half that."""
+    from centers.models import Region
+
+    county = Region.objects.get(code=generate.FIRST_COUNTY_CODE)
+    township = Region.objects.filter(parent=county).order_by("code").first()
+    village = Region.objects.filter(parent=township).order_by("code").first()
+    urls = {"township": f"/bulletin/{township.code}/", "village": f"/bulletin/{village.code}/"}
+    port = free_port()
+    log = options.out / "gunicorn.log"
+    options.out.mkdir(parents=True, exist_ok=True)
+    kind = (f"{options.throughput_workers} gthread workers x {options.throughput_threads} threads"
+            if options.throughput_threads > 1 else f"{options.throughput_workers} sync workers")
+    print(f"\n== throughput: gunicorn ({kind}, config.settings.production) on 127.0.0.1:{port}, "
+          f"{options.throughput_clients} client threads; load average {load()}", flush=True)
+    server = start_gunicorn(options, port, log)
+    info: dict = {"workers": options.throughput_workers, "threads": options.throughput_threads,
+                  "clients": options.throughput_clients, "kind": kind, "urls": urls, "runs": {}}
+    try:
+        status, headers, body = http_get(port, urls["township"])
+        info["headers"] = {k: v for k, v in headers if k.lower() in ("cache-control", "vary", "set-cookie")}
+        info["bytes"] = len(body)
+        print(f"   GET {urls['township']} -> {status}, {len(body)} bytes; "
+              + "; ".join(f"{k}: {v[:60]}" for k, v in info["headers"].items()), flush=True)
+        if status != 200:
+            raise SystemExit(f"the township bulletin answered {status} under gunicorn; see {log}")
+        drive(port, list(urls.values()), 5, options.throughput_clients)  # warm-up: every worker, both pages
+        plan = [("both", list(urls.values()), options.throughput_seconds),
+                ("township", [urls["township"]], options.throughput_seconds / 2),
+                ("village", [urls["village"]], options.throughput_seconds / 2),
+                # The ceiling of this stack on this machine: Django's whole middleware chain and one query.
+                ("healthz", ["/healthz/"], min(5.0, options.throughput_seconds / 2))]
+        for name, run_urls, seconds in plan:
+            result = measured_drive(port, server.pid, run_urls, seconds, options.throughput_clients)
+            info["runs"][name] = result
+            total, cpu = result["total"], result["cpu"]
+            n = max(1, total["requests"])
+            print(f"   {name:<9} {total['requests']:>5} requests in {result['seconds']:.1f} s = "
+                  f"{total['rps']:6.1f} req/s  p50 {total['p50']:6.1f}  p95 {total['p95']:6.1f}  "
+                  f"p99 {total['p99']:6.1f} ms  errors {result['errors']}, non-200 {total['non_200']};  CPU per "
+                  f"request: workers {cpu['workers_s'] * 1000 / n:.1f} ms, postgres {cpu['postgres_s'] * 1000 / n:.1f} "
+                  f"ms, driver {cpu['driver_s'] * 1000 / n:.1f} ms; machine busy {cpu['machine_busy']:.0%}",
+                  flush=True)
+            if name == "both":
+                for url, figures in result["per_url"].items():
+                    print(f"      {url:<28} {figures['requests']:>5} requests {figures['rps']:6.1f} req/s  "
+                          f"p50 {figures['p50']:6.1f}  p95 {figures['p95']:6.1f}  p99 {figures['p99']:6.1f} ms",
+                          flush=True)
+    finally:
+        stop_gunicorn(server)
+    info["load"] = load()
+    for name, url in urls.items():
+        breakdown = bulletin_breakdown(url, options)
+        breakdown["explain"] = explain_queries(url, options.out / f"explain-bulletin-{name}.txt")
+        info[f"breakdown_{name}"] = breakdown
+        print(f"   in-process {url}: {breakdown['total_ms']:.1f} ms a request (CPU of this process "
+              f"{breakdown['cpu_ms']:.1f} ms) = SQL {breakdown['sql_ms']:.1f} ms "
+              f"({breakdown['queries']:.0f} queries) + template rendering {breakdown['render_ms']:.1f} ms + rest "
+              f"{breakdown['other_ms']:.1f} ms; EXPLAIN ANALYZE execution "
+              + ", ".join(f"{ms:.1f}" for ms, _ in breakdown["explain"]) + " ms", flush=True)
+        print("      own time under cProfile: " + ", ".join(f"{a} {share:.0%}" for a, share in breakdown["areas"].items()),
+              flush=True)
+    return info
 
 
 # ---------------------------------------------------------------------------------------------
@@ -614,26 +1031,36 @@ def run_province(options: Options) -> dict:
 # ---------------------------------------------------------------------------------------------
 
 def report(infos: list[dict], results: list[PageResult], province: dict | None, options: Options,
-           export: dict | None = None) -> None:
+           export: dict | None = None, throughput: dict | None = None) -> None:
     print("\n" + "=" * 100)
     code = code_version()
     changed = options.code_at_start and code.rsplit("(", 1)[-1] != options.code_at_start.rsplit("(", 1)[-1]
     print(f"code {code}; {os.cpu_count()} CPUs"
           + (f"  -- CODE CHANGED DURING THE RUN (at start: {options.code_at_start})" if changed else ""))
-    print("Data and imports")
-    print(f"{'scale':<8}{'divisions':>10}{'villages':>10}{'posts':>8}{'migrate s':>11}{'divisions s':>13}"
-          f"{'people s':>10}{'shifts':>9}{'requests':>10}{'steps':>9}{'activity s':>12}{'load avg at end':>18}")
-    for i in infos:
-        print(f"{i['scale']:<8}{i['divisions']:>10}{i['villages']:>10}{i['posts']:>8}{i['migrate_s']:>11.1f}"
-              f"{i['regions_import_s']:>13.2f}{i['people_import_s']:>10.1f}{i['shifts']:>9}{i['requests']:>10}"
-              f"{i['steps']:>9}{i['activity_s']:>12.1f}{i['load']:>18}")
+    if infos:
+        print("Data and imports")
+        print(f"{'scale':<8}{'divisions':>10}{'villages':>10}{'posts':>8}{'migrate s':>11}{'divisions s':>13}"
+              f"{'people s':>10}{'shifts':>9}{'requests':>10}{'steps':>9}{'activity s':>12}{'matters':>9}"
+              f"{'decision rows':>15}{'decisions s':>13}{'load avg at end':>18}")
+        for i in infos:
+            print(f"{i['scale']:<8}{i['divisions']:>10}{i['villages']:>10}{i['posts']:>8}{i['migrate_s']:>11.1f}"
+                  f"{i['regions_import_s']:>13.2f}{i['people_import_s']:>10.1f}{i['shifts']:>9}{i['requests']:>10}"
+                  f"{i['steps']:>9}{i['activity_s']:>12.1f}{i['matters']:>9}{i['decision_rows']:>15}"
+                  f"{i['decisions_s']:>13.1f}{i['load']:>18}")
+        for i in infos:
+            d = i["decisions"]
+            print(f"  {i['scale']}: {d['matters']} matters ({d['reproposals']} re-proposed; {d['by_status']}; stuck "
+                  f"{d['stuck']}, late {d['late']}), {d['meetings']} meetings, {d['attachments']} attachments, "
+                  f"{d['disclosures']} disclosures, {d['photos']} board photos, {d['amendments']} amendments, "
+                  f"{d['objections']} objections, {d['opinions']} opinions, {d['transitions']} transitions, "
+                  f"{d['rosters']} rosters")
 
     scales = list(dict.fromkeys(r.scale for r in results))
     equal = True
     if results:
         print(f"\nPages (queries and SQL ms from one request after {options.warmup} warm-up requests; "
               f"latency over {options.requests} requests)")
-        header = f"{'user':<18} {'page':<15} {'status':>6}"
+        header = f"{'user':<18} {'page':<21} {'status':>6}"
         for s in scales:
             header += f" | {s + ' q':>9} {'sql ms':>7} {'p50 ms':>7} {'p95 ms':>7}"
         print(header)
@@ -643,7 +1070,7 @@ def report(infos: list[dict], results: list[PageResult], province: dict | None, 
             by_key.setdefault((r.user, r.page), {})[r.scale] = r
         for (user, page), per_scale in by_key.items():
             statuses = "/".join(sorted({str(r.status) for r in per_scale.values()}))
-            line = f"{user:<18} {page:<15} {statuses:>6}"
+            line = f"{user:<18} {page:<21} {statuses:>6}"
             for s in scales:
                 r = per_scale.get(s)
                 line += (f" | {r.queries:>9} {r.sql_ms:>7.1f} {r.p50:>7.1f} {r.p95:>7.1f}" if r
@@ -673,6 +1100,33 @@ def report(infos: list[dict], results: list[PageResult], province: dict | None, 
                   f"{r.scale}/{r.user}/{r.page} {r.p95:.0f} ms" for r in slow)))
         if len(scales) > 1:
             print(f"\nquery counts equal across scales: {'yes' if equal else 'no'}")
+    if throughput is not None:
+        print(f"\nThroughput of the public bulletin: gunicorn, {throughput['kind']}, config.settings.production, "
+              f"{throughput['clients']} client threads on keep-alive connections (load average at end "
+              f"{throughput['load']})")
+        for name, run in throughput["runs"].items():
+            total, cpu = run["total"], run["cpu"]
+            n = max(1, total["requests"])
+            print(f"  {name:<9} {total['rps']:6.1f} req/s ({total['requests']} in {run['seconds']:.1f} s)  "
+                  f"p50 {total['p50']:6.1f}  p95 {total['p95']:6.1f}  p99 {total['p99']:6.1f} ms  errors "
+                  f"{run['errors']}, non-200 {total['non_200']};  CPU ms per request: gunicorn "
+                  f"{cpu['workers_s'] * 1000 / n:.1f}, postgres {cpu['postgres_s'] * 1000 / n:.1f}, driver "
+                  f"{cpu['driver_s'] * 1000 / n:.1f}; machine busy {cpu['machine_busy']:.0%}")
+            if len(run["per_url"]) > 1:
+                for url, figures in run["per_url"].items():
+                    print(f"    {url:<28} {figures['rps']:6.1f} req/s  p50 {figures['p50']:6.1f}  "
+                          f"p95 {figures['p95']:6.1f} ms")
+        both = throughput["runs"]["both"]["total"]["rps"]
+        print(f"  target {THROUGHPUT_TARGET_RPS:.0f} req/s (both bulletins together): "
+              f"{'met' if both >= THROUGHPUT_TARGET_RPS else 'MISSED'} ({both:.1f} req/s)")
+        print("  response headers: " + "; ".join(f"{k}: {v}" for k, v in throughput["headers"].items()))
+        for name in ("township", "village"):
+            b = throughput[f"breakdown_{name}"]
+            print(f"  in-process {b['url']}: {b['total_ms']:.1f} ms (CPU {b['cpu_ms']:.1f} ms) = SQL {b['sql_ms']:.1f} ms "
+                  f"({b['queries']:.0f} queries; EXPLAIN ANALYZE "
+                  f"{'+'.join(f'{ms:.1f}' for ms, _ in b['explain'])} ms) + templates {b['render_ms']:.1f} ms + "
+                  f"rest {b['other_ms']:.1f} ms; cProfile in {b['profile']}")
+            print("    own time under cProfile: " + ", ".join(f"{a} {share:.0%}" for a, share in b["areas"].items()))
     if export is not None:
         app, base = export["app"], export["baseline"]
         print(f"\nRequest register export, {export['rows']} rows (median of {options.export_repeats} runs, "
@@ -723,6 +1177,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--export-profile", type=Path, help="also cProfile one app export into this file")
     parser.add_argument("--export-scale", default=EXPORT_SCALE, choices=sorted(generate.SCALES),
                         help=f"scale at which the export is timed (default {EXPORT_SCALE})")
+    parser.add_argument("--no-throughput", action="store_true", help="skip the gunicorn run")
+    parser.add_argument("--throughput-only", action="store_true",
+                        help="only the gunicorn run, against the bench_portal already built (city scale)")
+    parser.add_argument("--throughput-scale", default=THROUGHPUT_SCALE, choices=sorted(generate.SCALES),
+                        help=f"scale whose database gunicorn serves (default {THROUGHPUT_SCALE})")
+    parser.add_argument("--throughput-seconds", type=float, default=20.0,
+                        help="seconds of the run with both bulletins (each alone: half; default 20)")
+    parser.add_argument("--throughput-clients", type=int, default=8, help="concurrent client threads (default 8)")
+    parser.add_argument("--throughput-workers", type=int, default=3, help="gunicorn workers (default 3)")
+    parser.add_argument("--throughput-threads", type=int, default=1,
+                        help="threads per worker; above 1 gunicorn uses gthread workers (default 1: sync)")
     parser.add_argument("--province-child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--export-child", choices=("app", "baseline", "app-rows", "baseline-rows"),
                         help=argparse.SUPPRESS)
@@ -731,7 +1196,10 @@ def main(argv: list[str] | None = None) -> None:
                       tracemalloc=args.tracemalloc, profile=args.profile,
                       province_requests=args.province_requests, export_repeats=args.export_repeats,
                       export_profile=args.export_profile.resolve() if args.export_profile else None,
-                      export_scale=args.export_scale)
+                      export_scale=args.export_scale, throughput=not args.no_throughput,
+                      throughput_scale=args.throughput_scale, throughput_seconds=args.throughput_seconds,
+                      throughput_clients=args.throughput_clients, throughput_workers=args.throughput_workers,
+                      throughput_threads=args.throughput_threads)
 
     if args.province_child:
         province_child(args.province_child, options)
@@ -743,15 +1211,20 @@ def main(argv: list[str] | None = None) -> None:
     options.code_at_start = code_version()
     print(f"code {options.code_at_start}; {os.cpu_count()} CPUs; load average {load()}", flush=True)
     django_setup()
-    infos, results, export = [], [], None
+    if args.throughput_only:
+        report([], [], None, options, throughput=run_throughput(options))
+        return
+    infos, results, export, throughput = [], [], None, None
     for scale in args.scales:
         info, pages = run_scale(scale, options)
         infos.append(info)
         results.extend(pages)
+        if scale == options.throughput_scale and options.throughput:
+            throughput = run_throughput(options)
         if scale == options.export_scale and options.export_repeats > 0:
             export = run_export(options)
     province = None if args.no_province else run_province(options)
-    report(infos, results, province, options, export)
+    report(infos, results, province, options, export, throughput)
 
 
 if __name__ == "__main__":
