@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -24,6 +23,7 @@ from centers.roles import MANAGE_CATALOG, MANAGE_SERVICE_ITEMS
 from centers.scoping import scope_prefixes
 from centers.services import duty
 from centers.views import table_import
+from spreadsheets.writing import xlsx_response
 
 
 def _owners_or_403(user):
@@ -57,10 +57,7 @@ def service_item_list(request):
 @login_required
 def service_item_export(request):
     _, items = _filtered_items(request)
-    response = HttpResponse(service_items_to_xlsx(items),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E6%9C%8D%E5%8A%A1%E4%BA%8B%E9%A1%B9.xlsx"
-    return response
+    return xlsx_response(service_items_to_xlsx(items), "服务事项.xlsx")
 
 
 @login_required

@@ -144,14 +144,10 @@ def attendance(request):
     region, start, end = report_scope(request, today.replace(day=1))
     rows = selectors.attendance_by_village(region=region, start=start, end=end, today=today)
     if request.GET.get("format") == "xlsx":
-        from django.http import HttpResponse
-
         from centers.exports import attendance_to_xlsx
+        from spreadsheets.writing import xlsx_response
 
-        response = HttpResponse(attendance_to_xlsx(rows, f"{region.name}坐班出勤 {start}至{end}"),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        response["Content-Disposition"] = "attachment; filename*=UTF-8''%E5%9D%90%E7%8F%AD%E5%87%BA%E5%8B%A4.xlsx"
-        return response
+        return xlsx_response(attendance_to_xlsx(rows, f"{region.name}坐班出勤 {start}至{end}"), "坐班出勤.xlsx")
     totals = {k: sum(r[k] for r in rows) for k in ("due", "attended", "late", "absent", "early")}
     totals["rate"] = totals["attended"] * 100 / totals["due"] if totals["due"] else None
     return render(request, "centers/duty_attendance.html", {"region": region, "rows": rows, "totals": totals,

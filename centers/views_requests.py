@@ -46,10 +46,9 @@ def request_list(request):
 @require_POST
 def request_export(request):
     """The request register for the list's filters: direct download up to 10,000 rows, a task beyond."""
-    from django.http import HttpResponse
-
     from centers.exports import proxy_requests_to_xlsx
     from spreadsheets.exports import LARGE_EXPORT_ROWS, export_job_create
+    from spreadsheets.writing import xlsx_response
 
     form = ProxyRequestFilterForm(request.POST, items=selectors.service_items_visible(user=request.user))
     filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
@@ -58,10 +57,7 @@ def request_export(request):
         params = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in filters.items()}
         job = export_job_create(user=request.user, kind="proxy_requests", title="代办登记簿", params=params)
         return redirect(job)
-    response = HttpResponse(proxy_requests_to_xlsx(requests),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E4%BB%A3%E5%8A%9E%E7%99%BB%E8%AE%B0%E7%B0%BF.xlsx"
-    return response
+    return xlsx_response(proxy_requests_to_xlsx(requests), "代办登记簿.xlsx")
 
 
 @login_required

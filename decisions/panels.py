@@ -22,21 +22,14 @@ def _oversight_panel(*, user, region) -> dict:
     """This year's figures below the region: decided, on time, stuck, supervision objections. Three queries."""
     import datetime
 
-    from django.db.models import Count, Q
     from django.utils import timezone
 
     from decisions import selectors
-    from decisions.models import Matter, Step
     from decisions.services import rules_for
 
     today = timezone.localdate()
     stuck_before = today - datetime.timedelta(days=rules_for(region).stuck_days)
-    figures = Matter.objects.filter(village__prefix__startswith=region.prefix).aggregate(
-        decided=Count("pk", filter=Q(resolved_on__year=today.year)),
-        on_time=Count("pk", filter=Q(resolved_on__year=today.year, resolved_late=False, recorded_late=False)),
-        stuck=Count("pk", filter=Q(status=Matter.Status.OPEN, step_since__lt=stuck_before) &
-                    ~Q(step=Step.IMPLEMENTATION)))
-    figures["on_time_rate"] = figures["on_time"] * 100 / figures["decided"] if figures["decided"] else None
+    figures = selectors.decision_figures(region=region, year=today.year, stuck_before=stuck_before)
     return {"figures": figures, "region": region, "stuck_count": figures["stuck"],
             "objections_count": selectors.supervision_objections(region=region).count()}
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import mimetypes
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -40,6 +39,7 @@ from decisions.forms import (
     RulesForm,
 )
 from decisions.models import BODIES_OF_STEP, MEETING_STEPS, STEP_ORDER, Body, Disclosure, Matter, Step
+from spreadsheets.writing import xlsx_response
 
 ONLY_VIEW = "您只能查看该村的决策事项。"
 
@@ -63,10 +63,17 @@ def _require_manages(user, village) -> None:
         raise PermissionDenied(ONLY_VIEW)
 
 
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+def _act(request, form, action, success: str) -> None:
+    """The small POST actions of the matter page: validate, call the service, say how it went."""
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return
+    try:
+        action(form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, _messages_of(exc))
+    else:
+        messages.success(request, success)
 
 
 # -- matters ----------------------------------------------------------------------------------------
@@ -224,16 +231,9 @@ def disclosure_create(request, pk: int):
 def board_photo_add(request, pk: int):
     disclosure = selectors.disclosure_get_for_user(user=request.user, pk=pk)
     _require_manages(request.user, disclosure.matter.village)
-    form = BoardPhotoForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-    else:
-        try:
-            services.board_photo_add(actor=request.user, disclosure=disclosure, photo=form.cleaned_data["photo"])
-        except ValidationError as exc:
-            messages.error(request, _messages_of(exc))
-        else:
-            messages.success(request, "公开栏照片已上传。")
+    _act(request, BoardPhotoForm(request.POST, request.FILES),
+         lambda data: services.board_photo_add(actor=request.user, disclosure=disclosure, photo=data["photo"]),
+         "公开栏照片已上传。")
     return redirect(disclosure.matter)
 
 
@@ -264,16 +264,9 @@ def amendment_create(request, pk: int):
 def objection_create(request, pk: int):
     disclosure = selectors.disclosure_get_for_user(user=request.user, pk=pk)
     _require_manages(request.user, disclosure.matter.village)
-    form = ObjectionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-    else:
-        try:
-            services.objection_record(actor=request.user, disclosure=disclosure, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, _messages_of(exc))
-        else:
-            messages.success(request, "异议已登记，请及时答复。")
+    _act(request, ObjectionForm(request.POST),
+         lambda data: services.objection_record(actor=request.user, disclosure=disclosure, **data),
+         "异议已登记，请及时答复。")
     return redirect(disclosure.matter)
 
 
@@ -283,16 +276,8 @@ def objection_answer(request, pk: int):
     objection = selectors.objection_get_for_user(user=request.user, pk=pk)
     matter = objection.disclosure.matter
     _require_manages(request.user, matter.village)
-    form = ObjectionAnswerForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-    else:
-        try:
-            services.objection_answer(actor=request.user, objection=objection, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, _messages_of(exc))
-        else:
-            messages.success(request, "答复已登记。")
+    _act(request, ObjectionAnswerForm(request.POST),
+         lambda data: services.objection_answer(actor=request.user, objection=objection, **data), "答复已登记。")
     return redirect(matter)
 
 
@@ -302,16 +287,8 @@ def opinion_create(request, pk: int):
     matter = selectors.matter_get_for_user(user=request.user, pk=pk)
     if not region_in_scope(request.user, SUPERVISE_DECISIONS, matter.village):
         raise PermissionDenied(services.NOT_A_SUPERVISOR)
-    form = OpinionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-    else:
-        try:
-            services.opinion_record(actor=request.user, matter=matter, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, _messages_of(exc))
-        else:
-            messages.success(request, "监督意见已记录。")
+    _act(request, OpinionForm(request.POST),
+         lambda data: services.opinion_record(actor=request.user, matter=matter, **data), "监督意见已记录。")
     return redirect(matter)
 
 
@@ -334,17 +311,9 @@ def matter_repropose(request, pk: int):
 def attachment_add(request, pk: int):
     meeting = selectors.meeting_get_for_user(user=request.user, pk=pk)
     _require_manages(request.user, meeting.matter.village)
-    form = AttachmentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-    else:
-        try:
-            services.attachment_add(actor=request.user, meeting=meeting, kind=form.cleaned_data["kind"],
-                                    uploaded=form.cleaned_data["file"])
-        except ValidationError as exc:
-            messages.error(request, _messages_of(exc))
-        else:
-            messages.success(request, "附件已上传。")
+    _act(request, AttachmentForm(request.POST, request.FILES),
+         lambda data: services.attachment_add(actor=request.user, meeting=meeting, kind=data["kind"],
+                                              uploaded=data["file"]), "附件已上传。")
     return redirect(meeting.matter)
 
 
@@ -396,7 +365,7 @@ def record_book(request, code: str):
         year = timezone.localdate().year
     if not 2000 <= year <= 2100:
         raise Http404
-    return _xlsx(record_book_xlsx(village=village, year=year), f"{village.name}{year}年决策记录簿.xlsx")
+    return xlsx_response(record_book_xlsx(village=village, year=year), f"{village.name}{year}年决策记录簿.xlsx")
 
 
 # -- rosters ----------------------------------------------------------------------------------------
@@ -441,7 +410,7 @@ def oversight(request):
 
     region, _, _ = report_scope(request, timezone.localdate().replace(month=1, day=1))
     today = timezone.localdate()
-    rules = services.rules_for(region) if len(region.prefix) >= 6 else services.DecisionRules()
+    rules = services.rules_for(region)
     limit = selectors.OVERSIGHT_LIST
     stuck = selectors.stuck_matters(region=region, today=today, stuck_days=rules.stuck_days)
     late = selectors.late_matters(region=region)

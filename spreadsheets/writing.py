@@ -14,3 +14,17 @@ def safe_cell(value):
 
 def safe_row(values) -> list:
     return [safe_cell(v) for v in values]
+
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(content: bytes, filename: str):
+    """A workbook as a download; the Chinese file name is sent RFC 5987-encoded."""
+    from urllib.parse import quote
+
+    from django.http import HttpResponse
+
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
