@@ -3,9 +3,53 @@ from django.apps import AppConfig
 
 class CentersConfig(AppConfig):
     name = "centers"
-    verbose_name = "区划与党群服务中心"
+    verbose_name = "党群服务中心（服务党员群众）"
 
     def ready(self) -> None:
-        from centers.exports import register_export_jobs
+        from centers import demo, exports, panels, permissions
+        from centers.forms import DutyRulesForm
+        from centers.kinds import CenterReminder
+        from centers.models import DutyRules
+        from centers.services import service_centers_ensure
+        from core.registry import (
+            ChildFigure,
+            Contribution,
+            CountySetting,
+            ExportKind,
+            NavItem,
+            Panel,
+            contribute,
+        )
+        from regions.roles import Level
 
-        register_export_jobs()
+        above_village = (Level.TOWNSHIP, Level.COUNTY, Level.CITY, Level.PROVINCE)
+        contribute(Contribution(
+            app_label=self.label,
+            region_permissions=permissions.REGION_PERMISSIONS,
+            role_permissions=permissions.ROLE_PERMISSIONS,
+            nav=(
+                NavItem("代办事项", "centers:request-list", order=20),
+                NavItem("坐班出勤", "centers:duty-attendance", order=40),
+                NavItem("服务事项", "centers:service-item-list", order=41),
+                NavItem("功能室和建设标准", "centers:center-lists", perm=permissions.MANAGE_CENTER_LISTS, order=84),
+            ),
+            panels=(
+                Panel("duty", "今日值班", "centers/panels/duty.html", (Level.VILLAGE,),
+                      personal=panels.duty_personal, order=5),
+                Panel("requests", "代办督办", "centers/panels/requests.html", (Level.VILLAGE, *above_village),
+                      data=panels.requests_data, personal=panels.requests_personal, cache_topic="requests",
+                      order=15),
+                Panel("attendance", "本月坐班出勤", "centers/panels/attendance.html", above_village,
+                      data=panels.attendance_data, cache_topic="duty", order=16),
+                Panel("center", "党群服务中心", "centers/panels/center.html",
+                      (Level.VILLAGE, Level.TOWNSHIP, Level.COUNTY), data=panels.center_data, cache_topic="center",
+                      order=20),
+            ),
+            child_figures=(ChildFigure("checklist", "建设标准达标率", panels.checklist_by_child),),
+            county_settings=(CountySetting("duty", "坐班规定", DutyRules, DutyRulesForm, order=10),),
+            reminder_kinds=CenterReminder,
+            export_kinds=(ExportKind("proxy_requests", counter=exports.proxy_requests_export_count,
+                                     builder=exports.proxy_requests_export_build),),
+            regions_created=lambda regions: service_centers_ensure(regions=regions),
+            demo=demo.seed, demo_order=10,
+        ))

@@ -1,45 +1,113 @@
-"""A generated demo county: a division table invented here (not copied from any official table)."""
+"""Demo data of the service center system for the demo county (``manage.py seed_demo`` calls ``seed``
+through the registry): the standard lists, every center's details and building standard, and for every
+village thirty days of duty shifts and a few proxy requests. Idempotent: a second run adds nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 
-TOWNSHIP_STEMS = ["青禾", "柳河", "石桥", "杏花", "东岗", "南湖", "北坡", "白云", "金堤", "安乐", "清泉", "红旗",
-                  "永兴", "丰收", "槐树", "梨园", "新集", "太平"]
-SURNAMES = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林", "何",
-            "郭", "马", "罗", "梁", "宋", "郑", "谢", "韩", "唐", "冯", "于", "董", "萧", "程", "曹", "袁", "邓",
-            "许", "傅", "沈", "曾", "彭", "吕"]
-VILLAGE_SUFFIXES = ["庄村", "楼村", "营村", "寨村", "屯村", "岗村", "集村", "桥村", "湾村", "店村", "洼村", "堂村"]
-GIVEN = ["建国", "秀英", "志强", "丽娟", "国华", "海燕", "文明", "春梅", "红军", "桂兰", "德胜", "小红", "振华",
-         "玉兰", "明亮", "淑珍", "卫东", "凤英", "永刚", "晓燕"]
+from django.utils import timezone
 
-COUNTY_CODE = "419901000000"
-COUNTY_NAME = "青禾县"
-
-
-def division_table(townships: int = 14, villages_per_township: tuple[int, int] = (14, 18),
-                   county_code: str = COUNTY_CODE, county_name: str = COUNTY_NAME, seed: int = 7
-                   ) -> list[tuple[str, str]]:
-    """(code, name) rows: the county, its townships (乡/镇) and their villages, codes in NBS shape."""
-    rng = random.Random(seed)
-    rows = [(county_code, county_name)]
-    county = county_code[:6]
-    stems = (TOWNSHIP_STEMS * ((townships // len(TOWNSHIP_STEMS)) + 1))[:townships]
-    for t, stem in enumerate(stems, start=1):
-        kind = "镇" if t % 3 else "乡"
-        suffix = "" if t <= len(TOWNSHIP_STEMS) else str(t // len(TOWNSHIP_STEMS))
-        township_code = f"{county}{100 + t:03d}"
-        rows.append((township_code + "000", f"{stem}{suffix}{kind}"))
-        used = set()
-        for v in range(1, rng.randint(*villages_per_township) + 1):
-            while True:
-                name = rng.choice(SURNAMES) + rng.choice(VILLAGE_SUFFIXES)
-                if name not in used:
-                    used.add(name)
-                    break
-            rows.append((f"{township_code}{200 + v:03d}", name))
-    return rows
+from centers.models import (
+    ChecklistEntry,
+    ChecklistItem,
+    DutyShift,
+    ProxyRequest,
+    ProxyRequestTimelineEvent,
+    RoomType,
+    ServiceCenter,
+    ServiceItem,
+)
+from centers.services.proxy_requests import new_codes, promise_dates
+from centers.standards import service_items_ensure, standard_lists_ensure
+from regions.models import Post, Region
+from regions.roles import Level, Role
+from regions.workdays import is_working_day
 
 
-def person_name(rng: random.Random) -> str:
-    return rng.choice(SURNAMES) + rng.choice(GIVEN)
+def seed(*, county: Region) -> list[str]:
+    standard_lists_ensure()
+    service_items_ensure()
+    _fill_centers(county)
+    created = _duty_and_requests(county)
+    return [f"党群服务中心：新增值班{created[0]}天、代办事项{created[1]}件。"] if any(created) else []
+
+
+def _fill_centers(county: Region) -> None:
+    rng = random.Random(11)
+    items = list(ChecklistItem.objects.applying_at(county))
+    rooms = list(RoomType.objects.filter(region__isnull=True))
+    today = timezone.localdate()
+    centers = ServiceCenter.objects.within(county).select_related("region")
+    have = set(ChecklistEntry.objects.filter(center__in=centers).values_list("center_id", "item_id"))
+    new_entries = []
+    for center in centers:
+        if not center.address:
+            street = "人民路" if center.region.level != Level.VILLAGE else ""
+            center.address = f"{center.region.name}{street}{rng.randint(1, 99)}号"
+            center.duty_phone = f"0395-{rng.randint(5000000, 8999999)}"
+            center.save(update_fields=["address", "duty_phone"])
+            center.rooms.set(rng.sample(rooms, rng.randint(4, len(rooms))))
+        # Varied states: most centers meet most items; a few lag behind.
+        share = rng.choice([1.0, 0.9, 0.75, 0.5, 0.25])
+        for item in items:
+            if (center.pk, item.pk) not in have:
+                met = rng.random() < share
+                new_entries.append(ChecklistEntry(
+                    center=center, region_id=center.region_id, item=item, is_met=met,
+                    checked_on=today - dt.timedelta(days=rng.randint(1, 90)), note="" if met else "待整改"))
+    ChecklistEntry.objects.bulk_create(new_entries, batch_size=2000)
+
+
+def _duty_and_requests(county: Region) -> tuple[int, int]:
+    """Thirty days of duty shifts and a few proxy requests per village, once (skipped when present)."""
+    if DutyShift.objects.within(county).exists():
+        return 0, 0
+    rng = random.Random(23)
+    today = timezone.localdate()
+    secretaries = {p.region_id: p.user for p in Post.objects.within(county).filter(
+        role=Role.VILLAGE_SECRETARY, ended_on__isnull=True).select_related("user")}
+    shifts = []
+    for region_id, cadre in secretaries.items():
+        for offset in range(-30, 15):
+            day = today + dt.timedelta(days=offset)
+            if not is_working_day(day, {}):
+                continue
+            shift = DutyShift(village_id=region_id, date=day, cadre=cadre)
+            if offset < 0:
+                roll = rng.random()
+                shift.attendance = "absent" if roll < 0.04 else ("late" if roll < 0.12 else "on_time")
+                if shift.attendance != "absent":
+                    minute = rng.randint(15, 58) if shift.attendance == "on_time" else rng.randint(12, 50)
+                    hour = 8 if shift.attendance == "on_time" else 9
+                    shift.checked_in_at = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+                    shift.checked_out_at = timezone.make_aware(dt.datetime.combine(day, dt.time(17, 35)))
+                    shift.visitors = rng.randint(0, 12)
+            shifts.append(shift)
+    DutyShift.objects.bulk_create(shifts, batch_size=5000)
+    items = list(ServiceItem.objects.filter(region__isnull=True, is_active=True))
+    villages = {r.pk: r for r in Region.objects.filter(pk__in=secretaries)}
+    surnames = "王李张刘陈杨赵黄周吴"
+    requests = 0
+    for region_id, cadre in secretaries.items():
+        for _ in range(rng.randint(2, 5)):
+            item = rng.choice(items)
+            accepted = today - dt.timedelta(days=rng.randint(0, 40))
+            promised, warn = promise_dates(villages[region_id], accepted, item.promised_days)
+            number, code = new_codes(accepted)
+            status = rng.choice(["accepted", "in_progress", "in_progress", "done", "replied", "replied"])
+            proxy_request = ProxyRequest.objects.create(
+                number=number, receipt_code=code, village_id=region_id, item=item,
+                applicant_name=rng.choice(surnames) + rng.choice(["大爷", "奶奶", "大哥", "大姐"]),
+                applicant_phone=f"13{rng.randint(100000000, 999999999)}", materials_received=item.material_list[:2],
+                accepted_by=cadre, accepted_on=accepted, handler=cadre, office=item.office,
+                promised_date=promised, warn_on=warn, status=status,
+                result="已办结" if status in ("done", "replied") else "",
+                finished_on=min(today, promised) if status in ("done", "replied") else None,
+                satisfaction=rng.choice(["satisfied", "satisfied", "fairly"]) if status == "replied" else "")
+            ProxyRequestTimelineEvent.objects.create(proxy_request=proxy_request, kind=ProxyRequestTimelineEvent.Kind.ACCEPT,
+                                             to_state="accepted", actor=cadre,
+                                             payload={"promised_date": promised.isoformat()})
+            requests += 1
+    return len(shifts), requests

@@ -36,8 +36,8 @@ def proxy_requests_write(requests, sheet, *, reveal: bool, progress=None) -> int
     Reads plain tuples (values_list) rather than model instances: at 100,000 rows building
     instances cost several times what openpyxl itself needs.
     """
-    from accounts.personal_data import mask_id_number, mask_phone
     from centers.models import HandlingWay, ProxyRequest
+    from core.personal_data import mask_id_number, mask_phone
 
     ways, statuses = dict(HandlingWay.choices), dict(ProxyRequest.Status.choices)
     satisfaction = dict(ProxyRequest.Satisfaction.choices)
@@ -95,15 +95,16 @@ def _request_filters(params: dict) -> dict:
     return filters
 
 
-def register_export_jobs() -> None:
-    """Large exports of this app, built by spreadsheets' export task from the same selector as the page."""
+def _requests_of(job):
     from centers.selectors import proxy_requests_for_user
-    from spreadsheets.exports import register
 
-    def requests_of(job):
-        return proxy_requests_for_user(user=job.user, **_request_filters(job.params))
+    return proxy_requests_for_user(user=job.user, **_request_filters(job.params))
 
-    register("proxy_requests",
-             counter=lambda job: requests_of(job).count(),
-             builder=lambda job, workbook, progress: proxy_requests_write(
-                 requests_of(job), workbook.create_sheet("代办登记"), reveal=False, progress=progress))
+
+def proxy_requests_export_count(job) -> int:
+    return _requests_of(job).count()
+
+
+def proxy_requests_export_build(job, workbook, progress) -> int:
+    """The register of a large export, built by spreadsheets' task from the same selector as the page."""
+    return proxy_requests_write(_requests_of(job), workbook.create_sheet("代办登记"), reveal=False, progress=progress)

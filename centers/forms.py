@@ -4,34 +4,18 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils import timezone
 
-from accounts.models import User, mobile_validator
 from centers.models import (
-    CalendarDay,
     ChecklistEntry,
+    DutyRules,
     HandlingWay,
     ProxyRequest,
-    ProxyRequestStep,
+    ProxyRequestTimelineEvent,
     ServiceCenter,
     ServiceItem,
 )
-from centers.roles import MANAGE_PEOPLE, Role
-from centers.scoping import regions_for_user
-from centers.services.posts import grantable_roles_anywhere
+from core.forms import DateInput, TimeInput
 
 phone_validator = RegexValidator(r"^[0-9\-]{7,20}$", "请输入有效的电话号码（数字和短横线）。")
-
-
-class TableUploadForm(forms.Form):
-    file = forms.FileField(label="文件", help_text="CSV（UTF-8或GBK编码）或XLSX，第一行为表头。",
-                           error_messages={"required": "请选择要上传的文件。"})
-
-    def clean_file(self):
-        from django.conf import settings
-
-        upload = self.cleaned_data["file"]
-        if upload.size > settings.IMPORT_MAX_BYTES:
-            raise forms.ValidationError("文件不能超过20MB。")
-        return upload
 
 
 class CenterForm(forms.ModelForm):
@@ -64,69 +48,13 @@ class ChecklistEntryForm(forms.ModelForm):
     class Meta:
         model = ChecklistEntry
         fields = ["is_met", "checked_on", "note"]
-        widgets = {"checked_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"checked_on": DateInput}
 
     def clean_checked_on(self):
         value = self.cleaned_data.get("checked_on")
         if value and value > timezone.localdate():
             raise forms.ValidationError("检查日期不能晚于今天。")
         return value
-
-
-class RegionCodeField(forms.CharField):
-    """A region given by its division code, limited to the regions where the user manages people."""
-
-    def __init__(self, *, user=None, **kwargs):
-        self.user = user
-        super().__init__(max_length=12, **kwargs)
-
-    def clean(self, value):
-        code = super().clean(value).strip()
-        if not code.isdigit():
-            raise forms.ValidationError("请输入区划代码（数字）。")
-        region = regions_for_user(self.user, MANAGE_PEOPLE).filter(code=code.ljust(12, "0")).first()
-        if region is None:
-            raise forms.ValidationError("该区划不存在，或不在您的管辖范围内。")
-        return region
-
-
-class PostGrantForm(forms.Form):
-    role = forms.ChoiceField(label="职务", choices=Role.choices)
-    region = RegionCodeField(label="所在区划代码", help_text="12位统计用区划代码，如所在村的代码。")
-    started_on = forms.DateField(label="任职日期", widget=forms.DateInput(attrs={"type": "date"}))
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["region"].user = user
-        self.fields["started_on"].initial = timezone.localdate()
-        # Offer only the roles this user may grant somewhere; the service re-checks per region.
-        grantable = grantable_roles_anywhere(user)
-        self.fields["role"].choices = [(value, label) for value, label in Role.choices if value in grantable]
-
-
-class PersonCreateForm(PostGrantForm):
-    username = forms.RegexField(label="用户名", max_length=150, regex=r"^[\w.@+-]+$",
-                                error_messages={"invalid": "用户名只能包含字母、数字和@.+-_。"})
-    real_name = forms.CharField(label="姓名", max_length=50)
-    mobile = forms.CharField(label="手机号码", max_length=11, required=False, validators=[mobile_validator])
-
-    field_order = ["username", "real_name", "mobile", "role", "region", "started_on"]
-
-    def clean_username(self):
-        username = self.cleaned_data["username"]
-        if User.objects.filter(username=username).exists():
-            raise forms.ValidationError("该用户名已被使用。")
-        return username
-
-    def clean_mobile(self):
-        mobile = self.cleaned_data["mobile"]
-        if mobile and User.objects.filter(mobile=mobile).exists():
-            raise forms.ValidationError("该手机号码已被其他账号使用。")
-        return mobile
-
-
-class RegionSearchForm(forms.Form):
-    q = forms.CharField(label="名称或代码", max_length=50, required=False)
 
 
 class RoomTypeForm(forms.Form):
@@ -161,19 +89,6 @@ class ServiceItemFilterForm(forms.Form):
     handling_way = forms.ChoiceField(label="办理方式", choices=[("", "全部"), *HandlingWay.choices], required=False)
 
 
-class OwnerUploadForm(TableUploadForm):
-    def __init__(self, *args, owners=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner"] = forms.ModelChoiceField(label="制定单位", queryset=owners, empty_label=None)
-        self.order_fields(["owner", "file"])
-
-
-class CalendarDayForm(forms.Form):
-    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
-    kind = forms.ChoiceField(label="类型", choices=CalendarDay.Kind.choices)
-    name = forms.CharField(label="说明", max_length=50, required=False, help_text="如：国庆节、国庆调休上班")
-
-
 class ProxyRequestAcceptForm(forms.Form):
     """Intake on a phone: village (preset for a village cadre), item, applicant, materials received."""
 
@@ -197,19 +112,21 @@ class ProxyRequestAcceptForm(forms.Form):
         self.fields["materials_received"].choices = [(m, m) for m in (item.material_list if item else [])]
 
 
-class ProxyRequestStepForm(forms.Form):
-    kind = forms.ChoiceField(choices=ProxyRequestStep.Kind.choices, widget=forms.HiddenInput)
+class ProxyRequestTransitionForm(forms.Form):
+    """One transition of a request; which fields matter depends on the transition (the service checks)."""
+
+    REPLY_CHANNELS = [("电话告知", "电话告知"), ("当面告知", "当面告知"), ("短信告知", "短信告知")]
+
+    name = forms.ChoiceField(choices=ProxyRequestTimelineEvent.Kind.choices, widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(label="说明", max_length=300, required=False)
     office = forms.CharField(label="承办科室", max_length=60, required=False)
     result = forms.CharField(label="办理结果", max_length=300, required=False)
-    reply_channel = forms.ChoiceField(label="告知方式", required=False,
-                                      choices=[("", "—"), ("电话告知", "电话告知"), ("当面告知", "当面告知"),
-                                               ("短信告知", "短信告知")])
+    reply_channel = forms.ChoiceField(label="告知方式", required=False, choices=[("", "—"), *REPLY_CHANNELS])
     satisfaction = forms.ChoiceField(label="满意度", required=False,
                                      choices=[("", "—"), *ProxyRequest.Satisfaction.choices])
     handler = forms.ModelChoiceField(label="新承办人", queryset=None, required=False)
-    promised_date = forms.DateField(label="新承诺日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    promised_date = forms.DateField(label="新承诺日期", required=False, widget=DateInput)
 
     def __init__(self, *args, handlers=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -222,8 +139,8 @@ class ProxyRequestFilterForm(forms.Form):
     flag = forms.ChoiceField(label="督办", choices=[("", "全部"), ("yellow", "黄牌"), ("red", "红牌")], required=False)
     item_id = forms.TypedChoiceField(label="服务事项", coerce=int, required=False, empty_value=None)
     handler_id = forms.IntegerField(label="承办人", required=False, widget=forms.HiddenInput)
-    date_from = forms.DateField(label="受理起", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="受理止", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label="受理起", required=False, widget=DateInput)
+    date_to = forms.DateField(label="受理止", required=False, widget=DateInput)
 
     def __init__(self, *args, items=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -236,8 +153,65 @@ class LookupForm(forms.Form):
                                   widget=forms.TextInput(attrs={"inputmode": "numeric"}))
 
 
-class DutyRulesForm(forms.Form):
-    starts_at = forms.TimeField(label="上班时间", widget=forms.TimeInput(attrs={"type": "time"}))
-    ends_at = forms.TimeField(label="下班时间", widget=forms.TimeInput(attrs={"type": "time"}))
-    cutoff = forms.TimeField(label="签到截止", widget=forms.TimeInput(attrs={"type": "time"}))
-    grace_minutes = forms.IntegerField(label="宽限（分钟）", min_value=0, max_value=120)
+class DutyRulesForm(forms.ModelForm):
+    """The county's duty-shift rules, a block of the county settings page."""
+
+    class Meta:
+        model = DutyRules
+        fields = ["starts_at", "ends_at", "cutoff", "grace_minutes", "remind_minutes_before"]
+        widgets = {"starts_at": TimeInput, "ends_at": TimeInput, "cutoff": TimeInput}
+        help_texts = {"cutoff": "截止时间加宽限分钟后仍未签到，记为缺勤并通知村党组织书记和包村干部。",
+                      "remind_minutes_before": "截止前多少分钟提醒当天值班干部签到。"}
+
+
+class ShiftLogForm(forms.Form):
+    visitors = forms.IntegerField(label="接待人次", min_value=0, max_value=10000,
+                                  error_messages={"invalid": "接待人次应为0到10000之间的整数。",
+                                                  "min_value": "接待人次应为0到10000之间的整数。",
+                                                  "max_value": "接待人次应为0到10000之间的整数。"})
+    handled = forms.CharField(label="办理事项记录", max_length=2000, required=False)
+
+
+class CheckInForm(forms.Form):
+    """The browser's position, only when the cadre allowed it; anything else is dropped, never refused."""
+
+    latitude = forms.DecimalField(max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False)
+    longitude = forms.DecimalField(max_digits=9, decimal_places=6, min_value=-180, max_value=180, required=False)
+
+    def position(self) -> tuple:
+        if not self.is_valid():
+            return None, None
+        return self.cleaned_data["latitude"], self.cleaned_data["longitude"]
+
+
+class RosterDayForm(forms.Form):
+    date = forms.DateField(label="日期", error_messages={"required": "请填写有效的日期。", "invalid": "请填写有效的日期。"})
+    cadre = forms.ModelChoiceField(label="值班干部", queryset=None, required=False)
+
+    def __init__(self, *args, cadres=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cadre"].queryset = cadres
+
+
+class RosterPatternForm(forms.Form):
+    start = forms.DateField(label="开始日期", error_messages={"required": "请填写有效的日期。", "invalid": "请填写有效的日期。"})
+    end = forms.DateField(label="结束日期", error_messages={"required": "请填写有效的日期。", "invalid": "请填写有效的日期。"})
+
+    def __init__(self, *args, cadres=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for day in range(7):
+            self.fields[f"weekday{day}"] = forms.ModelChoiceField(queryset=cadres, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise forms.ValidationError("结束日期不能早于开始日期。")
+        return data
+
+    def pattern(self) -> dict:
+        return {day: self.cleaned_data.get(f"weekday{day}") for day in range(7)}
+
+
+class SwapForm(forms.Form):
+    first = forms.DateField(label="换班日期一", error_messages={"required": "请填写有效的日期。", "invalid": "请填写有效的日期。"})
+    second = forms.DateField(label="换班日期二", error_messages={"required": "请填写有效的日期。", "invalid": "请填写有效的日期。"})

@@ -1,167 +1,59 @@
+"""The party-mass service center (党群服务中心) and serving members and the public (服务党员群众):
+the center's profile, rooms and building-standard checklist, duty shifts (坐班), the service-item catalog
+and proxy requests (代办)."""
+
 from __future__ import annotations
 
 import datetime
 
 import pghistory
-import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from accounts.personal_data import mask_id_number, mask_phone
-from centers.roles import REGION_PERMISSIONS, Level, Role
-
-PREFIX_LENGTH = {Level.PROVINCE: 2, Level.CITY: 4, Level.COUNTY: 6, Level.TOWNSHIP: 9, Level.VILLAGE: 12}
-
-
-@pghistory.track()
-class Region(models.Model):
-    """An administrative division (行政区划): county, township or village, optionally city/province above.
-
-    Its 12-digit statistical division code (统计用区划代码) is also its path: ``prefix`` holds the
-    significant digits (6 county, 9 township, 12 village), so a subtree is one ``startswith``.
-    """
-
-    code = models.CharField("区划代码", max_length=12, unique=True)
-    prefix = models.CharField("代码前缀", max_length=12, unique=True)
-    name = models.CharField("名称", max_length=100)
-    level = models.CharField("层级", max_length=10, choices=Level.choices)
-    parent = models.ForeignKey("self", verbose_name="上级", null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="children")
-
-    class Meta:
-        verbose_name = "行政区划"
-        verbose_name_plural = "行政区划"
-        ordering = ["code"]
-        permissions = REGION_PERMISSIONS
-        constraints = [
-            models.CheckConstraint(condition=Q(code__regex=r"^\d{12}$"), name="centers_region_code_12_digits",
-                                   violation_error_message="区划代码必须是12位数字。"),
-            models.CheckConstraint(condition=Q(code__startswith=F("prefix")), name="centers_region_prefix_of_code",
-                                   violation_error_message="代码前缀必须是区划代码的开头。"),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("centers:region-detail", args=[self.code])
-
-    @property
-    def is_village(self) -> bool:
-        return self.level == Level.VILLAGE
-
-    def ancestor_prefixes(self) -> list[str]:
-        """Prefixes of every region above this one, top first (derived from the code, no query)."""
-        return [self.prefix[:n] for n in (2, 4, 6, 9) if n < len(self.prefix)]
-
-
-class RegionUserObjectPermission(UserObjectPermissionBase):
-    """guardian's direct foreign-key table for region grants (one row per post permission)."""
-
-    content_object = models.ForeignKey(Region, on_delete=models.CASCADE)
-
-    class Meta(UserObjectPermissionBase.Meta):
-        verbose_name = "区划权限（用户）"
-        verbose_name_plural = verbose_name
-
-
-class RegionGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Region, on_delete=models.CASCADE)
-
-    class Meta(GroupObjectPermissionBase.Meta):
-        verbose_name = "区划权限（用户组）"
-        verbose_name_plural = verbose_name
+from centers.permissions import MANAGE_CENTER_LISTS, MANAGE_SERVICE_ITEMS
+from core.models import TimelineEvent
+from core.personal_data import mask_id_number, mask_phone
+from regions.models import CountySettings, Region, RegionList, RegionScoped
+from regions.roles import Level
 
 
 @pghistory.track()
-class Post(models.Model):
-    """A post (职务): a user holds a role at a region from ``started_on`` until ``ended_on``.
-
-    The role's permissions are granted on the region while the post is active (centers.services).
-    """
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="人员", on_delete=models.PROTECT,
-                             related_name="posts")
-    role = models.CharField("职务", max_length=32, choices=Role.choices)
-    region = models.ForeignKey(Region, verbose_name="所在区划", on_delete=models.PROTECT, related_name="posts")
-    started_on = models.DateField("任职日期")
-    ended_on = models.DateField("免职日期", null=True, blank=True)
-    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="任命人", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField("登记时间", auto_now_add=True)
-
-    class Meta:
-        verbose_name = "职务"
-        verbose_name_plural = "职务"
-        ordering = ["region__code", "role"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "role", "region"], condition=Q(ended_on__isnull=True),
-                                    name="centers_post_one_active_per_role_region",
-                                    violation_error_message="该人员在此区划已担任这一职务。"),
-            models.CheckConstraint(condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
-                                   name="centers_post_end_after_start",
-                                   violation_error_message="免职日期不能早于任职日期。"),
-        ]
-        indexes = [models.Index(fields=["region", "ended_on"])]
-
-    def __str__(self) -> str:
-        return f"{self.region.name} {self.get_role_display()} {self.user.real_name}"
-
-    @property
-    def is_active(self) -> bool:
-        return self.ended_on is None
-
-
-@pghistory.track()
-class RoomType(models.Model):
+class RoomType(RegionList):
     """A room or function a service center may have (功能室), e.g. 民主决策室.
 
-    Rows with no county are the preloaded standard list; a county may add its own.
+    Rows with no region are the preloaded standard list; a county may add its own.
     """
 
-    county = models.ForeignKey(Region, verbose_name="所属县", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+")
-    name = models.CharField("名称", max_length=50)
-    sort_order = models.PositiveSmallIntegerField("排序", default=100)
-    is_active = models.BooleanField("启用", default=True)
+    maintain_perm = MANAGE_CENTER_LISTS
 
-    class Meta:
+    class Meta(RegionList.Meta):
         verbose_name = "功能室类型"
         verbose_name_plural = "功能室类型"
-        ordering = ["sort_order", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["county", "name"], name="centers_roomtype_unique_name",
+            models.UniqueConstraint(fields=["region", "name"], name="centers_roomtype_unique_name",
                                     nulls_distinct=False, violation_error_message="已有同名的功能室。"),
         ]
 
-    def __str__(self) -> str:
-        return self.name
-
 
 @pghistory.track()
-class ChecklistItem(models.Model):
+class ChecklistItem(RegionList):
     """An item of the building standard (建设标准), in one of its categories (e.g. 外观标识).
 
-    Rows with no county are the preloaded standard (6 categories, 12 items); a county may add its own.
+    Rows with no region are the preloaded standard (6 categories, 12 items); a county may add its own.
     """
 
-    county = models.ForeignKey(Region, verbose_name="所属县", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+")
-    category = models.CharField("类别", max_length=30)
-    name = models.CharField("标准项", max_length=100)
-    description = models.CharField("要求", max_length=300, blank=True)
-    sort_order = models.PositiveSmallIntegerField("排序", default=100)
-    is_active = models.BooleanField("启用", default=True)
+    maintain_perm = MANAGE_CENTER_LISTS
 
-    class Meta:
+    category = models.CharField("类别", max_length=30)
+    description = models.CharField("要求", max_length=300, blank=True)
+
+    class Meta(RegionList.Meta):
         verbose_name = "建设标准项"
         verbose_name_plural = "建设标准项"
-        ordering = ["sort_order", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["county", "category", "name"], name="centers_checklistitem_unique_name",
+            models.UniqueConstraint(fields=["region", "category", "name"], name="centers_checklistitem_unique_name",
                                     nulls_distinct=False, violation_error_message="该类别下已有同名标准项。"),
         ]
 
@@ -170,8 +62,10 @@ class ChecklistItem(models.Model):
 
 
 @pghistory.track()
-class ServiceCenter(models.Model):
+class ServiceCenter(RegionScoped):
     """A party-mass service center (党群服务中心): one per village, township and county region."""
+
+    scope_field = "region"
 
     region = models.OneToOneField(Region, verbose_name="所在区划", on_delete=models.PROTECT,
                                   related_name="service_center")
@@ -205,8 +99,10 @@ def checklist_photo_path(instance: ChecklistEntry, filename: str) -> str:
 
 
 @pghistory.track()
-class ChecklistEntry(models.Model):
+class ChecklistEntry(RegionScoped):
     """One center's state on one building-standard item: met or not, when checked, a note and a photo."""
+
+    scope_field = "region"
 
     center = models.ForeignKey(ServiceCenter, verbose_name="党群服务中心", on_delete=models.CASCADE,
                                related_name="checklist_entries")
@@ -246,29 +142,26 @@ class HandlingWay(models.TextChoices):
 
 
 @pghistory.track()
-class ServiceItem(models.Model):
+class ServiceItem(RegionList):
     """A service item (服务事项) villagers ask the center for, e.g. 低保申请.
 
     Rows with no region are the preloaded standard catalog; a county adds items for the whole county and
     a township for its own area. ``promised_days`` counts working days on the county's calendar.
     """
 
-    region = models.ForeignKey(Region, verbose_name="制定单位", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="service_items")
-    name = models.CharField("事项名称", max_length=100)
+    owner_levels = (Level.COUNTY, Level.TOWNSHIP)
+    maintain_perm = MANAGE_SERVICE_ITEMS
+
     category = models.CharField("类别", max_length=30)
     handling_way = models.CharField("办理方式", max_length=10, choices=HandlingWay.choices)
     office = models.CharField("责任科室", max_length=60)
     materials = models.TextField("所需材料", blank=True, help_text="每行一项。")
     promised_days = models.PositiveSmallIntegerField("承诺时限（工作日）")
     needs_id_number = models.BooleanField("需要身份证号", default=True)
-    is_active = models.BooleanField("启用", default=True)
-    sort_order = models.PositiveSmallIntegerField("排序", default=100)
 
-    class Meta:
+    class Meta(RegionList.Meta):
         verbose_name = "服务事项"
         verbose_name_plural = "服务事项"
-        ordering = ["sort_order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["region", "name"], nulls_distinct=False,
                                     name="centers_serviceitem_unique_name",
@@ -278,50 +171,17 @@ class ServiceItem(models.Model):
                                    violation_error_message="承诺时限应为1至365个工作日。"),
         ]
 
-    def __str__(self) -> str:
-        return self.name
-
     @property
     def material_list(self) -> list[str]:
         return [line.strip() for line in self.materials.splitlines() if line.strip()]
 
 
 @pghistory.track()
-class CalendarDay(models.Model):
-    """A day that breaks the weekly pattern in a county's working-day calendar (工作日历).
-
-    Weekends are off and weekdays are on unless a row says otherwise: a public holiday (节假日) on a
-    weekday, or a make-up working day (调休上班) on a weekend. Counties enter them every year.
-    """
-
-    class Kind(models.TextChoices):
-        HOLIDAY = "holiday", "节假日（休息）"
-        WORKDAY = "workday", "调休上班"
-
-    county = models.ForeignKey(Region, verbose_name="县", on_delete=models.PROTECT, related_name="calendar_days")
-    date = models.DateField("日期")
-    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
-    name = models.CharField("说明", max_length=50, blank=True)
-
-    class Meta:
-        verbose_name = "工作日历例外"
-        verbose_name_plural = "工作日历例外"
-        ordering = ["date"]
-        constraints = [
-            models.UniqueConstraint(fields=["county", "date"], name="centers_calendarday_one_per_date",
-                                    violation_error_message="该日期已设置。"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.date} {self.get_kind_display()}"
-
-
-@pghistory.track()
-class ProxyRequest(models.Model):
+class ProxyRequest(RegionScoped):
     """A proxy request (代办): a villager's business the village carries until it is done (首问负责).
 
-    Its state changes only through centers.services.proxy_requests, which appends an immutable
-    ProxyRequestStep per step; ``version`` refuses the second of two concurrent saves.
+    Its status changes only through centers.workflows.PROXY_REQUEST, which appends an immutable
+    ProxyRequestTimelineEvent per transition; ``version`` refuses the second of two concurrent saves.
     """
 
     class Status(models.TextChoices):
@@ -390,7 +250,7 @@ class ProxyRequest(models.Model):
     def is_open(self) -> bool:
         return self.status in self.OPEN
 
-    def flag_on(self, today) -> str:
+    def flag_on(self, today: datetime.date) -> str:
         """督办 flag: "red" past the promised date, "yellow" from the working day before it."""
         if not self.is_open:
             return ""
@@ -407,8 +267,11 @@ class ProxyRequest(models.Model):
         return mask_id_number(self.applicant_id_number)
 
 
-class ProxyRequestStep(models.Model):
-    """One step on a proxy request's timeline (受理, 承办, 进展, 办结, 回复, 退回, 转办, 撤回, 改期). Immutable."""
+class ProxyRequestTimelineEvent(TimelineEvent):
+    """One event on a proxy request's timeline (进程): 受理, 承办, 进展, 办结, 回复, 退回, 转办, 撤回, 改期.
+    Immutable. The facts are in ``payload`` (the promised date, the new handler, the reply's channel)."""
+
+    PAYLOAD_TEMPLATE = "centers/includes/proxyrequest_event.html"
 
     class Kind(models.TextChoices):
         ACCEPT = "accept", "受理"
@@ -421,32 +284,25 @@ class ProxyRequestStep(models.Model):
         WITHDRAW = "withdraw", "撤回"
         RESCHEDULE = "reschedule", "改期"
 
-    request = models.ForeignKey(ProxyRequest, on_delete=models.CASCADE, related_name="steps")
-    kind = models.CharField("步骤", max_length=12, choices=Kind.choices)
-    from_status = models.CharField("原状态", max_length=12, blank=True)
-    to_status = models.CharField("新状态", max_length=12)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT,
-                              related_name="+")
-    at = models.DateTimeField("时间", auto_now_add=True)
-    note = models.CharField("说明", max_length=300, blank=True)
-    # The public lookup shows these steps (no names, no personal data); notes stay internal.
-    is_public = models.BooleanField("公开", default=True)
+    proxy_request = models.ForeignKey(ProxyRequest, on_delete=models.CASCADE, related_name="timeline")
+    kind = models.CharField("事件", max_length=12, choices=Kind.choices)
+    from_state = models.CharField("原状态", max_length=12, choices=ProxyRequest.Status.choices, blank=True)
+    to_state = models.CharField("新状态", max_length=12, choices=ProxyRequest.Status.choices)
 
-    class Meta:
+    class Meta(TimelineEvent.Meta):
         verbose_name = "代办进程"
         verbose_name_plural = "代办进程"
-        ordering = ["at", "id"]
-        triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
 
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"
+    @property
+    def satisfaction_label(self) -> str:
+        value = self.payload.get("satisfaction", "")
+        return ProxyRequest.Satisfaction(value).label if value in ProxyRequest.Satisfaction.values else ""
 
 
 @pghistory.track()
-class DutyRules(models.Model):
+class DutyRules(CountySettings):
     """A county's duty-shift rules (坐班规定): working hours and the check-in cutoff with its grace period."""
 
-    county = models.OneToOneField(Region, verbose_name="县", on_delete=models.PROTECT, related_name="duty_rules")
     starts_at = models.TimeField("上班时间", default=datetime.time(8, 30))
     ends_at = models.TimeField("下班时间", default=datetime.time(17, 30))
     cutoff = models.TimeField("签到截止", default=datetime.time(9, 0))
@@ -459,6 +315,11 @@ class DutyRules(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="centers_dutyrules_ends_after_start",
                                    violation_error_message="下班时间应晚于上班时间。"),
+            models.CheckConstraint(condition=Q(cutoff__gte=F("starts_at"), cutoff__lt=F("ends_at")),
+                                   name="centers_dutyrules_cutoff_in_hours",
+                                   violation_error_message="签到截止时间应在上班时间和下班时间之间。"),
+            models.CheckConstraint(condition=Q(grace_minutes__lte=120), name="centers_dutyrules_grace_at_most_2h",
+                                   violation_error_message="宽限时间不能超过120分钟。"),
         ]
 
     def __str__(self) -> str:
@@ -466,7 +327,7 @@ class DutyRules(models.Model):
 
 
 @pghistory.track()
-class DutyShift(models.Model):
+class DutyShift(RegionScoped):
     """A duty shift (坐班值班): one cadre on duty at a village's center on one day.
 
     ``attendance`` is set by check-in (on time / late) or by the absence job after the cutoff.

@@ -1,202 +1,70 @@
-"""Reads on the hierarchy, people and service centers: scoped querysets with fixed query counts."""
+"""Reads of the service center system: scoped querysets and the figures pages, with fixed query counts."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.db.models import Count, F, Func, Q, QuerySet, Value
-from django.db.models.functions import Collate, Substr
+import calendar as calendar_module
+import datetime
+
+from django.db.models import Avg, Count, F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from centers.models import (
-    CalendarDay,
     ChecklistEntry,
     ChecklistItem,
     DutyShift,
-    Post,
     ProxyRequest,
-    ProxyRequestStep,
-    Region,
+    ProxyRequestTimelineEvent,
     RoomType,
     ServiceCenter,
     ServiceItem,
 )
-from centers.roles import (
-    CHANGE_CENTER,
-    LEVEL_DEPTH,
-    MANAGE_CATALOG,
-    MANAGE_PEOPLE,
-    MANAGE_SERVICE_ITEMS,
-    ROLE_TABLE,
-    VIEW,
-    Level,
-)
-from centers.scoping import prefix_q, regions_for_user, scope_prefixes
+from centers.permissions import CHANGE_CENTER, MANAGE_CENTER_LISTS, MANAGE_SERVICE_ITEMS
+from regions.models import Region
+from regions.roles import VIEW, Level, Role, roles_granting
+from regions.scoping import regions_for_user, scope_prefixes
+from regions.selectors import by_child, pinyin
+
+# Village-level posts whose holders take duty shifts.
+DUTY_ROLES = (Role.VILLAGE_SECRETARY, Role.VILLAGE_COMMITTEE, Role.FIRST_SECRETARY, Role.LIAISON_CADRE)
 
 
-def county_of(region: Region) -> Region | None:
-    """The county a region belongs to (itself for a county; None above county level)."""
-    if region.level == Level.COUNTY:
-        return region
-    if len(region.prefix) < 6:
-        return None
-    return Region.objects.filter(prefix=region.prefix[:6], level=Level.COUNTY).first()
-
-
-def checklist_items_for(county: Region | None) -> QuerySet[ChecklistItem]:
-    """Active building-standard items that apply in a county: the standard ones and the county's own."""
-    return ChecklistItem.objects.filter(Q(county__isnull=True) | Q(county=county), is_active=True)
-
-
-def room_types_for(county: Region | None) -> QuerySet[RoomType]:
-    return RoomType.objects.filter(Q(county__isnull=True) | Q(county=county), is_active=True)
-
-
-def catalog_lists(*, county: Region) -> tuple[QuerySet[RoomType], QuerySet[ChecklistItem]]:
-    """Everything on a county's lists, switched off or not, for its maintenance page."""
-    own_or_standard = Q(county__isnull=True) | Q(county=county)
-    return (RoomType.objects.filter(own_or_standard).order_by("sort_order", "id"),
-            ChecklistItem.objects.filter(own_or_standard).order_by("sort_order", "id"))
-
-
-def user_active_posts(*, user) -> list[Post]:
-    return list(Post.objects.filter(user=user, ended_on__isnull=True).select_related("region"))
-
-
-def pinyin(field: str):
-    """Orders Chinese names by pinyin: ICU's zh-x-icu collation, or, on a server built without ICU
-    (the embedded first-look server), GB18030 byte order, which is pinyin order for the 3,755
-    common characters of GB2312 level 1."""
-    if settings.PINYIN_ORDER == "icu":
-        return Collate(field, "zh-x-icu")
-    return Func(field, Value("GB18030"), function="convert_to")
-
-
-def region_get_for_user(*, user, code: str, perm: str = VIEW) -> Region:
-    return get_object_or_404(regions_for_user(user, perm).select_related("parent"), code=code)
-
-
-def region_breadcrumbs(*, user, region: Region) -> list[Region]:
-    """The region's ancestors the user may see, top first (one query)."""
-    prefixes = region.ancestor_prefixes()
-    if not prefixes:
-        return []
-    return list(regions_for_user(user, VIEW).filter(prefix__in=prefixes).order_by("code"))
-
-
-def _per_child(queryset, prefix_field: str, region: Region, child_length: int, value) -> dict[str, int]:
-    """One grouped query over the region's subtree: {child prefix: aggregate}. The constant
-    ``startswith`` on the region's own prefix lets PostgreSQL use the prefix index."""
-    return dict(queryset.filter(**{f"{prefix_field}__startswith": region.prefix})
-                .annotate(child=Substr(prefix_field, 1, child_length)).order_by()
-                .values("child").annotate(n=value).values_list("child", "n"))
-
-
-def region_children(*, region: Region) -> list[Region]:
-    """Child regions, in pinyin order, with counts below each: villages, service centers, people in
-    post and building-standard items met. Five queries whatever the size of the subtree."""
-    children = list(Region.objects.filter(parent=region).select_related("service_center")
-                    .order_by(pinyin("name"), "code"))
-    if not children:
-        return children
-    n = len(children[0].prefix)
-    villages = (_per_child(Region.objects.filter(level=Level.VILLAGE), "prefix", region, n, Count("pk"))
-                if region.level in (Level.PROVINCE, Level.CITY, Level.COUNTY) else None)
-    centers = _per_child(ServiceCenter.objects.all(), "region__prefix", region, n, Count("pk"))
-    people = _per_child(Post.objects.filter(ended_on__isnull=True), "region__prefix", region, n,
-                        Count("user", distinct=True))
-    met = _per_child(ChecklistEntry.objects.filter(is_met=True, item__is_active=True), "region__prefix", region, n,
-                     Count("pk"))
-    for child in children:
-        child.village_count = villages.get(child.prefix, 0) if villages is not None else None
-        child.center_count = centers.get(child.prefix, 0)
-        child.people_count = people.get(child.prefix, 0)
-        child.met_count = met.get(child.prefix, 0)
-    return children
-
-
-def region_search(*, user, query: str) -> QuerySet[Region]:
-    """Regions in the user's scope whose name contains, or whose code starts with, ``query``."""
-    query = query.strip()
-    regions = regions_for_user(user, VIEW).select_related("parent")
-    if query.isdigit():
-        regions = regions.filter(Q(code__startswith=query) | Q(prefix__startswith=query))
-    else:
-        regions = regions.filter(name__contains=query)
-    return regions.order_by(pinyin("name"), "code")
-
-
-def user_top_regions(*, user) -> QuerySet[Region]:
-    """The outermost regions the user can view (their posts' regions, or the top level for a superuser)."""
-    prefixes = scope_prefixes(user, VIEW)
-    if "" in prefixes:
-        top = Region.objects.order_by().values_list("level", flat=True).distinct()
-        shallowest = min(top, key=lambda lv: LEVEL_DEPTH[lv], default=None)
-        return Region.objects.filter(level=shallowest).order_by("code") if shallowest else Region.objects.none()
-    return Region.objects.filter(prefix__in=prefixes).order_by("code")
-
-
-def active_posts_in(*, region: Region) -> QuerySet[Post]:
-    return (Post.objects.filter(region=region, ended_on__isnull=True)
-            .select_related("user").order_by("role", "started_on"))
-
-
-def people_list(*, user, region: Region | None = None, query: str = "", include_ended: bool = False
-                ) -> QuerySet[Post]:
-    """Posts in the user's people-management scope (optionally under one region), newest first."""
-    posts = Post.objects.filter(prefix_q(user, MANAGE_PEOPLE)).select_related("user", "region")
-    if region is not None:
-        posts = posts.filter(region__prefix__startswith=region.prefix)
-    if not include_ended:
-        posts = posts.filter(ended_on__isnull=True)
-    if query:
-        # A phone number matches only whole, so masked numbers cannot be uncovered digit by digit.
-        posts = posts.filter(Q(user__real_name__contains=query) | Q(user__username__icontains=query)
-                             | Q(user__mobile=query) | Q(region__name__contains=query))
-    return posts.order_by("region__code", "role", "user__real_name")
-
-
-def person_get_for_user(*, user, pk: int):
-    """A person whose posts (any, active or ended) lie in the viewer's people-management scope; else 404."""
-    from accounts.models import User
-
-    visible = User.objects.filter(posts__in=Post.objects.filter(prefix_q(user, MANAGE_PEOPLE))).distinct()
-    return get_object_or_404(visible, pk=pk)
-
-
-def person_posts_visible(*, user, person) -> list[Post]:
-    """The person's posts (active first) in regions the viewer can see; posts elsewhere stay hidden."""
-    return list(person.posts.filter(prefix_q(user, VIEW)).select_related("region").order_by("ended_on", "-started_on"))
-
-
-def post_get_for_user(*, user, pk: int) -> Post:
-    return get_object_or_404(Post.objects.filter(prefix_q(user, MANAGE_PEOPLE)).select_related("user", "region"),
-                             pk=pk)
-
-
-def center_get_for_user(*, user, pk: int, perm: str = VIEW) -> ServiceCenter:
-    return get_object_or_404(
-        ServiceCenter.objects.filter(prefix_q(user, perm)).select_related("region", "region__parent"), pk=pk)
+# -- the center and its building standard ----------------------------------------------------------
 
 
 def center_checklist(*, center: ServiceCenter) -> list[tuple]:
-    """(item, entry or None) for every active item that applies to the center's county, in order."""
+    """(item, entry or None) for every active item in force at the center, in order. Two queries."""
     entries = {e.item_id: e for e in center.checklist_entries.select_related("updated_by")}
-    items = checklist_items_for(county_of(center.region)).order_by("sort_order", "id")
+    items = ChecklistItem.objects.applying_at(center.region).order_by("sort_order", "id")
     return [(item, entries.get(item.pk)) for item in items]
 
 
-def checklist_entry_get_for_user(*, user, pk: int) -> ChecklistEntry:
-    return get_object_or_404(ChecklistEntry.objects.filter(prefix_q(user, VIEW)).exclude(photo=""), pk=pk)
+def checklist_photo_get_for_user(*, user, pk: int) -> ChecklistEntry:
+    return get_object_or_404(ChecklistEntry.objects.for_user(user).exclude(photo=""), pk=pk)
 
 
-def catalog_counties(*, user) -> QuerySet[Region]:
-    """Counties whose lists the user maintains."""
-    return regions_for_user(user, MANAGE_CATALOG).filter(level=Level.COUNTY).order_by("code")
+def checklist_met_by_child(*, region: Region) -> dict[str, tuple[int, int]]:
+    """Building-standard items met per child region against the items possible there: {prefix: (met, possible)}.
+    Two grouped queries; above county level the counties' own items differ, so the rate is against the
+    standard items."""
+    items_total = ChecklistItem.objects.applying_at(region).count()
+    centers = by_child(ServiceCenter.objects.all(), "region__prefix", region, n=Count("pk"))
+    met = by_child(ChecklistEntry.objects.filter(is_met=True, item__is_active=True), "region__prefix", region,
+                   n=Count("pk"))
+    return {prefix: (met.get(prefix, {}).get("n", 0), row["n"] * items_total) for prefix, row in centers.items()}
 
 
-def catalog_entry_get_for_user(*, user, model, pk: int):
-    """A county's own room type or checklist item in the user's catalog scope; standard rows and others: 404."""
-    return get_object_or_404(model.objects.filter(county__in=catalog_counties(user=user)), pk=pk)
+def center_list_counties(*, user) -> QuerySet[Region]:
+    """Counties whose own rooms and standard items the user maintains."""
+    return regions_for_user(user, MANAGE_CENTER_LISTS).filter(level=Level.COUNTY).order_by("code")
+
+
+def center_lists(*, user, county: Region) -> tuple[QuerySet[RoomType], QuerySet[ChecklistItem]]:
+    """Everything on a county's lists, switched off or not, for its maintenance page."""
+    return (RoomType.objects.for_maintenance(user, MANAGE_CENTER_LISTS, county).order_by("sort_order", "id"),
+            ChecklistItem.objects.for_maintenance(user, MANAGE_CENTER_LISTS, county).order_by("sort_order", "id"))
+
+
+# -- the service-item catalog ------------------------------------------------------------------------
 
 
 def service_items_visible(*, user, query: str = "", category: str = "", handling_way: str = "",
@@ -224,12 +92,6 @@ def service_items_visible(*, user, query: str = "", category: str = "", handling
     return items.order_by("sort_order", "id")
 
 
-def service_item_get_for_manager(*, user, pk: int) -> ServiceItem:
-    """An item the user's county or township made (standard items are changed in the admin); else 404."""
-    return get_object_or_404(ServiceItem.objects.filter(prefix_q(user, MANAGE_SERVICE_ITEMS)).select_related("region"),
-                             pk=pk)
-
-
 def service_item_owner_choices(*, user) -> QuerySet[Region]:
     """Counties and townships for which the user maintains service items (their own posts' regions)."""
     prefixes = scope_prefixes(user, MANAGE_SERVICE_ITEMS)
@@ -239,24 +101,17 @@ def service_item_owner_choices(*, user) -> QuerySet[Region]:
     return regions.filter(prefix__in=prefixes).order_by("code")
 
 
-def calendar_days(*, county: Region, year: int) -> QuerySet[CalendarDay]:
-    return CalendarDay.objects.filter(county=county, date__year=year).order_by("date")
-
-
-def calendar_day_get_for_user(*, user, pk: int) -> CalendarDay:
-    return get_object_or_404(CalendarDay.objects.filter(county__in=catalog_counties(user=user)).select_related("county"),
-                             pk=pk)
+# -- proxy requests ----------------------------------------------------------------------------------
 
 
 def proxy_requests_for_user(*, user, status: str = "", flag: str = "", item_id: int | None = None,
                             handler_id: int | None = None, date_from=None, date_to=None, query: str = "",
-                            today=None) -> QuerySet[ProxyRequest]:
+                            today: datetime.date | None = None) -> QuerySet[ProxyRequest]:
     """Requests of the villages in the user's view scope, filtered; the list page and exports share it."""
     from django.utils import timezone
 
     today = today or timezone.localdate()
-    requests = (ProxyRequest.objects.filter(prefix_q(user, VIEW, field="village__prefix"))
-                .select_related("village", "item", "handler"))
+    requests = ProxyRequest.objects.for_user(user).select_related("village", "item", "handler")
     if status:
         requests = requests.filter(status=status)
     if flag == "red":
@@ -276,14 +131,9 @@ def proxy_requests_for_user(*, user, status: str = "", flag: str = "", item_id: 
     return requests.order_by("-accepted_on", "-id")
 
 
-def proxy_request_get_for_user(*, user, pk: int) -> ProxyRequest:
-    return get_object_or_404(
-        ProxyRequest.objects.filter(prefix_q(user, VIEW, field="village__prefix"))
-        .select_related("village", "village__parent", "item", "handler", "accepted_by"), pk=pk)
-
-
-def proxy_request_steps(*, request: ProxyRequest) -> list[ProxyRequestStep]:
-    return list(request.steps.select_related("actor").order_by("at", "id"))
+def proxy_request_events(*, proxy_request: ProxyRequest, public_only: bool = False) -> list[ProxyRequestTimelineEvent]:
+    events = proxy_request.timeline.select_related("actor").order_by("at", "id")
+    return list(events.filter(is_public=True) if public_only else events)
 
 
 def proxy_request_public(*, receipt_code: str, phone_last4: str) -> ProxyRequest | None:
@@ -296,54 +146,37 @@ def proxy_request_public(*, receipt_code: str, phone_last4: str) -> ProxyRequest
 
 
 def village_handlers(*, village: Region) -> QuerySet:
-    """People who may carry a request of this village: posts with change_center on it or above."""
+    """People who may carry a request of this village: posts that handle requests, on it or above."""
     from accounts.models import User
 
     prefixes = [village.prefix[:n] for n in (6, 9, 12)]
     return (User.objects.filter(posts__ended_on__isnull=True, posts__region__prefix__in=prefixes,
-                                posts__role__in=[r for r, spec in ROLE_TABLE.items() if CHANGE_CENTER in spec.permissions])
+                                posts__role__in=roles_granting(CHANGE_CENTER))
             .distinct().order_by("real_name"))
 
 
-def duty_shift_get_for_user(*, user, pk: int) -> DutyShift:
-    return get_object_or_404(DutyShift.objects.filter(prefix_q(user, VIEW, field="village__prefix"))
-                             .select_related("village", "cadre"), pk=pk)
+def acceptable_villages(*, user) -> QuerySet[Region]:
+    """Villages where the user may accept requests, in pinyin order."""
+    return regions_for_user(user, CHANGE_CENTER).filter(level=Level.VILLAGE).order_by(pinyin("name"))
 
 
-def duty_month(*, village: Region, month_start) -> list[DutyShift]:
-    """The village's shifts in the month beginning ``month_start``."""
-    import calendar as calendar_module
-
-    last = month_start.replace(day=calendar_module.monthrange(month_start.year, month_start.month)[1])
-    return list(DutyShift.objects.filter(village=village, date__range=(month_start, last))
-                .select_related("cadre", "swapped_with").order_by("date"))
-
-
-def attendance_by_village(*, region: Region, start, end, today) -> list[dict]:
-    """Per village under ``region``: shifts due (up to today), attended, late, absent and the rate. One query."""
-    from django.db.models import Count
-
-    Attendance = DutyShift.Attendance
-    rows = (DutyShift.objects.filter(village__prefix__startswith=region.prefix, date__range=(start, min(end, today)))
-            .values("village_id", "village__name", "village__code")
-            .annotate(due=Count("pk"),
-                      attended=Count("pk", filter=Q(attendance__in=(Attendance.ON_TIME, Attendance.LATE))),
-                      late=Count("pk", filter=Q(attendance=Attendance.LATE)),
-                      absent=Count("pk", filter=Q(attendance=Attendance.ABSENT)),
-                      early=Count("pk", filter=Q(left_early=True)))
-            .order_by("village__code"))
-    return [dict(row, rate=(row["attended"] * 100 / row["due"]) if row["due"] else None) for row in rows]
+def open_requests_summary(*, region: Region, today: datetime.date) -> dict:
+    """Open requests below the region: counts by flag and the most urgent ones (督办). Two queries."""
+    open_requests = ProxyRequest.objects.within(region).filter(status__in=ProxyRequest.OPEN)
+    counts = open_requests.aggregate(
+        open=Count("pk"), red=Count("pk", filter=Q(promised_date__lt=today)),
+        yellow=Count("pk", filter=Q(warn_on__lte=today, promised_date__gte=today)))
+    urgent = [(r, r.flag_on(today)) for r in open_requests.filter(warn_on__lte=today)
+              .select_related("item", "village", "handler").order_by("promised_date", "id")[:10]]
+    return {"counts": counts, "urgent": urgent}
 
 
 def proxy_request_figures(*, user, region: Region, start, end, by: str = "village") -> list[dict]:
     """Requests accepted in the period under ``region``, by village or by item: accepted, done, on time,
     average working days taken and satisfaction (满意+基本满意 among replies). One grouped query."""
-    from django.db.models import Avg, Count
-
     Status = ProxyRequest.Status
     key = ("village__code", "village__name") if by == "village" else ("item__name",)
-    rows = (ProxyRequest.objects.filter(prefix_q(user, VIEW, field="village__prefix"),
-                                        village__prefix__startswith=region.prefix, accepted_on__range=(start, end))
+    rows = (ProxyRequest.objects.for_user(user).within(region).filter(accepted_on__range=(start, end))
             .values(*key)
             .annotate(accepted=Count("pk"),
                       done=Count("pk", filter=Q(status__in=(Status.DONE, Status.REPLIED))),
@@ -358,3 +191,43 @@ def proxy_request_figures(*, user, region: Region, start, end, by: str = "villag
                  on_time_rate=row["on_time"] * 100 / row["done"] if row["done"] else None,
                  satisfaction_rate=row["satisfied"] * 100 / row["replied"] if row["replied"] else None)
             for row in rows]
+
+
+# -- duty shifts --------------------------------------------------------------------------------------
+
+
+def duty_cadres(village: Region) -> QuerySet:
+    """People who may take a shift at the village: active village-level duty posts there."""
+    from accounts.models import User
+
+    return (User.objects.filter(posts__region=village, posts__ended_on__isnull=True, posts__role__in=DUTY_ROLES)
+            .distinct().order_by("real_name"))
+
+
+def duty_today(*, village: Region, today: datetime.date) -> DutyShift | None:
+    return DutyShift.objects.filter(village=village, date=today).select_related("cadre").first()
+
+
+def duty_shift_by_date(*, village: Region, day: datetime.date) -> DutyShift:
+    return get_object_or_404(DutyShift.objects.filter(village=village), date=day)
+
+
+def duty_month(*, village: Region, month_start: datetime.date) -> list[DutyShift]:
+    """The village's shifts in the month beginning ``month_start``."""
+    last = month_start.replace(day=calendar_module.monthrange(month_start.year, month_start.month)[1])
+    return list(DutyShift.objects.filter(village=village, date__range=(month_start, last))
+                .select_related("cadre", "swapped_with").order_by("date"))
+
+
+def attendance_by_village(*, region: Region, start, end, today) -> list[dict]:
+    """Per village under ``region``: shifts due (up to today), attended, late, absent and the rate. One query."""
+    Attendance = DutyShift.Attendance
+    rows = (DutyShift.objects.within(region).filter(date__range=(start, min(end, today)))
+            .values("village_id", "village__name", "village__code")
+            .annotate(due=Count("pk"),
+                      attended=Count("pk", filter=Q(attendance__in=(Attendance.ON_TIME, Attendance.LATE))),
+                      late=Count("pk", filter=Q(attendance=Attendance.LATE)),
+                      absent=Count("pk", filter=Q(attendance=Attendance.ABSENT)),
+                      early=Count("pk", filter=Q(left_early=True)))
+            .order_by("village__code"))
+    return [dict(row, rate=(row["attended"] * 100 / row["due"]) if row["due"] else None) for row in rows]

@@ -27,9 +27,9 @@ def standard_lists_ensure(room_type_model=None, checklist_item_model=None) -> No
 
         room_type_model, checklist_item_model = RoomType, ChecklistItem
     for order, name in enumerate(ROOM_TYPES, start=1):
-        room_type_model.objects.get_or_create(county=None, name=name, defaults={"sort_order": order})
+        room_type_model.objects.get_or_create(region=None, name=name, defaults={"sort_order": order})
     for order, (category, name, description) in enumerate(CHECKLIST, start=1):
-        checklist_item_model.objects.get_or_create(county=None, category=category, name=name,
+        checklist_item_model.objects.get_or_create(region=None, category=category, name=name,
                                                    defaults={"description": description, "sort_order": order})
 
 

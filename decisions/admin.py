@@ -3,8 +3,8 @@ the services, and what was disclosed never changes at all)."""
 
 from django.contrib import admin
 
-from centers.admin import ReadOnlyAdmin
 from decisions.models import DecisionRules, Disclosure, Matter, MatterCategory, Meeting
+from regions.admin import ReadOnlyAdmin
 
 
 @admin.register(MatterCategory)

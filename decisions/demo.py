@@ -14,7 +14,7 @@ decisions.services, each step as if entered on its day: while a service runs the
 come out as in real use (entering months of history today would flag every meeting "录入滞后"). The
 services cost ~50 queries a meeting, far too slow for 226 villages, so the other villages' rows are
 built here as the services would write them and inserted in bulk (the database constraints and triggers
-still apply; tests/centers/test_commands_seed_demo.py checks both ways give the same rows). Single-threaded
+still apply; tests/regions/test_commands_seed_demo.py checks both ways give the same rows). Single-threaded
 use only (the management command). Idempotent: a village that already has a roster, or matters, keeps them.
 """
 
@@ -32,9 +32,6 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from centers.demo import person_name
-from centers.models import Post, Region
-from centers.roles import Level, Role
 from decisions import quorum, services
 from decisions.models import (
     STEP_ORDER,
@@ -45,13 +42,16 @@ from decisions.models import (
     Disclosure,
     Matter,
     MatterCategory,
-    MatterTransition,
+    MatterTimelineEvent,
     Meeting,
     Step,
     SupervisionOpinion,
     VillageRoster,
 )
 from decisions.standards import categories_ensure
+from regions.demo import person_name
+from regions.models import Post, Region
+from regions.roles import Level, Role
 
 SERVICE_VILLAGES = 3  # the first villages (by code), written through decisions.services
 FULL_DETAIL = 40  # the first villages with the full variety of states
@@ -126,7 +126,7 @@ EVENTS = ["register", Step.PROPOSAL, Step.CONSULTATION, Step.REVIEW, Step.RESOLU
           "close_resolution", "post_result", "close_result"]
 DONE_UP_TO = {Step.PROPOSAL: 0, Step.CONSULTATION: 1, Step.REVIEW: 2, Step.RESOLUTION: 3,
               Step.RESOLUTION_DISCLOSURE: 5, Step.IMPLEMENTATION: 6, Step.RESULT_DISCLOSURE: 7, "completed": 8}
-Kind = MatterTransition.Kind
+Kind = MatterTimelineEvent.Kind
 
 
 def _moment(day: datetime.date, second: int = 0) -> datetime.datetime:
@@ -154,7 +154,7 @@ def _clock(day: datetime.date):
 def _timestamps_as_given():
     """bulk_create keeps the creation times set on the rows (auto_now_add would stamp them all now)."""
     fields = [model._meta.get_field(name) for model, name in (
-        (VillageRoster, "recorded_at"), (Matter, "created_at"), (MatterTransition, "at"),
+        (VillageRoster, "recorded_at"), (Matter, "created_at"), (MatterTimelineEvent, "at"),
         (Meeting, "recorded_at"), (Disclosure, "created_at"), (BoardPhoto, "uploaded_at"))]
     for field in fields:
         field.auto_now_add = False
@@ -178,10 +178,6 @@ def _board_png() -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
     return buffer.getvalue()
-
-
-def _period(disclosure: Disclosure) -> str:
-    return f"{disclosure.posted_on:%Y年%m月%d日}至{disclosure.ends_on:%Y年%m月%d日}"
 
 
 # -- the two ways of writing ------------------------------------------------------------------------
@@ -234,7 +230,7 @@ class _InBulk:
     def __init__(self, rules: DecisionRules, photo_name: str | None):
         self.rules, self.photo_name = rules, photo_name
         self.rosters, self.matters, self.meetings, self.disclosures = [], [], [], []
-        self.photos, self.transitions = [], []
+        self.photos, self.events = [], []
         self.ticks: dict[tuple[int, datetime.date], int] = {}
 
     def _at(self, matter: Matter, day: datetime.date) -> datetime.datetime:
@@ -242,13 +238,14 @@ class _InBulk:
         self.ticks[key] = self.ticks.get(key, -1) + 1
         return _moment(day, self.ticks[key])
 
-    def _advance(self, matter: Matter, actor, kind: str, to_step: str | None, *, day, since=None, note="") -> None:
+    def _advance(self, matter: Matter, actor, kind: str, to_step: str | None, *, day, since=None,
+                 payload: dict | None = None) -> None:
         from_step = matter.step
         if to_step is not None and to_step != from_step:
             matter.step, matter.step_since = to_step, since
         matter.version += 1
-        self.transitions.append(MatterTransition(matter=matter, kind=kind, actor=actor, from_step=from_step,
-                                                 to_step=to_step or "", note=note[:300], at=self._at(matter, day)))
+        self.events.append(MatterTimelineEvent(matter=matter, kind=kind, actor=actor, from_state=from_step,
+                                       to_state=matter.step, payload=payload or {}, at=self._at(matter, day)))
 
     def roster(self, *, actor, village, valid_from, counts) -> None:
         self.rosters.append(VillageRoster(village=village, valid_from=valid_from, recorded_by=actor,
@@ -260,8 +257,8 @@ class _InBulk:
                         step_since=day, created_by=actor)
         matter.created_at = self._at(matter, day)
         self.matters.append(matter)
-        self.transitions.append(MatterTransition(matter=matter, kind=Kind.REGISTERED, actor=actor,
-                                                 to_step=Step.PROPOSAL, at=self._at(matter, day)))
+        self.events.append(MatterTimelineEvent(matter=matter, kind=Kind.REGISTERED, actor=actor, to_state=Step.PROPOSAL,
+                                       at=self._at(matter, day)))
         return matter
 
     def meeting(self, matter: Matter, data: services.MeetingInput, *, actor, record_on) -> tuple[Matter, Meeting]:
@@ -281,16 +278,16 @@ class _InBulk:
         self.meetings.append(meeting)
         if (record_on - data.held_on).days > self.rules.record_within_days:
             matter.recorded_late = True
-        body = meeting.get_body_display()
-        tally = f"应到{meeting.entitled}人，实到{meeting.present}人"
+        # The meeting's id is known only after the insert: the bulk rows' facts carry the counts alone.
+        facts = {"body": meeting.body, "entitled": meeting.entitled, "present": meeting.present}
         if not quorum_met:
-            self._advance(matter, actor, Kind.MEETING_NOT_HELD, None, day=record_on,
-                          note=f"{body}：{tally}，未达到法定人数，会议不成立")
+            self._advance(matter, actor, Kind.MEETING_NOT_HELD, None, day=record_on, payload=facts)
             return matter, meeting
-        tally += f"；赞成{meeting.votes_for}票，反对{meeting.votes_against}票，弃权{meeting.votes_abstain}票"
+        facts.update(votes_for=meeting.votes_for, votes_against=meeting.votes_against,
+                     votes_abstain=meeting.votes_abstain)
         if not passed:
             matter.status = Matter.Status.REJECTED
-            self._advance(matter, actor, Kind.REJECTED, None, day=record_on, note=f"{body}：{tally}，未通过")
+            self._advance(matter, actor, Kind.REJECTED, None, day=record_on, payload=facts)
             return matter, meeting
         if data.step == Step.PROPOSAL:
             matter.proposed_on = data.held_on
@@ -299,8 +296,7 @@ class _InBulk:
             if (data.held_on - (matter.proposed_on or data.held_on)).days > self.rules.resolution_within_days:
                 matter.resolved_late = True
         next_step = STEP_ORDER[STEP_ORDER.index(data.step) + 1]
-        self._advance(matter, actor, Kind.MEETING_HELD, next_step, day=record_on, since=data.held_on,
-                      note=f"{body}：{tally}，通过")
+        self._advance(matter, actor, Kind.MEETING_HELD, next_step, day=record_on, since=data.held_on, payload=facts)
         return matter, meeting
 
     def post(self, matter: Matter, kind: str, data: services.DisclosureInput, *, actor, photo: bool
@@ -315,24 +311,24 @@ class _InBulk:
         if photo and self.photo_name:
             self.photos.append(BoardPhoto(disclosure=disclosure, photo=self.photo_name, uploaded_by=actor,
                                           uploaded_at=self._at(matter, data.posted_on)))
+        facts = {"posted_on": disclosure.posted_on.isoformat(), "ends_on": disclosure.ends_on.isoformat()}
         if result:
-            self._advance(matter, actor, Kind.DISCLOSED, Step.RESULT_DISCLOSURE, day=data.posted_on,
-                          since=data.posted_on, note=f"实施结果公示{_period(disclosure)}")
+            self._advance(matter, actor, Kind.RESULT_DISCLOSED, Step.RESULT_DISCLOSURE, day=data.posted_on,
+                          since=data.posted_on, payload=facts)
         else:
             matter.disclosed_on = data.posted_on
-            self._advance(matter, actor, Kind.DISCLOSED, None, day=data.posted_on,
-                          note=f"决议公示{_period(disclosure)}")
+            self._advance(matter, actor, Kind.RESOLUTION_DISCLOSED, None, day=data.posted_on, payload=facts)
         return matter, disclosure
 
     def close(self, matter: Matter, disclosure: Disclosure, day: datetime.date) -> Matter:
-        note = f"{disclosure.get_kind_display()}公示期满（{disclosure.ends_on:%Y年%m月%d日}）"
+        facts = {"ends_on": disclosure.ends_on.isoformat()}
         if disclosure.kind == Disclosure.Kind.RESOLUTION:
             self._advance(matter, None, Kind.PERIOD_ENDED, Step.IMPLEMENTATION, day=day,
-                          since=disclosure.ends_on + datetime.timedelta(days=1), note=note + "，转入组织实施")
+                          since=disclosure.ends_on + datetime.timedelta(days=1), payload=facts)
         else:
             matter.status = Matter.Status.COMPLETED
             matter.completed_on = disclosure.ends_on + datetime.timedelta(days=1)
-            self._advance(matter, None, Kind.COMPLETED, None, day=day, note=note + "，事项完成")
+            self._advance(matter, None, Kind.COMPLETED, None, day=day, payload=facts)
         return matter
 
     def flush(self) -> None:
@@ -340,7 +336,7 @@ class _InBulk:
         with _timestamps_as_given():
             for model, rows in ((VillageRoster, self.rosters), (Matter, self.matters), (Meeting, self.meetings),
                                 (Disclosure, self.disclosures), (BoardPhoto, self.photos),
-                                (MatterTransition, self.transitions)):
+                                (MatterTimelineEvent, self.events)):
                 model.objects.bulk_create(rows, batch_size=2000)
 
 
@@ -586,7 +582,7 @@ def seed_after_centers(*, county: Region) -> list[str]:
     """Rosters and matters for every village of ``county`` that has none yet; returns lines to print."""
     categories_ensure()
     today = timezone.localdate()
-    rules = services.rules_for(county)
+    rules = DecisionRules.for_region(county)
     categories = {c.name: c for c in MatterCategory.objects.filter(region__isnull=True)}
     villages = list(Region.objects.filter(prefix__startswith=county.prefix, level=Level.VILLAGE).order_by("code"))
     posts = (Post.objects.filter(region__in=villages, ended_on__isnull=True,

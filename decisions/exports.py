@@ -8,7 +8,6 @@ from openpyxl import Workbook
 
 from decisions import selectors
 from decisions.models import Disclosure
-from decisions.services import disclosed_value
 from spreadsheets.writing import safe_row
 
 MATTER_HEADER = ("编号", "事项名称", "事项类别", "事项内容", "预计金额（元）", "提议人", "提议日期", "决议日期", "决议公开日期",
@@ -26,7 +25,8 @@ def record_book_xlsx(*, village, year: int) -> bytes:
         matters.append(safe_row([
             matter.pk, matter.title, matter.category.name, matter.content, matter.estimated_amount,
             matter.proposed_by, matter.proposed_on, matter.resolved_on, matter.disclosed_on,
-            disclosed_value(result, "spent_amount", result.amendments.all()) if result else None, matter.completed_on, matter.get_step_display(),
+            selectors.disclosed_value(result, "spent_amount", result.amendments.all()) if result else None,
+            matter.completed_on, matter.get_step_display(),
             matter.get_status_display(), "是" if matter.resolved_late else "否", "是" if matter.recorded_late else "否",
             matter.previous_id]))
     meetings = workbook.create_sheet("会议记录")

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from core.forms import DateInput
 from decisions.models import (
     Amendment,
     Body,
@@ -13,7 +14,7 @@ from decisions.models import (
     SupervisionOpinion,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput
 NUMBER = {"inputmode": "numeric", "min": "0"}
 
 
@@ -157,7 +158,9 @@ class CategoryForm(forms.Form):
         self.fields["region"].queryset = regions
 
 
-class RulesForm(forms.ModelForm):
+class DecisionRulesForm(forms.ModelForm):
+    """The county's rules of the procedure, a block of the county settings page."""
+
     class Meta:
         model = DecisionRules
         fields = ["disclosure_days", "resolution_within_days", "record_within_days", "stuck_days"]

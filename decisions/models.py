@@ -1,9 +1,11 @@
 """Democratic decisions (四议两公开): matters, their meetings, disclosures, amendments and opinions.
 
-A matter's step changes only through decisions.services, which appends an immutable MatterTransition per
-transition. Meetings, disclosures, amendments, board photos and opinions are append-only rows:
+A matter's step changes only through decisions.workflows.MATTER, which appends an immutable MatterTimelineEvent
+per transition. Meetings, disclosures, amendments, board photos and opinions are append-only rows:
 database triggers refuse any UPDATE or DELETE of them, and a disclosed matter's content is frozen
-by a trigger too, so a correction can only be an Amendment shown beside the original.
+by a trigger too, so a correction can only be an Amendment shown beside the original. Every row hanging
+off a matter carries the matter's village (regions.models.VillageOwned), so it is scoped and audited
+with its village.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from centers.models import Region
+from core.models import APPEND_ONLY, TimelineEvent
+from decisions.permissions import MANAGE_DECISION_CATEGORIES
+from regions.models import CountySettings, Region, RegionList, RegionScoped, VillageOwned, village_from_parent
+from regions.roles import Level
 
-APPEND_ONLY = pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
 MIN_DISCLOSURE_DAYS = 7
 
 
@@ -58,28 +62,21 @@ BODIES_OF_STEP = {
 
 
 @pghistory.track()
-class MatterCategory(models.Model):
+class MatterCategory(RegionList):
     """A kind of matter that must go through the procedure. No region: the statutory list; else a county's
     or a township's addition, which applies to the villages below it."""
 
-    region = models.ForeignKey(Region, verbose_name="添加单位", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="decision_categories")
-    name = models.CharField("事项类别", max_length=60)
-    is_active = models.BooleanField("启用", default=True)
-    sort_order = models.PositiveSmallIntegerField("排序", default=100)
+    owner_levels = (Level.COUNTY, Level.TOWNSHIP)
+    maintain_perm = MANAGE_DECISION_CATEGORIES
 
-    class Meta:
+    class Meta(RegionList.Meta):
         verbose_name = "决策事项类别"
         verbose_name_plural = "决策事项类别"
-        ordering = ["sort_order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["region", "name"], nulls_distinct=False,
                                     name="decisions_category_unique_name",
                                     violation_error_message="该类别已经存在。"),
         ]
-
-    def __str__(self) -> str:
-        return self.name
 
     @property
     def is_statutory(self) -> bool:
@@ -87,10 +84,9 @@ class MatterCategory(models.Model):
 
 
 @pghistory.track()
-class DecisionRules(models.Model):
+class DecisionRules(CountySettings):
     """A county's settings for the procedure: disclosure length and the time limits oversight checks."""
 
-    county = models.OneToOneField(Region, verbose_name="县", on_delete=models.PROTECT, related_name="decision_rules")
     disclosure_days = models.PositiveSmallIntegerField("公示天数", default=MIN_DISCLOSURE_DAYS)
     resolution_within_days = models.PositiveSmallIntegerField("提议后决议时限（天）", default=60)
     record_within_days = models.PositiveSmallIntegerField("会议后录入时限（天）", default=7)
@@ -114,7 +110,7 @@ class DecisionRules(models.Model):
 
 
 @pghistory.track()
-class VillageRoster(models.Model):
+class VillageRoster(RegionScoped):
     """The sizes of a village's bodies from a date on; a meeting takes "entitled" from the one valid on its day."""
 
     village = models.ForeignKey(Region, verbose_name="村（社区）", on_delete=models.PROTECT, related_name="rosters")
@@ -138,9 +134,6 @@ class VillageRoster(models.Model):
                                     violation_error_message="该日期已有一份人数登记，请换一个起始日期。"),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.village} {self.valid_from:%Y-%m-%d}起"
-
     ENTITLED_FIELD = {
         Body.PARTY_ORGANIZATION: "branch_committee",
         Body.TWO_COMMITTEES: "committee_members",
@@ -149,12 +142,15 @@ class VillageRoster(models.Model):
         Body.VILLAGERS: "adults",
     }
 
+    def __str__(self) -> str:
+        return f"{self.village} {self.valid_from:%Y-%m-%d}起"
+
     def entitled_for(self, body: str) -> int:
         return getattr(self, self.ENTITLED_FIELD[body])
 
 
 @pghistory.track()
-class Matter(models.Model):
+class Matter(RegionScoped):
     """A major village matter (重大事项) going through 四议两公开."""
 
     class Status(models.TextChoices):
@@ -182,8 +178,7 @@ class Matter(models.Model):
     resolved_late = models.BooleanField("决议超时", default=False)
     recorded_late = models.BooleanField("录入滞后", default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
-                                    on_delete=models.PROTECT,
-                                   related_name="+")
+                                   on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     version = models.PositiveIntegerField("版本", default=1)
 
@@ -239,43 +234,50 @@ class Matter(models.Model):
         return STEP_ORDER.index(self.step)
 
 
-class MatterTransition(models.Model):
-    """One entry on a matter's timeline: a transition of the state machine, by whom and when. Immutable."""
+class MatterTimelineEvent(TimelineEvent):
+    """One entry on a matter's timeline (进程): a transition of the procedure or an event beside it, with
+    its facts in ``payload`` (the meeting's counts, the posting's period). Immutable."""
+
+    PAYLOAD_TEMPLATE = "decisions/includes/matter_event.html"
 
     class Kind(models.TextChoices):
         REGISTERED = "registered", "登记事项"
         MEETING_HELD = "meeting_held", "会议通过"
         MEETING_NOT_HELD = "meeting_not_held", "会议未达法定人数"
         REJECTED = "rejected", "表决未通过"
-        DISCLOSED = "disclosed", "张贴公示"
-        PERIOD_ENDED = "period_ended", "公示期满"
+        RESOLUTION_DISCLOSED = "resolution_disclosed", "张贴决议公示"
+        PERIOD_ENDED = "period_ended", "决议公示期满"
+        RESULT_DISCLOSED = "result_disclosed", "张贴实施结果公示"
         COMPLETED = "completed", "事项完成"
         REPROPOSED = "reproposed", "重新提议"
         AMENDED = "amended", "更正公示内容"
 
-    matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="transitions")
-    kind = models.CharField("事件", max_length=20, choices=Kind.choices)
-    from_step = models.CharField("原环节", max_length=24, choices=Step.choices, blank=True)
-    to_step = models.CharField("新环节", max_length=24, choices=Step.choices, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField("时间", auto_now_add=True)
-    note = models.CharField("说明", max_length=300, blank=True)
+    matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="timeline")
+    kind = models.CharField("事件", max_length=24, choices=Kind.choices)
+    from_state = models.CharField("原环节", max_length=24, choices=Step.choices, blank=True)
+    to_state = models.CharField("新环节", max_length=24, choices=Step.choices, blank=True)
 
-    class Meta:
+    class Meta(TimelineEvent.Meta):
         verbose_name = "决策事项进程"
         verbose_name_plural = "决策事项进程"
-        ordering = ["at", "id"]
-        triggers = [APPEND_ONLY]
 
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"
+    @property
+    def body_label(self) -> str:
+        body = self.payload.get("body", "")
+        return Body(body).label if body in Body.values else ""
+
+    @property
+    def field_label(self) -> str:
+        field = self.payload.get("field", "")
+        return Amendment.Field(field).label if field in Amendment.Field.values else ""
 
 
 @pghistory.track(pghistory.InsertEvent())  # who recorded it, from where (rows never change)
-class Meeting(models.Model):
+class Meeting(VillageOwned):
     """A meeting held (or called without quorum) for one step. Quorum and result are computed by the
     service from the counts (decisions.quorum), never typed. Immutable once recorded."""
+
+    owner_parent = "matter"
 
     matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="meetings")
     step = models.CharField("环节", max_length=24, choices=Step.choices)
@@ -297,8 +299,7 @@ class Meeting(models.Model):
     quorum_met = models.BooleanField("达到法定人数")
     passed = models.BooleanField("通过", null=True, blank=True)  # None: no vote (meeting not held)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True,
-                                    on_delete=models.PROTECT,
-                                    related_name="+")
+        on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField("录入时间", auto_now_add=True)
 
     class Meta:
@@ -326,7 +327,7 @@ class Meeting(models.Model):
                                    name="decisions_meeting_no_vote_without_quorum",
                                    violation_error_message="未达到法定人数的会议不能形成表决结果。"),
         ]
-        triggers = [APPEND_ONLY]
+        triggers = [village_from_parent("matter", Matter), APPEND_ONLY]
 
     def __str__(self) -> str:
         return f"{self.get_body_display()} {self.held_on:%Y-%m-%d}"
@@ -343,8 +344,10 @@ def attachment_path(instance: MeetingAttachment, filename: str) -> str:
 
 
 @pghistory.track(pghistory.InsertEvent())  # who recorded it, from where (rows never change)
-class MeetingAttachment(models.Model):
+class MeetingAttachment(VillageOwned):
     """A signed attendance sheet, minutes scan or other paper of a meeting (PDF/JPEG/PNG). Immutable."""
+
+    owner_parent = "meeting"
 
     class Kind(models.TextChoices):
         ATTENDANCE = "attendance", "签到表"
@@ -357,23 +360,24 @@ class MeetingAttachment(models.Model):
     content_type = models.CharField("文件类型", max_length=40)
     size = models.PositiveIntegerField("大小（字节）")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True,
-                                    on_delete=models.PROTECT,
-                                    related_name="+")
+        on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "会议附件"
         verbose_name_plural = "会议附件"
         ordering = ["uploaded_at", "id"]
-        triggers = [APPEND_ONLY]
+        triggers = [village_from_parent("meeting", Meeting), APPEND_ONLY]
 
     def __str__(self) -> str:
         return self.get_kind_display()
 
 
 @pghistory.track(pghistory.InsertEvent())  # who recorded it, from where (rows never change)
-class Disclosure(models.Model):
+class Disclosure(VillageOwned):
     """A posting on the public bulletin: the resolution, or the result of implementing it. Never edited."""
+
+    owner_parent = "matter"
 
     class Kind(models.TextChoices):
         RESOLUTION = "resolution", "决议公开"
@@ -387,8 +391,7 @@ class Disclosure(models.Model):
     posted_on = models.DateField("张贴日期")
     ends_on = models.DateField("公示截止日期")
     posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
-                                    on_delete=models.PROTECT,
-                                  related_name="+")
+        on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:
@@ -406,7 +409,7 @@ class Disclosure(models.Model):
                                    name="decisions_disclosure_spent_not_negative",
                                    violation_error_message="实际支出不能为负数。"),
         ]
-        triggers = [APPEND_ONLY]
+        triggers = [village_from_parent("matter", Matter), APPEND_ONLY]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.posted_on:%Y-%m-%d}"
@@ -420,29 +423,32 @@ def board_photo_path(instance: BoardPhoto, filename: str) -> str:
 
 
 @pghistory.track(pghistory.InsertEvent())  # who recorded it, from where (rows never change)
-class BoardPhoto(models.Model):
+class BoardPhoto(VillageOwned):
     """A photo of the physical notice board showing the posting. Immutable."""
+
+    owner_parent = "disclosure"
 
     disclosure = models.ForeignKey(Disclosure, on_delete=models.PROTECT, related_name="board_photos")
     photo = models.ImageField("公开栏照片", upload_to=board_photo_path)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True,
-                                    on_delete=models.PROTECT,
-                                    related_name="+")
+        on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "公开栏照片"
         verbose_name_plural = "公开栏照片"
         ordering = ["uploaded_at", "id"]
-        triggers = [APPEND_ONLY]
+        triggers = [village_from_parent("disclosure", Disclosure), APPEND_ONLY]
 
     def __str__(self) -> str:
         return f"{self.disclosure} 照片"
 
 
 @pghistory.track(pghistory.InsertEvent())  # who recorded it, from where (rows never change)
-class Amendment(models.Model):
+class Amendment(VillageOwned):
     """A correction of disclosed content, with its reason; the bulletin shows it beside the original."""
+
+    owner_parent = "disclosure"
 
     class Field(models.TextChoices):
         TEXT = "text", "公开内容"
@@ -455,8 +461,7 @@ class Amendment(models.Model):
     corrected = models.TextField("更正为")
     reason = models.CharField("更正理由", max_length=300)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="更正人", null=True, blank=True,
-                                    on_delete=models.PROTECT,
-                                   related_name="+")
+        on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("更正时间", auto_now_add=True)
 
     class Meta:
@@ -467,15 +472,17 @@ class Amendment(models.Model):
             models.CheckConstraint(condition=~Q(reason=""), name="decisions_amendment_has_reason",
                                    violation_error_message="请填写更正理由。"),
         ]
-        triggers = [APPEND_ONLY]
+        triggers = [village_from_parent("disclosure", Disclosure), APPEND_ONLY]
 
     def __str__(self) -> str:
         return f"{self.get_field_display()}更正"
 
 
 @pghistory.track()
-class Objection(models.Model):
+class Objection(VillageOwned):
     """An objection received from villagers during a disclosure period, and the answer given."""
+
+    owner_parent = "disclosure"
 
     disclosure = models.ForeignKey(Disclosure, on_delete=models.PROTECT, related_name="objections")
     received_on = models.DateField("收到日期")
@@ -483,8 +490,7 @@ class Objection(models.Model):
     answer = models.CharField("答复内容", max_length=500, blank=True)
     answered_on = models.DateField("答复日期", null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
-                                    on_delete=models.PROTECT,
-                                    related_name="+")
+        on_delete=models.PROTECT, related_name="+")
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="答复人", null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
 
@@ -501,7 +507,7 @@ class Objection(models.Model):
                                    name="decisions_objection_answer_with_date",
                                    violation_error_message="答复须有内容和日期。"),
         ]
-        triggers = [
+        triggers = [village_from_parent("disclosure", Disclosure),
             # The bulletin counts objections: none is ever deleted; only the answer is added, once.
             pgtrigger.Protect(name="never_deleted", operation=pgtrigger.Delete),
             pgtrigger.Protect(
@@ -517,8 +523,10 @@ class Objection(models.Model):
 
 
 @pghistory.track(pghistory.InsertEvent())  # who recorded it, from where (rows never change)
-class SupervisionOpinion(models.Model):
+class SupervisionOpinion(VillageOwned):
     """The village affairs supervision committee's opinion (村务监督委员会意见) at a step. Immutable."""
+
+    owner_parent = "matter"
 
     class Verdict(models.TextChoices):
         AGREE = "agree", "同意"
@@ -529,8 +537,7 @@ class SupervisionOpinion(models.Model):
     verdict = models.CharField("意见", max_length=8, choices=Verdict.choices)
     reason = models.CharField("理由", max_length=500, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="监督委员会成员", null=True, blank=True,
-                                    on_delete=models.PROTECT,
-                                    related_name="+")
+        on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:
@@ -543,7 +550,7 @@ class SupervisionOpinion(models.Model):
                                    name="decisions_opinion_objection_has_reason",
                                    violation_error_message="提出异议须写明理由。"),
         ]
-        triggers = [APPEND_ONLY]
+        triggers = [village_from_parent("matter", Matter), APPEND_ONLY]
 
     def __str__(self) -> str:
         return f"{self.get_verdict_display()}（{self.get_step_display()}）"

@@ -8,13 +8,8 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
 
-from centers.models import Region
-from centers.roles import MANAGE_DECISION_CATEGORIES, VIEW, Level
-from centers.scoping import prefix_q
-from centers.selectors import pinyin
 from decisions.models import (
     STEP_ORDER,
     BoardPhoto,
@@ -22,33 +17,31 @@ from decisions.models import (
     Matter,
     MatterCategory,
     Meeting,
-    MeetingAttachment,
-    Objection,
     Step,
     SupervisionOpinion,
     VillageRoster,
 )
+from decisions.permissions import MANAGE_DECISION_CATEGORIES
+from regions.models import Region
+from regions.roles import Level
+from regions.selectors import by_child, pinyin
 
 BULLETIN_LEVELS = (Level.VILLAGE, Level.TOWNSHIP)
 
 
 def categories_for_village(village: Region) -> QuerySet[MatterCategory]:
     """Active categories that apply in a village: the statutory ones, its county's and its township's."""
-    return MatterCategory.objects.filter(
-        Q(region__isnull=True) | Q(region__prefix__in=village.ancestor_prefixes()), is_active=True,
-    ).order_by("region__prefix", "sort_order", "id")
+    return MatterCategory.objects.applying_at(village).order_by("region__prefix", "sort_order", "id")
 
 
 def categories_managed(*, user) -> QuerySet[MatterCategory]:
     """The statutory list plus the categories of the counties and townships the user may maintain."""
-    return (MatterCategory.objects.filter(Q(region__isnull=True) |
-                                          prefix_q(user, MANAGE_DECISION_CATEGORIES, field="region__prefix"))
-            .select_related("region").order_by("region__prefix", "sort_order", "id"))
+    return (MatterCategory.objects.for_maintenance(user, MANAGE_DECISION_CATEGORIES)
+            .order_by("region__prefix", "sort_order", "id"))
 
 
 def category_get_for_user(*, user, pk: int) -> MatterCategory:
-    return get_object_or_404(MatterCategory.objects.filter(prefix_q(user, MANAGE_DECISION_CATEGORIES,
-                                                                    field="region__prefix"))
+    return get_object_or_404(MatterCategory.objects.maintained_by(user, MANAGE_DECISION_CATEGORIES)
                              .select_related("region"), pk=pk)
 
 
@@ -56,11 +49,16 @@ def rosters_of(*, village: Region) -> QuerySet[VillageRoster]:
     return VillageRoster.objects.filter(village=village).select_related("recorded_by").order_by("-valid_from")
 
 
+def roster_on(*, village: Region, day: datetime.date) -> VillageRoster | None:
+    """The roster valid on ``day``: the latest one starting on or before it."""
+    return VillageRoster.objects.filter(village=village, valid_from__lte=day).order_by("-valid_from").first()
+
+
 def matters_for_user(*, user, region: Region | None = None, status: str = "", step: str = "", category=None,
                      year: int | None = None, query: str = "") -> QuerySet[Matter]:
-    matters = Matter.objects.filter(prefix_q(user, VIEW, field="village__prefix"))
+    matters = Matter.objects.for_user(user)
     if region is not None:
-        matters = matters.filter(village__prefix__startswith=region.prefix)
+        matters = matters.within(region)
     if status:
         matters = matters.filter(status=status)
     if step:
@@ -74,51 +72,39 @@ def matters_for_user(*, user, region: Region | None = None, status: str = "", st
     return matters.select_related("village__parent", "category").order_by("-created_at", "-id")
 
 
-def matter_get_for_user(*, user, pk: int) -> Matter:
-    return get_object_or_404(Matter.objects.filter(prefix_q(user, VIEW, field="village__prefix"))
-                             .select_related("village__parent", "category", "created_by", "previous"), pk=pk)
 
 
-def matter_record(*, matter: Matter) -> dict:
+def _disclosures_shown(disclosures, amendments_of, today: datetime.date) -> list[Disclosure]:
+    """Each disclosure with whether its period runs today and its corrections by field (no query)."""
+    for disclosure in disclosures:
+        disclosure.running = disclosure.is_running(today)
+        disclosure.corrections = corrections_by_field(amendments_of(disclosure))
+    return disclosures
+
+
+def matter_record(*, matter: Matter, today: datetime.date) -> dict:
     """Everything on a matter's page and in its record book: meetings with papers, disclosures with their
     amendments, photos and objections, the supervision committee's opinions and the timeline."""
+    disclosures = list(matter.disclosures.select_related("posted_by")
+                       .prefetch_related("amendments", "board_photos", "objections").order_by("posted_on"))
     return {
         "meetings": list(matter.meetings.select_related("recorded_by").prefetch_related("attachments")
                          .order_by("held_on", "id")),
-        "disclosures": list(matter.disclosures.select_related("posted_by")
-                            .prefetch_related("amendments", "board_photos", "objections").order_by("posted_on")),
+        "disclosures": _disclosures_shown(disclosures, lambda d: d.amendments.all(), today),
         "opinions": list(matter.opinions.select_related("recorded_by").order_by("at", "id")),
-        "transitions": list(matter.transitions.select_related("actor").order_by("at", "id")),
+        "events": list(matter.timeline.select_related("actor").order_by("at", "id")),
         "reproposals": list(matter.reproposals.order_by("id")),
     }
 
 
-def _in_scope(queryset, user, field: str):
-    return queryset.filter(prefix_q(user, VIEW, field=field))
-
-
-def attachment_get_for_user(*, user, pk: int) -> MeetingAttachment:
-    return get_object_or_404(_in_scope(MeetingAttachment.objects.select_related("meeting__matter"), user,
-                                       "meeting__matter__village__prefix"), pk=pk)
-
-
-def board_photo_get_for_user(*, user, pk: int) -> BoardPhoto:
-    return get_object_or_404(_in_scope(BoardPhoto.objects.all(), user, "disclosure__matter__village__prefix"), pk=pk)
-
-
-def meeting_get_for_user(*, user, pk: int) -> Meeting:
-    return get_object_or_404(_in_scope(Meeting.objects.select_related("matter__village"), user,
-                                       "matter__village__prefix"), pk=pk)
-
-
-def disclosure_get_for_user(*, user, pk: int) -> Disclosure:
-    return get_object_or_404(_in_scope(Disclosure.objects.select_related("matter__village"), user,
-                                       "matter__village__prefix"), pk=pk)
-
-
-def objection_get_for_user(*, user, pk: int) -> Objection:
-    return get_object_or_404(_in_scope(Objection.objects.select_related("disclosure__matter__village"), user,
-                                       "disclosure__matter__village__prefix"), pk=pk)
+def disclosed_value(disclosure: Disclosure, field: str, amendments=None) -> str:
+    """The value in force: the last amendment's, else the original."""
+    amendments = disclosure.amendments.all() if amendments is None else amendments
+    last = [a for a in amendments if a.field == field]
+    if last:
+        return last[-1].corrected
+    value = getattr(disclosure, field)
+    return "" if value is None else str(value)
 
 
 def corrections_by_field(amendments) -> dict[str, list]:
@@ -130,6 +116,17 @@ def corrections_by_field(amendments) -> dict[str, list]:
 
 
 # -- the public bulletin ----------------------------------------------------------------------------
+
+
+def bulletin_entries(matters, today: datetime.date):
+    """What one bulletin entry shows, per matter, from the prefetched rows (no further queries): the two
+    postings, the resolution's vote, and each posting's period and corrections."""
+    for matter in matters:
+        matter.resolution = next((d for d in matter.disclosure_list if d.kind == Disclosure.Kind.RESOLUTION), None)
+        matter.result = next((d for d in matter.disclosure_list if d.kind == Disclosure.Kind.RESULT), None)
+        matter.vote = next((m for m in matter.held_meetings if m.step == Step.RESOLUTION), None)
+        _disclosures_shown(matter.disclosure_list, lambda d: d.amendment_list, today)
+    return matters
 
 
 def bulletin_region(*, code: str) -> Region:
@@ -148,7 +145,7 @@ def bulletin_matters(*, region: Region) -> QuerySet[Matter]:
     meetings = Meeting.objects.filter(quorum_met=True).only(
         "id", "matter_id", "step", "body", "held_on", "entitled", "present", "households_total",
         "households_present", "votes_for", "votes_against", "votes_abstain", "passed").order_by("held_on", "id")
-    return (Matter.objects.filter(village__prefix__startswith=region.prefix, disclosed_on__isnull=False)
+    return (Matter.objects.within(region).filter(disclosed_on__isnull=False)
             .select_related("village", "category")
             .only("id", "title", "content", "estimated_amount", "status", "step", "proposed_on", "resolved_on",
                   "disclosed_on", "completed_on", "village__name", "village__code", "category__name")
@@ -162,56 +159,44 @@ def bulletin_matters(*, region: Region) -> QuerySet[Matter]:
 OVERSIGHT_LIST = 50
 
 
-def _child_length(region: Region) -> int | None:
-    return {Level.PROVINCE: 4, Level.CITY: 6, Level.COUNTY: 9, Level.TOWNSHIP: 12}.get(region.level)
-
-
 def matters_by_child(*, region: Region) -> list[dict]:
     """Per child region (villages of a township, townships of a county ...): open matters by step, rejected
     and completed. Two queries."""
-    n = _child_length(region)
-    children = (list(Region.objects.filter(parent=region).order_by(pinyin("name"), "code")) if n
-                else [region])
-    n = n or len(region.prefix)
+    children = list(Region.objects.filter(parent=region).order_by(pinyin("name"), "code")) or [region]
     counts = {f"step_{step.value}": Count("pk", filter=Q(status=Matter.Status.OPEN, step=step)) for step in Step}
-    rows = (Matter.objects.filter(village__prefix__startswith=region.prefix)
-            .annotate(child=Substr("village__prefix", 1, n)).order_by().values("child")
-            .annotate(total=Count("pk"), rejected=Count("pk", filter=Q(status=Matter.Status.REJECTED)),
-                      completed=Count("pk", filter=Q(status=Matter.Status.COMPLETED)),
-                      late=Count("pk", filter=Q(resolved_late=True) | Q(recorded_late=True)), **counts))
-    by_child = {row["child"]: row for row in rows}
+    by_prefix = by_child(Matter.objects.all(), "village__prefix", region, total=Count("pk"),
+                         rejected=Count("pk", filter=Q(status=Matter.Status.REJECTED)),
+                         completed=Count("pk", filter=Q(status=Matter.Status.COMPLETED)),
+                         late=Count("pk", filter=Q(resolved_late=True) | Q(recorded_late=True)), **counts)
     empty = {"total": 0, "rejected": 0, "completed": 0, "late": 0, **{k: 0 for k in counts}}
     result = []
     for child in children:
-        row = by_child.get(child.prefix, empty)
+        row = by_prefix.get(child.prefix, empty)
         result.append({"region": child, **row, "steps": [row[f"step_{s.value}"] for s in STEP_ORDER]})
     return result
 
 
 def stuck_matters(*, region: Region, today: datetime.date, stuck_days: int) -> QuerySet[Matter]:
     """Open matters on the same step for more than ``stuck_days`` (implementation may rightly take longer)."""
-    return (Matter.objects.filter(village__prefix__startswith=region.prefix, status=Matter.Status.OPEN,
-                                  step_since__lt=today - datetime.timedelta(days=stuck_days))
+    return (Matter.objects.within(region).filter(status=Matter.Status.OPEN,
+                                                 step_since__lt=today - datetime.timedelta(days=stuck_days))
             .exclude(step=Step.IMPLEMENTATION).select_related("village__parent", "category").order_by("step_since", "id"))
 
 
 def late_matters(*, region: Region) -> QuerySet[Matter]:
-    return (Matter.objects.filter(Q(resolved_late=True) | Q(recorded_late=True),
-                                  village__prefix__startswith=region.prefix)
+    return (Matter.objects.within(region).filter(Q(resolved_late=True) | Q(recorded_late=True))
             .select_related("village__parent", "category").order_by("-created_at", "-id"))
 
 
 def disclosures_without_photo(*, region: Region) -> QuerySet[Disclosure]:
     # NOT EXISTS, not a LEFT JOIN ... IS NULL: the join would read every photo of the database first.
-    return (Disclosure.objects.filter(~Exists(BoardPhoto.objects.filter(disclosure=OuterRef("pk"))),
-                                      matter__village__prefix__startswith=region.prefix)
-            .select_related("matter__village__parent").order_by("-posted_on", "-id"))
+    return (Disclosure.objects.within(region).filter(~Exists(BoardPhoto.objects.filter(disclosure=OuterRef("pk"))))
+            .select_related("matter", "village__parent").order_by("-posted_on", "-id"))
 
 
 def supervision_objections(*, region: Region) -> QuerySet[SupervisionOpinion]:
-    return (SupervisionOpinion.objects.filter(matter__village__prefix__startswith=region.prefix,
-                                              verdict=SupervisionOpinion.Verdict.OBJECT)
-            .select_related("matter__village__parent").order_by("-at", "-id"))
+    return (SupervisionOpinion.objects.within(region).filter(verdict=SupervisionOpinion.Verdict.OBJECT)
+            .select_related("matter", "village__parent").order_by("-at", "-id"))
 
 
 def decision_figures(*, region: Region, year: int, stuck_before: datetime.date | None = None) -> dict:
@@ -225,7 +210,7 @@ def decision_figures(*, region: Region, year: int, stuck_before: datetime.date |
     if stuck_before is not None:
         counts["stuck"] = Count("pk", filter=Q(status=Matter.Status.OPEN, step_since__lt=stuck_before) &
                                 ~Q(step=Step.IMPLEMENTATION))
-    figures = Matter.objects.filter(village__prefix__startswith=region.prefix).aggregate(**counts)
+    figures = Matter.objects.within(region).aggregate(**counts)
     figures["on_time_rate"] = figures["on_time"] * 100 / figures["decided"] if figures["decided"] else None
     return figures
 

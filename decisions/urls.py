@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from decisions import views
+from decisions import views, views_public
 
 app_name = "decisions"
 
@@ -10,7 +10,6 @@ urlpatterns = [
     path("oversight/", views.oversight, name="oversight"),
     path("categories/", views.categories, name="categories"),
     path("categories/<int:pk>/toggle/", views.category_toggle, name="category-toggle"),
-    path("rules/", views.rules, name="rules"),
     path("matters/<int:pk>/", views.matter_detail, name="matter-detail"),
     path("matters/<int:pk>/meeting/", views.meeting_create, name="meeting-create"),
     path("matters/<int:pk>/disclose/", views.disclosure_create, name="disclosure-create"),
@@ -26,4 +25,11 @@ urlpatterns = [
     path("board-photos/<int:pk>/", views.board_photo_file, name="board-photo-file"),
     re_path(r"^villages/(?P<code>\d{12})/roster/$", views.roster, name="roster"),
     re_path(r"^villages/(?P<code>\d{12})/record-book/$", views.record_book, name="record-book"),
+]
+
+# Public pages (no login), mounted at the root by config/urls.py: the village-affairs bulletin.
+public_urlpatterns = [
+    re_path(r"^bulletin/(?P<code>\d{12})/$", views_public.bulletin, name="bulletin"),
+    re_path(r"^bulletin/(?P<code>\d{12})/poster/$", views_public.bulletin_poster, name="bulletin-poster"),
+    re_path(r"^b/(?P<short>[0-9a-z]{1,8})/$", views_public.bulletin_short, name="bulletin-short"),
 ]

@@ -1,4 +1,4 @@
-"""Views of democratic decisions: matters and their steps, the record book, oversight, categories, rules."""
+"""Views of democratic decisions: matters and their steps, the record book, oversight, categories."""
 
 from __future__ import annotations
 
@@ -8,20 +8,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from centers import selectors as center_selectors
-from centers.roles import (
-    MANAGE_CATALOG,
-    MANAGE_DECISION_CATEGORIES,
-    MANAGE_DECISIONS,
-    SUPERVISE_DECISIONS,
-    Level,
-)
-from centers.scoping import region_in_scope, regions_for_user, scope_prefixes
+from core.http import act, attempt, protected_file_response
 from decisions import quorum, selectors, services
 from decisions.forms import (
     AmendmentForm,
@@ -36,44 +29,52 @@ from decisions.forms import (
     ObjectionForm,
     OpinionForm,
     RosterForm,
-    RulesForm,
 )
-from decisions.models import BODIES_OF_STEP, MEETING_STEPS, STEP_ORDER, Body, Disclosure, Matter, Step
+from decisions.models import (
+    BODIES_OF_STEP,
+    MEETING_STEPS,
+    STEP_ORDER,
+    BoardPhoto,
+    Body,
+    Disclosure,
+    Matter,
+    MatterTimelineEvent,
+    Meeting,
+    MeetingAttachment,
+    Objection,
+    Step,
+)
+from decisions.permissions import MANAGE_DECISION_CATEGORIES, MANAGE_DECISIONS, SUPERVISE_DECISIONS
+from decisions.services.opinions import NOT_A_SUPERVISOR
+from decisions.workflows import MATTER, MATTER_CLOSED
+from regions.reports import report_scope
+from regions.roles import Level
+from regions.scoping import get_for_user, region_in_scope, regions_for_user, require_somewhere
+from regions.selectors import pinyin, region_breadcrumbs, region_get_for_user
+from regions.services import list_entry_toggle
 from spreadsheets.writing import xlsx_response
 
 ONLY_VIEW = "您只能查看该村的决策事项。"
-
-
-def _messages_of(exc: ValidationError) -> str:
-    return "；".join(exc.messages)
-
-
-def _form_errors(form) -> str:
-    return "；".join(f"{form.fields[f].label}：{'；'.join(e)}" if f in form.fields else "；".join(e)
-                    for f, e in form.errors.items())
+NO_CATEGORY_PERMISSION = "只有县、乡镇管理员可以维护决策事项类别。"
+# The page each offered transition opens (the others happen inside those pages or overnight).
+OFFERED = {
+    MatterTimelineEvent.Kind.MEETING_HELD: ("decisions:meeting-create", "录入“{step}”会议"),
+    MatterTimelineEvent.Kind.RESOLUTION_DISCLOSED: ("decisions:disclosure-create", "张贴决议公开"),
+    MatterTimelineEvent.Kind.RESULT_DISCLOSED: ("decisions:disclosure-create", "公开实施结果"),
+}
 
 
 def _managed_villages(user):
-    return (regions_for_user(user, MANAGE_DECISIONS).filter(level=Level.VILLAGE)
-            .order_by(center_selectors.pinyin("name")))
+    return regions_for_user(user, MANAGE_DECISIONS).filter(level=Level.VILLAGE).order_by(pinyin("name"))
 
 
-def _require_manages(user, village) -> None:
-    if not region_in_scope(user, MANAGE_DECISIONS, village):
-        raise PermissionDenied(ONLY_VIEW)
+def _get(model, request, pk: int, act: str | None = None, message: str = ONLY_VIEW, related=()):
+    """A matter or one of its rows: 404 out of view scope, 403 when visible but ``act`` is not held."""
+    return get_for_user(model.objects.select_related(*related), user=request.user, pk=pk, act=act, message=message)
 
 
-def _act(request, form, action, success: str) -> None:
-    """The small POST actions of the matter page: validate, call the service, say how it went."""
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return
-    try:
-        action(form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, _messages_of(exc))
-    else:
-        messages.success(request, success)
+def _matter(request, pk: int, act: str | None = None, message: str = ONLY_VIEW) -> Matter:
+    return _get(Matter, request, pk, act, message, ("village__parent", "category", "created_by", "previous"))
 
 
 # -- matters ----------------------------------------------------------------------------------------
@@ -83,7 +84,7 @@ def _act(request, form, action, success: str) -> None:
 def matter_list(request):
     form = MatterFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    region = (center_selectors.region_get_for_user(user=request.user, code=request.GET["region"])
+    region = (region_get_for_user(user=request.user, code=request.GET["region"])
               if request.GET.get("region") else None)
     matters = selectors.matters_for_user(user=request.user, region=region, status=filters.get("status", ""),
                                          step=filters.get("step", ""), year=filters.get("year"),
@@ -125,48 +126,45 @@ def _progress(matter: Matter) -> list[dict]:
              ("current" if i == current else "waiting")} for i, step in enumerate(STEP_ORDER)]
 
 
+def _next_actions(matter: Matter, user) -> list[dict]:
+    """What the workflow offers this user next, as links to the pages that record it."""
+    actions = []
+    for transition in MATTER.allowed(matter, user, offered_only=True):
+        url_name, label = OFFERED[transition.name]
+        actions.append({"url": reverse(url_name, args=[matter.pk]), "label": label.format(
+            step=matter.get_step_display())})
+    return actions
+
+
 @login_required
 def matter_detail(request, pk: int):
-    matter = selectors.matter_get_for_user(user=request.user, pk=pk)
+    matter = _matter(request, pk)
     manages = region_in_scope(request.user, MANAGE_DECISIONS, matter.village)
-    record = selectors.matter_record(matter=matter)
+    today = timezone.localdate()
+    record = selectors.matter_record(matter=matter, today=today)
     resolution = next((d for d in record["disclosures"] if d.kind == Disclosure.Kind.RESOLUTION), None)
-    next_action = ""
-    if matter.is_open and manages:
-        if matter.step in MEETING_STEPS:
-            next_action = "meeting"
-        elif matter.step == Step.RESOLUTION_DISCLOSURE and resolution is None:
-            next_action = "disclose"
-        elif matter.step == Step.IMPLEMENTATION:
-            next_action = "result"
-    for disclosure in record["disclosures"]:
-        disclosure.running = disclosure.is_running(timezone.localdate())
-        disclosure.corrections = selectors.corrections_by_field(disclosure.amendments.all())
     return render(request, "decisions/matter_detail.html", {
-        "matter": matter, **record, "manages": manages, "next_action": next_action,
+        "matter": matter, **record, "manages": manages,
+        "next_actions": _next_actions(matter, request.user),
         "supervises": matter.is_open and region_in_scope(request.user, SUPERVISE_DECISIONS, matter.village),
         "opinion_form": OpinionForm(), "progress": _progress(matter), "resolution": resolution,
-        "objection_form": ObjectionForm(initial={"received_on": timezone.localdate()}),
-        "answer_form": ObjectionAnswerForm(initial={"answered_on": timezone.localdate()}),
-        "attachment_form": AttachmentForm(), "board_form": BoardPhotoForm(),
-        "today": timezone.localdate()})
+        "attachment_form": AttachmentForm(), "today": today})
 
 
 @login_required
 def meeting_create(request, pk: int):
     """The meeting of the matter's current step; "entitled" comes from the roster valid on the day."""
-    matter = selectors.matter_get_for_user(user=request.user, pk=pk)
-    _require_manages(request.user, matter.village)
+    matter = _matter(request, pk, act=MANAGE_DECISIONS)
     if request.method != "POST" and (not matter.is_open or matter.step not in MEETING_STEPS):
         messages.error(request, f"当前环节是“{matter.get_step_display()}”，不需要录入会议。"
-                       if matter.is_open else services.MATTER_CLOSED[matter.status])
+                       if matter.is_open else MATTER_CLOSED[matter.status])
         return redirect(matter)
     # A POST goes to the service whatever the step, so that a refusal names the missing step.
     step = Step(matter.step) if matter.step in MEETING_STEPS else Step.PROPOSAL
     bodies = BODIES_OF_STEP[step]
     body = request.POST.get("body") or request.GET.get("body") or bodies[0]
     body = body if body in bodies else bodies[0]
-    roster = services.roster_on(village=matter.village, day=timezone.localdate())
+    roster = selectors.roster_on(village=matter.village, day=timezone.localdate())
     initial = {"step": step.value, "version": matter.version, "body": body}
     if roster:
         initial.update(entitled=roster.entitled_for(body), households_total=roster.households)
@@ -193,10 +191,9 @@ def meeting_create(request, pk: int):
 @login_required
 def disclosure_create(request, pk: int):
     """决议公开 or 实施结果公开, whichever the matter is at."""
-    matter = selectors.matter_get_for_user(user=request.user, pk=pk)
-    _require_manages(request.user, matter.village)
+    matter = _matter(request, pk, act=MANAGE_DECISIONS)
     # Once the resolution is posted, the next posting can only be the result.
-    result = matter.step == Step.IMPLEMENTATION or matter.disclosures.filter(kind=Disclosure.Kind.RESOLUTION).exists()
+    result = matter.step == Step.IMPLEMENTATION or matter.disclosed_on is not None
     if request.method != "POST" and (not matter.is_open or matter.step not in (Step.RESOLUTION_DISCLOSURE,
                                                                                Step.IMPLEMENTATION)
                                      or (matter.step == Step.RESOLUTION_DISCLOSURE and result)):
@@ -229,9 +226,8 @@ def disclosure_create(request, pk: int):
 @login_required
 @require_POST
 def board_photo_add(request, pk: int):
-    disclosure = selectors.disclosure_get_for_user(user=request.user, pk=pk)
-    _require_manages(request.user, disclosure.matter.village)
-    _act(request, BoardPhotoForm(request.POST, request.FILES),
+    disclosure = _get(Disclosure, request, pk, MANAGE_DECISIONS, related=("matter",))
+    act(request, BoardPhotoForm(request.POST, request.FILES),
          lambda data: services.board_photo_add(actor=request.user, disclosure=disclosure, photo=data["photo"]),
          "公开栏照片已上传。")
     return redirect(disclosure.matter)
@@ -239,8 +235,7 @@ def board_photo_add(request, pk: int):
 
 @login_required
 def amendment_create(request, pk: int):
-    disclosure = selectors.disclosure_get_for_user(user=request.user, pk=pk)
-    _require_manages(request.user, disclosure.matter.village)
+    disclosure = _get(Disclosure, request, pk, MANAGE_DECISIONS, related=("matter",))
     form = AmendmentForm(request.POST or None, initial={"field": request.GET.get("field", "text")})
     if disclosure.kind == Disclosure.Kind.RESOLUTION:
         form.fields["field"].choices = [c for c in form.fields["field"].choices if c[0] == "text"]
@@ -254,7 +249,7 @@ def amendment_create(request, pk: int):
         else:
             messages.success(request, "更正已登记，公开栏上原内容与更正内容并列显示。")
             return redirect(disclosure.matter)
-    current = {f: services.disclosed_value(disclosure, f) for f in ("text", "spent_amount", "acceptance")}
+    current = {f: selectors.disclosed_value(disclosure, f) for f in ("text", "spent_amount", "acceptance")}
     return render(request, "decisions/amendment_form.html", {
         "disclosure": disclosure, "matter": disclosure.matter, "form": form, "current": current})
 
@@ -262,9 +257,8 @@ def amendment_create(request, pk: int):
 @login_required
 @require_POST
 def objection_create(request, pk: int):
-    disclosure = selectors.disclosure_get_for_user(user=request.user, pk=pk)
-    _require_manages(request.user, disclosure.matter.village)
-    _act(request, ObjectionForm(request.POST),
+    disclosure = _get(Disclosure, request, pk, MANAGE_DECISIONS, related=("matter",))
+    act(request, ObjectionForm(request.POST),
          lambda data: services.objection_record(actor=request.user, disclosure=disclosure, **data),
          "异议已登记，请及时答复。")
     return redirect(disclosure.matter)
@@ -273,10 +267,9 @@ def objection_create(request, pk: int):
 @login_required
 @require_POST
 def objection_answer(request, pk: int):
-    objection = selectors.objection_get_for_user(user=request.user, pk=pk)
+    objection = _get(Objection, request, pk, MANAGE_DECISIONS, related=("disclosure__matter",))
     matter = objection.disclosure.matter
-    _require_manages(request.user, matter.village)
-    _act(request, ObjectionAnswerForm(request.POST),
+    act(request, ObjectionAnswerForm(request.POST),
          lambda data: services.objection_answer(actor=request.user, objection=objection, **data), "答复已登记。")
     return redirect(matter)
 
@@ -284,10 +277,8 @@ def objection_answer(request, pk: int):
 @login_required
 @require_POST
 def opinion_create(request, pk: int):
-    matter = selectors.matter_get_for_user(user=request.user, pk=pk)
-    if not region_in_scope(request.user, SUPERVISE_DECISIONS, matter.village):
-        raise PermissionDenied(services.NOT_A_SUPERVISOR)
-    _act(request, OpinionForm(request.POST),
+    matter = _matter(request, pk, act=SUPERVISE_DECISIONS, message=NOT_A_SUPERVISOR)
+    act(request, OpinionForm(request.POST),
          lambda data: services.opinion_record(actor=request.user, matter=matter, **data), "监督意见已记录。")
     return redirect(matter)
 
@@ -295,60 +286,44 @@ def opinion_create(request, pk: int):
 @login_required
 @require_POST
 def matter_repropose(request, pk: int):
-    matter = selectors.matter_get_for_user(user=request.user, pk=pk)
-    _require_manages(request.user, matter.village)
-    try:
-        new = services.matter_repropose(actor=request.user, matter=matter)
-    except ValidationError as exc:
-        messages.error(request, _messages_of(exc))
-        return redirect(matter)
-    messages.success(request, "已作为新事项重新提议，请从党组织提议开始。")
-    return redirect(new)
+    matter = _matter(request, pk, act=MANAGE_DECISIONS)
+    created = []
+    attempt(request, lambda: created.append(services.matter_repropose(actor=request.user, matter=matter)),
+            "已作为新事项重新提议，请从党组织提议开始。")
+    return redirect(created[0] if created else matter)
 
 
 @login_required
 @require_POST
 def attachment_add(request, pk: int):
-    meeting = selectors.meeting_get_for_user(user=request.user, pk=pk)
-    _require_manages(request.user, meeting.matter.village)
-    _act(request, AttachmentForm(request.POST, request.FILES),
+    meeting = _get(Meeting, request, pk, MANAGE_DECISIONS, related=("matter",))
+    act(request, AttachmentForm(request.POST, request.FILES),
          lambda data: services.attachment_add(actor=request.user, meeting=meeting, kind=data["kind"],
                                               uploaded=data["file"]), "附件已上传。")
     return redirect(meeting.matter)
 
 
-def _file_response(field, content_type: str, *, download: bool) -> FileResponse:
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, content_type=content_type, as_attachment=download,
-                            filename=field.name.rsplit("/", 1)[-1])
-    response["Cache-Control"] = "private, max-age=3600"
-    response["Content-Security-Policy"] = "default-src 'none'"
-    return response
-
-
 @login_required
 def attachment_file(request, pk: int):
     """Meeting papers only to users who may view the matter; PDFs always download, never render here."""
-    attachment = selectors.attachment_get_for_user(user=request.user, pk=pk)
-    return _file_response(attachment.file, attachment.content_type,
-                          download=attachment.content_type == "application/pdf")
+    attachment = _get(MeetingAttachment, request, pk)
+    return protected_file_response(attachment.file, attachment.content_type,
+                                   download=attachment.content_type == "application/pdf")
 
 
 @login_required
 def board_photo_file(request, pk: int):
-    photo = selectors.board_photo_get_for_user(user=request.user, pk=pk)
-    return _file_response(photo.photo, mimetypes.guess_type(photo.photo.name)[0] or "image/jpeg", download=False)
+    photo = _get(BoardPhoto, request, pk)
+    return protected_file_response(photo.photo, mimetypes.guess_type(photo.photo.name)[0] or "image/jpeg")
 
 
 @login_required
 def matter_record(request, pk: int):
     """决策记录簿 of one matter, a printable page."""
-    matter = selectors.matter_get_for_user(user=request.user, pk=pk)
+    matter = _matter(request, pk)
     return render(request, "decisions/matter_record.html", {
-        "matter": matter, **selectors.matter_record(matter=matter), "printed_at": timezone.localtime()})
+        "matter": matter, **selectors.matter_record(matter=matter, today=timezone.localdate()),
+        "printed_at": timezone.localtime()})
 
 
 @login_required
@@ -356,7 +331,7 @@ def record_book(request, code: str):
     """决策记录簿 of a village for a year: one sheet of matters, one of meetings."""
     from decisions.exports import record_book_xlsx
 
-    village = center_selectors.region_get_for_user(user=request.user, code=code)
+    village = region_get_for_user(user=request.user, code=code)
     if village.level != Level.VILLAGE:
         raise Http404
     try:
@@ -374,7 +349,7 @@ def record_book(request, code: str):
 @login_required
 def roster(request, code: str):
     """A village's body sizes over time; a new entry starts on its date (earlier ones stay for old meetings)."""
-    village = center_selectors.region_get_for_user(user=request.user, code=code)
+    village = region_get_for_user(user=request.user, code=code)
     if village.level != Level.VILLAGE:
         raise Http404
     manages = region_in_scope(request.user, MANAGE_DECISIONS, village)
@@ -384,7 +359,8 @@ def roster(request, code: str):
         initial.update({f: getattr(latest, f) for f in RosterForm.base_fields if f != "valid_from"})
     form = RosterForm(request.POST or None, initial=initial)
     if request.method == "POST":
-        _require_manages(request.user, village)
+        if not manages:
+            raise PermissionDenied(ONLY_VIEW)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -406,9 +382,8 @@ def roster(request, code: str):
 def oversight(request):
     """Township and county: matters by step per village, stuck and late matters, disclosures without a
     board photo and the supervision committees' objections."""
-    from centers.views import report_scope
-
-    region, _, _ = report_scope(request, timezone.localdate().replace(month=1, day=1))
+    scope = report_scope(request, timezone.localdate().replace(month=1, day=1))
+    region = scope.region
     today = timezone.localdate()
     rules = services.rules_for(region)
     limit = selectors.OVERSIGHT_LIST
@@ -424,16 +399,15 @@ def oversight(request):
         "no_photo": list(no_photo[:limit]), "no_photo_count": no_photo.count(),
         "objections": list(objections[:limit]), "objections_count": objections.count(),
         "figures": selectors.decision_figures(region=region, year=today.year),
-        "breadcrumbs": center_selectors.region_breadcrumbs(user=request.user, region=region)})
+        "breadcrumbs": region_breadcrumbs(user=request.user, region=region)})
 
 
-# -- categories and rules ---------------------------------------------------------------------------
+# -- categories -------------------------------------------------------------------------------------
 
 
 @login_required
 def categories(request):
-    if not scope_prefixes(request.user, MANAGE_DECISION_CATEGORIES):
-        raise PermissionDenied("只有县、乡镇管理员可以维护决策事项类别。")
+    require_somewhere(request.user, MANAGE_DECISION_CATEGORIES, message=NO_CATEGORY_PERMISSION)
     regions = (regions_for_user(request.user, MANAGE_DECISION_CATEGORIES)
                .filter(level__in=(Level.COUNTY, Level.TOWNSHIP)).order_by("code"))
     form = CategoryForm(request.POST or None, regions=regions)
@@ -453,36 +427,6 @@ def categories(request):
 @require_POST
 def category_toggle(request, pk: int):
     category = selectors.category_get_for_user(user=request.user, pk=pk)
-    try:
-        services.category_toggle(actor=request.user, category=category)
-    except ValidationError as exc:
-        messages.error(request, _messages_of(exc))
+    attempt(request, lambda: list_entry_toggle(actor=request.user, entry=category),
+            lambda category: f"“{category.name}”已{'启用' if category.is_active else '停用'}。")
     return redirect("decisions:categories")
-
-
-@login_required
-def rules(request):
-    """A county's disclosure period and the time limits the oversight pages check."""
-    if not scope_prefixes(request.user, MANAGE_CATALOG):
-        raise PermissionDenied("只有县级管理员可以设置四议两公开规定。")
-    counties = list(center_selectors.catalog_counties(user=request.user)[:200])
-    if not counties:
-        raise PermissionDenied("只有县级管理员可以设置四议两公开规定。")
-    code = request.POST.get("county") or request.GET.get("county")
-    county = (center_selectors.region_get_for_user(user=request.user, code=code, perm=MANAGE_CATALOG) if code
-              else counties[0])
-    if county.level != Level.COUNTY:
-        raise Http404
-    current = services.rules_for(county)
-    form = RulesForm(request.POST or None, instance=current)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rules_update(actor=request.user, county=county, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, "四议两公开规定已保存。")
-            return redirect(f"{request.path}?county={county.code}")
-    return render(request, "decisions/rules.html", {"form": form, "counties": counties, "county": county})
-
-

@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from decisions import bulletin_cache, selectors
-from decisions.models import Disclosure, Step
 
 ALPHABET = string.digits + string.ascii_lowercase
 PER_PAGE = 20
@@ -38,18 +37,6 @@ def code_of(short: str) -> str:
     return f"{number:012d}"
 
 
-def _entries(matters, today):
-    """What one bulletin entry shows, per matter, from the prefetched rows (no further queries)."""
-    for matter in matters:
-        matter.resolution = next((d for d in matter.disclosure_list if d.kind == Disclosure.Kind.RESOLUTION), None)
-        matter.result = next((d for d in matter.disclosure_list if d.kind == Disclosure.Kind.RESULT), None)
-        matter.vote = next((m for m in matter.held_meetings if m.step == Step.RESOLUTION), None)
-        for disclosure in matter.disclosure_list:
-            disclosure.running = disclosure.is_running(today)
-            disclosure.corrections = selectors.corrections_by_field(disclosure.amendment_list)
-    return matters
-
-
 def _cacheable(request, response, max_age: int):
     """Public to shared caches only when anonymous: a signed-in page carries the user's name."""
     if request.user.is_authenticated:
@@ -68,7 +55,7 @@ def bulletin(request, code: str):
         if html is not None:
             return _cacheable(request, HttpResponse(html), 60)
     page = Paginator(selectors.bulletin_matters(region=region), PER_PAGE).get_page(request.GET.get("page"))
-    _entries(page.object_list, timezone.localdate())
+    selectors.bulletin_entries(page.object_list, timezone.localdate())
     short_url = request.build_absolute_uri(reverse("bulletin-short", args=[short_code(region.code)]))
     response = render(request, "decisions/bulletin.html", {
         "region": region, "page_obj": page, "short_url": short_url, "today": timezone.localdate()})

@@ -19,7 +19,7 @@ class Notification(models.Model):
     read_at = models.DateTimeField("已读时间", null=True, blank=True)
     # External delivery (email, later SMS): claimed with a lease, stamped when done.
     delivery_claimed_at = models.DateTimeField("投递认领时间", null=True, blank=True)
-    emailed_at = models.DateTimeField("投递完成时间", null=True, blank=True)
+    delivered_at = models.DateTimeField("投递完成时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "通知"
@@ -29,6 +29,12 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def kind_label(self) -> str:
+        from notifications.kinds import kind_label
+
+        return kind_label(self.kind)
 
 
 @pghistory.track()

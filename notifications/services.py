@@ -25,8 +25,21 @@ def notification_create(*, recipient, kind: str, title: str, body: str = "", url
     return notification
 
 
-def reminder_send(*, obj: models.Model, kind: str, due_date: date, recipient, title: str,
-                  body: str = "", url: str = "") -> Reminder | None:
+def remind(obj: models.Model, *, kind: str, due_date: date, recipients, title: str, body: str = "",
+           url: str = "") -> int:
+    """Reminds each recipient once per (object, kind, due date): a retried or duplicated job sends
+    nothing twice. ``recipients`` may repeat a person (one post as secretary, one as liaison). Returns
+    the number of reminders sent now."""
+    sent = 0
+    for recipient in dict.fromkeys(recipients):
+        if _reminder_send(obj=obj, kind=kind, due_date=due_date, recipient=recipient, title=title, body=body,
+                          url=url) is not None:
+            sent += 1
+    return sent
+
+
+def _reminder_send(*, obj: models.Model, kind: str, due_date: date, recipient, title: str,
+                   body: str = "", url: str = "") -> Reminder | None:
     """Sends a reminder unless one was already sent for (object, kind, due date, recipient).
 
     Returns the new Reminder, or None when it had been sent before. Safe to call from
@@ -68,7 +81,7 @@ def notification_deliver(*, notification_id: int) -> bool:
     from notifications.channels import CHANNELS
 
     now = timezone.now()
-    claimed = (Notification.objects.filter(id=notification_id, emailed_at__isnull=True)
+    claimed = (Notification.objects.filter(id=notification_id, delivered_at__isnull=True)
                .filter(Q(delivery_claimed_at__isnull=True) | Q(delivery_claimed_at__lt=now - DELIVERY_LEASE))
                .update(delivery_claimed_at=now))
     if claimed != 1:
@@ -81,7 +94,7 @@ def notification_deliver(*, notification_id: int) -> bool:
     except Exception:
         Notification.objects.filter(id=notification_id).update(delivery_claimed_at=None)  # retry may deliver
         raise
-    Notification.objects.filter(id=notification_id).update(emailed_at=timezone.now())
+    Notification.objects.filter(id=notification_id).update(delivered_at=timezone.now())
     return True
 
 
@@ -89,7 +102,7 @@ def notifications_deliver_pending(*, older_than: timedelta = timedelta(minutes=5
     """Queues delivery of notifications that were never delivered (broker down, worker lost)."""
     from notifications.tasks import notification_deliver as notification_deliver_task
 
-    pending = Notification.objects.filter(emailed_at__isnull=True, created_at__lt=timezone.now() - older_than,
+    pending = Notification.objects.filter(delivered_at__isnull=True, created_at__lt=timezone.now() - older_than,
                                           created_at__gt=timezone.now() - timedelta(days=3))
     ids = list(pending.filter(Q(delivery_claimed_at__isnull=True)
                               | Q(delivery_claimed_at__lt=timezone.now() - DELIVERY_LEASE)).values_list("id", flat=True))

@@ -9,11 +9,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from centers.models import CalendarDay, DutyRules, DutyShift, Post, Region
-from centers.roles import CHANGE_CENTER, Level, Role
-from centers.scoping import region_in_scope
-from centers.selectors import county_of
-from centers.workdays import is_working_day
+from centers.kinds import CenterReminder
+from centers.models import DutyRules, DutyShift
+from centers.permissions import CHANGE_CENTER
+from centers.selectors import duty_cadres
+from core import region_cache
+from core.formats import zh_date, zh_month_day
+from notifications.services import remind
+from regions.models import CalendarDay, Region
+from regions.roles import Level, Role
+from regions.scoping import require, require_level
+from regions.selectors import county_of, post_holders
+from regions.workdays import is_working_day
 
 Attendance = DutyShift.Attendance
 
@@ -26,14 +33,7 @@ NOT_CHECKED_IN = "请先签到。"
 ALREADY_CHECKED_OUT = "已经签退过了。"
 SHIFT_ATTENDED = "{date}的值班已签到，不能再改排。"
 RANGE_TOO_LONG = "一次最多排一年。"
-# Village-level roles whose holders take duty shifts.
-DUTY_ROLES = (Role.VILLAGE_SECRETARY, Role.VILLAGE_COMMITTEE, Role.FIRST_SECRETARY, Role.LIAISON_CADRE)
-
-
-def duty_rules_for(county: Region | None) -> DutyRules:
-    """The county's rules, or the defaults (08:30-17:30, cutoff 09:00, 10 minutes' grace) if none were set."""
-    rules = DutyRules.objects.filter(county=county).first() if county else None
-    return rules or DutyRules(county=county)
+NOT_A_VILLAGE = "值班表按村（社区）编排。"
 
 
 def _local(moment: dt.datetime) -> dt.datetime:
@@ -45,17 +45,9 @@ def _late_after(rules: DutyRules, day: dt.date) -> dt.datetime:
     return timezone.make_aware(cutoff)
 
 
-def duty_cadres(village: Region):
-    """People who may take a shift at the village: active village-level duty posts there."""
-    from accounts.models import User
-
-    return (User.objects.filter(posts__region=village, posts__ended_on__isnull=True, posts__role__in=DUTY_ROLES)
-            .distinct().order_by("real_name"))
-
-
 def _check_roster(actor, village: Region) -> None:
-    if village.level != Level.VILLAGE or actor is not None and not region_in_scope(actor, CHANGE_CENTER, village):
-        raise PermissionDenied(ROSTER_NOT_YOURS)
+    require_level(village, (Level.VILLAGE,), message=NOT_A_VILLAGE)
+    require(actor, CHANGE_CENTER, village, message=ROSTER_NOT_YOURS)
 
 
 @transaction.atomic
@@ -93,6 +85,7 @@ def roster_apply_pattern(*, actor, village: Region, pattern: dict[int, object], 
             DutyShift.objects.create(village=village, date=day, cadre=cadre)
             changed += 1
         day += dt.timedelta(days=1)
+    region_cache.touch("duty", village)
     return changed
 
 
@@ -102,9 +95,10 @@ def roster_set_day(*, actor, village: Region, day: dt.date, cadre) -> DutyShift 
     _check_roster(actor, village)
     shift = DutyShift.objects.select_for_update().filter(village=village, date=day).first()
     if shift is not None and shift.checked_in_at is not None:
-        raise ValidationError(SHIFT_ATTENDED.format(date=f"{day:%Y年%m月%d日}"))
+        raise ValidationError(SHIFT_ATTENDED.format(date=zh_date(day)))
     if cadre is not None and not duty_cadres(village).filter(pk=cadre.pk).exists():
         raise ValidationError(CADRE_NOT_HERE.format(name=cadre.real_name))
+    region_cache.touch("duty", village)
     if cadre is None:
         if shift is not None:
             shift.delete()
@@ -125,12 +119,13 @@ def shift_swap(*, actor, first: DutyShift, second: DutyShift) -> tuple[DutyShift
         _check_roster(actor, first.village)
     for shift in (first, second):
         if shift.checked_in_at is not None:
-            raise ValidationError(SHIFT_ATTENDED.format(date=f"{shift.date:%Y年%m月%d日}"))
+            raise ValidationError(SHIFT_ATTENDED.format(date=zh_date(shift.date)))
     first_cadre, second_cadre = first.cadre, second.cadre
     first.cadre, first.swapped_with, first.swap_agreed_by = second_cadre, first_cadre, actor
     second.cadre, second.swapped_with, second.swap_agreed_by = first_cadre, second_cadre, actor
     first.save(update_fields=["cadre", "swapped_with", "swap_agreed_by"])
     second.save(update_fields=["cadre", "swapped_with", "swap_agreed_by"])
+    region_cache.touch("duty", first.village)
     return first, second
 
 
@@ -150,11 +145,12 @@ def shift_check_in(*, actor, shift: DutyShift, now: dt.datetime | None = None,
     _check_own_today(actor, shift, now)
     if shift.checked_in_at is not None:
         raise ValidationError(ALREADY_CHECKED_IN)
-    rules = duty_rules_for(county_of(shift.village))
+    rules = DutyRules.for_region(shift.village)
     shift.checked_in_at = now
     shift.attendance = Attendance.ON_TIME if now <= _late_after(rules, shift.date) else Attendance.LATE
     shift.latitude, shift.longitude = latitude, longitude
     shift.save(update_fields=["checked_in_at", "attendance", "latitude", "longitude"])
+    region_cache.touch("duty", shift.village)
     return shift
 
 
@@ -167,10 +163,11 @@ def shift_check_out(*, actor, shift: DutyShift, now: dt.datetime | None = None) 
         raise ValidationError(NOT_CHECKED_IN)
     if shift.checked_out_at is not None:
         raise ValidationError(ALREADY_CHECKED_OUT)
-    rules = duty_rules_for(county_of(shift.village))
+    rules = DutyRules.for_region(shift.village)
     shift.checked_out_at = now
     shift.left_early = _local(now).time() < rules.ends_at
     shift.save(update_fields=["checked_out_at", "left_early"])
+    region_cache.touch("duty", shift.village)
     return shift
 
 
@@ -190,7 +187,7 @@ def _rules_cache():
     def rules_of(village: Region) -> DutyRules:
         prefix = village.prefix[:6]
         if prefix not in cache:
-            cache[prefix] = duty_rules_for(county_of(village))
+            cache[prefix] = DutyRules.for_region(village)
         return cache[prefix]
 
     return rules_of
@@ -199,33 +196,28 @@ def _rules_cache():
 def duty_absences_mark(*, now: dt.datetime | None = None) -> int:
     """Marks today's shifts with no check-in past cutoff + grace as absent (a conditional update claims
     each, so a second run changes nothing) and tells the village secretary and the liaison cadre, once."""
-    from notifications.services import reminder_send
-
     now = now or timezone.now()
     today = _local(now).date()
-    marked = 0
     rules_of = _rules_cache()
+    absent = []
     for shift in DutyShift.objects.filter(date=today, attendance=Attendance.PENDING).select_related("village",
                                                                                                     "cadre"):
         if now <= _late_after(rules_of(shift.village), today):
             continue
         if DutyShift.objects.filter(pk=shift.pk, attendance=Attendance.PENDING,
-                                    checked_in_at__isnull=True).update(attendance=Attendance.ABSENT) != 1:
-            continue
-        marked += 1
-        watchers = Post.objects.filter(region=shift.village, ended_on__isnull=True,
-                                       role__in=(Role.VILLAGE_SECRETARY, Role.LIAISON_CADRE)).select_related("user")
-        for post in watchers:
-            reminder_send(obj=shift, kind="duty_absent", due_date=today, recipient=post.user,
-                          title=f"{shift.village.name}{today:%m月%d日}值班干部{shift.cadre.real_name}未按时签到",
-                          url=shift.village.get_absolute_url())
-    return marked
+                                    checked_in_at__isnull=True).update(attendance=Attendance.ABSENT) == 1:
+            absent.append(shift)
+    watchers = post_holders({s.village_id for s in absent}, (Role.VILLAGE_SECRETARY, Role.LIAISON_CADRE))
+    for shift in absent:
+        region_cache.touch("duty", shift.village)
+        remind(shift, kind=CenterReminder.DUTY_ABSENT, due_date=today, recipients=watchers.get(shift.village_id, []),
+               title=f"{shift.village.name}{zh_month_day(today)}值班干部{shift.cadre.real_name}未按时签到",
+               url=shift.village.get_absolute_url())
+    return len(absent)
 
 
 def duty_reminders_send(*, now: dt.datetime | None = None) -> int:
     """Reminds today's on-duty cadre before the cutoff if they have not checked in (once per shift)."""
-    from notifications.services import reminder_send
-
     now = now or timezone.now()
     today = _local(now).date()
     sent = 0
@@ -235,25 +227,7 @@ def duty_reminders_send(*, now: dt.datetime | None = None) -> int:
         rules = rules_of(shift.village)
         cutoff = timezone.make_aware(dt.datetime.combine(today, rules.cutoff))
         if cutoff - dt.timedelta(minutes=rules.remind_minutes_before) <= now <= cutoff:
-            if reminder_send(obj=shift, kind="duty_check_in", due_date=today, recipient=shift.cadre,
-                             title=f"今天您在{shift.village.name}值班，请在{rules.cutoff:%H:%M}前签到",
-                             url=shift.village.get_absolute_url()):
-                sent += 1
+            sent += remind(shift, kind=CenterReminder.DUTY_CHECK_IN, due_date=today, recipients=[shift.cadre],
+                           title=f"今天您在{shift.village.name}值班，请在{rules.cutoff:%H:%M}前签到",
+                           url=shift.village.get_absolute_url())
     return sent
-
-
-@transaction.atomic
-def duty_rules_set(*, actor, county: Region, starts_at: dt.time, ends_at: dt.time, cutoff: dt.time,
-                   grace_minutes: int) -> DutyRules:
-    """The county sets working hours and the check-in cutoff (with its grace period)."""
-    from centers.roles import MANAGE_CATALOG
-
-    if county.level != Level.COUNTY or actor is not None and not region_in_scope(actor, MANAGE_CATALOG, county):
-        raise PermissionDenied("只能由县级管理员设置本县的坐班规定。")
-    if not starts_at <= cutoff < ends_at:
-        raise ValidationError("签到截止时间应在上班时间和下班时间之间。")
-    rules = DutyRules.objects.filter(county=county).first() or DutyRules(county=county)
-    rules.starts_at, rules.ends_at, rules.cutoff, rules.grace_minutes = starts_at, ends_at, cutoff, grace_minutes
-    rules.full_clean()
-    rules.save()
-    return rules

@@ -265,10 +265,10 @@ def test_matter_changes_are_audited_in_the_county_admins_scope(world, roster, cl
     matter = matter_register_via(clerk, world.village_a1)
     pass_step(clerk, matter, "proposal")
     events = audit_event_list(user=world.county_admin)
-    assert events.filter(pgh_model="decisions.MatterEvent", pgh_obj_id=str(matter.pk)).count() >= 2
+    assert events.filter(pgh_model="decisions.MatterTimelineEvent", pgh_obj_id=str(matter.pk)).count() >= 2
     # Each step also changes the matter, so the county sees who took it; the meeting's own insert event
     # (with the client address) is in the system administrator's full log.
     meeting_event = audit_event_list(user=world.sysadmin).get(pgh_model="decisions.MeetingEvent")
     assert meeting_event.pgh_context["user"] == world.village_a1_clerk.pk
     # The supervisor of another township sees none of it (no audit permission at all).
-    assert not audit_event_list(user=world.township_b_officer).filter(pgh_model="decisions.MatterEvent").exists()
+    assert not audit_event_list(user=world.township_b_officer).filter(pgh_model="decisions.MatterTimelineEvent").exists()

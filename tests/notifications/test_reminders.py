@@ -131,7 +131,7 @@ def test_a_real_worker_on_redis_sends_reminders_once(world, settings):
             task.delay()  # a duplicated enqueue must send nothing twice
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline:
-                if (Notification.objects.filter(kind="checklist_unmet", emailed_at__isnull=False).exists()
+                if (Notification.objects.filter(kind="checklist_unmet", delivered_at__isnull=False).exists()
                         and len(mail.outbox) >= 1):
                     break
                 time.sleep(0.2)
@@ -172,6 +172,6 @@ def test_sweeper_queues_what_was_never_delivered(world):
     Notification.objects.filter(pk=notification.pk).update(created_at=timezone.now() - timedelta(minutes=30))
     assert notifications_deliver_pending() >= 1  # tasks run eagerly in tests
     notification.refresh_from_db()
-    assert notification.emailed_at is not None and len(mail.outbox) == 1
+    assert notification.delivered_at is not None and len(mail.outbox) == 1
     assert notifications_deliver_pending() == 0 or not Notification.objects.filter(
-        pk=notification.pk, emailed_at__isnull=True).exists()
+        pk=notification.pk, delivered_at__isnull=True).exists()

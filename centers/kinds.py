@@ -1,0 +1,11 @@
+"""Notification kinds the service center system sends (labelled on the notification list)."""
+
+from django.db import models
+
+
+class CenterReminder(models.TextChoices):
+    CHECKLIST_UNMET = "checklist_unmet", "建设标准未达标"
+    REQUEST_YELLOW = "request_yellow", "代办黄牌提醒"
+    REQUEST_RED = "request_red", "代办红牌督办"
+    DUTY_CHECK_IN = "duty_check_in", "值班签到提醒"
+    DUTY_ABSENT = "duty_absent", "值班缺勤"

@@ -1,0 +1,38 @@
+"""Template tags of every page: form controls, dates and rates in the portal's one format."""
+
+from __future__ import annotations
+
+from django import template
+
+from core import formats
+
+register = template.Library()
+
+
+@register.simple_tag
+def control(field):
+    """Renders a form field's widget with Bootstrap's classes and its invalid state."""
+    css = "form-control"
+    if field.errors:
+        css += " is-invalid"
+    return field.as_widget(attrs={"class": css})
+
+
+@register.filter
+def zh_date(value) -> str:
+    """Dates as users write them: 2026年11月21日."""
+    return formats.zh_date(value)
+
+
+@register.filter
+def percent(part, whole) -> str:
+    return formats.percent(part, whole)
+
+
+@register.filter
+def label_of(value, choices) -> str:
+    """The label of ``value`` in a TextChoices class or a choices list (payload facts are stored as values)."""
+    for key, label in getattr(choices, "choices", choices):
+        if key == value:
+            return label
+    return value or ""

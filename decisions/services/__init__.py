@@ -1,0 +1,28 @@
+"""Every write of the decisions system, by part (the state machine itself is decisions.workflows)."""
+
+from decisions.services.common import rules_for  # noqa: F401
+from decisions.services.disclosures import (  # noqa: F401
+    MAX_BOARD_PHOTO_BYTES,
+    DisclosureInput,
+    amendment_create,
+    board_photo_add,
+    disclosure_period_close,
+    disclosure_post,
+    objection_answer,
+    objection_record,
+)
+from decisions.services.matters import (  # noqa: F401
+    RosterCounts,
+    category_create,
+    matter_register,
+    matter_repropose,
+    roster_record,
+)
+from decisions.services.meetings import (  # noqa: F401
+    MeetingInput,
+    attachment_add,
+    meeting_check_numbers,
+    meeting_record,
+)
+from decisions.services.opinions import opinion_record  # noqa: F401
+from decisions.services.reminders import decision_reminders_send  # noqa: F401

@@ -1,0 +1,24 @@
+"""What every write of the decisions system shares: the actor guard and the county's rules."""
+
+from __future__ import annotations
+
+from decisions.models import DecisionRules
+from decisions.permissions import MANAGE_DECISIONS
+from decisions.workflows import NOT_YOUR_VILLAGE
+from regions.models import Region
+from regions.roles import Level
+from regions.scoping import require, require_level
+
+NOT_A_VILLAGE = "决策事项只能登记在村（社区）。"
+DATE_IN_FUTURE = "{what}不能晚于今天。"
+REASON_REQUIRED = "请填写理由。"
+
+
+def check_manages(actor, village: Region) -> None:
+    require_level(village, (Level.VILLAGE,), message=NOT_A_VILLAGE)
+    require(actor, MANAGE_DECISIONS, village, message=NOT_YOUR_VILLAGE)
+
+
+def rules_for(region: Region) -> DecisionRules:
+    """The county's rules, or the defaults (7 days' disclosure, resolution within 60 days ...). One query."""
+    return DecisionRules.for_region(region)

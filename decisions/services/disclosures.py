@@ -1,0 +1,243 @@
+"""The two disclosures (两公开) on the public bulletin: postings, board photos, corrections, villagers'
+objections, and the close of each period."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from core import region_cache
+from core.formats import zh_date, zh_month_day
+from decisions.bulletin_cache import bulletin_changed
+from decisions.kinds import DecisionReminder
+from decisions.models import Amendment, BoardPhoto, Disclosure, Matter, Objection, Step
+from decisions.selectors import disclosed_value
+from decisions.services.common import DATE_IN_FUTURE, REASON_REQUIRED, check_manages, rules_for
+from decisions.workflows import MATTER, STEP_DONE, STEP_SKIPPED, Kind, Status, require_step
+from notifications.services import remind
+from regions.roles import Role
+from regions.selectors import post_holders
+from uploads.images import photo_reencode
+
+MAX_BOARD_PHOTO_BYTES = 10 * 1024 * 1024
+
+OBJECTION_MATTER_MOVED = "该公示已结束，事项已进入下一环节，不能再登记异议。"
+POSTED_BEFORE_RESOLUTION = "张贴日期不能早于决议日期（{date}）。"
+POSTED_IN_PERIOD = "实施结果须在决议公示期满（{date}）后公开。"
+SPENT_REQUIRED = "请填写实际支出金额（没有支出填0）。"
+ACCEPTANCE_REQUIRED = "请填写验收情况。"
+TEXT_REQUIRED = "请填写公开内容。"
+NOTHING_CORRECTED = "更正后的内容与原内容相同。"
+FIELD_REQUIRED = "请选择要更正的项目。"
+AMOUNT_INVALID = "实际支出须是不小于0的金额。"
+OBJECTION_OUTSIDE_PERIOD = "异议须在公示期内（{start}至{end}）收到。"
+OBJECTION_REQUIRED = "请填写异议内容。"
+OBJECTION_ANSWERED = "该异议已经答复。"
+ANSWER_REQUIRED = "请填写答复内容。"
+ANSWER_BEFORE_RECEIVED = "答复日期不能早于收到日期。"
+
+
+@dataclass(frozen=True)
+class DisclosureInput:
+    text: str
+    posted_on: datetime.date
+    spent_amount: Decimal | None = None
+    acceptance: str = ""
+
+
+def _check_posting(matter: Matter, kind: str, data: DisclosureInput) -> None:
+    """The posting must be the matter's current step, after the resolution (and its period) it discloses."""
+    if kind == Disclosure.Kind.RESOLUTION:
+        require_step(matter, Step.RESOLUTION_DISCLOSURE)
+        if matter.disclosed_on is not None:
+            raise ValidationError(STEP_DONE.format(step=Step.RESOLUTION_DISCLOSURE.label,
+                                                   current=matter.get_step_display()))
+        if data.posted_on < matter.resolved_on:
+            raise ValidationError(POSTED_BEFORE_RESOLUTION.format(date=zh_date(matter.resolved_on)))
+        return
+    if matter.step == Step.RESOLUTION_DISCLOSURE:
+        raise ValidationError(STEP_SKIPPED.format(missing="决议公示期满", step=Step.RESULT_DISCLOSURE.label))
+    require_step(matter, Step.IMPLEMENTATION)
+    resolution = matter.disclosures.get(kind=Disclosure.Kind.RESOLUTION)
+    if data.posted_on <= resolution.ends_on:
+        raise ValidationError(POSTED_IN_PERIOD.format(date=zh_date(resolution.ends_on)))
+    if data.spent_amount is None:
+        raise ValidationError(SPENT_REQUIRED)
+    if not data.acceptance.strip():
+        raise ValidationError(ACCEPTANCE_REQUIRED)
+
+
+@transaction.atomic
+def disclosure_post(*, actor, matter: Matter, version: int, kind: str, data: DisclosureInput,
+                    board_photo=None) -> Disclosure:
+    """Posts the resolution (or, after implementation, the result) on the bulletin for the county's period."""
+    check_manages(actor, matter.village)
+    matter = MATTER.lock(matter, version)
+    MATTER.ensure_open(matter)
+    _check_posting(matter, kind, data)
+    today = timezone.localdate()
+    if not data.text.strip():
+        raise ValidationError(TEXT_REQUIRED)
+    if data.posted_on > today:
+        raise ValidationError(DATE_IN_FUTURE.format(what="张贴日期"))
+    rules = rules_for(matter.village)
+    # A posting entered after its whole period (or long after it went up) never ran its period online:
+    # oversight sees it as recorded late.
+    ends_on = data.posted_on + datetime.timedelta(days=rules.disclosure_days - 1)
+    late = (ends_on < today or (today - data.posted_on).days > rules.record_within_days) and not matter.recorded_late
+    photo = photo_reencode(board_photo, max_bytes=MAX_BOARD_PHOTO_BYTES) if board_photo is not None else None
+    result = kind == Disclosure.Kind.RESULT
+    disclosure = Disclosure(
+        matter=matter, kind=kind, text=data.text.strip(), posted_on=data.posted_on, ends_on=ends_on,
+        spent_amount=data.spent_amount if result else None, acceptance=data.acceptance.strip() if result else "",
+        posted_by=actor)
+    disclosure.full_clean()
+    disclosure.save()
+    if photo is not None:
+        _board_photo_save(actor, disclosure, photo)
+    changes = {"recorded_late": True} if late else {}
+    facts = {"posted_on": disclosure.posted_on, "ends_on": disclosure.ends_on}
+    if result:
+        MATTER.apply(matter, Kind.RESULT_DISCLOSED, actor=actor, version=None, locked=matter,
+                     changes={**changes, "step_since": data.posted_on}, payload=facts)
+    else:
+        MATTER.apply(matter, Kind.RESOLUTION_DISCLOSED, actor=actor, version=None, locked=matter,
+                     changes={**changes, "disclosed_on": data.posted_on}, payload=facts)
+    bulletin_changed(matter.village)
+    region_cache.touch("decisions", matter.village)
+    # A posting recorded after the fact may already have run its period.
+    if disclosure.ends_on < today:
+        disclosure_period_close(disclosure=disclosure, today=today)
+    return disclosure
+
+
+def board_photo_add(*, actor, disclosure: Disclosure, photo) -> BoardPhoto:
+    """A photo of the notice board, also later: checked by content and re-encoded."""
+    check_manages(actor, disclosure.village)
+    return _board_photo_save(actor, disclosure, photo_reencode(photo, max_bytes=MAX_BOARD_PHOTO_BYTES))
+
+
+def _board_photo_save(actor, disclosure: Disclosure, content) -> BoardPhoto:
+    board_photo = BoardPhoto(disclosure=disclosure, uploaded_by=actor)
+    board_photo.photo.save(content.name, content, save=False)
+    board_photo.save()
+    return board_photo
+
+
+@transaction.atomic
+def amendment_create(*, actor, disclosure: Disclosure, field: str, corrected: str, reason: str) -> Amendment:
+    """Corrects disclosed content: a new row with the reason; the original stays as it was posted."""
+    check_manages(actor, disclosure.village)
+    matter = Matter.objects.select_for_update(of=("self",)).get(pk=disclosure.matter_id)
+    if field not in Amendment.Field.values or (field != Amendment.Field.TEXT and
+                                                disclosure.kind != Disclosure.Kind.RESULT):
+        raise ValidationError(FIELD_REQUIRED)
+    corrected, reason = corrected.strip(), reason.strip()
+    if field == Amendment.Field.SPENT_AMOUNT:
+        try:
+            amount = Decimal(corrected)
+            if not amount.is_finite() or amount < 0 or amount >= Decimal("1e12"):
+                raise ArithmeticError
+            corrected = str(amount.quantize(Decimal("0.01")))
+        except ArithmeticError as exc:
+            raise ValidationError(AMOUNT_INVALID) from exc
+    if not reason:
+        raise ValidationError(REASON_REQUIRED)
+    original = disclosed_value(disclosure, field)
+    if not corrected or corrected == original:
+        raise ValidationError(NOTHING_CORRECTED)
+    amendment = Amendment(disclosure=disclosure, field=field, original=original, corrected=corrected,
+                          reason=reason, created_by=actor)
+    amendment.full_clean()
+    amendment.save()
+    bulletin_changed(disclosure.village)
+    MATTER.record(matter, Kind.AMENDED, actor=actor, note=reason,
+                  payload={"amendment_id": amendment.pk, "field": field, "disclosure": disclosure.kind})
+    return amendment
+
+
+def _disclosure_step(disclosure: Disclosure) -> str:
+    return Step.RESOLUTION_DISCLOSURE if disclosure.kind == Disclosure.Kind.RESOLUTION else Step.RESULT_DISCLOSURE
+
+
+@transaction.atomic
+def objection_record(*, actor, disclosure: Disclosure, received_on: datetime.date, summary: str) -> Objection:
+    check_manages(actor, disclosure.village)
+    # The matter's lock orders this against the period's close (which checks for open objections).
+    matter = Matter.objects.select_for_update(of=("self",)).get(pk=disclosure.matter_id)
+    if matter.status != Status.OPEN or matter.step != _disclosure_step(disclosure):
+        raise ValidationError(OBJECTION_MATTER_MOVED)
+    if not (disclosure.posted_on <= received_on <= disclosure.ends_on):
+        raise ValidationError(OBJECTION_OUTSIDE_PERIOD.format(start=zh_date(disclosure.posted_on),
+                                                              end=zh_date(disclosure.ends_on)))
+    if received_on > timezone.localdate():
+        raise ValidationError(DATE_IN_FUTURE.format(what="收到日期"))
+    if not summary.strip():
+        raise ValidationError(OBJECTION_REQUIRED)
+    objection = Objection(disclosure=disclosure, received_on=received_on, summary=summary.strip(),
+                          recorded_by=actor)
+    objection.full_clean()
+    objection.save()
+    bulletin_changed(disclosure.village)
+    return objection
+
+
+@transaction.atomic
+def objection_answer(*, actor, objection: Objection, answer: str, answered_on: datetime.date) -> Objection:
+    check_manages(actor, objection.village)
+    objection = Objection.objects.select_for_update().select_related("disclosure").get(pk=objection.pk)
+    if objection.answered_on is not None:
+        raise ValidationError(OBJECTION_ANSWERED)
+    if not answer.strip():
+        raise ValidationError(ANSWER_REQUIRED)
+    if answered_on < objection.received_on:
+        raise ValidationError(ANSWER_BEFORE_RECEIVED)
+    if answered_on > timezone.localdate():
+        raise ValidationError(DATE_IN_FUTURE.format(what="答复日期"))
+    objection.answer, objection.answered_on, objection.answered_by = answer.strip(), answered_on, actor
+    objection.save(update_fields=["answer", "answered_on", "answered_by"])
+    bulletin_changed(objection.disclosure.village)
+    # The period may have ended while this objection was waiting for its answer.
+    if objection.disclosure.ends_on < timezone.localdate():
+        disclosure_period_close(disclosure=objection.disclosure, today=timezone.localdate())
+    return objection
+
+
+def disclosure_period_close(*, disclosure: Disclosure, today: datetime.date) -> tuple[str, int]:
+    """After the period (and every objection answered) the matter moves on: to implementation after the
+    resolution's disclosure, to completed after the result's; the secretary is told once. Returns ("moved",
+    reminders sent), or why not: "running", "objections" (answers outstanding) or "moved_before"."""
+    if disclosure.ends_on >= today:
+        return "running", 0
+    with transaction.atomic():
+        matter = Matter.objects.select_for_update(of=("self",)).select_related("village").get(pk=disclosure.matter_id)
+        if matter.status != Status.OPEN or matter.step != _disclosure_step(disclosure):
+            return "moved_before", 0
+        if disclosure.objections.filter(answered_on__isnull=True).exists():
+            return "objections", 0
+        bulletin_changed(matter.village)
+        region_cache.touch("decisions", matter.village)
+        day_after = disclosure.ends_on + datetime.timedelta(days=1)
+        facts = {"ends_on": disclosure.ends_on}
+        if disclosure.kind == Disclosure.Kind.RESOLUTION:
+            MATTER.apply(matter, Kind.PERIOD_ENDED, actor=None, version=None, locked=matter,
+                         changes={"step_since": day_after}, payload=facts)
+        else:
+            MATTER.apply(matter, Kind.COMPLETED, actor=None, version=None, locked=matter,
+                         changes={"status": Status.COMPLETED, "completed_on": day_after}, payload=facts)
+        sent = secretaries_remind(matter, disclosure, kind=DecisionReminder.DISCLOSURE_ENDED,
+                                  title=f"公示期满：{matter.village.name}“{matter.title}”{disclosure.get_kind_display()}"
+                                        f"已于{zh_month_day(disclosure.ends_on)}期满")
+    return "moved", sent
+
+
+def secretaries_remind(matter: Matter, disclosure: Disclosure, *, kind: str, title: str) -> int:
+    """Tells the village's party secretary about a disclosure of the matter, once."""
+    secretaries = post_holders([matter.village_id], (Role.VILLAGE_SECRETARY,))
+    return remind(disclosure, kind=kind, due_date=disclosure.ends_on, title=title, url=matter.get_absolute_url(),
+                  recipients=secretaries.get(matter.village_id, []))

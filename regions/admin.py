@@ -1,0 +1,65 @@
+"""The foundation's master data in the admin. Posts change only through the portal's services (which keep
+the grants in step); regions only by import (the code is the path)."""
+
+from django.contrib import admin
+
+from regions.models import CalendarDay, Post, Region
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For rows whose writes carry rules: they change through the portal's services only."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class RegionListAdmin(admin.ModelAdmin):
+    """Standard list rows (no region) are maintained here; counties and townships use the portal.
+    Rows are switched off, never deleted: records and the audit trail refer to them."""
+
+    list_display = ("name", "region", "sort_order", "is_active")
+    list_filter = ("is_active",)
+    list_select_related = ("region",)
+    raw_id_fields = ("region",)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    """Only the name may be corrected here: the code is the path, so regions come from the import."""
+
+    list_display = ("code", "name", "level", "parent")
+    list_filter = ("level",)
+    search_fields = ("code", "name")
+    list_select_related = ("parent",)
+    readonly_fields = ("code", "prefix", "level", "parent")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Post)
+class PostAdmin(ReadOnlyAdmin):
+    list_display = ("user", "role", "region", "started_on", "ended_on")
+    list_filter = ("role",)
+    search_fields = ("user__real_name", "user__username", "region__name")
+    list_select_related = ("user", "region")
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ("date", "kind", "name", "county")
+    list_filter = ("kind",)
+    list_select_related = ("county",)
+    raw_id_fields = ("county",)

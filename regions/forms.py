@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from accounts.models import User, mobile_validator
+from core.forms import DateInput
+from regions.models import CalendarDay
+from regions.roles import MANAGE_PEOPLE, Role
+from regions.scoping import regions_for_user
+from regions.services.posts import grantable_roles_anywhere
+
+START_AFTER_END = "开始日期不能晚于结束日期。"
+
+
+class RegionCodeField(forms.CharField):
+    """A region given by its division code, limited to the regions where the user manages people."""
+
+    def __init__(self, *, user=None, **kwargs):
+        self.user = user
+        super().__init__(max_length=12, **kwargs)
+
+    def clean(self, value):
+        code = super().clean(value).strip()
+        if not code.isdigit():
+            raise forms.ValidationError("请输入区划代码（数字）。")
+        region = regions_for_user(self.user, MANAGE_PEOPLE).filter(code=code.ljust(12, "0")).first()
+        if region is None:
+            raise forms.ValidationError("该区划不存在，或不在您的管辖范围内。")
+        return region
+
+
+class PostGrantForm(forms.Form):
+    role = forms.ChoiceField(label="职务", choices=Role.choices)
+    region = RegionCodeField(label="所在区划代码", help_text="12位统计用区划代码，如所在村的代码。")
+    started_on = forms.DateField(label="任职日期", widget=DateInput)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].user = user
+        self.fields["started_on"].initial = timezone.localdate()
+        # Offer only the roles this user may grant somewhere; the service re-checks per region.
+        grantable = grantable_roles_anywhere(user)
+        self.fields["role"].choices = [(value, label) for value, label in Role.choices if value in grantable]
+
+
+class PersonCreateForm(PostGrantForm):
+    username = forms.RegexField(label="用户名", max_length=150, regex=r"^[\w.@+-]+$",
+                                error_messages={"invalid": "用户名只能包含字母、数字和@.+-_。"})
+    real_name = forms.CharField(label="姓名", max_length=50)
+    mobile = forms.CharField(label="手机号码", max_length=11, required=False, validators=[mobile_validator])
+
+    field_order = ["username", "real_name", "mobile", "role", "region", "started_on"]
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username=username).exists():
+            raise forms.ValidationError("该用户名已被使用。")
+        return username
+
+    def clean_mobile(self):
+        mobile = self.cleaned_data["mobile"]
+        if mobile and User.objects.filter(mobile=mobile).exists():
+            raise forms.ValidationError("该手机号码已被其他账号使用。")
+        return mobile
+
+
+class RegionSearchForm(forms.Form):
+    q = forms.CharField(label="名称或代码", max_length=50, required=False)
+
+
+class CalendarDayForm(forms.Form):
+    date = forms.DateField(label="日期", widget=DateInput)
+    kind = forms.ChoiceField(label="类型", choices=CalendarDay.Kind.choices)
+    name = forms.CharField(label="说明", max_length=50, required=False, help_text="如：国庆节、国庆调休上班")
+
+
+class ReportScopeForm(forms.Form):
+    """A figures page's region (by code; the user's own by default) and period (``from``/``to``).
+
+    Bad dates are refused with a message: the page then shows no figures rather than other ones.
+    """
+
+    region = forms.CharField(label="区划代码", max_length=12, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, data=None, *, default_start: datetime.date, **kwargs):
+        super().__init__(data, **kwargs)
+        today = timezone.localdate()
+        self.fields["from"] = forms.DateField(label="起", required=False, initial=default_start, widget=DateInput,
+                                              error_messages={"invalid": "起始日期不是有效日期。"})
+        self.fields["to"] = forms.DateField(label="止", required=False, initial=today, widget=DateInput,
+                                            error_messages={"invalid": "截止日期不是有效日期。"})
+        self.default_start, self.today = default_start, today
+
+    def clean(self):
+        data = super().clean()
+        start = data.get("from") or self.default_start
+        end = data.get("to") or self.today
+        if "from" not in self.errors and "to" not in self.errors and start > end:
+            raise forms.ValidationError(START_AFTER_END)
+        data["from"], data["to"] = start, end
+        return data

@@ -1,0 +1,276 @@
+"""The shared spine: regions (the county -> township -> village hierarchy), posts, the working-day
+calendar, and the abstract bases every system builds on (scoped rows, rows owned by a village's
+record, standard lists with local additions, county settings with defaults)."""
+
+from __future__ import annotations
+
+import pghistory
+import pgtrigger
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from regions.roles import PREFIX_LENGTH, REGION_PERMISSIONS, Level, Role
+from regions.scoping import ScopedQuerySet, prefix_q
+
+__all__ = ["PREFIX_LENGTH", "CalendarDay", "CountySettings", "Post", "Region", "RegionList", "RegionScoped",
+           "VillageOwned", "village_from_parent"]
+
+
+@pghistory.track()
+class Region(models.Model):
+    """An administrative division (行政区划): county, township or village, optionally city/province above.
+
+    Its 12-digit statistical division code (统计用区划代码) is also its path: ``prefix`` holds the
+    significant digits (6 county, 9 township, 12 village), so a subtree is one ``startswith``.
+    """
+
+    code = models.CharField("区划代码", max_length=12, unique=True)
+    prefix = models.CharField("代码前缀", max_length=12, unique=True)
+    name = models.CharField("名称", max_length=100)
+    level = models.CharField("层级", max_length=10, choices=Level.choices)
+    parent = models.ForeignKey("self", verbose_name="上级", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="children")
+
+    class Meta:
+        verbose_name = "行政区划"
+        verbose_name_plural = "行政区划"
+        ordering = ["code"]
+        # The foundation's permissions; each system's are created from the registry after migrate.
+        permissions = REGION_PERMISSIONS
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=r"^\d{12}$"), name="regions_region_code_12_digits",
+                                   violation_error_message="区划代码必须是12位数字。"),
+            models.CheckConstraint(condition=Q(code__startswith=F("prefix")), name="regions_region_prefix_of_code",
+                                   violation_error_message="代码前缀必须是区划代码的开头。"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("regions:region-detail", args=[self.code])
+
+    @property
+    def is_village(self) -> bool:
+        return self.level == Level.VILLAGE
+
+    def ancestor_prefixes(self) -> list[str]:
+        """Prefixes of every region above this one, top first (derived from the code, no query)."""
+        return [self.prefix[:n] for n in (2, 4, 6, 9) if n < len(self.prefix)]
+
+    @property
+    def county_prefix(self) -> str | None:
+        return self.prefix[:6] if len(self.prefix) >= 6 else None
+
+
+class RegionUserObjectPermission(UserObjectPermissionBase):
+    """guardian's direct foreign-key table for region grants (one row per post permission)."""
+
+    content_object = models.ForeignKey(Region, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = "区划权限（用户）"
+        verbose_name_plural = verbose_name
+
+
+class RegionGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Region, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = "区划权限（用户组）"
+        verbose_name_plural = verbose_name
+
+
+class RegionScoped(models.Model):
+    """A row that belongs to a region: ``scope_field`` names its region foreign key, declared once, so
+    ``Model.objects.for_user(user, perm)`` and ``.within(region)`` need no path at the call site."""
+
+    scope_field = "village"
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def scope_region(self) -> Region:
+        return getattr(self, self.scope_field)
+
+
+def village_from_parent(parent_fk: str, parent: type[models.Model]) -> pgtrigger.Trigger:
+    """A trigger that copies the owner village from the parent row on every insert, so the cached
+    village is right whoever writes the row (services, bulk loads, the admin)."""
+    return pgtrigger.Trigger(
+        name="village_from_parent", operation=pgtrigger.Insert, when=pgtrigger.Before,
+        # Table and column names come from the model definitions, never from input.
+        func=f"NEW.village_id := (SELECT village_id FROM {parent._meta.db_table} "  # noqa: S608
+             f"WHERE id = NEW.{parent_fk}_id); RETURN NEW;")
+
+
+class VillageOwned(RegionScoped):
+    """A row hanging off a village's record (a matter's meeting, a disclosure's photo ...). It carries its
+    owner village itself (NetBox's cached scope), so scoping and the audit log need no join through the
+    parent, and a county auditor sees its events. Subclasses name the parent in ``owner_parent`` and add
+    ``village_from_parent(owner_parent, Parent)`` to their triggers."""
+
+    owner_parent = ""
+
+    village = models.ForeignKey(Region, verbose_name="村（社区）", on_delete=models.PROTECT, related_name="+",
+                                editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if self.village_id is None:
+            self.village_id = getattr(self, self.owner_parent).village_id
+        super().save(*args, **kwargs)
+
+
+@pghistory.track()
+class Post(RegionScoped):
+    """A post (职务): a user holds a role at a region from ``started_on`` until ``ended_on``.
+
+    The role's permissions are granted on the region while the post is active (regions.services.posts).
+    """
+
+    scope_field = "region"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="人员", on_delete=models.PROTECT,
+                             related_name="posts")
+    role = models.CharField("职务", max_length=32, choices=Role.choices)
+    region = models.ForeignKey(Region, verbose_name="所在区划", on_delete=models.PROTECT, related_name="posts")
+    started_on = models.DateField("任职日期")
+    ended_on = models.DateField("免职日期", null=True, blank=True)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="任命人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "职务"
+        verbose_name_plural = "职务"
+        ordering = ["region__code", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "region"], condition=Q(ended_on__isnull=True),
+                                    name="regions_post_one_active_per_role_region",
+                                    violation_error_message="该人员在此区划已担任这一职务。"),
+            models.CheckConstraint(condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                                   name="regions_post_end_after_start",
+                                   violation_error_message="免职日期不能早于任职日期。"),
+        ]
+        indexes = [models.Index(fields=["region", "ended_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.region.name} {self.get_role_display()} {self.user.real_name}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_on is None
+
+
+@pghistory.track()
+class CalendarDay(models.Model):
+    """A day that breaks the weekly pattern in a county's working-day calendar (工作日历).
+
+    Weekends are off and weekdays are on unless a row says otherwise: a public holiday (节假日) on a
+    weekday, or a make-up working day (调休上班) on a weekend. Counties enter them every year.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", "节假日（休息）"
+        WORKDAY = "workday", "调休上班"
+
+    county = models.ForeignKey(Region, verbose_name="县", on_delete=models.PROTECT, related_name="calendar_days")
+    date = models.DateField("日期")
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    name = models.CharField("说明", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = "工作日历例外"
+        verbose_name_plural = "工作日历例外"
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "date"], name="regions_calendarday_one_per_date",
+                                    violation_error_message="该日期已设置。"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}"
+
+
+# -- standard lists with local additions -----------------------------------------------------------
+
+
+class RegionListQuerySet(models.QuerySet):
+    def applying_at(self, region: Region | None) -> RegionListQuerySet:
+        """Active rows in force at ``region``: the standard ones and those its county or township added."""
+        owners = [*region.ancestor_prefixes(), region.prefix] if region is not None else []
+        return self.filter(Q(region__isnull=True) | Q(region__prefix__in=owners), is_active=True)
+
+    def maintained_by(self, user, perm: str) -> RegionListQuerySet:
+        """Rows of the counties and townships where ``user`` holds ``perm`` (standard rows excluded)."""
+        return self.filter(prefix_q(user, perm, field="region__prefix"), region__isnull=False)
+
+    def for_maintenance(self, user, perm: str, region: Region | None = None) -> RegionListQuerySet:
+        """The maintenance page's list: the standard rows and the user's own, switched off or not
+        (optionally only those in force at ``region``)."""
+        rows = self.filter(Q(region__isnull=True) | prefix_q(user, perm, field="region__prefix"))
+        if region is not None:
+            rows = rows.filter(Q(region__isnull=True) | Q(region__prefix__in=[*region.ancestor_prefixes(),
+                                                                              region.prefix]))
+        return rows.select_related("region")
+
+
+class RegionList(models.Model):
+    """An entry of a list that ships with a standard set and grows locally (rooms, building-standard
+    items, service items, decision categories ...). No region: a standard row, maintained in the admin;
+    else a county's (or township's) own row, which applies to the regions below it. Rows are switched
+    off, never deleted: records and the audit trail refer to them."""
+
+    region = models.ForeignKey(Region, verbose_name="制定单位", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+    name = models.CharField("名称", max_length=100)
+    is_active = models.BooleanField("启用", default=True)
+    sort_order = models.PositiveSmallIntegerField("排序", default=100)
+
+    # Levels that may add rows, and the permission that maintains them (set by each subclass).
+    owner_levels: tuple[str, ...] = (Level.COUNTY,)
+    maintain_perm = ""
+
+    objects = RegionListQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_standard(self) -> bool:
+        return self.region_id is None
+
+
+# -- county settings with defaults -------------------------------------------------------------------
+
+
+class CountySettings(models.Model):
+    """A county's settings of one system (its rules). A county without a row works with the defaults
+    of the fields; the county settings page shows every system's block side by side."""
+
+    county = models.OneToOneField(Region, verbose_name="县", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def for_region(cls, region: Region | None):
+        """The settings in force at ``region`` (found by its county's prefix, one query), or the defaults.
+        Above county level, or without a region, the defaults."""
+        county_prefix = region.county_prefix if region is not None else None
+        if county_prefix is None:
+            return cls()
+        return cls.objects.filter(county__prefix=county_prefix).first() or cls()

@@ -1,0 +1,42 @@
+"""The scope of a figures page: which region (the user's own by default) and which period."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+
+from regions.forms import ReportScopeForm
+from regions.models import Region
+from regions.selectors import region_get_for_user, user_top_regions
+
+NO_REGION = "您没有可查看的区划。"
+
+
+@dataclass
+class ReportScope:
+    form: ReportScopeForm
+    region: Region
+    start: datetime.date | None
+    end: datetime.date | None
+
+    @property
+    def valid(self) -> bool:
+        return self.start is not None
+
+
+def report_scope(request, default_start: datetime.date) -> ReportScope:
+    """Reads ``?region=&from=&to=``. An unknown or out-of-scope region answers 404; bad dates leave
+    ``start``/``end`` empty and the form carries the message for the page to show."""
+    form = ReportScopeForm(request.GET or None, default_start=default_start)
+    code = (request.GET.get("region") or "").strip()
+    region = (region_get_for_user(user=request.user, code=code) if code
+              else next(iter(user_top_regions(user=request.user)[:1]), None))
+    if region is None:
+        raise PermissionDenied(NO_REGION)
+    if not form.is_bound:
+        return ReportScope(form=form, region=region, start=default_start, end=form.today)
+    if not form.is_valid():
+        return ReportScope(form=form, region=region, start=None, end=None)
+    return ReportScope(form=form, region=region, start=form.cleaned_data["from"], end=form.cleaned_data["to"])

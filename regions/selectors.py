@@ -1,0 +1,173 @@
+"""Reads on the hierarchy, people, posts and the calendar: scoped querysets with fixed query counts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db.models import Count, Func, Q, QuerySet, Value
+from django.db.models.functions import Collate, Substr
+from django.shortcuts import get_object_or_404
+
+from core import registry
+from regions.models import CalendarDay, Post, Region
+from regions.roles import LEVEL_DEPTH, MANAGE_COUNTY_SETTINGS, MANAGE_PEOPLE, VIEW, Level
+from regions.scoping import prefix_q, regions_for_user, scope_prefixes
+
+CHILD_LENGTH = {Level.PROVINCE: 4, Level.CITY: 6, Level.COUNTY: 9, Level.TOWNSHIP: 12}
+
+
+def county_of(region: Region) -> Region | None:
+    """The county a region belongs to (itself for a county; None above county level)."""
+    if region.level == Level.COUNTY:
+        return region
+    if region.county_prefix is None:
+        return None
+    return Region.objects.filter(prefix=region.county_prefix, level=Level.COUNTY).first()
+
+
+def pinyin(field: str):
+    """Orders Chinese names by pinyin: ICU's zh-x-icu collation, or, on a server built without ICU
+    (the embedded first-look server), GB18030 byte order, which is pinyin order for the 3,755
+    common characters of GB2312 level 1."""
+    if settings.PINYIN_ORDER == "icu":
+        return Collate(field, "zh-x-icu")
+    return Func(field, Value("GB18030"), function="convert_to")
+
+
+def region_get_for_user(*, user, code: str, perm: str = VIEW) -> Region:
+    return get_object_or_404(regions_for_user(user, perm).select_related("parent"), code=code)
+
+
+def region_breadcrumbs(*, user, region: Region) -> list[Region]:
+    """The region's ancestors the user may see, top first (one query)."""
+    prefixes = region.ancestor_prefixes()
+    if not prefixes:
+        return []
+    return list(regions_for_user(user, VIEW).filter(prefix__in=prefixes).order_by("code"))
+
+
+def by_child(queryset: QuerySet, prefix_field: str, region: Region, **aggregates) -> dict[str, dict]:
+    """Figures of ``region``'s subtree grouped by child region, in one query: {child prefix: {name: value}}.
+
+    The constant ``startswith`` on the region's own prefix lets PostgreSQL use the prefix index. Below
+    village level (or for a village itself) the one group is the region.
+    """
+    length = CHILD_LENGTH.get(region.level, len(region.prefix))
+    rows = (queryset.filter(**{f"{prefix_field}__startswith": region.prefix})
+            .annotate(child=Substr(prefix_field, 1, length)).order_by().values("child").annotate(**aggregates))
+    return {row.pop("child"): row for row in rows}
+
+
+def region_children(*, region: Region) -> list[Region]:
+    """Child regions in pinyin order, each with its villages and people in post and the figures the
+    systems registered (core.registry.ChildFigure), one grouped query each."""
+    children = list(Region.objects.filter(parent=region).order_by(pinyin("name"), "code"))
+    if not children:
+        return children
+    villages = (by_child(Region.objects.filter(level=Level.VILLAGE), "prefix", region, n=Count("pk"))
+                if region.level in (Level.PROVINCE, Level.CITY, Level.COUNTY) else None)
+    people = by_child(Post.objects.filter(ended_on__isnull=True), "region__prefix", region,
+                      n=Count("user", distinct=True))
+    figures = [(figure, figure.values(region=region)) for figure in registry.child_figures()]
+    for child in children:
+        child.village_count = villages.get(child.prefix, {}).get("n", 0) if villages is not None else None
+        child.people_count = people.get(child.prefix, {}).get("n", 0)
+        child.figures = [(figure, values.get(child.prefix, (0, 0))) for figure, values in figures]
+    return children
+
+
+def region_search(*, user, query: str) -> QuerySet[Region]:
+    """Regions in the user's scope whose name contains, or whose code starts with, ``query``."""
+    query = query.strip()
+    regions = regions_for_user(user, VIEW).select_related("parent")
+    if query.isdigit():
+        regions = regions.filter(Q(code__startswith=query) | Q(prefix__startswith=query))
+    else:
+        regions = regions.filter(name__contains=query)
+    return regions.order_by(pinyin("name"), "code")
+
+
+def user_top_regions(*, user) -> QuerySet[Region]:
+    """The outermost regions the user can view (their posts' regions, or the top level for a superuser)."""
+    prefixes = scope_prefixes(user, VIEW)
+    if "" in prefixes:
+        top = Region.objects.order_by().values_list("level", flat=True).distinct()
+        shallowest = min(top, key=lambda lv: LEVEL_DEPTH[lv], default=None)
+        return Region.objects.filter(level=shallowest).order_by("code") if shallowest else Region.objects.none()
+    return Region.objects.filter(prefix__in=prefixes).order_by("code")
+
+
+def user_active_posts(*, user) -> list[Post]:
+    return list(Post.objects.filter(user=user, ended_on__isnull=True).select_related("region"))
+
+
+def active_posts_in(*, region: Region) -> QuerySet[Post]:
+    return (Post.objects.filter(region=region, ended_on__isnull=True)
+            .select_related("user").order_by("role", "started_on"))
+
+
+def post_holders(regions: QuerySet[Region] | Iterable[Region | int], roles: Iterable[str]) -> dict[int, list]:
+    """Who holds one of ``roles`` at each region, in one query: {region id: [users]}, each user once.
+    ``regions``: regions or their ids, or a queryset of regions (used as a subquery)."""
+    holders: dict[int, list] = {}
+    if isinstance(regions, QuerySet):
+        posts = Post.objects.filter(region__in=regions)
+    else:
+        region_ids = {r if isinstance(r, int) else r.pk for r in regions}
+        if not region_ids:
+            return holders
+        posts = Post.objects.filter(region_id__in=region_ids)
+    for post in (posts.filter(role__in=list(roles), ended_on__isnull=True)
+                 .select_related("user").order_by("region_id", "started_on", "id")):
+        users = holders.setdefault(post.region_id, [])
+        if post.user not in users:
+            users.append(post.user)
+    return holders
+
+
+def people_list(*, user, region: Region | None = None, query: str = "", include_ended: bool = False
+                ) -> QuerySet[Post]:
+    """Posts in the user's people-management scope (optionally under one region), newest first."""
+    posts = Post.objects.for_user(user, MANAGE_PEOPLE).select_related("user", "region")
+    if region is not None:
+        posts = posts.within(region)
+    if not include_ended:
+        posts = posts.filter(ended_on__isnull=True)
+    if query:
+        # A phone number matches only whole, so masked numbers cannot be uncovered digit by digit.
+        posts = posts.filter(Q(user__real_name__contains=query) | Q(user__username__icontains=query)
+                             | Q(user__mobile=query) | Q(region__name__contains=query))
+    return posts.order_by("region__code", "role", "user__real_name")
+
+
+def person_get_for_user(*, user, pk: int):
+    """A person whose posts (any, active or ended) lie in the viewer's people-management scope; else 404."""
+    from accounts.models import User
+
+    visible = User.objects.filter(posts__in=Post.objects.for_user(user, MANAGE_PEOPLE)).distinct()
+    return get_object_or_404(visible, pk=pk)
+
+
+def person_posts_visible(*, user, person) -> list[Post]:
+    """The person's posts (active first) in regions the viewer can see; posts elsewhere stay hidden."""
+    return list(person.posts.filter(prefix_q(user, VIEW)).select_related("region").order_by("ended_on", "-started_on"))
+
+
+def post_get_for_user(*, user, pk: int) -> Post:
+    return get_object_or_404(Post.objects.for_user(user, MANAGE_PEOPLE).select_related("user", "region"), pk=pk)
+
+
+def settings_counties(*, user) -> QuerySet[Region]:
+    """Counties whose settings (calendar, rules) the user maintains."""
+    return regions_for_user(user, MANAGE_COUNTY_SETTINGS).filter(level=Level.COUNTY).order_by("code")
+
+
+def calendar_days(*, county: Region, year: int) -> QuerySet[CalendarDay]:
+    return CalendarDay.objects.filter(county=county, date__year=year).order_by("date")
+
+
+def calendar_day_get_for_user(*, user, pk: int) -> CalendarDay:
+    return get_object_or_404(CalendarDay.objects.filter(county__in=settings_counties(user=user))
+                             .select_related("county"), pk=pk)
+

@@ -1,0 +1,184 @@
+"""Creating people with their first post, and importing people and posts from a sheet (all-or-nothing)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User, mobile_validator
+from accounts.services import user_create, user_password_reset
+from regions.models import Post, Region
+from regions.roles import MANAGE_PEOPLE, ROLE_TABLE, Level, Role
+from regions.scoping import region_in_scope
+from regions.services.posts import check_may_grant, grantable_roles, post_grant
+from spreadsheets.reading import Row
+
+ROLE_BY_LABEL = {label: value for value, label in Role.choices} | {value: value for value, _ in Role.choices}
+USERNAME_TAKEN = "用户名“{username}”已被使用"
+USERNAME_TWICE_OTHER_NAME = "用户名“{username}”与第{other}行相同但姓名不同"
+MOBILE_TWICE = "手机号码“{mobile}”与第{other}行的其他人重复"
+MOBILE_DIFFERS = "手机号码与系统中该用户的手机号码不一致"
+POST_TWICE = "该人员在此区划已担任这一职务"
+ROLE_NOT_GRANTABLE = "您无权任命“{role}”职务"
+SELF_GRANT = "不能给自己任命职务"
+TOO_LONG = "{field}超过{n}个字"
+ROLE_UNKNOWN = "职务“{role}”不在职务表中"
+REGION_UNKNOWN = "区划代码“{code}”在系统中不存在"
+REGION_OUT_OF_SCOPE = "区划“{name}”不在您的管辖范围内"
+ROLE_WRONG_LEVEL = "职务“{role}”不能设在{level}"
+MOBILE_INVALID = "手机号码“{mobile}”不是11位手机号"
+MOBILE_TAKEN = "手机号码“{mobile}”已被其他账号使用"
+DATE_INVALID = "任职日期“{value}”不是有效日期（格式如2026-01-01）"
+DATE_IN_FUTURE = "任职日期不能晚于今天"
+FIELD_MISSING = "{field}为空"
+USERNAME_INVALID = "用户名只能包含字母、数字和@.+-_"
+
+
+PERSON_NOT_MANAGEABLE = "该人员还在您管辖范围以外任职，或是系统管理员，只能由上级管理员重置密码。"
+
+
+def person_manageable(*, actor, person: User) -> bool:
+    """An actor may reset a person's password only if every active post of theirs lies in the actor's
+    people-management scope, and the person is neither staff nor superuser nor the actor."""
+    if actor is None or actor.is_superuser:
+        return True
+    if person.is_staff or person.is_superuser or person.pk == actor.pk:
+        return False
+    regions = [p.region for p in person.posts.filter(ended_on__isnull=True).select_related("region")]
+    return bool(regions) and all(region_in_scope(actor, MANAGE_PEOPLE, r) for r in regions)
+
+
+@transaction.atomic
+def person_password_reset(*, actor, person: User, request=None) -> str:
+    if not person_manageable(actor=actor, person=person):
+        raise PermissionDenied(PERSON_NOT_MANAGEABLE)
+    return user_password_reset(user=person, actor=actor, request=request)
+
+
+@transaction.atomic
+def person_create(*, actor, username: str, real_name: str, mobile: str, role: str, region: Region,
+                  started_on: dt.date | None = None) -> tuple[User, Post, str]:
+    """Creates a user with a one-time initial password and grants the first post, in one transaction."""
+    check_may_grant(actor=actor, user=None, role=role, region=region)
+    user, password = user_create(username=username, real_name=real_name, mobile=mobile)
+    post = post_grant(actor=actor, user=user, role=role, region=region, started_on=started_on)
+    return user, post, password
+
+
+@dataclass
+class PeopleImportResult:
+    created_users: list[tuple[User, str]] = field(default_factory=list)  # (user, initial password)
+    posts: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _parse_date(value: str) -> dt.date | None:
+    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"):
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+@transaction.atomic
+def people_import(*, actor, rows: list[Row]) -> PeopleImportResult:
+    """Imports people and posts: columns 用户名, 姓名, 手机号, 职务, 区划代码, 任职日期.
+
+    An existing username gets the post only if that person already holds an active post in the
+    actor's scope and the name matches; the same new username on several rows (same name) gets
+    several posts. Every bad row is named; on any error nothing is written.
+    """
+    errors: list[str] = []
+    codes = {r.cell(4).ljust(12, "0") for r in rows if r.cell(4).isdigit()}
+    regions = {r.code: r for r in Region.objects.filter(code__in=codes)}
+    usernames = {r.cell(0) for r in rows}
+    existing_users = {u.username: u for u in User.objects.filter(username__in=usernames)}
+    manageable = {u.username for u in existing_users.values() if person_manageable(actor=actor, person=u)}
+    mobiles = {r.cell(2) for r in rows if r.cell(2)}
+    mobile_owner = dict(User.objects.filter(mobile__in=mobiles).values_list("mobile", "username"))
+    active_posts = set(Post.objects.filter(user__username__in=usernames, ended_on__isnull=True)
+                       .values_list("user__username", "role", "region__code"))
+    first_row: dict[str, tuple[int, str]] = {}  # username -> (row, real name)
+    mobile_row: dict[str, tuple[int, str]] = {}  # mobile -> (row, username)
+    grantable: dict[int, set[str]] = {}
+    planned_posts: set[tuple] = set()
+    plan = []
+    today = timezone.localdate()
+    for row in rows:
+        username, real_name, mobile, role_text, code, date_text = (row.cell(i) for i in range(6))
+        problems = []
+        for label, value, limit in (("用户名", username, 150), ("姓名", real_name, 50), ("职务", role_text, 0),
+                                    ("区划代码", code, 0)):
+            if not value:
+                problems.append(FIELD_MISSING.format(field=label))
+            elif limit and len(value) > limit:
+                problems.append(TOO_LONG.format(field=label, n=limit))
+        if username and not all(c.isalnum() or c in "@.+-_" for c in username):
+            problems.append(USERNAME_INVALID)
+        seen = first_row.setdefault(username, (row.number, real_name))
+        if seen[0] != row.number and seen[1] != real_name:
+            problems.append(USERNAME_TWICE_OTHER_NAME.format(username=username, other=seen[0]))
+        user = existing_users.get(username)
+        if user is not None and (username not in manageable or user.real_name != real_name):
+            problems.append(USERNAME_TAKEN.format(username=username))
+        if mobile:
+            try:
+                mobile_validator(mobile)
+            except ValidationError:
+                problems.append(MOBILE_INVALID.format(mobile=mobile))
+            else:
+                if mobile_owner.get(mobile, username) != username:
+                    problems.append(MOBILE_TAKEN.format(mobile=mobile))
+                other = mobile_row.setdefault(mobile, (row.number, username))
+                if other[1] != username:
+                    problems.append(MOBILE_TWICE.format(mobile=mobile, other=other[0]))
+                if user is not None and user.mobile and user.mobile != mobile:
+                    problems.append(MOBILE_DIFFERS)
+        role = ROLE_BY_LABEL.get(role_text)
+        if role_text and role is None:
+            problems.append(ROLE_UNKNOWN.format(role=role_text))
+        region = regions.get(code.ljust(12, "0")) if code.isdigit() else None
+        if code and region is None:
+            problems.append(REGION_UNKNOWN.format(code=code))
+        elif region is not None:
+            if actor is not None and not region_in_scope(actor, MANAGE_PEOPLE, region):
+                problems.append(REGION_OUT_OF_SCOPE.format(name=region.name))
+            elif role and region.level not in ROLE_TABLE[role].levels:
+                problems.append(ROLE_WRONG_LEVEL.format(role=Role(role).label, level=Level(region.level).label))
+            elif role and role not in grantable.setdefault(region.pk, grantable_roles(actor, region)):
+                problems.append(ROLE_NOT_GRANTABLE.format(role=Role(role).label))
+            elif role:
+                key = (username, role, region.code)
+                if key in active_posts or key in planned_posts:
+                    problems.append(POST_TWICE)
+                planned_posts.add(key)
+        if actor is not None and user is not None and user.pk == actor.pk:
+            problems.append(SELF_GRANT)
+        started_on = today
+        if date_text:
+            started_on = _parse_date(date_text)
+            if started_on is None:
+                problems.append(DATE_INVALID.format(value=date_text))
+            elif started_on > today:
+                problems.append(DATE_IN_FUTURE)
+        if problems:
+            errors.append(f"第{row.number}行：" + "；".join(problems))
+        else:
+            plan.append((username, real_name, mobile, role, region, started_on))
+    if errors:
+        return PeopleImportResult(errors=errors)
+    result = PeopleImportResult()
+    for username, real_name, mobile, role, region, started_on in plan:
+        user = existing_users.get(username)
+        if user is None:
+            user, password = user_create(username=username, real_name=real_name, mobile=mobile)
+            existing_users[username] = user
+            result.created_users.append((user, password))
+        post_grant(actor=actor, user=user, role=role, region=region, started_on=started_on)
+        result.posts += 1
+    return result
