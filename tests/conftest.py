@@ -1,19 +1,27 @@
-"""The personas world (county, townships A and B, villages A1, A2, B1) and helpers shared by all tests."""
+"""The personas world (county, townships A and B, villages A1, A2, B1) and helpers shared by all tests.
+
+The world is built once per test module inside an outer transaction; each test runs in a savepoint of
+it (pytest-django's ``db``) and gets fresh copies of the world's rows, so nothing a test writes or
+caches reaches the next one. Browser and worker tests (``transactional_db``) build their own world
+after the flush: see tests/browser/conftest.py.
+"""
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import pytest
+from django.db import transaction
 from django.test import Client
 
 from accounts.models import User
-from centers.models import Region
-from centers.roles import Role
-from centers.services import post_grant, regions_import
 from centers.standards import service_items_ensure, standard_lists_ensure
 from decisions.standards import categories_ensure
+from regions.models import Region
+from regions.permissions import region_permissions_ensure
+from regions.roles import Role
+from regions.services import post_grant, regions_import
 from spreadsheets.reading import Row
 
 PASSWORD = "Test#Pass2026"
@@ -62,12 +70,22 @@ class World:
             client.force_login(user)
         return client
 
+    def fresh(self) -> World:
+        """New instances of the same rows (two queries): a test's in-memory changes and cached grants
+        stay with that test."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        regions = Region.objects.in_bulk([v.pk for v in values.values() if isinstance(v, Region)])
+        users = User.objects.in_bulk([v.pk for v in values.values() if isinstance(v, User)])
+        return World(**{name: (regions if isinstance(v, Region) else users)[v.pk] for name, v in values.items()})
+
 
 def build_world() -> World:
-    # Browser and worker tests flush the database, data migrations included: restore the standard lists.
+    # Browser and worker tests flush the database, data migrations included: restore the standard lists
+    # and the systems' region permissions (created after migrate).
     standard_lists_ensure()
     service_items_ensure()
     categories_ensure()
+    region_permissions_ensure()
     regions_import(rows=rows_of(DIVISIONS))
     r = {region.code: region for region in Region.objects.all()}
     county, ta, tb = r["419901000000"], r["419901101000"], r["419901102000"]
@@ -83,9 +101,17 @@ def build_world() -> World:
     )
 
 
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker):
+    """The world, built once for the module in an outer transaction that is rolled back at its end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def world(db) -> World:
-    return build_world()
+def world(module_world, db) -> World:
+    return module_world.fresh()
 
 
 def png_bytes(size=(40, 30), color=(200, 20, 20), fmt="PNG", extra: bytes = b"") -> bytes:

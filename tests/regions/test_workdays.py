@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from centers.models import CalendarDay
-from centers.workdays import working_days_after, working_days_between
+from regions.models import CalendarDay
+from regions.workdays import working_days_after, working_days_between
 
 pytestmark = pytest.mark.django_db
 
