@@ -13,4 +13,4 @@ class AuditlogConfig(AppConfig):
         from regions.roles import VIEW_AUDIT
 
         contribute(Contribution(app_label=self.label,
-                                nav=(NavItem("审计日志", "auditlog:event-list", perm=VIEW_AUDIT, order=90),)))
+                                nav=(NavItem("审计日志", "auditlog:event-list", perm=VIEW_AUDIT, order=90, manage=True),)))

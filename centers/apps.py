@@ -31,7 +31,7 @@ class CentersConfig(AppConfig):
                 NavItem("代办事项", "centers:request-list", order=20),
                 NavItem("坐班出勤", "centers:duty-attendance", order=40),
                 NavItem("服务事项", "centers:service-item-list", order=41),
-                NavItem("功能室和建设标准", "centers:center-lists", perm=permissions.MANAGE_CENTER_LISTS, order=84),
+                NavItem("功能室和建设标准清单", "centers:center-lists", perm=permissions.MANAGE_CENTER_LISTS, order=84, manage=True),
             ),
             panels=(
                 Panel("duty", "今日值班", "centers/panels/duty.html", (Level.VILLAGE,),

@@ -16,13 +16,15 @@ from django.db import models
 
 @dataclass(frozen=True)
 class NavItem:
-    """A menu entry. ``perm``: a region permission the user must hold somewhere (None: every signed-in user)."""
+    """A menu entry. ``perm``: a region permission the user must hold somewhere (None: every signed-in user).
+    ``manage``: an administrator's page, listed under the menu's "管理" dropdown."""
 
     label: str
     url_name: str
     perm: str | None = None
     staff: bool = False
     order: int = 100
+    manage: bool = False
 
 
 @dataclass(frozen=True)

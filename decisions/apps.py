@@ -20,7 +20,7 @@ class DecisionsConfig(AppConfig):
             nav=(
                 NavItem("民主决策", "decisions:matter-list", order=30),
                 NavItem("决策事项类别", "decisions:categories", perm=permissions.MANAGE_DECISION_CATEGORIES,
-                        order=85),
+                        order=85, manage=True),
             ),
             panels=(
                 Panel("decisions", "民主决策（四议两公开）", "decisions/panels/village.html", (Level.VILLAGE,),

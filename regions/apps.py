@@ -18,11 +18,11 @@ class RegionsConfig(AppConfig):
             app_label=self.label,
             nav=(
                 NavItem("区划查询", "regions:region-search", order=10),
-                NavItem("人员与职务", "regions:people-list", perm=MANAGE_PEOPLE, order=80),
-                NavItem("导入区划", "regions:region-import", perm=IMPORT_REGIONS, order=81),
-                NavItem("工作日历", "regions:calendar", perm=MANAGE_COUNTY_SETTINGS, order=82),
-                NavItem("县级设置", "regions:county-settings", perm=MANAGE_COUNTY_SETTINGS, order=83),
-                NavItem("管理后台", "admin:index", staff=True, order=99),
+                NavItem("人员与职务", "regions:people-list", perm=MANAGE_PEOPLE, order=80, manage=True),
+                NavItem("导入区划", "regions:region-import", perm=IMPORT_REGIONS, order=81, manage=True),
+                NavItem("工作日历", "regions:calendar", perm=MANAGE_COUNTY_SETTINGS, order=82, manage=True),
+                NavItem("县级设置", "regions:county-settings", perm=MANAGE_COUNTY_SETTINGS, order=83, manage=True),
+                NavItem("管理后台", "admin:index", staff=True, order=99, manage=True),
             ),
             panels=(
                 Panel("due", "待办提醒", "regions/panels/due.html", (Level.VILLAGE, *above_village),

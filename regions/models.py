@@ -7,7 +7,8 @@ from __future__ import annotations
 import pghistory
 import pgtrigger
 from django.conf import settings
-from django.db import models
+from django.core.cache import cache
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -267,10 +268,27 @@ class CountySettings(models.Model):
         abstract = True
 
     @classmethod
+    def _cache_key(cls, county_prefix: str) -> str:
+        return f"county-settings:{cls._meta.label}:{county_prefix}"
+
+    @classmethod
     def for_region(cls, region: Region | None):
-        """The settings in force at ``region`` (found by its county's prefix, one query), or the defaults.
-        Above county level, or without a region, the defaults."""
+        """The settings in force at ``region`` (found by its county's prefix), or the defaults; above county
+        level, or without a region, the defaults. Read from the cache: pages and jobs read them all the
+        time and counties change them a few times a year (regions.services.county_settings_save forgets)."""
         county_prefix = region.county_prefix if region is not None else None
         if county_prefix is None:
             return cls()
-        return cls.objects.filter(county__prefix=county_prefix).first() or cls()
+        key = cls._cache_key(county_prefix)
+        settings = cache.get(key)
+        if settings is None:
+            settings = cls.objects.filter(county__prefix=county_prefix).first() or cls()
+            cache.set(key, settings, 3600)
+        return settings
+
+    @classmethod
+    def forget(cls, county: Region) -> None:
+        """Drops the cached settings of ``county`` now and again after commit."""
+        key = cls._cache_key(county.prefix)
+        cache.delete(key)
+        transaction.on_commit(lambda: cache.delete(key), robust=True)

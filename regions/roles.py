@@ -116,3 +116,20 @@ def all_permissions() -> frozenset[str]:
 def roles_granting(perm: str) -> list[str]:
     """Roles whose posts grant ``perm`` (e.g. who may carry a village's requests)."""
     return [role for role, spec in ROLE_TABLE.items() if perm in spec.permissions]
+
+
+def level_of(code12: str) -> str:
+    """The level a 12-digit division code names: trailing zeros mark it (411122000000 is a county)."""
+    if code12[2:] == "0" * 10:
+        return Level.PROVINCE
+    if code12[4:] == "0" * 8:
+        return Level.CITY
+    if code12[6:] == "0" * 6:
+        return Level.COUNTY
+    if code12[9:] == "000":
+        return Level.TOWNSHIP
+    return Level.VILLAGE
+
+
+def prefix_of(code12: str) -> str:
+    return code12[:PREFIX_LENGTH[level_of(code12)]]

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db.models import Count, Func, Q, QuerySet, Value
+from django.db.models import Count, Func, Max, Q, QuerySet, Value
 from django.db.models.functions import Collate, Substr
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from core import registry
 from regions.models import CalendarDay, Post, Region
-from regions.roles import LEVEL_DEPTH, MANAGE_COUNTY_SETTINGS, MANAGE_PEOPLE, VIEW, Level
+from regions.roles import LEVEL_DEPTH, MANAGE_COUNTY_SETTINGS, MANAGE_PEOPLE, PREFIX_LENGTH, VIEW, Level, level_of
 from regions.scoping import prefix_q, regions_for_user, scope_prefixes
 
 CHILD_LENGTH = {Level.PROVINCE: 4, Level.CITY: 6, Level.COUNTY: 9, Level.TOWNSHIP: 12}
@@ -39,6 +40,18 @@ def region_get_for_user(*, user, code: str, perm: str = VIEW) -> Region:
     return get_object_or_404(regions_for_user(user, perm).select_related("parent"), code=code)
 
 
+def region_page_regions(*, user, code: str) -> tuple[Region, list[Region]]:
+    """The region of a page (404 out of scope) and its ancestors the user may see, top first, in one query:
+    the ancestors' prefixes are read off the code itself."""
+    prefix = code[:PREFIX_LENGTH[level_of(code)]] if code.isdigit() and len(code) == 12 else code
+    ancestors = [prefix[:n] for n in (2, 4, 6, 9) if n < len(prefix)]
+    rows = {r.prefix: r for r in regions_for_user(user, VIEW).filter(Q(code=code) | Q(prefix__in=ancestors))}
+    region = next((r for r in rows.values() if r.code == code), None)
+    if region is None:
+        raise Http404
+    return region, [rows[p] for p in ancestors if p in rows]
+
+
 def region_breadcrumbs(*, user, region: Region) -> list[Region]:
     """The region's ancestors the user may see, top first (one query)."""
     prefixes = region.ancestor_prefixes()
@@ -59,19 +72,34 @@ def by_child(queryset: QuerySet, prefix_field: str, region: Region, **aggregates
     return {row.pop("child"): row for row in rows}
 
 
+CHILD_LEVEL = {Level.PROVINCE: Level.CITY, Level.CITY: Level.COUNTY, Level.COUNTY: Level.TOWNSHIP,
+               Level.TOWNSHIP: Level.VILLAGE}
+
+
 def region_children(*, region: Region) -> list[Region]:
-    """Child regions in pinyin order, each with its villages and people in post and the figures the
-    systems registered (core.registry.ChildFigure), one grouped query each."""
-    children = list(Region.objects.filter(parent=region).order_by(pinyin("name"), "code"))
+    """Child regions in pinyin order, each with its villages and people in post, in two grouped queries,
+    and the figures the systems registered (core.registry.ChildFigure)."""
+    child_level = CHILD_LEVEL.get(region.level)
+    if child_level is None:
+        return []
+    is_child = Q(level=child_level)
+    # One grouped query over the subtree gives each child (its own row) and the villages below it.
+    groups = (Region.objects.filter(prefix__startswith=region.prefix).exclude(pk=region.pk)
+              .annotate(child=Substr("prefix", 1, CHILD_LENGTH[region.level])).order_by().values("child")
+              .annotate(child_id=Max("pk", filter=is_child), child_code=Max("code", filter=is_child),
+                        child_name=Max("name", filter=is_child), village_count=Count("pk", filter=Q(level=Level.VILLAGE)))
+              .filter(child_id__isnull=False).order_by(pinyin("child_name"), "child_code"))
+    children = [Region(pk=row["child_id"], code=row["child_code"], prefix=row["child"], name=row["child_name"],
+                       level=child_level, parent_id=region.pk) for row in groups]
     if not children:
         return children
-    villages = (by_child(Region.objects.filter(level=Level.VILLAGE), "prefix", region, n=Count("pk"))
-                if region.level in (Level.PROVINCE, Level.CITY, Level.COUNTY) else None)
+    villages = {row["child"]: row["village_count"] for row in groups}
     people = by_child(Post.objects.filter(ended_on__isnull=True), "region__prefix", region,
                       n=Count("user", distinct=True))
     figures = [(figure, figure.values(region=region)) for figure in registry.child_figures()]
+    count_villages = region.level in (Level.PROVINCE, Level.CITY, Level.COUNTY)
     for child in children:
-        child.village_count = villages.get(child.prefix, {}).get("n", 0) if villages is not None else None
+        child.village_count = villages[child.prefix] if count_villages else None
         child.people_count = people.get(child.prefix, {}).get("n", 0)
         child.figures = [(figure, values.get(child.prefix, (0, 0))) for figure, values in figures]
     return children

@@ -60,10 +60,10 @@ def _panels(user, region) -> list[tuple]:
 
 @login_required
 def region_detail(request, code: str):
-    region = selectors.region_get_for_user(user=request.user, code=code)
+    region, breadcrumbs = selectors.region_page_regions(user=request.user, code=code)
     return render(request, "regions/region_detail.html", {
         "region": region,
-        "breadcrumbs": selectors.region_breadcrumbs(user=request.user, region=region),
+        "breadcrumbs": breadcrumbs,
         "panels": _panels(request.user, region),
         "can_manage_people": region_in_scope(request.user, MANAGE_PEOPLE, region),
         "can_import": region_in_scope(request.user, IMPORT_REGIONS, region),

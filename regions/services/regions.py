@@ -8,7 +8,7 @@ from django.db import connection, transaction
 
 from core import region_cache, registry
 from regions.models import Region
-from regions.roles import LEVEL_DEPTH, PREFIX_LENGTH, Level
+from regions.roles import LEVEL_DEPTH, PREFIX_LENGTH, Level, level_of, prefix_of
 from spreadsheets.reading import Row
 
 NOT_A_NUMBER = "区划代码“{code}”不是数字"
@@ -26,22 +26,6 @@ class RegionImportResult:
     renamed: int = 0
     unchanged: int = 0
     errors: list[str] = field(default_factory=list)
-
-
-def level_of(code12: str) -> str:
-    if code12[2:] == "0" * 10:
-        return Level.PROVINCE
-    if code12[4:] == "0" * 8:
-        return Level.CITY
-    if code12[6:] == "0" * 6:
-        return Level.COUNTY
-    if code12[9:] == "000":
-        return Level.TOWNSHIP
-    return Level.VILLAGE
-
-
-def prefix_of(code12: str) -> str:
-    return code12[:PREFIX_LENGTH[level_of(code12)]]
 
 
 def parent_code_of(code12: str, level: str) -> str | None:

@@ -25,6 +25,7 @@ def county_settings_save(*, actor, county: Region, model: type[CountySettings], 
         setattr(settings, field, value)
     settings.full_clean()
     settings.save()
+    model.forget(county)
     return settings
 
 

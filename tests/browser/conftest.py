@@ -19,7 +19,7 @@ from pathlib import Path  # noqa: E402
 import pytest  # noqa: E402
 from playwright.sync_api import Browser, BrowserContext, Page, expect  # noqa: E402
 
-from tests.conftest import PASSWORD  # noqa: E402
+from tests.conftest import PASSWORD, World, build_world  # noqa: E402
 
 # The app shares a small machine with Chromium and PostgreSQL: allow slow pages before failing.
 expect.set_options(timeout=10_000)
@@ -45,6 +45,12 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(autouse=True)
 def _browser_db(transactional_db) -> None:
     """Committed data the live server can see (the world fixture restores the flushed reference rows)."""
+
+
+@pytest.fixture
+def world(_browser_db) -> World:
+    """Committed, built for each test: the live server's thread must see it (no outer transaction here)."""
+    return build_world()
 
 
 @pytest.fixture(scope="session")

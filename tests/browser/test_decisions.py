@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from centers.roles import Role
+from regions.roles import Role
 from decisions.models import BoardPhoto, Disclosure, Matter, MatterCategory, Meeting, Step
 from decisions.services import RosterCounts, matter_register, roster_record
 from tests.browser.conftest import WIDTHS, log_in, screenshot

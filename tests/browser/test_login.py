@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import User
-from centers.roles import ROLE_TABLE, Level, Role
-from centers.services import post_grant
+from regions.roles import ROLE_TABLE, Level, Role
+from regions.services import post_grant
 from tests.browser.conftest import WIDTHS, log_in, open_menu_if_collapsed, screenshot
 from tests.conftest import PASSWORD
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from centers.models import Region, ServiceCenter
+from centers.models import ServiceCenter
+from regions.models import Region
 from tests.browser.conftest import log_in, screenshot
 from tests.conftest import xlsx_bytes
 
