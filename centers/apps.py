@@ -50,6 +50,8 @@ class CentersConfig(AppConfig):
             reminder_kinds=CenterReminder,
             export_kinds=(ExportKind("proxy_requests", counter=exports.proxy_requests_export_count,
                                      builder=exports.proxy_requests_export_build),),
+            # The M2M table of a center's rooms has no verbose name of its own.
+            audit_labels={"centers.ServiceCenterRoomEvent": "党群服务中心功能室"},
             regions_created=lambda regions: service_centers_ensure(regions=regions),
             demo=demo.seed, demo_order=10,
         ))

@@ -52,6 +52,9 @@ def shift_check_out(request, pk: int):
 @require_POST
 def shift_log(request, pk: int):
     shift = _shift(request, pk)
+    # Only the cadre on duty keeps the shift's log: others are refused before their input is read.
+    if shift.cadre_id != request.user.pk:
+        raise PermissionDenied(duty.SHIFT_NOT_YOURS)
     act(request, ShiftLogForm(request.POST),
         lambda data: duty.shift_log_update(actor=request.user, shift=shift, visitors=data["visitors"],
                                            handled=data["handled"]), "值班记录已保存。")

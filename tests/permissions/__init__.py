@@ -1,0 +1,1 @@
+"""The permission matrix's engine (tests/permissions/engine.py); each app's entries live in tests/<app>/permissions.py."""
