@@ -5,7 +5,8 @@ from __future__ import annotations
 import calendar as calendar_module
 import datetime
 
-from django.db.models import Avg, Count, F, Q, QuerySet
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from centers.models import (
@@ -38,19 +39,32 @@ def center_checklist(*, center: ServiceCenter) -> list[tuple]:
     return [(item, entries.get(item.pk)) for item in items]
 
 
+def center_summary(*, region: Region) -> tuple[ServiceCenter | None, list[ChecklistItem]]:
+    """The region's center with its rooms' names, and the items in force there, each marked met or not.
+    Two queries (the home page's panel)."""
+    center = (ServiceCenter.objects.filter(region=region)
+              .annotate(room_names=ArrayAgg("rooms__name", filter=Q(rooms__isnull=False), default=[],
+                                            ordering=("rooms__sort_order", "rooms__id"))).first())
+    if center is None:
+        return None, []
+    met = ChecklistEntry.objects.filter(center=center, item=OuterRef("pk"), is_met=True)
+    items = list(ChecklistItem.objects.applying_at(region).annotate(met=Exists(met)).order_by("sort_order", "id"))
+    return center, items
+
+
 def checklist_photo_get_for_user(*, user, pk: int) -> ChecklistEntry:
     return get_object_or_404(ChecklistEntry.objects.for_user(user).exclude(photo=""), pk=pk)
 
 
 def checklist_met_by_child(*, region: Region) -> dict[str, tuple[int, int]]:
     """Building-standard items met per child region against the items possible there: {prefix: (met, possible)}.
-    Two grouped queries; above county level the counties' own items differ, so the rate is against the
+    Two queries; above county level the counties' own items differ, so the rate is against the
     standard items."""
     items_total = ChecklistItem.objects.applying_at(region).count()
-    centers = by_child(ServiceCenter.objects.all(), "region__prefix", region, n=Count("pk"))
-    met = by_child(ChecklistEntry.objects.filter(is_met=True, item__is_active=True), "region__prefix", region,
-                   n=Count("pk"))
-    return {prefix: (met.get(prefix, {}).get("n", 0), row["n"] * items_total) for prefix, row in centers.items()}
+    met_entry = Q(checklist_entries__is_met=True, checklist_entries__item__is_active=True)
+    rows = by_child(ServiceCenter.objects.all(), "region__prefix", region, centers=Count("pk", distinct=True),
+                    met=Count("checklist_entries", filter=met_entry))
+    return {prefix: (row["met"], row["centers"] * items_total) for prefix, row in rows.items()}
 
 
 def center_list_counties(*, user) -> QuerySet[Region]:

@@ -1,10 +1,22 @@
-"""Notification kinds the decisions system sends (labelled on the notification list)."""
+"""Notification kinds the decisions system sends (labelled on the notification list).
+
+A stuck matter is reminded once per step it is stuck on, so the step is part of the kind: a matter that
+moves on the day its step began (its ``step_since`` unchanged) is still reminded on the next step.
+"""
 
 from django.db import models
 
+from decisions.models import STEP_ORDER, Step
 
-class DecisionReminder(models.TextChoices):
-    DISCLOSURE_ENDED = "disclosure_ended", "公示期满"
-    DISCLOSURE_OBJECTIONS_OPEN = "disclosure_objections_open", "公示期满尚有异议未答复"
-    SUPERVISION_OBJECTION = "decision_objection", "村务监督委员会异议"
-    MATTER_STUCK = "matter_stuck", "决策事项停滞"
+_KINDS = [
+    ("DISCLOSURE_ENDED", ("disclosure_ended", "公示期满")),
+    ("DISCLOSURE_OBJECTIONS_OPEN", ("disclosure_objections_open", "公示期满尚有异议未答复")),
+    ("SUPERVISION_OBJECTION", ("decision_objection", "村务监督委员会异议")),
+    *((f"MATTER_STUCK_{step.name}", (f"matter_stuck:{step.value}", f"决策事项停滞（{step.label}）"))
+      for step in STEP_ORDER if step != Step.IMPLEMENTATION),
+]
+DecisionReminder = models.TextChoices("DecisionReminder", _KINDS)
+
+
+def stuck_kind(step: str) -> str:
+    return f"matter_stuck:{step}"

@@ -7,7 +7,7 @@ import datetime
 from django.db.models import Q
 from django.utils import timezone
 
-from decisions.kinds import DecisionReminder
+from decisions.kinds import DecisionReminder, stuck_kind
 from decisions.models import DecisionRules, Disclosure, Matter, Step
 from decisions.services.disclosures import disclosure_period_close, secretaries_remind
 from decisions.workflows import Status
@@ -41,8 +41,8 @@ def decision_reminders_send(*, today: datetime.date | None = None) -> int:
                      .exclude(step=Step.IMPLEMENTATION).select_related("village"))
         secretaries = post_holders({m.village_id for m in stuck}, (Role.VILLAGE_SECRETARY,))
         for matter in stuck:
-            # step_since is the due date: a matter stuck again on a later step is reminded again.
-            sent += remind(matter, kind=DecisionReminder.MATTER_STUCK, due_date=matter.step_since,
+            # Once per step it is stuck on (the kind names the step), from the day the step began.
+            sent += remind(matter, kind=stuck_kind(matter.step), due_date=matter.step_since,
                            recipients=secretaries.get(matter.village_id, []), url=matter.get_absolute_url(),
                            title=f"事项停滞：{matter.village.name}“{matter.title}”在“{matter.get_step_display()}”"
                                  f"环节已超过{limit}天")

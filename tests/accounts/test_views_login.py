@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from axes.models import AccessAttempt
 from django.test import Client
+from django.urls import reverse
 
 from accounts.models import User
 from audit.models import AuthEvent
@@ -86,7 +87,7 @@ def test_lockout_ends_after_30_minutes(settings):
 
 
 def test_first_login_requires_changing_the_initial_password(world):
-    from centers.services import person_create
+    from regions.services import person_create
 
     user, _, initial = person_create(actor=world.county_admin, username="newbie", real_name="新人", mobile="",
                                      role="grid_worker", region=world.village_a1)
@@ -155,10 +156,10 @@ def test_csrf_is_enforced_on_login_and_on_writes(world):
     client = Client(enforce_csrf_checks=True)
     assert client.post(LOGIN, {"username": "village_a1_clerk", "password": PASSWORD}).status_code == 403
     client.force_login(world.county_admin)
-    from centers.models import Post
+    from regions.models import Post
 
     post = Post.objects.get(user=world.village_a1_readonly)
-    assert client.post(f"/posts/{post.pk}/end/").status_code == 403
+    assert client.post(reverse("regions:post-end", args=[post.pk])).status_code == 403
     post.refresh_from_db()
     assert post.ended_on is None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
 from pghistory.models import Events
 
 from audit.context import task_context
@@ -75,17 +76,19 @@ def test_orm_update_of_an_event_is_refused(world):
 
 def test_county_admin_browses_the_audit_trail_of_the_scope_only(world):
     ServiceCenter.objects.filter(region=world.village_a1).update(address="甲")
-    from centers.models import Region
+    from regions.models import Region
 
     Region.objects.create(code="419902000000", prefix="419902", name="邻县", level="county")
     client = world.client_for(world.county_admin)
-    response = client.get("/audit/", {"model": "centers.RegionEvent"})
+    response = client.get(reverse("auditlog:event-list"), {"model": "regions.RegionEvent"})
     names = {e.pgh_data["name"] for e in response.context["page_obj"]}
     assert "测试县" in names and "邻县" not in names
-    response = client.get("/audit/", {"model": "centers.ServiceCenterEvent", "obj_id": center_of(world.village_a1).pk})
+    response = client.get(reverse("auditlog:event-list"),
+                          {"model": "centers.ServiceCenterEvent", "obj_id": center_of(world.village_a1).pk})
     assert response.status_code == 200
     assert any(e.pgh_data["address"] == "甲" for e in response.context["page_obj"])
-    sysadmin = world.client_for(world.sysadmin).get("/audit/", {"model": "centers.RegionEvent"})
+    sysadmin = world.client_for(world.sysadmin).get(reverse("auditlog:event-list"),
+                                                    {"model": "regions.RegionEvent"})
     assert "邻县" in {e.pgh_data["name"] for e in sysadmin.context["page_obj"]}
 
 
@@ -95,23 +98,23 @@ def test_audit_filters_by_user_and_date(world):
         f"/centers/{center.pk}/edit/", {"name": center.name, "address": "乙", "duty_phone": "",
                                         "opening_hours": "", "version": center.version})
     client = world.client_for(world.county_admin)
-    mine = client.get("/audit/", {"actor": world.village_a1_clerk.pk})
+    mine = client.get(reverse("auditlog:event-list"), {"actor": world.village_a1_clerk.pk})
     assert mine.context["page_obj"].paginator.count >= 1
     assert all(e.pgh_context["user"] == world.village_a1_clerk.pk for e in mine.context["page_obj"])
-    none = client.get("/audit/", {"date_to": "2000-01-01"})
+    none = client.get(reverse("auditlog:event-list"), {"date_to": "2000-01-01"})
     assert none.context["page_obj"].paginator.count == 0
 
 
 def test_audit_trail_is_for_county_and_system_administrators(world):
-    assert world.client_for(world.township_a_officer).get("/audit/").status_code == 403
-    assert world.client_for(world.village_a1_clerk).get("/audit/logins/").status_code == 403
+    assert world.client_for(world.township_a_officer).get(reverse("auditlog:event-list")).status_code == 403
+    assert world.client_for(world.village_a1_clerk).get(reverse("auditlog:auth-event-list")).status_code == 403
 
 
 def test_center_history_is_scoped(world):
     a1, b1 = center_of(world.village_a1), center_of(world.village_b1)
     clerk = world.client_for(world.village_a1_clerk)
-    assert clerk.get(f"/audit/centers/{a1.pk}/").status_code == 200
-    assert clerk.get(f"/audit/centers/{b1.pk}/").status_code == 404
+    assert clerk.get(reverse("centers:center-history", args=[a1.pk])).status_code == 200
+    assert clerk.get(reverse("centers:center-history", args=[b1.pk])).status_code == 404
 
 
 def test_login_events_are_listed_for_the_scope(world):
@@ -121,6 +124,6 @@ def test_login_events_are_listed_for_the_scope(world):
 
     Client().post("/accounts/login/", {"username": "village_a1_clerk", "password": PASSWORD})
     Client().post("/accounts/login/", {"username": "township_b_officer", "password": "wrong"})
-    response = world.client_for(world.county_admin).get("/audit/logins/")
+    response = world.client_for(world.county_admin).get(reverse("auditlog:auth-event-list"))
     kinds = {(e.username, e.kind) for e in response.context["page_obj"]}
     assert ("village_a1_clerk", "login") in kinds and ("township_b_officer", "login_failed") in kinds

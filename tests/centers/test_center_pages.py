@@ -6,13 +6,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from centers.models import ChecklistEntry, ChecklistItem, RoomType, ServiceCenter
+from tests.centers.builders import center_of
 from tests.conftest import png_bytes
+from tests.regions.builders import other_county
 
 pytestmark = pytest.mark.django_db
-
-
-def center_of(region) -> ServiceCenter:
-    return ServiceCenter.objects.get(region=region)
 
 
 def edit_data(center, **changes):
@@ -146,11 +144,9 @@ def test_checklist_shows_six_categories_and_twelve_items(world):
 
 
 def test_county_items_apply_only_in_that_county(world):
-    from centers.models import Region
-
-    other = Region.objects.create(code="419902000000", prefix="419902", name="邻县", level="county")
-    ChecklistItem.objects.create(county=other, category="外观标识", name="邻县特有项")
-    ChecklistItem.objects.create(county=world.county, category="外观标识", name="本县特有项")
+    other = other_county()
+    ChecklistItem.objects.create(region=other, category="外观标识", name="邻县特有项")
+    ChecklistItem.objects.create(region=world.county, category="外观标识", name="本县特有项")
     center = center_of(world.village_a1)
     names = {item.name for item, _ in world.client_for(world.village_a1_clerk).get(
         f"/centers/{center.pk}/").context["checklist"]}
@@ -182,7 +178,6 @@ def test_room_changes_are_audited_and_foreign_rooms_refused(world):
     from django.core.exceptions import ValidationError
     from pghistory.models import Events
 
-    from centers.models import Region
     from centers.services import center_update
 
     center = center_of(world.village_a1)
@@ -190,8 +185,7 @@ def test_room_changes_are_audited_and_foreign_rooms_refused(world):
     center_update(actor=world.village_a1_clerk, center=center, version=center.version, name=center.name,
                   address="", duty_phone="", opening_hours="", rooms=[room])
     assert Events.objects.filter(pgh_model="centers.ServiceCenterRoomEvent", pgh_label="insert").exists()
-    other = Region.objects.create(code="419902000000", prefix="419902", name="邻县", level="county")
-    foreign = RoomType.objects.create(county=other, name="邻县室")
+    foreign = RoomType.objects.create(region=other_county(), name="邻县室")
     center.refresh_from_db()
     with pytest.raises(ValidationError, match="不适用于本县"):
         center_update(actor=world.village_a1_clerk, center=center, version=center.version, name=center.name,

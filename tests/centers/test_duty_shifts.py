@@ -8,15 +8,15 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from centers.models import CalendarDay, DutyRules, DutyShift
-from centers.roles import Role
+from centers.models import DutyRules, DutyShift
 from centers.services import duty
 from notifications.models import Notification
+from regions.models import CalendarDay
+from regions.roles import Role
+from tests.centers.builders import MONDAY, shift_on
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
-
-MONDAY = dt.date(2026, 11, 23)
 
 
 def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
@@ -26,11 +26,6 @@ def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 @pytest.fixture
 def committee(world):
     return make_user("committee_a1", Role.VILLAGE_COMMITTEE, world.village_a1, real_name="孙委员")
-
-
-def shift_on(world, day=MONDAY, cadre=None) -> DutyShift:
-    return duty.roster_set_day(actor=world.village_a1_clerk, village=world.village_a1, day=day,
-                               cadre=cadre or world.village_a1_clerk)
 
 
 def test_weekly_pattern_skips_weekends_and_holidays_and_keeps_attended_days(world, committee):
@@ -122,10 +117,11 @@ def test_reminder_before_the_cutoff_is_sent_once(world):
 
 
 def test_one_tap_check_in_from_the_home_page(world):
-    """Through the real clock (the session needs it): a cutoff at 23:59 makes any check-in on time;
-    the late and absent cases are covered above with frozen clocks."""
+    """Through the real clock (the session needs it): a cutoff at 23:00 with two hours' grace makes any
+    check-in that day on time (the cutoff must fall before the end of the day's hours); the late and absent
+    cases are covered above with frozen clocks."""
     DutyRules.objects.create(county=world.county, starts_at=dt.time(0, 0), ends_at=dt.time(23, 59),
-                             cutoff=dt.time(23, 59), grace_minutes=0)
+                             cutoff=dt.time(23, 0), grace_minutes=120)
     today = timezone.localdate()
     shift = shift_on(world, today)
     client = world.client_for(world.village_a1_clerk)
@@ -176,20 +172,6 @@ def test_roster_page_and_attendance_figures(world, committee):
     assert world.client_for(world.township_b_officer).get("/duty/419901101201/roster/").status_code == 404
 
 
-def test_county_sets_duty_rules_on_the_calendar_page(world):
-    client = world.client_for(world.county_admin)
-    response = client.post("/calendar/", {"form": "rules", "county": world.county.code, "rules-starts_at": "08:00",
-                                          "rules-ends_at": "17:00", "rules-cutoff": "08:30", "rules-grace_minutes": "5"})
-    assert response.status_code == 302
-    rules = DutyRules.objects.get(county=world.county)
-    assert (rules.cutoff, rules.grace_minutes) == (dt.time(8, 30), 5)
-    bad = client.post("/calendar/", {"form": "rules", "county": world.county.code, "rules-starts_at": "08:00",
-                                     "rules-ends_at": "17:00", "rules-cutoff": "18:00", "rules-grace_minutes": "5"})
-    assert "签到截止时间应在上班时间和下班时间之间" in bad.content.decode()
-    rules.refresh_from_db()
-    assert rules.cutoff == dt.time(8, 30)
-
-
 def test_swap_through_the_roster_page(world, committee):
     first = shift_on(world, dt.date(2026, 11, 30), world.village_a1_clerk)
     second = shift_on(world, dt.date(2026, 12, 1), committee)
@@ -200,6 +182,21 @@ def test_swap_through_the_roster_page(world, committee):
     second.refresh_from_db()
     assert first.cadre == committee and second.cadre == world.village_a1_clerk
     assert first.swap_agreed_by == world.village_a1_clerk
+
+
+def test_roster_page_refuses_bad_dates_with_a_message(world):
+    """The roster page's three forms validate their dates (the old page answered the same message)."""
+    client = world.client_for(world.village_a1_clerk)
+    for data in ({"form": "day", "date": "2026-13-40", "cadre": world.village_a1_clerk.pk},
+                 {"form": "pattern", "start": "", "end": "2026-11-22", "weekday0": world.village_a1_clerk.pk},
+                 {"form": "swap", "first": "2026-11-30", "second": "tomorrow"}):
+        response = client.post("/duty/419901101201/roster/", {"month": "2026-11", **data}, follow=True)
+        assert response.redirect_chain == [("/duty/419901101201/roster/?month=2026-11", 302)]
+        assert "请填写有效的日期。" in response.content.decode()
+    ends_first = client.post("/duty/419901101201/roster/", {
+        "form": "pattern", "month": "2026-11", "start": "2026-11-22", "end": "2026-11-16"}, follow=True)
+    assert "结束日期不能早于开始日期。" in ends_first.content.decode()
+    assert not DutyShift.objects.exists()
 
 
 def test_township_home_shows_this_months_attendance(world):

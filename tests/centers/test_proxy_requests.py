@@ -5,33 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from audit.models import PersonalDataReveal
-from centers.models import CalendarDay, ProxyRequest, ProxyRequestStep, ServiceItem
-from centers.services import StepInput, proxy_request_accept, proxy_request_step
+from centers.models import ProxyRequest, ProxyRequestTimelineEvent, ServiceItem
+from centers.services import TransitionInput, proxy_request_transition
+from regions.models import CalendarDay
+from tests.centers.builders import VALID_ID, accept, item, transition
 
 pytestmark = pytest.mark.django_db
-
-VALID_ID = "11010519491231002X"  # the standard's own example number
-
-
-def item(name="低保申请") -> ServiceItem:
-    return ServiceItem.objects.get(name=name, region__isnull=True)
-
-
-def accept(world, **changes) -> ProxyRequest:
-    data = {"actor": world.village_a1_clerk, "village": world.village_a1, "item": item(),
-            "applicant_name": "赵大爷", "applicant_phone": "13812345678", "applicant_id_number": VALID_ID,
-            "materials_received": ["申请书", "身份证"]}
-    data.update(changes)
-    return proxy_request_accept(**data)
-
-
-def step(world, request, kind, actor=None, **data) -> ProxyRequest:
-    request.refresh_from_db()
-    return proxy_request_step(actor=actor or world.village_a1_clerk, request=request, kind=kind,
-                              version=request.version, data=StepInput(**data))
 
 
 def test_intake_through_the_page_gives_a_receipt(world):
@@ -50,7 +32,7 @@ def test_intake_through_the_page_gives_a_receipt(world):
     for text in (request.number, "低保申请", "申请书、户口簿", request.receipt_code, "138****5678", "<svg"):
         assert text in receipt
     assert "13812345678" not in receipt
-    assert request.steps.get().kind == "accept"
+    assert request.timeline.get().kind == "accept"
 
 
 @pytest.mark.parametrize("field,value,message", [
@@ -83,21 +65,52 @@ def test_promised_date_counts_working_days_across_weekend_holiday_and_make_up_da
 
 
 def test_every_transition_in_order(world):
+    from core.formats import zh_date
+
     request = accept(world)
-    request = step(world, request, "start", office="乡镇民政办")
+    first_promise = request.promised_date
+    request = transition(world, request, "start", office="乡镇民政办")
     assert request.status == "in_progress" and request.office == "乡镇民政办"
-    request = step(world, request, "progress", note="已报送乡镇审核")
-    request = step(world, request, "transfer", handler=world.township_a_officer, note="乡镇直接办理")
+    request = transition(world, request, "progress", note="已报送乡镇审核")
+    request = transition(world, request, "transfer", handler=world.township_a_officer, note="乡镇直接办理")
     assert request.handler == world.township_a_officer
-    request = step(world, request, "reschedule", actor=world.township_a_officer,
-                   promised_date=request.promised_date.replace(day=28) if request.promised_date.day < 28
-                   else request.promised_date, note="等待县里审批")
-    request = step(world, request, "complete", actor=world.township_a_officer, result="已批准，每月发放")
+    new_promise = first_promise.replace(day=28) if first_promise.day < 28 else first_promise
+    request = transition(world, request, "reschedule", actor=world.township_a_officer, promised_date=new_promise,
+                         note="等待县里审批")
+    assert request.promised_date == new_promise
+    request = transition(world, request, "complete", actor=world.township_a_officer, result="已批准，每月发放")
     assert request.status == "done" and request.finished_on is not None
-    request = step(world, request, "reply", satisfaction="satisfied", reply_channel="电话告知")
+    request = transition(world, request, "reply", satisfaction="satisfied", reply_channel="电话告知")
     assert request.status == "replied" and request.satisfaction == "satisfied"
-    kinds = list(request.steps.values_list("kind", flat=True))
-    assert kinds == ["accept", "start", "progress", "transfer", "reschedule", "complete", "reply"]
+    events = list(request.timeline.order_by("at", "id"))
+    assert [e.kind for e in events] == ["accept", "start", "progress", "transfer", "reschedule", "complete", "reply"]
+    assert [(e.from_state, e.to_state) for e in events] == [
+        ("", "accepted"), ("accepted", "in_progress"), ("in_progress", "in_progress"), ("in_progress", "in_progress"),
+        ("in_progress", "in_progress"), ("in_progress", "done"), ("done", "replied")]
+    # The facts are in the payload (ISO dates), the users' own words in the note.
+    payloads = {e.kind: e.payload for e in events}
+    assert payloads["accept"] == {"promised_date": first_promise.isoformat()}
+    assert payloads["transfer"] == {"handler_id": world.township_a_officer.pk, "handler": "township_a_officer"}
+    assert payloads["reschedule"] == {"from": first_promise.isoformat(), "to": new_promise.isoformat()}
+    assert payloads["complete"] == {"result": "已批准，每月发放"}
+    assert payloads["reply"] == {"satisfaction": "satisfied", "channel": "电话告知"}
+    assert {e.kind: e.note for e in events if e.note} == {"progress": "已报送乡镇审核", "transfer": "乡镇直接办理",
+                                                        "reschedule": "等待县里审批"}
+    # The request page renders them through the timeline partial.
+    page = world.client_for(world.village_a1_clerk).get(f"/requests/{request.pk}/").content.decode()
+    for text in (f"承诺{zh_date(first_promise)}前办结", "转交township_a_officer承办",
+                 f"承诺日期由{zh_date(first_promise)}改为{zh_date(new_promise)}", "办理结果：已批准，每月发放",
+                 "电话告知；满意", "已报送乡镇审核", "等待县里审批"):
+        assert text in page
+    # The public lookup shows the public events only, without names, notes or the result's wording.
+    from django.test import Client
+
+    lookup = Client().get("/lookup/", {"code": request.receipt_code, "phone_last4": "5678"})
+    assert [e.kind for e in lookup.context["events"]] == ["accept", "start", "complete", "reply"]
+    public = lookup.content.decode().split("lookup-result")[1]
+    assert f"承诺{zh_date(first_promise)}前办结" in public and "电话告知；满意" in public
+    for text in ("转交", "township_a_officer", "village_a1_clerk", "办理结果：", "已报送乡镇审核", "等待县里审批"):
+        assert text not in public
 
 
 @pytest.mark.parametrize("path,illegal", [
@@ -107,56 +120,57 @@ def test_every_transition_in_order(world):
     (["start", "complete"], "return"),     # done cannot be returned
     (["withdraw"], "start"),               # withdrawn is final
 ])
-def test_illegal_steps_are_refused_with_a_clear_message(world, path, illegal):
+def test_illegal_transitions_are_refused_with_a_clear_message(world, path, illegal):
     request = accept(world)
     for kind in path:
-        request = step(world, request, kind, note="原因", result="结果")
+        request = transition(world, request, kind, note="原因", result="结果")
     with pytest.raises(ValidationError, match="不能“"):
-        step(world, request, illegal, note="原因", result="结果", satisfaction="satisfied")
+        transition(world, request, illegal, note="原因", result="结果", satisfaction="satisfied")
 
 
 def test_return_withdraw_and_reschedule_need_a_reason(world):
     request = accept(world)
     for kind in ("return", "withdraw", "reschedule"):
         with pytest.raises(ValidationError, match="请填写原因"):
-            step(world, request, kind, promised_date=date(2030, 1, 1))
-    returned = step(world, request, "return", note="材料不全")
+            transition(world, request, kind, promised_date=date(2030, 1, 1))
+    returned = transition(world, request, "return", note="材料不全")
     assert returned.status == "returned"
 
 
-def test_steps_are_immutable(world):
+def test_timeline_events_are_immutable(world):
     from django.db import DatabaseError, transaction
 
     request = accept(world)
     with pytest.raises(DatabaseError), transaction.atomic():
-        ProxyRequestStep.objects.filter(request=request).update(note="改写")
+        ProxyRequestTimelineEvent.objects.filter(proxy_request=request).update(note="改写")
     with pytest.raises(DatabaseError), transaction.atomic():
-        ProxyRequestStep.objects.filter(request=request).delete()
+        ProxyRequestTimelineEvent.objects.filter(proxy_request=request).delete()
+    assert request.timeline.get().note == ""
 
 
-def test_second_concurrent_step_is_refused(world):
+def test_second_concurrent_transition_is_refused(world):
     request = accept(world)
     stale_version = request.version
-    proxy_request_step(actor=world.village_a1_clerk, request=request, kind="start", version=stale_version,
-                       data=StepInput())
+    proxy_request_transition(actor=world.village_a1_clerk, proxy_request=request, name="start",
+                             version=stale_version, data=TransitionInput())
     with pytest.raises(ValidationError, match="已被他人更新"):
-        proxy_request_step(actor=world.township_a_officer, request=request, kind="withdraw",
-                           version=stale_version, data=StepInput(note="撤回"))
+        proxy_request_transition(actor=world.township_a_officer, proxy_request=request, name="withdraw",
+                                 version=stale_version, data=TransitionInput(note="撤回"))
     request.refresh_from_db()
     assert request.status == "in_progress"
 
 
-def test_step_through_the_page_and_its_messages(world):
+def test_transition_through_the_page_and_its_messages(world):
     request = accept(world)
     client = world.client_for(world.village_a1_clerk)
-    response = client.post(f"/requests/{request.pk}/step/", {"kind": "complete", "version": request.version,
-                                                             "result": "x"}, follow=True)
+    response = client.post(f"/requests/{request.pk}/transition/", {"name": "complete", "version": request.version,
+                                                                   "result": "x"}, follow=True)
     assert "当前状态为“已受理”，不能“办结”" in response.content.decode()
-    client.post(f"/requests/{request.pk}/step/", {"kind": "start", "version": request.version})
+    client.post(f"/requests/{request.pk}/transition/", {"name": "start", "version": request.version})
     request.refresh_from_db()
     assert request.status == "in_progress"
     assert world.client_for(world.village_a1_readonly).post(
-        f"/requests/{request.pk}/step/", {"kind": "withdraw", "version": request.version, "note": "n"}
+        f"/requests/{request.pk}/transition/", {"name": "withdraw", "version": request.version, "note": "n"}
     ).status_code == 403
 
 
@@ -168,7 +182,7 @@ def test_flags(world):
     from datetime import timedelta
 
     assert request.flag_on(request.promised_date + timedelta(days=1)) == "red"
-    done = step(world, step(world, request, "start"), "complete", result="好")
+    done = transition(world, transition(world, request, "start"), "complete", result="好")
     assert done.flag_on(request.promised_date + timedelta(days=1)) == ""
 
 
@@ -223,10 +237,13 @@ def test_other_villages_requests_answer_404(world):
         client = world.client_for(user)
         assert client.get(f"/requests/{request.pk}/").status_code == 404
         assert client.get(f"/requests/{request.pk}/receipt/").status_code == 404
-        assert client.post(f"/requests/{request.pk}/step/", {"kind": "start", "version": 1}).status_code == 404
+        assert client.post(f"/requests/{request.pk}/transition/", {"name": "start", "version": 1}).status_code == 404
     assert world.client_for(world.township_b_officer).get("/requests/").context["page_obj"].paginator.count == 0
-    with pytest.raises(Exception, match="不能在该村"):
+    with pytest.raises(PermissionDenied, match="不能在该村"):  # out of scope
         accept(world, actor=world.township_b_officer)
+    with pytest.raises(ValidationError, match="代办事项只能在村（社区）受理"):  # in scope, wrong level
+        accept(world, actor=world.township_a_officer, village=world.township_a)
+    assert ProxyRequest.objects.count() == 1
 
 
 def test_village_home_has_one_tap_intake_and_township_sees_overdue(world):
@@ -249,15 +266,15 @@ def test_yellow_and_red_reminders_are_sent_once_even_when_the_task_runs_twice(wo
     from datetime import timedelta
     from unittest import mock
 
-    from centers.roles import Role
     from centers.tasks import proxy_request_reminders_send
     from notifications.models import Notification
+    from regions.roles import Role
     from tests.conftest import make_user
 
     liaison = make_user("liaison", Role.LIAISON_CADRE, world.village_a1)
     request = accept(world)
-    proxy_request_step(actor=world.village_a1_clerk, request=request, kind="transfer", version=request.version,
-                       data=StepInput(handler=liaison))
+    proxy_request_transition(actor=world.village_a1_clerk, proxy_request=request, name="transfer",
+                             version=request.version, data=TransitionInput(handler=liaison))
     request.refresh_from_db()
     # Yellow day: the handler (now the liaison cadre) is reminded, once.
     with mock.patch("django.utils.timezone.localdate", return_value=request.warn_on):

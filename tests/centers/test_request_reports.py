@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from centers.models import ProxyRequest
 from spreadsheets.models import ExportJob
-from tests.centers.test_proxy_requests import accept, step
+from tests.centers.builders import accept, shift_on, transition
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +19,8 @@ def rows_of(content: bytes) -> list[tuple]:
 
 
 def test_figures_by_village_and_by_item(world):
-    done = step(world, step(world, accept(world), "start"), "complete", result="已办")
-    step(world, done, "reply", satisfaction="fairly")
+    done = transition(world, transition(world, accept(world), "start"), "complete", result="已办")
+    transition(world, done, "reply", satisfaction="fairly")
     accept(world, applicant_name="钱")
     response = world.client_for(world.township_a_officer).get("/requests/figures/", {"region": "419901101000"})
     row = response.context["rows"][0]
@@ -67,12 +67,34 @@ def test_large_register_is_built_by_a_task_with_progress(world, monkeypatch, dja
 def test_attendance_sheet(world):
     import datetime as dt
 
-    from centers.services import duty
-
-    duty.roster_set_day(actor=world.village_a1_clerk, village=world.village_a1, day=dt.date(2026, 11, 16),
-                        cadre=world.village_a1_clerk)
+    shift_on(world, dt.date(2026, 11, 16))
     response = world.client_for(world.township_a_officer).get(
         "/duty/attendance/", {"region": "419901101000", "from": "2026-11-16", "to": "2026-11-20", "format": "xlsx"})
     rows = rows_of(response.content)
     assert rows[1][0] == "村（社区）" and rows[2][:3] == ("白马村", "419901101201", 1)
     assert ProxyRequest.objects.count() == 0
+
+
+@pytest.mark.parametrize("url", ["/requests/figures/", "/duty/attendance/"])
+def test_figures_pages_refuse_a_bad_period_with_a_message_and_no_rows(world, url):
+    """regions.reports.report_scope: bad dates show the form's errors and no figures (no silent fallback)."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    accept(world)
+    shift_on(world, today)
+    client = world.client_for(world.township_a_officer)
+    good = client.get(url, {"region": "419901101000", "from": today.isoformat(), "to": today.isoformat()})
+    assert good.context["scope"].valid and len(good.context["rows"]) == 1
+    for params, message in (({"from": "2026-13-40"}, "起始日期不是有效日期。"),
+                            ({"from": "2026-01-01", "to": "someday"}, "截止日期不是有效日期。"),
+                            ({"from": today.isoformat(), "to": "2000-01-01"}, "开始日期不能晚于结束日期。")):
+        response = client.get(url, {"region": "419901101000", **params})
+        assert response.status_code == 200
+        scope = response.context["scope"]
+        assert not scope.valid and scope.start is None and scope.end is None
+        assert response.context["rows"] == []
+        text = response.content.decode()
+        assert message in text.split('id="scope-errors"')[1] and "请更正日期后再查询。" in text
+        assert "白马村" not in text.split("<tbody>")[1]
+    assert client.get(url, {"region": "419901102000"}).status_code == 404  # another township

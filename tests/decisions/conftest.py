@@ -1,29 +1,36 @@
-"""Helpers of the decisions tests: a village with its roster, and posting each step through the real URLs."""
+"""Fixtures of the decisions tests (a village with its roster, its secretary) and the helpers that post a step
+through the real URLs: a test takes the step it is about through these, every earlier step through the
+services (tests/decisions/builders.py)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from decisions.models import Matter, MatterCategory
-from decisions.services import RosterCounts, roster_record
-
-# The roster the issue's boundary examples use: 41 party members, 30 representatives.
-COUNTS = RosterCounts(branch_committee=5, party_members=41, committee_members=7, representatives=30, adults=900,
-                      households=300)
-BODY_OF = {"proposal": "party_organization", "consultation": "two_committees", "review": "party_congress",
-           "resolution": "representatives"}
-ENTITLED_OF = {"party_organization": 5, "two_committees": 7, "party_congress": 41, "representatives": 30,
-               "villagers": 900}
+from tests.decisions.builders import (
+    BODY_OF,
+    CATEGORY,
+    CONTENT,
+    ENTITLED_OF,
+    MEETING_PAPERS,
+    RESOLUTION_TEXT,
+    roster_for,
+)
 
 
 @pytest.fixture
 def roster(world):
-    return roster_record(actor=world.village_a1_clerk, village=world.village_a1,
-                         valid_from=timezone.localdate() - timedelta(days=400), counts=COUNTS)
+    return roster_for(world.village_a1, actor=world.village_a1_clerk)
+
+
+@pytest.fixture
+def secretary(world):
+    """Village A1's party secretary: the actor of the steps a test takes through the services."""
+    return world.village_a1_clerk
 
 
 @pytest.fixture
@@ -32,11 +39,10 @@ def clerk(world):
 
 
 def matter_register_via(client, village, title="修建村东头文化广场", amount="120000.00") -> Matter:
-    category = MatterCategory.objects.get(name="公益事业兴办和筹资筹劳")
+    category = MatterCategory.objects.get(name=CATEGORY)
     response = client.post(reverse("decisions:matter-create"), {
         "village": village.pk, "village_code": village.code, "category": category.pk, "title": title,
-        "content": "在村东头空地修建约800平方米的文化广场，含健身器材。", "estimated_amount": amount,
-        "proposed_by": "村党组织"})
+        "content": CONTENT, "estimated_amount": amount, "proposed_by": "村党组织"})
     assert response.status_code == 302, response.content.decode()[:2000]
     return Matter.objects.get(title=title, village=village)
 
@@ -47,10 +53,9 @@ def meeting_post(client, matter: Matter, step: str, *, present: int, votes_for: 
     matter.refresh_from_db()
     body = body or BODY_OF[step]
     data = {"step": step, "version": matter.version, "body": body,
-            "held_on": (held_on or timezone.localdate()).isoformat(), "place": "村委会会议室", "chair": "王书记",
-            "recorder": "李会计", "entitled": ENTITLED_OF[body] if entitled is None else entitled,
-            "present": present, "votes_for": votes_for, "votes_against": votes_against,
-            "votes_abstain": votes_abstain, "minutes": "会议讨论了事项内容，与会人员充分发表意见后表决。", **extra}
+            "held_on": (held_on or timezone.localdate()).isoformat(), **MEETING_PAPERS,
+            "entitled": ENTITLED_OF[body] if entitled is None else entitled, "present": present,
+            "votes_for": votes_for, "votes_against": votes_against, "votes_abstain": votes_abstain, **extra}
     data.update(files or {})
     return client.post(reverse("decisions:meeting-create", args=[matter.pk]), data)
 
@@ -63,14 +68,7 @@ def pass_step(client, matter: Matter, step: str, held_on: date | None = None):
     return response
 
 
-def take_to_resolution(client, matter: Matter, start: date | None = None) -> Matter:
-    """Proposal, consultation and review passed (all on ``start``, default today)."""
-    for step in ("proposal", "consultation", "review"):
-        pass_step(client, matter, step, held_on=start)
-    return matter
-
-
-def disclose_post(client, matter: Matter, *, posted_on: date, text: str = "决议：修建村东头文化广场，预算12万元。",
+def disclose_post(client, matter: Matter, *, posted_on: date, text: str = RESOLUTION_TEXT,
                   result: bool = False, photo=None, **extra):
     matter.refresh_from_db()
     data = {"version": matter.version, "text": text, "posted_on": posted_on.isoformat(), **extra}

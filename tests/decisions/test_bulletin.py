@@ -10,36 +10,25 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from decisions.services import RosterCounts, objection_record, roster_record
+from decisions.services import RosterCounts, objection_record
 from decisions.views_public import code_of, short_code
 from tests.conftest import make_user
-from tests.decisions.conftest import COUNTS, disclose_post, matter_register_via, pass_step, take_to_resolution
+from tests.decisions.builders import disclosed_matter, matter_register, roster_for, zh
 
 pytestmark = pytest.mark.django_db
 
 
-def disclosed_matter(client, village, title, *, days_ago=20):
-    matter = matter_register_via(client, village, title=title)
-    start = timezone.localdate() - timedelta(days=days_ago)
-    take_to_resolution(client, matter, start=start)
-    pass_step(client, matter, "resolution", held_on=start)
-    disclose_post(client, matter, posted_on=start + timedelta(days=1), text=f"决议：{title}，同意实施。")
-    matter.refresh_from_db()
-    return matter
-
-
 @pytest.fixture
-def b1_clerk(world):
+def b1_secretary(world):
     user = make_user("b1_secretary", "village_secretary", world.village_b1, real_name="赵书记")
-    roster_record(actor=None, village=world.village_b1, valid_from=timezone.localdate() - timedelta(days=400),
-                  counts=COUNTS)
-    return world.client_for(user)
+    roster_for(world.village_b1)
+    return user
 
 
-def test_the_village_bulletin_shows_only_its_disclosed_matters(world, roster, clerk, b1_clerk):
-    shown = disclosed_matter(clerk, world.village_a1, "修建村东头文化广场", days_ago=3)  # still running
-    matter_register_via(clerk, world.village_a1, title="尚未决议的鱼塘承包")  # not disclosed
-    other = disclosed_matter(b1_clerk, world.village_b1, "李楼村道路硬化")
+def test_the_village_bulletin_shows_only_its_disclosed_matters(world, roster, secretary, b1_secretary):
+    shown = disclosed_matter(secretary, world.village_a1, "修建村东头文化广场", days_ago=3)  # still running
+    matter_register(secretary, world.village_a1, title="尚未决议的鱼塘承包")  # not disclosed
+    other = disclosed_matter(b1_secretary, world.village_b1, "李楼村道路硬化")
     objection_record(actor=None, disclosure=shown.disclosures.get(), received_on=shown.disclosed_on,
                      summary="张三反映占用了他家的宅基地")
     response = world.client_for(None).get(reverse("bulletin", args=[world.village_a1.code]))
@@ -47,26 +36,29 @@ def test_the_village_bulletin_shows_only_its_disclosed_matters(world, roster, cl
     page = response.content.decode()
     assert "修建村东头文化广场" in page and "决议：修建村东头文化广场，同意实施。" in page
     assert "尚未决议的鱼塘承包" not in page and other.title not in page
-    # The vote of every step, dates and the period are shown ...
-    assert "应到30人，实到30人，赞成30票，反对0票，弃权0票" in page
-    assert f"{shown.disclosed_on:%Y年%-m月%-d日}" in page or f"{shown.disclosed_on.year}年" in page
+    # The vote of every step with its date, and the period (posted the day after the meetings, still running) ...
+    held_on = timezone.localdate() - timedelta(days=3)
+    assert f"{zh(held_on)} 村民（代表）会议决议（村民代表会议）：应到30人，实到30人，赞成30票，反对0票，弃权0票，通过" in page
+    assert f"{zh(held_on)} 党组织提议（村党组织会议）：应到5人，实到5人，赞成5票，反对0票，弃权0票，通过" in page
+    assert shown.disclosed_on == held_on + timedelta(days=1)
+    assert f"公示期 {zh(shown.disclosed_on)}至{zh(shown.disclosed_on + timedelta(days=6))}（公示中）" in page
     assert "收到异议1条，已答复0条" in page
     # ... and no personal data: not the chair, recorder, proposer, objector or who recorded it.
     for personal in ("王书记", "李会计", "提议人", "张三", "village_a1_clerk", world.village_a1_clerk.real_name):
         assert personal not in page, personal
 
 
-def test_the_township_bulletin_shows_its_villages_only(world, roster, clerk, b1_clerk):
-    disclosed_matter(clerk, world.village_a1, "修建村东头文化广场")
-    disclosed_matter(b1_clerk, world.village_b1, "李楼村道路硬化")
+def test_the_township_bulletin_shows_its_villages_only(world, roster, secretary, b1_secretary):
+    disclosed_matter(secretary, world.village_a1, "修建村东头文化广场")
+    disclosed_matter(b1_secretary, world.village_b1, "李楼村道路硬化")
     page = world.client_for(None).get(reverse("bulletin", args=[world.township_a.code])).content.decode()
     assert "修建村东头文化广场" in page and "白马村" in page
     assert "李楼村道路硬化" not in page
 
 
-def test_latest_posting_first(world, roster, clerk):
-    disclosed_matter(clerk, world.village_a1, "较早的事项", days_ago=40)
-    disclosed_matter(clerk, world.village_a1, "较晚的事项", days_ago=20)
+def test_latest_posting_first(world, roster, secretary):
+    disclosed_matter(secretary, world.village_a1, "较早的事项", days_ago=40)
+    disclosed_matter(secretary, world.village_a1, "较晚的事项", days_ago=20)
     page = world.client_for(None).get(reverse("bulletin", args=[world.village_a1.code])).content.decode()
     assert page.index("较晚的事项") < page.index("较早的事项")
 
@@ -90,14 +82,14 @@ def test_short_link_and_qr_poster(world):
     assert f"/b/{short}/" in page
 
 
-def test_the_bulletin_costs_the_same_queries_for_one_matter_or_many(world, roster, clerk):
+def test_the_bulletin_costs_the_same_queries_for_one_matter_or_many(world, roster, secretary):
     url = reverse("bulletin", args=[world.township_a.code])
     anonymous = world.client_for(None)
-    disclosed_matter(clerk, world.village_a1, "事项一")
+    disclosed_matter(secretary, world.village_a1, "事项一")
     with CaptureQueriesContext(connection) as one:
         assert anonymous.get(url).status_code == 200
     for n in range(2, 6):
-        matter = disclosed_matter(clerk, world.village_a1, f"事项{n}")
+        matter = disclosed_matter(secretary, world.village_a1, f"事项{n}")
         from decisions.services import amendment_create
 
         amendment_create(actor=None, disclosure=matter.disclosures.get(), field="text", corrected=f"更正{n}",
@@ -123,10 +115,10 @@ def test_a_roster_change_needs_manage_rights(world, roster):
     assert world.village_a1.rosters.count() == 2
 
 
-def test_anonymous_pages_are_served_from_the_cache_until_something_changes(world, roster, clerk):
+def test_anonymous_pages_are_served_from_the_cache_until_something_changes(world, roster, secretary, clerk):
     from decisions.services import amendment_create
 
-    matter = disclosed_matter(clerk, world.village_a1, "修建村东头文化广场", days_ago=3)
+    matter = disclosed_matter(secretary, world.village_a1, "修建村东头文化广场", days_ago=3)
     anonymous = world.client_for(None)
     url = reverse("bulletin", args=[world.township_a.code])
     first = anonymous.get(url).content

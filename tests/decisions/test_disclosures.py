@@ -10,21 +10,29 @@ from django.db import DatabaseError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from decisions.models import Amendment, Disclosure, Matter, Meeting, Step
-from decisions.services import decision_reminders_send, rules_update
+from decisions.models import Amendment, DecisionRules, Disclosure, Matter, Meeting, Step
+from decisions.services import decision_reminders_send
+from regions.services import county_settings_save
 from tests.conftest import png_bytes
-from tests.decisions.conftest import disclose_post, matter_register_via, pass_step, take_to_resolution
+from tests.decisions.builders import disclose, matter_register, resolve
+from tests.decisions.conftest import disclose_post
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def resolved(world, roster, clerk):
-    matter = matter_register_via(clerk, world.village_a1)
-    start = timezone.localdate() - timedelta(days=30)
-    take_to_resolution(clerk, matter, start=start)
-    pass_step(clerk, matter, "resolution", held_on=start)
-    return matter
+def resolved(world, roster, secretary):
+    """A matter whose resolution passed 30 days ago (every meeting through the services)."""
+    return resolve(secretary, matter_register(secretary, world.village_a1),
+                   held_on=timezone.localdate() - timedelta(days=30))
+
+
+def rules_post(client, county, **values):
+    """The county settings page's block of the decisions system."""
+    fields = {"disclosure_days": 7, "resolution_within_days": 60, "record_within_days": 7, "stuck_days": 30,
+              **values}
+    return client.post(reverse("regions:county-settings"), {
+        "block": "decisions", "county": county.code, **{f"decisions-{name}": v for name, v in fields.items()}})
 
 
 def test_the_period_is_seven_days_and_the_matter_moves_on_after_it(world, resolved, clerk):
@@ -45,18 +53,17 @@ def test_the_period_is_seven_days_and_the_matter_moves_on_after_it(world, resolv
     assert decision_reminders_send(today=today + timedelta(days=1)) == 0  # once
 
 
-def test_the_county_may_lengthen_the_period_but_not_shorten_it(world, resolved, clerk):
+def test_the_county_may_lengthen_the_period_but_not_shorten_it(world, resolved, secretary):
     admin = world.client_for(world.county_admin)
-    response = admin.post(reverse("decisions:rules"), {
-        "county": world.county.code, "disclosure_days": 6, "resolution_within_days": 60, "record_within_days": 7,
-        "stuck_days": 30})
-    assert response.status_code == 200 and "不少于7天" in response.content.decode()
-    response = admin.post(reverse("decisions:rules"), {
-        "county": world.county.code, "disclosure_days": 10, "resolution_within_days": 60, "record_within_days": 7,
-        "stuck_days": 30})
+    response = rules_post(admin, world.county, disclosure_days=6)
+    # The constraint's message (the field's help text also says "不少于7天").
+    assert response.status_code == 200 and "公示期不得少于7天" in response.content.decode()
+    assert not DecisionRules.objects.filter(county=world.county).exists()
+    response = rules_post(admin, world.county, disclosure_days=10)
     assert response.status_code == 302
+    assert DecisionRules.objects.get(county=world.county).disclosure_days == 10
     posted = timezone.localdate()
-    disclose_post(clerk, resolved, posted_on=posted)
+    disclose(secretary, resolved, posted_on=posted)
     assert resolved.disclosures.get().ends_on == posted + timedelta(days=9)
 
 
@@ -75,17 +82,14 @@ def test_posting_date_in_the_future_or_before_the_resolution_is_refused(world, r
     assert not resolved.disclosures.exists()
 
 
-def test_objections_during_the_period_hold_the_matter_until_answered(world, resolved, clerk):
+def test_objections_during_the_period_hold_the_matter_until_answered(world, resolved, secretary, clerk):
     today = timezone.localdate()
     disclose_post(clerk, resolved, posted_on=today - timedelta(days=8))
     resolved.refresh_from_db()
     assert resolved.step == Step.IMPLEMENTATION  # recorded after its period: moved at once
-    matter = matter_register_via(clerk, world.village_a1, title="调整误工补贴标准", amount="")
-    start = today - timedelta(days=20)
-    take_to_resolution(clerk, matter, start=start)
-    pass_step(clerk, matter, "resolution", held_on=start)
-    disclose_post(clerk, matter, posted_on=today - timedelta(days=3))
-    disclosure = matter.disclosures.get()
+    matter = resolve(secretary, matter_register(secretary, world.village_a1, title="调整误工补贴标准", amount=""),
+                     held_on=today - timedelta(days=20))
+    disclosure = disclose(secretary, matter, posted_on=today - timedelta(days=3))
     url = reverse("decisions:objection-create", args=[disclosure.pk])
     # Outside the period: refused.
     clerk.post(url, {"received_on": (today - timedelta(days=4)).isoformat(), "summary": "补贴太高"})
@@ -111,9 +115,9 @@ def test_objections_during_the_period_hold_the_matter_until_answered(world, reso
         type(objection).objects.filter(pk=objection.pk).update(answer="改了")
 
 
-def test_result_disclosure_completes_the_matter_after_its_period(world, resolved, clerk):
+def test_result_disclosure_completes_the_matter_after_its_period(world, resolved, secretary, clerk):
     today = timezone.localdate()
-    disclose_post(clerk, resolved, posted_on=today - timedelta(days=29))
+    disclose(secretary, resolved, posted_on=today - timedelta(days=29))
     response = disclose_post(clerk, resolved, posted_on=today - timedelta(days=2), result=True,
                              text="文化广场已建成", spent_amount="")
     assert "请填写实际支出金额" in response.content.decode()
@@ -125,9 +129,8 @@ def test_result_disclosure_completes_the_matter_after_its_period(world, resolved
     assert resolved.status == Matter.Status.COMPLETED and resolved.completed_on == today + timedelta(days=5)
 
 
-def test_board_photo_is_checked_by_content(world, resolved, clerk):
-    disclose_post(clerk, resolved, posted_on=timezone.localdate())
-    disclosure = resolved.disclosures.get()
+def test_board_photo_is_checked_by_content(world, resolved, secretary, clerk):
+    disclosure = disclose(secretary, resolved, posted_on=timezone.localdate())
     url = reverse("decisions:board-photo-add", args=[disclosure.pk])
     response = clerk.post(url, {"photo": SimpleUploadedFile("board.jpg", b"<html>not an image</html>", "image/jpeg")},
                           follow=True)
@@ -144,10 +147,8 @@ def test_board_photo_is_checked_by_content(world, resolved, clerk):
 
 
 @pytest.fixture
-def disclosed(world, resolved, clerk):
-    disclose_post(clerk, resolved, posted_on=timezone.localdate(), text="决议：修建文化广场，预算12万元。")
-    resolved.refresh_from_db()
-    return resolved.disclosures.get()
+def disclosed(world, resolved, secretary):
+    return disclose(secretary, resolved, posted_on=timezone.localdate(), text="决议：修建文化广场，预算12万元。")
 
 
 def _unchanged(disclosure, matter_title="修建村东头文化广场"):
@@ -181,8 +182,8 @@ def test_orm_update_save_and_bulk_update_of_disclosed_content_change_nothing(wor
     assert Matter.objects.filter(pk=matter.pk).update(version=matter.version + 1) == 1
 
 
-def test_the_title_may_change_before_disclosure(world, roster, clerk):
-    matter = matter_register_via(clerk, world.village_a1)
+def test_the_title_may_change_before_disclosure(world, roster, secretary):
+    matter = matter_register(secretary, world.village_a1)
     assert Matter.objects.filter(pk=matter.pk).update(title="修建文化广场") == 1
 
 
@@ -206,7 +207,9 @@ def test_the_portal_has_no_edit_and_a_second_posting_is_refused(world, disclosed
 def test_an_amendment_is_shown_beside_the_original(world, disclosed, clerk):
     url = reverse("decisions:amendment-create", args=[disclosed.pk])
     response = clerk.post(url, {"field": "text", "corrected": "决议：修建文化广场，预算12.5万元。", "reason": ""})
-    assert "请填写更正理由" in response.content.decode() or "这个字段是必填项" in response.content.decode()
+    # The form refuses a correction without its reason (the service is never asked).
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"reason": ["这个字段是必填项。"]}
     response = clerk.post(url, {"field": "text", "corrected": disclosed.text, "reason": "笔误"})
     assert "更正后的内容与原内容相同" in response.content.decode()
     assert not Amendment.objects.exists()
@@ -224,6 +227,12 @@ def test_an_amendment_is_shown_beside_the_original(world, disclosed, clerk):
     assert page.index("预算12万元") < page.index("预算12.5万元")  # original first, the correction beside it
     detail = clerk.get(disclosed.matter.get_absolute_url()).content.decode()
     assert "预算12.5万元" in detail and "更正公开内容" in detail
+    # The matter's timeline records the correction: its facts in the payload, the reason as the note.
+    event = disclosed.matter.timeline.get(kind="amended")
+    assert event.payload == {"amendment_id": amendment.pk, "field": "text", "disclosure": "resolution"}
+    assert event.note == "预算金额笔误，以会议记录为准"
+    timeline = detail[detail.index('id="timeline"'):]
+    assert "更正公示内容" in timeline and "更正公开内容" in timeline and "预算金额笔误，以会议记录为准" in timeline
 
 
 def test_a_resolution_amendment_may_only_correct_the_text(world, disclosed, clerk):
@@ -232,20 +241,23 @@ def test_a_resolution_amendment_may_only_correct_the_text(world, disclosed, cler
     assert not Amendment.objects.exists()
 
 
-def test_rules_update_refuses_less_than_seven_days(world):
+def test_county_settings_refuse_less_than_seven_days(world):
     from django.core.exceptions import ValidationError
 
-    with pytest.raises(ValidationError):
-        rules_update(actor=None, county=world.county, disclosure_days=5, resolution_within_days=60,
-                     record_within_days=7, stuck_days=30)
+    values = {"disclosure_days": 5, "resolution_within_days": 60, "record_within_days": 7, "stuck_days": 30}
+    with pytest.raises(ValidationError, match="公示期不得少于7天"):
+        county_settings_save(actor=world.county_admin, county=world.county, model=DecisionRules, values=values)
+    assert not DecisionRules.objects.filter(county=world.county).exists()
+    rules = county_settings_save(actor=world.county_admin, county=world.county, model=DecisionRules,
+                                 values={**values, "disclosure_days": 7})
+    assert DecisionRules.for_region(world.village_a1) == rules and rules.disclosure_days == 7
 
 
 @pytest.mark.parametrize("bad", ["-5", "NaN", "Infinity", "十万"])
-def test_a_spent_amount_correction_must_be_an_amount(world, resolved, clerk, bad):
+def test_a_spent_amount_correction_must_be_an_amount(world, resolved, secretary, clerk, bad):
     today = timezone.localdate()
-    disclose_post(clerk, resolved, posted_on=today - timedelta(days=29))
-    disclose_post(clerk, resolved, posted_on=today - timedelta(days=2), result=True, text="文化广场已建成")
-    result = resolved.disclosures.get(kind="result")
+    disclose(secretary, resolved, posted_on=today - timedelta(days=29))
+    result = disclose(secretary, resolved, posted_on=today - timedelta(days=2), result=True, text="文化广场已建成")
     response = clerk.post(reverse("decisions:amendment-create", args=[result.pk]),
                           {"field": "spent_amount", "corrected": bad, "reason": "发票复核"})
     assert "实际支出须是不小于0的金额" in response.content.decode()
@@ -255,23 +267,21 @@ def test_a_spent_amount_correction_must_be_an_amount(world, resolved, clerk, bad
     assert Amendment.objects.get().corrected == "119000.00"
 
 
-def test_a_posting_entered_after_its_whole_period_is_flagged_late(world, roster, clerk):
-    matter = matter_register_via(clerk, world.village_a1)
+def test_a_posting_entered_after_its_whole_period_is_flagged_late(world, roster, secretary, clerk):
     week_ago = timezone.localdate() - timedelta(days=7)
-    take_to_resolution(clerk, matter, start=week_ago)
-    pass_step(clerk, matter, "resolution", held_on=week_ago)
+    matter = resolve(secretary, matter_register(secretary, world.village_a1), held_on=week_ago)
     assert not matter.recorded_late  # seven days is within the time allowed for recording
     disclose_post(clerk, matter, posted_on=week_ago)  # its seven days ended yesterday
     matter.refresh_from_db()
     assert matter.recorded_late and matter.step == Step.IMPLEMENTATION
 
 
-def test_no_objection_reminder_for_a_matter_past_its_resolution_period(world, resolved, clerk):
+def test_no_objection_reminder_for_a_matter_past_its_resolution_period(world, resolved, secretary, clerk):
     from notifications.models import Notification
 
     today = timezone.localdate()
-    disclose_post(clerk, resolved, posted_on=today - timedelta(days=29))
-    disclose_post(clerk, resolved, posted_on=today, result=True, text="已建成")
+    disclose(secretary, resolved, posted_on=today - timedelta(days=29))
+    disclose(secretary, resolved, posted_on=today, result=True, text="已建成")
     decision_reminders_send(today=today)
     assert not Notification.objects.filter(kind="disclosure_objections_open").exists()
     # An objection on the closed resolution disclosure is refused.

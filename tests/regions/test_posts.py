@@ -6,10 +6,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
-from centers.models import Post, RegionUserObjectPermission
-from centers.roles import CHANGE_CENTER, MANAGE_DECISIONS, MANAGE_PEOPLE, VIEW, Role
-from centers.scoping import prefix_q, region_in_scope, scope_prefixes
-from centers.services import post_end, post_grant
+from centers.permissions import CHANGE_CENTER
+from decisions.permissions import MANAGE_DECISIONS
+from regions.models import Post, Region, RegionUserObjectPermission
+from regions.roles import MANAGE_PEOPLE, VIEW, Role
+from regions.scoping import prefix_q, region_in_scope, scope_prefixes
+from regions.selectors import post_holders
+from regions.services import post_end, post_grant
 from tests.conftest import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
@@ -19,8 +22,9 @@ def test_grant_assigns_role_permissions_on_the_region(world):
     codenames = set(RegionUserObjectPermission.objects.filter(user=world.village_a1_clerk)
                     .values_list("permission__codename", flat=True))
     assert codenames == {VIEW, CHANGE_CENTER, MANAGE_DECISIONS}
-    assert world.village_a1_clerk.has_perm(f"centers.{VIEW}", world.village_a1)
-    assert not world.village_a1_clerk.has_perm(f"centers.{VIEW}", world.village_a2)
+    assert world.village_a1_clerk.has_perm(f"regions.{VIEW}", world.village_a1)
+    assert world.village_a1_clerk.has_perm(f"regions.{CHANGE_CENTER}", world.village_a1)
+    assert not world.village_a1_clerk.has_perm(f"regions.{VIEW}", world.village_a2)
 
 
 def test_permission_on_a_region_covers_its_subtree(world):
@@ -32,8 +36,6 @@ def test_permission_on_a_region_covers_its_subtree(world):
 
 
 def test_scoping_for_each_persona(world):
-    from centers.models import Region
-
     def visible(user):
         return set(Region.objects.filter(prefix_q(user, VIEW, field="prefix")).values_list("name", flat=True))
 
@@ -101,6 +103,30 @@ def test_grant_is_audited(world):
     from pghistory.models import Events
 
     post = Post.objects.get(user=world.village_a1_clerk)
-    assert Events.objects.filter(pgh_model="centers.PostEvent", pgh_obj_id=str(post.pk), pgh_label="insert").exists()
+    assert Events.objects.filter(pgh_model="regions.PostEvent", pgh_obj_id=str(post.pk), pgh_label="insert").exists()
     assert MANAGE_PEOPLE not in {p.permission.codename for p in
                                  RegionUserObjectPermission.objects.filter(user=world.village_a1_clerk)}
+
+
+def test_post_holders_of_many_regions_in_one_query_each_user_once(world, django_assert_num_queries):
+    """Who holds given roles at each region: one query however many regions, a user with two matching
+    posts at one region listed once, ended posts and other roles left out."""
+    liaison = make_user("liaison", Role.LIAISON_CADRE, world.village_a1)
+    post_grant(actor=None, user=world.village_a1_clerk, role=Role.LIAISON_CADRE, region=world.village_a1)
+    secretary_b1 = make_user("secretary_b1", Role.VILLAGE_SECRETARY, world.village_b1)
+    ended = make_user("ended_secretary", Role.VILLAGE_SECRETARY, world.village_a2)
+    post_end(actor=None, post=Post.objects.get(user=ended))
+    roles = (Role.VILLAGE_SECRETARY, Role.LIAISON_CADRE)
+    regions = [world.village_a1, world.village_a2, world.village_b1, world.township_a]
+    with django_assert_num_queries(1):
+        holders = post_holders(regions, roles)
+    assert holders == {world.village_a1.pk: [world.village_a1_clerk, liaison], world.village_b1.pk: [secretary_b1]}
+    with django_assert_num_queries(1):
+        by_ids = post_holders({r.pk for r in regions}, roles)
+    assert by_ids == holders
+    with django_assert_num_queries(1):  # a queryset is used as a subquery
+        from_queryset = post_holders(Region.objects.filter(level="village"), roles)
+    assert from_queryset == holders
+    with django_assert_num_queries(0):
+        assert post_holders([], roles) == {}
+    assert post_holders(regions, (Role.GRID_WORKER,)) == {world.village_a1.pk: [world.village_a1_readonly]}

@@ -13,21 +13,22 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import User
-from centers.models import ChecklistEntry, Post, Region, ServiceCenter
-from centers.roles import Role
+from centers.models import ChecklistEntry, DutyShift, ProxyRequest, ProxyRequestTimelineEvent, ServiceCenter
 from decisions.models import (
     Amendment,
     BoardPhoto,
     Disclosure,
     Matter,
     MatterCategory,
-    MatterTransition,
+    MatterTimelineEvent,
     Meeting,
     Objection,
     Step,
     SupervisionOpinion,
     VillageRoster,
 )
+from regions.models import Post, Region
+from regions.roles import Role
 from tests.conftest import png_bytes
 
 pytestmark = pytest.mark.django_db
@@ -37,8 +38,9 @@ def counts() -> tuple:
     return (Region.objects.count(), ServiceCenter.objects.count(), User.objects.count(), Post.objects.count(),
             ChecklistEntry.objects.count(), VillageRoster.objects.count(), Matter.objects.count(),
             Meeting.objects.count(), Disclosure.objects.count(), BoardPhoto.objects.count(),
-            MatterTransition.objects.count(), Objection.objects.count(), Amendment.objects.count(),
-            SupervisionOpinion.objects.count())
+            MatterTimelineEvent.objects.count(), Objection.objects.count(), Amendment.objects.count(),
+            SupervisionOpinion.objects.count(), DutyShift.objects.count(), ProxyRequest.objects.count(),
+            ProxyRequestTimelineEvent.objects.count())
 
 
 def test_seed_demo_builds_a_county_with_every_role_and_runs_twice_without_change():
@@ -55,7 +57,8 @@ def test_seed_demo_builds_a_county_with_every_role_and_runs_twice_without_change
                      "village_supervisor"):
         assert username in text
     assert "Demo@2026" in text
-    assert "民主决策" in text
+    assert "民主决策" in text and "党群服务中心：新增值班" in text
+    assert DutyShift.objects.exists() and ProxyRequest.objects.count() == ProxyRequestTimelineEvent.objects.count()
     first = counts()
     call_command("seed_demo", stdout=io.StringIO())
     assert counts() == first
@@ -133,8 +136,8 @@ def _rows_of(village: Region) -> dict:
             for m in matters],
         "photos": [list(BoardPhoto.objects.filter(disclosure__matter=m).order_by("id").values(
             "disclosure__kind", "uploaded_by", "uploaded_at__date")) for m in matters],
-        "timeline": [list(m.transitions.order_by("id").values("kind", "from_step", "to_step", "actor", "note",
-                                                              "at__date")) for m in matters],
+        "timeline": [list(m.timeline.order_by("id").values("kind", "from_state", "to_state", "actor", "note",
+                                                          "is_public", "payload", "at__date")) for m in matters],
     }
 
 

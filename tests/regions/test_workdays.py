@@ -8,6 +8,7 @@ import pytest
 
 from regions.models import CalendarDay
 from regions.workdays import working_days_after, working_days_between
+from tests.regions.builders import other_county
 
 pytestmark = pytest.mark.django_db
 
@@ -37,9 +38,7 @@ def test_public_holiday_and_make_up_day(world):
 
 
 def test_another_countys_holidays_do_not_apply(world):
-    from centers.models import Region
-
-    other = Region.objects.create(code="419902000000", prefix="419902", name="邻县", level="county")
+    other = other_county()
     CalendarDay.objects.create(county=other, date=date(2026, 9, 28), kind="holiday")
     assert working_days_after(county=world.county, start=FRIDAY, days=1) == date(2026, 9, 28)
     assert working_days_after(county=other, start=FRIDAY, days=1) == date(2026, 9, 29)
@@ -63,10 +62,8 @@ def test_county_admin_maintains_the_calendar_with_clear_refusals(world):
 
 
 def test_calendar_is_the_countys_only(world):
-    from centers.models import Region
-
     assert world.client_for(world.township_a_officer).get("/calendar/").status_code == 403
-    other = Region.objects.create(code="419902000000", prefix="419902", name="邻县", level="county")
+    other = other_county()
     foreign = CalendarDay.objects.create(county=other, date=date(2026, 10, 1), kind="holiday")
     assert world.client_for(world.county_admin).post(f"/calendar/{foreign.pk}/delete/").status_code == 404
     assert CalendarDay.objects.filter(pk=foreign.pk).exists()
