@@ -1,4 +1,4 @@
-"""One year of activity for the benchmark database: duty shifts and proxy requests with their steps.
+"""One year of activity for the benchmark database: duty shifts and proxy requests with their timelines.
 
 Runs after the divisions and people are imported (it needs the villages and the ``sec<code>`` /
 ``cwh<code>`` cadres that ``people_import`` created), inside one transaction, with ``bulk_create``:
@@ -11,8 +11,11 @@ Runs after the divisions and people are imported (it needs the villages and the 
   a working day of the past 335 days by that day's duty cadre (linked to the shift), over the
   standard service items; promised and yellow-flag dates in working days (weekends off, no
   calendar exceptions). Requests not yet due are mostly open; older ones mostly done or replied,
-  some returned, and 6 % still open past their promised date (red). Each request has its steps
-  (受理, then 承办 / 办结 / 回复 / 退回 as its status implies): about 3.4 per request.
+  some returned, and 6 % still open past their promised date (red). Each request has its timeline
+  (``ProxyRequestTimelineEvent``: 受理, then 承办 / 办结 / 回复 / 退回 as its status implies, about 3.4 per
+  request) with the facts in ``payload`` as ``centers.services`` writes them: the promised date on
+  受理, the result on 办结, satisfaction and channel on 回复; 退回 keeps its reason in ``note`` and is not
+  public.
 
 Numbers are ``DB<accepted_on><6-digit sequence of the day>``; receipt codes are 8 characters of the
 lookup alphabet, a bijection of the row index, so both are unique without asking the database.
@@ -30,12 +33,13 @@ SHIFT_DAYS_BEFORE = 334  # shifts from today - 334 ...
 SHIFT_DAYS_AFTER = 30  # ... to today + 30: 365 days
 REQUESTS_PER_VILLAGE = 200 / 3  # 100,000 for 1,500 villages
 BATCH = 5000
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # centers.services.proxy_requests._new_codes
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # centers.services.proxy_requests.new_codes
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
 RESULTS = ["已办结，证件已送达本人", "材料已报送乡镇，审批通过", "已协调相关科室办理完毕", "已代为领取并交付申请人",
            "已办理，结果已电话告知"]
 RETURN_REASONS = ["材料不齐，已告知补充后再办", "不符合办理条件，已解释政策", "申请人撤回申请"]
+REPLY_CHANNEL = "电话告知"
 
 
 def receipt_code(index: int) -> str:
@@ -73,7 +77,7 @@ def at(day: dt.date, hour: int, minute: int) -> dt.datetime:
 
 @contextmanager
 def explicit_timestamps(*fields):
-    """Lets bulk_create keep the given ``auto_now_add`` values (step times, creation times) in the past."""
+    """Lets bulk_create keep the given ``auto_now_add`` values (event times, creation times) in the past."""
     for field in fields:
         field.auto_now_add = False
     try:
@@ -84,13 +88,14 @@ def explicit_timestamps(*fields):
 
 
 def populate(*, today: dt.date | None = None, seed: int = 5, progress=print) -> dict:
-    """Creates the shifts, requests and steps; returns counts and seconds. Needs Django set up."""
+    """Creates the shifts, requests and their timeline events; returns counts and seconds. Needs Django set up."""
     from django.db import connection, transaction
     from django.utils import timezone
 
     from accounts.models import User
-    from centers.models import DutyShift, ProxyRequest, ProxyRequestStep, Region, ServiceItem
-    from centers.roles import Level
+    from centers.models import DutyShift, ProxyRequest, ProxyRequestTimelineEvent, ServiceItem
+    from regions.models import Region
+    from regions.roles import Level
 
     today = today or timezone.localdate()
     rng = random.Random(seed)
@@ -115,7 +120,7 @@ def populate(*, today: dt.date | None = None, seed: int = 5, progress=print) -> 
         # The secretary is on duty on today's date (and every other day), the committee member between.
         return pairs[v][(SHIFT_DAYS_BEFORE - day_index) % 2]
 
-    counts = {"shifts": 0, "requests": 0, "steps": 0}
+    counts = {"shifts": 0, "requests": 0, "events": 0}
     with transaction.atomic():
         with connection.cursor() as cursor:
             # As regions_import does: check foreign keys per row instead of queueing one deferred
@@ -162,30 +167,30 @@ def populate(*, today: dt.date | None = None, seed: int = 5, progress=print) -> 
         shifts_s = time.perf_counter() - started
         progress(f"   {counts['shifts']} duty shifts in {shifts_s:.1f} s")
 
-        # Proxy requests and their steps --------------------------------------------------------
-        Status, Kind, Satisfaction = ProxyRequest.Status, ProxyRequestStep.Kind, ProxyRequest.Satisfaction
+        # Proxy requests and their timelines -----------------------------------------------------
+        Event = ProxyRequestTimelineEvent
+        Status, Kind, Satisfaction = ProxyRequest.Status, Event.Kind, ProxyRequest.Satisfaction
         working = [d for d, day in enumerate(days) if day <= today and day.weekday() < 5]
         total = round(len(villages) * REQUESTS_PER_VILLAGE)
         plan = sorted((rng.choice(working), rng.randrange(len(villages))) for _ in range(total))
         per_day: dict[int, int] = {}
         requests: list[ProxyRequest] = []
-        steps_of: list[list[ProxyRequestStep]] = []
+        events_of: list[list[ProxyRequestTimelineEvent]] = []
         requests_started = time.perf_counter()
 
         def flush_requests() -> None:
-            with explicit_timestamps(ProxyRequest._meta.get_field("created_at"),
-                                     ProxyRequestStep._meta.get_field("at")):
+            with explicit_timestamps(ProxyRequest._meta.get_field("created_at"), Event._meta.get_field("at")):
                 ProxyRequest.objects.bulk_create(requests, batch_size=BATCH)
-                steps = []
-                for request, own in zip(requests, steps_of, strict=True):
-                    for step in own:
-                        step.request_id = request.pk
-                    steps.extend(own)
-                ProxyRequestStep.objects.bulk_create(steps, batch_size=BATCH)
+                events = []
+                for request, own in zip(requests, events_of, strict=True):
+                    for event in own:
+                        event.proxy_request_id = request.pk
+                    events.extend(own)
+                Event.objects.bulk_create(events, batch_size=BATCH)
             counts["requests"] += len(requests)
-            counts["steps"] += len(steps)
+            counts["events"] += len(events)
             requests.clear()
-            steps_of.clear()
+            events_of.clear()
 
         for index, (d, v) in enumerate(plan):
             accepted_on = days[d]
@@ -208,8 +213,9 @@ def populate(*, today: dt.date | None = None, seed: int = 5, progress=print) -> 
                 accepted_by_id=accepted_by, accepted_on=accepted_on, handler_id=handler, office=item.office,
                 promised_date=promised, warn_on=warn, shift_id=shift_ids[v][d],
                 created_at=at(accepted_on, 9, rng.randrange(0, 59)))
-            steps = [ProxyRequestStep(kind=Kind.ACCEPT, to_status=Status.ACCEPTED, actor_id=accepted_by,
-                                      at=request.created_at, note=f"承诺{promised:%Y年%m月%d日}前办结")]
+            # As PROXY_REQUEST.record(created=True) and .apply() write them: no prose, the facts in payload.
+            events = [Event(kind=Kind.ACCEPT, from_state="", to_state=Status.ACCEPTED, actor_id=accepted_by,
+                            at=request.created_at, payload={"promised_date": promised.isoformat()})]
             if promised >= today:
                 roll = rng.random()
                 status = (Status.ACCEPTED if roll < 0.3 else Status.IN_PROGRESS if roll < 0.8
@@ -221,38 +227,37 @@ def populate(*, today: dt.date | None = None, seed: int = 5, progress=print) -> 
             request.status = status
             start_day = min(today, working_day_after(accepted_on, 1))
             if status != Status.ACCEPTED and status != Status.RETURNED:
-                steps.append(ProxyRequestStep(kind=Kind.START, from_status=Status.ACCEPTED,
-                                              to_status=Status.IN_PROGRESS, actor_id=handler, at=at(start_day, 10, 0)))
+                events.append(Event(kind=Kind.START, from_state=Status.ACCEPTED, to_state=Status.IN_PROGRESS,
+                                    actor_id=handler, at=at(start_day, 10, 0)))
             if status in (Status.DONE, Status.REPLIED):
                 # Mostly within the promise, some a few days late; never after today.
                 finished = min(today, working_day_after(accepted_on, rng.randint(1, item.promised_days + 3)))
                 request.finished_on = finished
                 request.working_days_taken = working_days_between(accepted_on, finished)
                 request.result = rng.choice(RESULTS)
-                steps.append(ProxyRequestStep(kind=Kind.COMPLETE, from_status=Status.IN_PROGRESS,
-                                              to_status=Status.DONE, actor_id=handler, at=at(finished, 15, 0),
-                                              note=request.result))
+                events.append(Event(kind=Kind.COMPLETE, from_state=Status.IN_PROGRESS, to_state=Status.DONE,
+                                    actor_id=handler, at=at(finished, 15, 0), payload={"result": request.result}))
                 if status == Status.REPLIED:
                     roll = rng.random()
                     request.satisfaction = (Satisfaction.SATISFIED if roll < 0.8 else Satisfaction.FAIRLY if roll < 0.95
                                             else Satisfaction.UNSATISFIED)
-                    steps.append(ProxyRequestStep(kind=Kind.REPLY, from_status=Status.DONE, to_status=Status.REPLIED,
-                                                  actor_id=handler, at=at(min(today, finished + dt.timedelta(days=1)),
-                                                                          11, 0),
-                                                  note=f"电话回访；{Satisfaction(request.satisfaction).label}"))
+                    events.append(Event(kind=Kind.REPLY, from_state=Status.DONE, to_state=Status.REPLIED,
+                                        actor_id=handler, at=at(min(today, finished + dt.timedelta(days=1)), 11, 0),
+                                        payload={"satisfaction": str(request.satisfaction), "channel": REPLY_CHANNEL}))
             if status == Status.RETURNED:
-                steps.append(ProxyRequestStep(kind=Kind.RETURN, from_status=Status.ACCEPTED,
-                                              to_status=Status.RETURNED, actor_id=handler, at=at(start_day, 10, 30),
-                                              note=rng.choice(RETURN_REASONS), is_public=False))
-            request.version = len(steps)
+                events.append(Event(kind=Kind.RETURN, from_state=Status.ACCEPTED, to_state=Status.RETURNED,
+                                    actor_id=handler, at=at(start_day, 10, 30), note=rng.choice(RETURN_REASONS),
+                                    is_public=False))
+            # 受理 is recorded with version 1; every transition after it bumps the version once.
+            request.version = len(events)
             requests.append(request)
-            steps_of.append(steps)
+            events_of.append(events)
             if len(requests) >= BATCH:
                 flush_requests()
         if requests:
             flush_requests()
         requests_s = time.perf_counter() - requests_started
-        progress(f"   {counts['requests']} proxy requests, {counts['steps']} steps in {requests_s:.1f} s")
+        progress(f"   {counts['requests']} proxy requests, {counts['events']} timeline events in {requests_s:.1f} s")
     # Fresh statistics, as autovacuum would have after a year of use.
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -261,6 +266,6 @@ def populate(*, today: dt.date | None = None, seed: int = 5, progress=print) -> 
 
 
 def _name(rng: random.Random) -> str:
-    from centers.demo import person_name
+    from regions.demo import person_name
 
     return person_name(rng)

@@ -3,8 +3,9 @@
 Runs after ``bench/activity.py`` (it needs the villages and the ``sec<code>`` / ``cwh<code>`` cadres that
 ``people_import`` created), in one transaction with ``SET CONSTRAINTS ALL IMMEDIATE``, with ``bulk_create``
 only (every table written here is insert-only or append-only: the triggers refuse UPDATE and DELETE of
-meetings, disclosures, amendments, board photos, transitions and supervision opinions, so nothing is
-ever updated after its insert). Then ``ANALYZE``.
+meetings, attachments, disclosures, amendments, board photos, timeline events and supervision opinions, so
+nothing is ever updated after its insert). The rows hanging off a matter carry its village (``village_id``,
+set here although a trigger copies it from the parent on insert anyway). Then ``ANALYZE``.
 
 * **rules and rosters**: a ``DecisionRules`` row per county (7 days' disclosure, the second county 10;
   resolution within 60 days, record within 7, stuck after 30); a ``VillageRoster`` per village from
@@ -29,9 +30,13 @@ ever updated after its insert). Then ``ANALYZE``.
   implementation (``ends_on = posted_on + days - 1``); 81 % have one board photo, 8 % two (path strings,
   not served by the bench); 3 % an amendment (0.5 % two); 5 % one or two objections from villagers,
   answered within days except a few during running periods (whose matters wait).
-* **timeline**: one ``MatterTransition`` per registration, meeting, disclosure, period end, completion,
-  amendment and re-proposal, at the times the service would have written them; ``version`` counts the
-  state changes as ``_advance`` does.
+* **timeline**: one ``MatterTimelineEvent`` per registration, meeting, disclosure, period end, completion,
+  amendment and re-proposal, at the times and with the states and ``payload`` facts that
+  ``decisions.workflows.MATTER`` (``apply``/``record``) would have written: meetings {body, entitled,
+  present, votes_*} (no votes when not held), postings {posted_on, ends_on}, period end and completion
+  {ends_on}, a re-proposal's registration {previous_id, previous_title} and the rejected matter's
+  ``reproposed`` {new_id}, amendments {amendment_id, field, disclosure} with the reason in ``note``;
+  ``version`` counts the transitions (``apply``), not the events ``record`` adds.
 * **supervision opinions**: 40 % of matters get an "agree" at a step they went through, 3 % an
   "object" with a reason (recorded by the committee member: the bench has no supervisors).
 """
@@ -106,7 +111,8 @@ class Plan:
     matter: object
     meetings: list = field(default_factory=list)  # (Meeting, [MeetingAttachment])
     disclosures: list = field(default_factory=list)  # (Disclosure, [BoardPhoto], [Amendment], [Objection])
-    transitions: list = field(default_factory=list)
+    transitions: list = field(default_factory=list)  # MatterTimelineEvent rows
+    amended: list = field(default_factory=list)  # (amended event, its Amendment): the id goes into the payload
     opinions: list = field(default_factory=list)
 
 
@@ -163,8 +169,6 @@ def populate(*, today: dt.date | None = None, seed: int = 17, progress=print) ->
 
     from accounts.models import User
     from bench.activity import explicit_timestamps
-    from centers.models import Region
-    from centers.roles import Level
     from decisions import quorum
     from decisions.models import (
         BODIES_OF_STEP,
@@ -177,7 +181,7 @@ def populate(*, today: dt.date | None = None, seed: int = 17, progress=print) ->
         Disclosure,
         Matter,
         MatterCategory,
-        MatterTransition,
+        MatterTimelineEvent,
         Meeting,
         MeetingAttachment,
         Objection,
@@ -185,12 +189,14 @@ def populate(*, today: dt.date | None = None, seed: int = 17, progress=print) ->
         SupervisionOpinion,
         VillageRoster,
     )
+    from regions.models import Region
+    from regions.roles import Level
 
     today = today or timezone.localdate()
     now = timezone.now()
     rng = random.Random(seed)
     started = time.perf_counter()
-    Kind, Status = MatterTransition.Kind, Matter.Status
+    Kind, Status = MatterTimelineEvent.Kind, Matter.Status
     villages = list(Region.objects.filter(level=Level.VILLAGE).order_by("code").values_list("pk", "code"))
     counties = list(Region.objects.filter(level=Level.COUNTY).order_by("code"))
     users = {u: (pk, name) for u, pk, name in
@@ -200,9 +206,9 @@ def populate(*, today: dt.date | None = None, seed: int = 17, progress=print) ->
         raise SystemExit("decisions populate: no villages, no counties or the statutory categories are missing")
 
     counts = {name: 0 for name in ("matters", "meetings", "attachments", "disclosures", "photos", "amendments",
-                                   "objections", "transitions", "opinions", "rosters")}
+                                   "objections", "events", "opinions", "rosters")}
     status_counts: dict[str, int] = {}
-    timestamp_fields = [Matter._meta.get_field("created_at"), MatterTransition._meta.get_field("at"),
+    timestamp_fields = [Matter._meta.get_field("created_at"), MatterTimelineEvent._meta.get_field("at"),
                         Meeting._meta.get_field("recorded_at"), MeetingAttachment._meta.get_field("uploaded_at"),
                         Disclosure._meta.get_field("created_at"), BoardPhoto._meta.get_field("uploaded_at"),
                         Amendment._meta.get_field("created_at"), SupervisionOpinion._meta.get_field("at"),
@@ -282,17 +288,21 @@ def populate(*, today: dt.date | None = None, seed: int = 17, progress=print) ->
             plan = Plan(matter)
             clock = matter.created_at  # the timeline's times never go back
 
-            def event(kind, when: dt.datetime, from_step="", to_step="", note="", actor=sec_id, bump=True):
+            def event(kind, when: dt.datetime, from_state, to_state, payload=None, note="", actor=sec_id,
+                      bump=True):
+                """An event as MATTER.apply (``bump``: a transition, the version goes up) or MATTER.record
+                (no bump) appends it: the states before and after, the facts in ``payload``."""
                 nonlocal clock
                 clock = max(clock + dt.timedelta(seconds=1), when)
-                plan.transitions.append(MatterTransition(kind=kind, from_step=from_step, to_step=to_step,
-                                                         actor_id=actor, at=clock, note=note[:300]))
+                row = MatterTimelineEvent(kind=kind, from_state=from_state, to_state=to_state, actor_id=actor,
+                                          at=clock, note=note[:300], payload=payload or {})
+                plan.transitions.append(row)
                 if bump:
                     matter.version += 1
-                return clock
+                return row
 
-            event(Kind.REGISTERED, matter.created_at, to_step=Step.PROPOSAL, bump=False,
-                  note="重新提议" if previous else "")
+            event(Kind.REGISTERED, matter.created_at, "", Step.PROPOSAL, bump=False,
+                  payload={"previous_id": previous, "previous_title": title} if previous else None)
             stall = rng.choice(list(Step)) if rng.random() < STALL_SHARE else None
             intervals = []  # (step, first day, last day) the matter spent open at each step
             day = registered
@@ -306,7 +316,7 @@ def populate(*, today: dt.date | None = None, seed: int = 17, progress=print) ->
                 return finish()
 
             def finish() -> Plan:
-                opinions(plan, intervals, cwh_id)
+                opinions(plan, intervals, cwh_id, village_id)
                 return plan
 
             # The four meetings -------------------------------------------------------------------------
@@ -338,7 +348,8 @@ def populate(*, today: dt.date | None = None, seed: int = 17, progress=print) ->
                     recorded_at = max(recorded_at, clock + dt.timedelta(minutes=1))
                     if (recorded_day - held).days > rule.record_within_days:
                         matter.recorded_late = True
-                    meeting = Meeting(step=step, body=body, held_on=held, place=rng.choice(PLACES),
+                    meeting = Meeting(village_id=village_id, step=step, body=body, held_on=held,
+                                      place=rng.choice(PLACES),
                                       chair=sec_name, recorder=cwh_name, entitled=entitled,
                                       roster_entitled=roster_entitled, entitled_reason=reason,
                                       minutes=f"会议讨论了“{title}”，与会人员充分发表意见后进行表决。",
@@ -346,23 +357,26 @@ def populate(*, today: dt.date | None = None, seed: int = 17, progress=print) ->
                                       recorded_at=recorded_at, **c)
                     papers = []
                     if met and rng.random() < 0.25:
-                        papers.append(MeetingAttachment(kind=MeetingAttachment.Kind.ATTENDANCE,
+                        papers.append(MeetingAttachment(village_id=village_id, kind=MeetingAttachment.Kind.ATTENDANCE,
                                                         file="decisions/meetings/bench/attendance.pdf",
                                                         content_type="application/pdf",
                                                         size=rng.randint(80_000, 900_000), uploaded_by_id=sec_id,
                                                         uploaded_at=recorded_at))
                     plan.meetings.append((meeting, papers))
-                    tally = f"{Body(body).label}：应到{entitled}人，实到{c['present']}人"
+                    facts = {"body": str(body), "entitled": entitled, "present": c["present"]}
+                    if c["households_total"]:
+                        facts.update(households_total=c["households_total"],
+                                     households_present=c["households_present"])
                     if not met:
-                        event(Kind.MEETING_NOT_HELD, recorded_at, from_step=step,
-                              note=f"{tally}，未达到法定人数，会议不成立")
+                        event(Kind.MEETING_NOT_HELD, recorded_at, step, step, facts)
                         held += dt.timedelta(days=rng.randint(5, 15))
                         continue
-                    tally += f"；赞成{c['votes_for']}票，反对{c['votes_against']}票，弃权{c['votes_abstain']}票"
+                    facts.update(votes_for=c["votes_for"], votes_against=c["votes_against"],
+                                 votes_abstain=c["votes_abstain"])
                     intervals.append((step, day, held))
                     if not passed:
                         matter.status, matter.step, matter.step_since = Status.REJECTED, step, day
-                        event(Kind.REJECTED, recorded_at, from_step=step, note=f"{tally}，未通过")
+                        event(Kind.REJECTED, recorded_at, step, step, facts)
                         return finish()
                     if step == Step.PROPOSAL:
                         matter.proposed_on = held
@@ -371,7 +385,7 @@ def populate(*, today: dt.date | None = None, seed: int = 17, progress=print) ->
                         if (held - matter.proposed_on).days > rule.resolution_within_days:
                             matter.resolved_late = True
                     next_step = STEP_ORDER[STEP_ORDER.index(step) + 1]
-                    event(Kind.MEETING_HELD, recorded_at, from_step=step, to_step=next_step, note=f"{tally}，通过")
+                    event(Kind.MEETING_HELD, recorded_at, step, next_step, facts)
                     day = held
 
             # The two disclosures -----------------------------------------------------------------------
@@ -393,13 +407,19 @@ def populate(*, today: dt.date | None = None, seed: int = 17, progress=print) ->
                     acceptance = rng.choice(ACCEPTANCE)
                 ends = posted + dt.timedelta(days=rule.disclosure_days - 1)
                 posted_at = at(posted, rng.randint(9, 17), rng.randrange(60))
-                disclosure = Disclosure(kind=kind, text=text, spent_amount=spent, acceptance=acceptance,
-                                        posted_on=posted, ends_on=ends, posted_by_id=sec_id, created_at=posted_at)
-                from_step = Step.RESOLUTION_DISCLOSURE if kind == Disclosure.Kind.RESOLUTION else Step.IMPLEMENTATION
-                period = f"{posted:%Y年%m月%d日}至{ends:%Y年%m月%d日}"
-                event(Kind.DISCLOSED, posted_at, from_step=from_step,
-                      to_step="" if kind == Disclosure.Kind.RESOLUTION else Step.RESULT_DISCLOSURE,
-                      note=f"{kind.label}{period}")
+                disclosure = Disclosure(village_id=village_id, kind=kind, text=text, spent_amount=spent,
+                                        acceptance=acceptance, posted_on=posted, ends_on=ends, posted_by_id=sec_id,
+                                        created_at=posted_at)
+                # Posting the resolution keeps the step (until its period ends); posting the result ends
+                # the implementation.
+                period = {"posted_on": posted.isoformat(), "ends_on": ends.isoformat()}
+                if kind == Disclosure.Kind.RESOLUTION:
+                    posting_kind, from_state = Kind.RESOLUTION_DISCLOSED, Step.RESOLUTION_DISCLOSURE
+                    posting_step = Step.RESOLUTION_DISCLOSURE
+                else:
+                    posting_kind, from_state = Kind.RESULT_DISCLOSED, Step.IMPLEMENTATION
+                    posting_step = Step.RESULT_DISCLOSURE
+                event(posting_kind, posted_at, from_state, posting_step, period)
                 if kind == Disclosure.Kind.RESOLUTION:
                     matter.disclosed_on = posted
                 else:
@@ -408,8 +428,8 @@ def populate(*, today: dt.date | None = None, seed: int = 17, progress=print) ->
                 photos = []
                 for n in range(2 if rng.random() < 0.08 else 1 if rng.random() < 0.88 else 0):
                     photo_day = min(today, posted + dt.timedelta(days=rng.randint(0, 2)))
-                    photos.append(BoardPhoto(photo=f"decisions/boards/bench/board-{n + 1}.jpg", uploaded_by_id=sec_id,
-                                             uploaded_at=max(posted_at, at(photo_day, 18, n))))
+                    photos.append(BoardPhoto(village_id=village_id, photo=f"decisions/boards/bench/board-{n + 1}.jpg",
+                                             uploaded_by_id=sec_id, uploaded_at=max(posted_at, at(photo_day, 18, n))))
                 objections, closes = [], ends + dt.timedelta(days=1)
                 if rng.random() < 0.05:
                     for _ in range(rng.randint(1, 2)):
@@ -419,7 +439,8 @@ def populate(*, today: dt.date | None = None, seed: int = 17, progress=print) ->
                         answered = received + dt.timedelta(days=rng.randint(0, 6))
                         if answered > today or rng.random() < 0.05:
                             answered = None  # the matter waits at this step until it is answered
-                        objections.append(Objection(received_on=received, summary=rng.choice(OBJECTIONS),
+                        objections.append(Objection(village_id=village_id, received_on=received,
+                                                    summary=rng.choice(OBJECTIONS),
                                                     answer=rng.choice(ANSWERS) if answered else "",
                                                     answered_on=answered, recorded_by_id=sec_id,
                                                     answered_by_id=sec_id if answered else None))
@@ -442,10 +463,15 @@ def populate(*, today: dt.date | None = None, seed: int = 17, progress=print) ->
                         else:
                             corrected = str((Decimal(original["spent_amount"]) + 1000).quantize(Decimal("0.01")))
                             reason = "漏记一笔材料费，补正实际支出"
-                        amendments.append(Amendment(field=which, original=original[which], corrected=corrected,
-                                                    reason=reason, created_by_id=sec_id, created_at=amended))
+                        amendment = Amendment(village_id=village_id, field=which, original=original[which],
+                                              corrected=corrected, reason=reason, created_by_id=sec_id,
+                                              created_at=amended)
+                        amendments.append(amendment)
                         original[which] = corrected
-                        event(Kind.AMENDED, amended, note=f"更正{Amendment.Field(which).label}：{reason}", bump=False)
+                        # MATTER.record: no state change; the amendment's id is filled in at flush time.
+                        row = event(Kind.AMENDED, amended, posting_step, posting_step,
+                                    {"field": str(which), "disclosure": str(kind)}, note=reason, bump=False)
+                        plan.amended.append((row, amendment))
                 plan.disclosures.append((disclosure, photos, amendments, objections))
                 # The period closes the day after it ends (the daily task), once every objection is answered.
                 if closes > today:
@@ -455,21 +481,21 @@ def populate(*, today: dt.date | None = None, seed: int = 17, progress=print) ->
                     matter.step_since = day
                     return finish()
                 closed_at = at(closes, 7, 30)
-                note = f"{kind.label}公示期满（{ends:%Y年%m月%d日}）"
+                ended = {"ends_on": ends.isoformat()}
                 if kind == Disclosure.Kind.RESOLUTION:
                     intervals.append((Step.RESOLUTION_DISCLOSURE, day, ends))
                     day = ends + dt.timedelta(days=1)
-                    event(Kind.PERIOD_ENDED, closed_at, from_step=Step.RESOLUTION_DISCLOSURE,
-                          to_step=Step.IMPLEMENTATION, note=note + "，转入组织实施", actor=None)
+                    event(Kind.PERIOD_ENDED, closed_at, Step.RESOLUTION_DISCLOSURE, Step.IMPLEMENTATION, ended,
+                          actor=None)
                 else:
                     intervals.append((Step.RESULT_DISCLOSURE, day, ends))
                     matter.status, matter.completed_on = Status.COMPLETED, ends + dt.timedelta(days=1)
-                    event(Kind.COMPLETED, closed_at, from_step=Step.RESULT_DISCLOSURE, note=note + "，事项完成",
+                    event(Kind.COMPLETED, closed_at, Step.RESULT_DISCLOSURE, Step.RESULT_DISCLOSURE, ended,
                           actor=None)
             matter.step_since = day  # completed: the step stays 实施结果公开, since the result's posting
             return finish()
 
-        def opinions(plan: Plan, intervals, cwh_id: int) -> None:
+        def opinions(plan: Plan, intervals, cwh_id: int, village_id: int) -> None:
             """The supervision committee's opinions, while the matter was open at a step it went through."""
             for verdict, share in ((SupervisionOpinion.Verdict.AGREE, 0.4), (SupervisionOpinion.Verdict.OBJECT, 0.03)):
                 if not intervals or rng.random() >= share:
@@ -477,7 +503,8 @@ def populate(*, today: dt.date | None = None, seed: int = 17, progress=print) ->
                 step, first, last = rng.choice(intervals)
                 day = first + dt.timedelta(days=rng.randint(0, max(0, (last - first).days)))
                 plan.opinions.append(SupervisionOpinion(
-                    step=step, verdict=verdict, recorded_by_id=cwh_id, at=at(min(day, today), 15),
+                    village_id=village_id, step=step, verdict=verdict, recorded_by_id=cwh_id,
+                    at=at(min(day, today), 15),
                     reason=rng.choice(OPINION_REASONS) if verdict == SupervisionOpinion.Verdict.OBJECT else ""))
 
         # Flushing ----------------------------------------------------------------------------------
@@ -514,15 +541,19 @@ def populate(*, today: dt.date | None = None, seed: int = 17, progress=print) ->
                 amendments.extend(own_amendments)
                 objections.extend(own_objections)
             for model, rows in ((MeetingAttachment, papers), (BoardPhoto, photos), (Amendment, amendments),
-                                (Objection, objections), (MatterTransition, transitions),
-                                (SupervisionOpinion, opinions_)):
+                                (Objection, objections)):
+                model.objects.bulk_create(rows, batch_size=BATCH)
+            for p in plans:
+                for row, amendment in p.amended:
+                    row.payload = {"amendment_id": amendment.pk, **row.payload}
+            for model, rows in ((MatterTimelineEvent, transitions), (SupervisionOpinion, opinions_)):
                 model.objects.bulk_create(rows, batch_size=BATCH)
             for p in plans:
                 key = str(p.matter.status) if p.matter.status != Status.OPEN else f"open {p.matter.step}"
                 status_counts[key] = status_counts.get(key, 0) + 1
             for name, rows in (("matters", plans), ("meetings", meetings), ("attachments", papers),
                                ("disclosures", disclosures), ("photos", photos), ("amendments", amendments),
-                               ("objections", objections), ("transitions", transitions), ("opinions", opinions_)):
+                               ("objections", objections), ("events", transitions), ("opinions", opinions_)):
                 counts[name] += len(rows)
 
         total = len(villages) * MATTERS_PER_VILLAGE
@@ -547,19 +578,22 @@ def populate(*, today: dt.date | None = None, seed: int = 17, progress=print) ->
         candidates = [(v, p) for v, p in rejected
                       if (today - max(t.at for t in p.transitions).date()).days > 10]
         rng.shuffle(candidates)
-        plans, events = [], []
+        plans, olds = [], []
         for v, old in candidates[:reproposals]:
             rejected_on = max(t.at for t in old.transitions)
             again = min(today, rejected_on.date() + dt.timedelta(days=rng.randint(10, 60)))
             m = old.matter
             plans.append(play(v, again, previous=m.pk, template=(m.category_id, m.title, m.content, m.estimated_amount)))
-            events.append(MatterTransition(matter_id=m.pk, kind=Kind.REPROPOSED, actor_id=m.created_by_id,
-                                           at=plans[-1].matter.created_at + dt.timedelta(seconds=1),
-                                           note="已重新提议"))
+            olds.append(m)
         if plans:
             flush(plans)
-            MatterTransition.objects.bulk_create(events, batch_size=BATCH)
-            counts["transitions"] += len(events)
+            # MATTER.record on the rejected matter (no state change, no version), once the new one has its id.
+            events = [MatterTimelineEvent(matter_id=m.pk, kind=Kind.REPROPOSED, from_state=m.step, to_state=m.step,
+                                          actor_id=m.created_by_id, payload={"new_id": p.matter.pk},
+                                          at=p.matter.created_at + dt.timedelta(seconds=1))
+                      for m, p in zip(olds, plans, strict=True)]
+            MatterTimelineEvent.objects.bulk_create(events, batch_size=BATCH)
+            counts["events"] += len(events)
         counts["reproposals"] = len(plans)
         counts["stuck"] = Matter.objects.filter(
             status=Status.OPEN, step_since__lt=today - dt.timedelta(days=30)).exclude(step=Step.IMPLEMENTATION).count()
@@ -571,6 +605,6 @@ def populate(*, today: dt.date | None = None, seed: int = 17, progress=print) ->
     progress(f"   decisions: {counts['matters']} matters ({counts['reproposals']} re-proposed), {counts['meetings']} "
              f"meetings, {counts['disclosures']} disclosures, {counts['photos']} board photos, {counts['amendments']} "
              f"amendments, {counts['objections']} objections, {counts['opinions']} opinions, "
-             f"{counts['transitions']} transitions, {counts['rosters']} rosters in {counts['total_s']:.1f} s")
+             f"{counts['events']} timeline events, {counts['rosters']} rosters in {counts['total_s']:.1f} s")
     progress(f"   matters by status: {counts['by_status']}; stuck {counts['stuck']}, late {counts['late']}")
     return counts

@@ -15,7 +15,7 @@ township 9, village 12; townships numbered 101+, villages 201+ within their town
 ``people.csv`` (用户名,姓名,手机号,职务,区划代码,任职日期) holds, for every village, a party
 secretary (村党组织书记) and a committee member (村两委成员); for every township an
 organisation officer (乡镇组织委员); for every county a 县委组织部 post. Usernames and
-mobiles (11 digits, starting 13) are unique. Names reuse the pieces of ``centers.demo``.
+mobiles (11 digits, starting 13) are unique. Names reuse the pieces of ``regions.demo``.
 
 Duty shifts and proxy requests need the imported villages and people, so they are created in the
 database afterwards by ``bench/activity.py`` (called by ``bench/run.py``).
@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from centers.demo import SURNAMES, TOWNSHIP_STEMS, VILLAGE_SUFFIXES, person_name  # noqa: E402
+from regions.demo import SURNAMES, TOWNSHIP_STEMS, VILLAGE_SUFFIXES, person_name  # noqa: E402
 
 CITY_CODE = "419900000000"
 CITY_NAME = "青禾市"

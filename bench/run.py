@@ -1,4 +1,5 @@
-"""Page benchmark at county and city scale, public-bulletin throughput, the request-register export, and a 55,000-row division import.
+"""Page benchmark at county and city scale, throughput under gunicorn, the request-register export, and a
+55,000-row division import.
 
     .venv/bin/python bench/run.py [--scales county city] [--requests 60] [--no-province] [--export-repeats 3]
                                   [--no-throughput] [--throughput-seconds 20]
@@ -6,10 +7,11 @@
 
 Runs under config.settings.test against its own database ``bench_portal`` (dropped and
 re-created for every scale, and for the province import), never the development database.
-For each scale it imports the generated divisions and people with the real services, adds a
-year of duty shifts and proxy requests (bench/activity.py) and of democratic decisions
-(bench/decisions_activity.py), then requests each page as a county administrator, a township
-officer and a village secretary, and the public bulletin anonymously,
+For each scale it imports the generated divisions and people with the real services
+(regions.services), adds a year of duty shifts and proxy requests (bench/activity.py) and of
+democratic decisions (bench/decisions_activity.py), checks in a rolled-back transaction that the
+services take the next step of the generated records, then requests each page as a county
+administrator, a township officer and a village secretary, and the public bulletin anonymously,
 through django.test.Client and prints, per page: HTTP status, SQL query count, time spent in
 SQL, p50/p95 latency over N requests (after warm-up), and any SQL statement repeated with
 different parameters (the N+1 signature). Query counts must not depend on the scale; the SQL
@@ -17,11 +19,14 @@ of every measured page is written to ``<out>/queries/<scale>/``, with EXPLAIN AN
 slowest statement of any page whose p95 misses the target.
 
 At city scale gunicorn is started with production settings (bench/settings_production.py: DEBUG
-off, Redis cache, persistent connections) and the public township and village bulletins are
-driven with concurrent keep-alive HTTP requests from threads (http.client); requests per second,
-latency percentiles and the CPU seconds of the workers, the PostgreSQL backends and the load
-driver are reported, followed by an in-process breakdown of one bulletin request (SQL, template
-rendering, the rest) and its cProfile.
+off, Redis cache, persistent connections; URLconf bench/urls.py, the application's plus a bare page)
+and driven with concurrent keep-alive HTTP requests from threads (http.client): the public township
+and village bulletins, /healthz/, and signed-in pages (the home pages of a village, a township and a
+county user, the request list of a village secretary and of a county admin, a matter page), each
+followed by the bare Django page of its size with the same sessions. Requests per second, latency
+percentiles and the CPU seconds of the workers, the PostgreSQL backends and the load driver are
+reported, each page's ratio to its bare page, then an in-process breakdown of one bulletin request
+(SQL, template rendering, the rest) and its cProfile.
 
 At city scale the 100,000-row request register is exported with centers.exports and compared with
 openpyxl's write-only mode fed by the same queryset's ``values_list``; each run is its own child
@@ -318,7 +323,8 @@ def decision_matter(village):
 
 def bench_pages(scale: str, options: Options) -> list[PageResult]:
     from accounts.models import User
-    from centers.models import ProxyRequest, Region
+    from centers.models import ProxyRequest
+    from regions.models import Region
 
     county = Region.objects.get(code=generate.FIRST_COUNTY_CODE)
     township = Region.objects.filter(parent=county).order_by("code").first()
@@ -364,13 +370,121 @@ def bench_pages(scale: str, options: Options) -> list[PageResult]:
 
 
 # ---------------------------------------------------------------------------------------------
+# The generated records take the services' next step
+# ---------------------------------------------------------------------------------------------
+
+class _RolledBack(Exception):
+    pass
+
+
+def services_check() -> dict[str, str]:
+    """Takes the next step of some generated records with the real services, inside a transaction that is
+    rolled back: a meeting at each meeting step, both postings, a re-proposal, an objection answered, the
+    daily decisions job, and 承办 / 办结 / 回复 of proxy requests. Returns {call: "ok" or the refusal}, so a
+    generator that drifted from what the services expect shows up before the pages are measured."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from accounts.models import User
+    from centers.models import ProxyRequest
+    from centers.services import TransitionInput, proxy_request_transition
+    from decisions.models import BODIES_OF_STEP, MEETING_STEPS, Disclosure, Matter, Objection, Step
+    from decisions.selectors import roster_on
+    from decisions.services import (
+        DisclosureInput,
+        MeetingInput,
+        decision_reminders_send,
+        disclosure_post,
+        matter_repropose,
+        meeting_record,
+        objection_answer,
+    )
+
+    today = timezone.localdate()
+    outcome: dict[str, str] = {}
+
+    def secretary(village) -> User:
+        return User.objects.get(username=f"sec{village.code}")
+
+    def attempt(name: str, call) -> None:
+        try:
+            with transaction.atomic():
+                call()
+            outcome[name] = "ok"
+        except Exception as exc:  # noqa: BLE001 -- reported, the run goes on
+            outcome[name] = f"{type(exc).__name__}: {exc}"[:300]
+
+    def first(queryset):
+        return queryset.select_related("village").order_by("id").first()
+
+    try:
+        with transaction.atomic():
+            open_matters = Matter.objects.filter(status=Matter.Status.OPEN)
+            for step in MEETING_STEPS:
+                matter = first(open_matters.filter(step=step))
+                if matter is None:
+                    outcome[f"meeting_record {step}"] = "no matter at this step"
+                    continue
+                body = BODIES_OF_STEP[step][0]
+                roster = roster_on(village=matter.village, day=today)
+                entitled = roster.entitled_for(body)
+
+                def meeting(matter=matter, step=step, body=body, entitled=entitled):
+                    meeting_record(actor=secretary(matter.village), matter=matter, version=matter.version,
+                                   data=MeetingInput(step=step, body=body, held_on=today, place="村委会议室",
+                                                     chair="主持人", recorder="记录人", entitled=entitled,
+                                                     present=entitled, votes_for=entitled, minutes="基准测试"))
+                attempt(f"meeting_record {step}", meeting)
+            matter = first(open_matters.filter(step=Step.RESOLUTION_DISCLOSURE, disclosed_on__isnull=True))
+            if matter is not None:
+                attempt("disclosure_post resolution", lambda m=matter: disclosure_post(
+                    actor=secretary(m.village), matter=m, version=m.version, kind=Disclosure.Kind.RESOLUTION,
+                    data=DisclosureInput(text="决议公开（基准测试）", posted_on=today)))
+            matter = first(open_matters.filter(step=Step.IMPLEMENTATION))
+            if matter is not None:
+                attempt("disclosure_post result", lambda m=matter: disclosure_post(
+                    actor=secretary(m.village), matter=m, version=m.version, kind=Disclosure.Kind.RESULT,
+                    data=DisclosureInput(text="实施结果公开（基准测试）", posted_on=today,
+                                         spent_amount=Decimal("1000.00"), acceptance="验收合格")))
+            matter = first(Matter.objects.filter(status=Matter.Status.REJECTED, reproposals__isnull=True))
+            if matter is not None:
+                attempt("matter_repropose", lambda m=matter: matter_repropose(actor=secretary(m.village), matter=m))
+            objection = first(Objection.objects.filter(answered_on__isnull=True))
+            if objection is not None:
+                attempt("objection_answer", lambda o=objection: objection_answer(
+                    actor=secretary(o.village), objection=o, answer="已答复（基准测试）",
+                    answered_on=max(today, o.received_on)))
+            attempt("decision_reminders_send", lambda: decision_reminders_send(today=today))
+            for status, name, data in (
+                    (ProxyRequest.Status.ACCEPTED, "start", TransitionInput()),
+                    (ProxyRequest.Status.IN_PROGRESS, "complete", TransitionInput(result="已办结（基准测试）")),
+                    (ProxyRequest.Status.DONE, "reply", TransitionInput(satisfaction="satisfied",
+                                                                      reply_channel="电话告知"))):
+                request = first(ProxyRequest.objects.filter(status=status,
+                                                            accepted_on__lte=today - dt.timedelta(days=1)))
+                if request is None:
+                    outcome[f"proxy_request_transition {name}"] = f"no request {status}"
+                    continue
+                attempt(f"proxy_request_transition {name}", lambda r=request, n=name, d=data: proxy_request_transition(
+                    actor=User.objects.get(pk=r.handler_id), proxy_request=r, name=n, version=r.version, data=d))
+            raise _RolledBack
+    except _RolledBack:
+        pass
+    return outcome
+
+
+# ---------------------------------------------------------------------------------------------
 # One scale
 # ---------------------------------------------------------------------------------------------
 
 def run_scale(scale: str, options: Options) -> tuple[dict, list[PageResult]]:
     from accounts.models import User
-    from centers.models import Post, Region, ServiceCenter
-    from centers.services import people_import, regions_import
+    from centers.models import ServiceCenter
+    from regions.models import Post, Region
+    from regions.services import people_import, regions_import
 
     data_dir = options.out / scale
     counts = generate.generate(scale, data_dir)
@@ -399,14 +513,20 @@ def run_scale(scale: str, options: Options) -> tuple[dict, list[PageResult]]:
     print(f"   migrate {migrate_s:.1f} s; divisions import {regions_s:.2f} s ({info['regions']} regions, "
           f"{info['centers']} centers); people import {people_s:.1f} s ({info['posts']} posts)", flush=True)
     made = activity.populate(progress=lambda line: print(line, flush=True))
-    info.update(shifts=made["shifts"], requests=made["requests"], steps=made["steps"], activity_s=made["total_s"])
-    print(f"   activity: {made['shifts']} shifts, {made['requests']} requests, {made['steps']} steps "
+    info.update(shifts=made["shifts"], requests=made["requests"], events=made["events"], activity_s=made["total_s"])
+    print(f"   activity: {made['shifts']} shifts, {made['requests']} requests, {made['events']} timeline events "
           f"in {made['total_s']:.1f} s (with ANALYZE)", flush=True)
     decided = decisions_activity.populate(progress=lambda line: print(line, flush=True))
     info.update(matters=decided["matters"], decision_rows=sum(
         decided[k] for k in ("matters", "meetings", "attachments", "disclosures", "photos", "amendments",
-                             "objections", "transitions", "opinions", "rosters")),
+                             "objections", "events", "opinions", "rosters")),
         decisions_s=decided["total_s"], decisions=decided)
+    started = time.perf_counter()
+    info["services"] = services_check()
+    failed = {name: result for name, result in info["services"].items() if result != "ok"}
+    print(f"   services on the generated records (rolled back, {time.perf_counter() - started:.1f} s): "
+          f"{len(info['services']) - len(failed)} of {len(info['services'])} accepted"
+          + "".join(f"\n     {name}: {result}" for name, result in failed.items()), flush=True)
     pages = bench_pages(scale, options)
     info["load"] = load()
     return info, pages
@@ -473,22 +593,41 @@ def postgres_backends() -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def http_get(port: int, url: str, timeout: float = 10):
+def http_get(port: int, url: str, timeout: float = 10, headers: dict[str, str] | None = None):
     import http.client
 
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        conn.request("GET", url, headers=PROXY_HEADERS)
+        conn.request("GET", url, headers=headers or PROXY_HEADERS)
         response = conn.getresponse()
         return response.status, response.getheaders(), response.read()
     finally:
         conn.close()
 
 
-def drive(port: int, urls: list[str], seconds: float, clients: int) -> dict:
+@dataclass
+class Target:
+    """What one run requests: ``url`` with the proxy's headers, anonymously or with one of the user's
+    sessions (``cookies``: one per client thread, as that many browsers would hold)."""
+
+    name: str
+    url: str
+    cookies: list[str] = field(default_factory=list)
+
+    def headers(self, client: int) -> dict[str, str]:
+        if not self.cookies:
+            return PROXY_HEADERS
+        return PROXY_HEADERS | {"Cookie": self.cookies[client % len(self.cookies)]}
+
+
+def drive(port: int, targets: list[Target | str], seconds: float, clients: int) -> dict:
     """``clients`` threads, each on its own keep-alive connection (reopened when the server closes it),
-    requesting ``urls`` in turn as fast as answers come back, for ``seconds``."""
+    requesting ``targets`` (or plain anonymous URLs) in turn as fast as answers come back, for ``seconds``."""
     import http.client
+
+    targets = [t if isinstance(t, Target) else Target(t, t) for t in targets]
+    urls = [t.url for t in targets]
+    headers = [[t.headers(i) for t in targets] for i in range(clients)]
 
     samples: list[list[tuple[int, float, int]]] = [[] for _ in range(clients)]
     errors = [0] * clients
@@ -505,7 +644,7 @@ def drive(port: int, urls: list[str], seconds: float, clients: int) -> dict:
                 break
             u, turn = turn % len(urls), turn + 1
             try:
-                conn.request("GET", urls[u], headers=PROXY_HEADERS)
+                conn.request("GET", urls[u], headers=headers[i][u])
                 response = conn.getresponse()
                 response.read()
                 if response.will_close:
@@ -528,9 +667,10 @@ def drive(port: int, urls: list[str], seconds: float, clients: int) -> dict:
     elapsed = time.perf_counter() - began
     flat = [s for own in samples for s in own]
     per_url = {}
-    for u, url in enumerate(urls):
+    for u, target in enumerate(targets):
         times = [ms for k, ms, _ in flat if k == u]
-        per_url[url] = _latency(times, elapsed) | {"non_200": sum(1 for k, _, st in flat if k == u and st != 200)}
+        non_200 = sum(1 for k, _, st in flat if k == u and st != 200)
+        per_url[target.name] = _latency(times, elapsed) | {"non_200": non_200}
     return {"seconds": elapsed, "errors": sum(errors), "clients": clients, "per_url": per_url,
             "total": _latency([ms for _, ms, _ in flat], elapsed) | {"non_200": sum(1 for *_, st in flat if st != 200)}}
 
@@ -542,7 +682,7 @@ def _latency(times: list[float], elapsed: float) -> dict:
             "p95": percentile(times, 0.95), "p99": percentile(times, 0.99), "max": max(times)}
 
 
-def measured_drive(port: int, master: int, urls: list[str], seconds: float, clients: int) -> dict:
+def measured_drive(port: int, master: int, urls: list[Target | str], seconds: float, clients: int) -> dict:
     """drive() plus the CPU seconds spent meanwhile by the gunicorn workers, the PostgreSQL backends of
     bench_portal, this process (the load driver) and the whole machine."""
     workers, backends = child_pids(master), postgres_backends()
@@ -558,8 +698,7 @@ def measured_drive(port: int, master: int, urls: list[str], seconds: float, clie
     return result
 
 
-def start_gunicorn(options: Options, port: int, log: Path) -> subprocess.Popen:
-    env = production_env(options)
+def start_gunicorn(options: Options, port: int, log: Path, env: dict[str, str]) -> subprocess.Popen:
     static = subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT,
                             env=env, capture_output=True, text=True, check=False)
     if static.returncode != 0:
@@ -707,14 +846,99 @@ def explain_queries(url: str, out: Path) -> list[tuple[float, str]]:
     return timings
 
 
+# The application's pages of the throughput run: (name, user, URL); the user is the username prefix and the
+# region code it is completed with; "/" is the home page (measured where it redirects).
+def throughput_pages(county, township, village, matter) -> list[tuple[str, str, str]]:
+    return [("home, village secretary", f"sec{village.code}", "/"),
+            ("home, township officer", f"town{township.code[:9]}", "/"),
+            ("home, county admin", f"county{county.code[:6]}", "/"),
+            ("requests, village secretary", f"sec{village.code}", "/requests/"),
+            ("requests, county admin", f"county{county.code[:6]}", "/requests/"),
+            ("matter, village secretary", f"sec{village.code}", matter.get_absolute_url())]
+
+
+def signed_in_cookies(user, secret_key: str, count: int) -> list[str]:
+    """``count`` sessions of ``user`` (one per client thread, as that many browsers would hold), written to
+    bench_portal's session table as django.contrib.auth.login writes them, but signed with gunicorn's
+    DJANGO_SECRET_KEY (the session data and the user's session hash depend on it)."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.test.utils import override_settings
+
+    if settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":  # production: base's default
+        raise SystemExit(f"the throughput run writes database sessions; SESSION_ENGINE is {settings.SESSION_ENGINE}")
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    cookies = []
+    with override_settings(SECRET_KEY=secret_key):
+        for _ in range(count):
+            session = store_class()
+            session[SESSION_KEY] = user._meta.pk.value_to_string(user)
+            session[BACKEND_SESSION_KEY] = "accounts.backends.UsernameOrPhoneBackend"
+            session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            session.create()
+            cookies.append(f"{settings.SESSION_COOKIE_NAME}={session.session_key}")
+    return cookies
+
+
+def probe(port: int, target: Target, log: Path, follow: bool = False) -> tuple[Target, int, dict]:
+    """One GET of ``target`` (following the home page's redirect when ``follow``): the target as measured,
+    the answer's size in bytes and its caching headers. Keeps the CSRF cookie the answer sets, as a
+    browser would (without it every answer would set a new one)."""
+    status, headers, body = http_get(port, target.url, headers=target.headers(0))
+    if follow and status == 302:
+        location = dict(headers)["Location"]
+        target = Target(target.name, location if location.startswith("/") else "/" + location.split("/", 3)[3],
+                        target.cookies)
+        status, headers, body = http_get(port, target.url, headers=target.headers(0))
+    if status != 200:
+        raise SystemExit(f"{target.name}: GET {target.url} answered {status} under gunicorn; see {log}")
+    csrf = next((value.split(";", 1)[0] for key, value in headers
+                 if key.lower() == "set-cookie" and value.startswith("csrftoken=")), None)
+    if csrf and target.cookies:
+        target.cookies = [f"{cookie}; {csrf}" for cookie in target.cookies]
+    kept = {k: v for k, v in headers if k.lower() in ("cache-control", "vary", "set-cookie")}
+    return target, len(body), kept
+
+
+def bare_target(name: str, size: int, cookies: list[str]) -> Target:
+    """The bare page (bench/urls.py) of ``size`` bytes, with the same sessions as the page it stands beside."""
+    return Target(f"bare {name}", f"/__bench__/bare/{size}/", list(cookies))
+
+
+def flush_throughput_cache() -> None:
+    """Empties the gunicorn run's own Redis database (bench only), so that no page, panel or county setting
+    cached by an earlier run against an earlier bench_portal is served: every run starts cold."""
+    import redis
+
+    redis.Redis.from_url(THROUGHPUT_REDIS).flushdb()
+
+
+def _run_line(name: str, result: dict) -> str:
+    total, cpu = result["total"], result["cpu"]
+    n = max(1, total["requests"])
+    return (f"   {name:<30} {total['requests']:>5} requests in {result['seconds']:.1f} s = {total['rps']:6.1f} req/s  "
+            f"p50 {total['p50']:6.1f}  p95 {total['p95']:6.1f}  p99 {total['p99']:6.1f} ms  errors {result['errors']}, "
+            f"non-200 {total['non_200']};  CPU per request: workers {cpu['workers_s'] * 1000 / n:.1f} ms, postgres "
+            f"{cpu['postgres_s'] * 1000 / n:.1f} ms, driver {cpu['driver_s'] * 1000 / n:.1f} ms; machine busy "
+            f"{cpu['machine_busy']:.0%}")
+
+
 def run_throughput(options: Options) -> dict:
-    """gunicorn (production settings) on a free port, warm-up, then the township bulletin and a village
-    bulletin together for --throughput-seconds and each alone for half that."""
-    from centers.models import Region
+    """gunicorn (production settings) on a free port, warm-up, then: the township bulletin and a village
+    bulletin together for --throughput-seconds and each alone for half that; /healthz/; and the signed-in
+    pages (home pages of a village, township and county user, the request list of a village secretary and
+    of a county admin, a matter page) for half that each. Every page alone is followed by the bare page
+    of its size with the same sessions (bench/urls.py), so each page has its yardstick measured under the
+    same load of the machine right beside it."""
+    from accounts.models import User
+    from regions.models import Region
 
     county = Region.objects.get(code=generate.FIRST_COUNTY_CODE)
     township = Region.objects.filter(parent=county).order_by("code").first()
     village = Region.objects.filter(parent=township).order_by("code").first()
+    matter = decision_matter(village)
     urls = {"township": f"/bulletin/{township.code}/", "village": f"/bulletin/{village.code}/"}
     port = free_port()
     log = options.out / "gunicorn.log"
@@ -723,39 +947,64 @@ def run_throughput(options: Options) -> dict:
             if options.throughput_threads > 1 else f"{options.throughput_workers} sync workers")
     print(f"\n== throughput: gunicorn ({kind}, config.settings.production) on 127.0.0.1:{port}, "
           f"{options.throughput_clients} client threads; load average {load()}", flush=True)
-    server = start_gunicorn(options, port, log)
+    env = production_env(options)
+    flush_throughput_cache()
+    clients = options.throughput_clients
+    sessions: dict[str, list[str]] = {}
+    for _, username, _ in throughput_pages(county, township, village, matter):
+        if username not in sessions:
+            sessions[username] = signed_in_cookies(User.objects.get(username=username), env["DJANGO_SECRET_KEY"],
+                                                   clients)
+    server = start_gunicorn(options, port, log, env)
     info: dict = {"workers": options.throughput_workers, "threads": options.throughput_threads,
-                  "clients": options.throughput_clients, "kind": kind, "urls": urls, "runs": {}}
+                  "clients": clients, "kind": kind, "urls": urls, "runs": {}, "pages": []}
+    half = options.throughput_seconds / 2
     try:
-        status, headers, body = http_get(port, urls["township"])
-        info["headers"] = {k: v for k, v in headers if k.lower() in ("cache-control", "vary", "set-cookie")}
-        info["bytes"] = len(body)
-        print(f"   GET {urls['township']} -> {status}, {len(body)} bytes; "
+        _, size, info["headers"] = probe(port, Target(urls["township"], urls["township"]), log)
+        info["bytes"] = size
+        print(f"   GET {urls['township']} -> 200, {size} bytes; "
               + "; ".join(f"{k}: {v[:60]}" for k, v in info["headers"].items()), flush=True)
-        if status != 200:
-            raise SystemExit(f"the township bulletin answered {status} under gunicorn; see {log}")
-        drive(port, list(urls.values()), 5, options.throughput_clients)  # warm-up: every worker, both pages
-        plan = [("both", list(urls.values()), options.throughput_seconds),
-                ("township", [urls["township"]], options.throughput_seconds / 2),
-                ("village", [urls["village"]], options.throughput_seconds / 2),
+        # Each page with the bare page of its size beside it: (name, user, page target, bytes, bare target).
+        pairs = []
+        for name in ("township", "village"):
+            target, size, _ = probe(port, Target(urls[name], urls[name]), log)
+            pairs.append((f"bulletin, {name}", "anonymous", target, size, bare_target(f"bulletin, {name}", size, [])))
+        for name, username, url in throughput_pages(county, township, village, matter):
+            target, size, _ = probe(port, Target(name, url, list(sessions[username])), log, follow=url == "/")
+            pairs.append((name, username, target, size, bare_target(name, size, target.cookies)))
+        for name, username, target, size, _ in pairs:
+            print(f"   {name:<30} {username:<22} GET {target.url:<28} -> 200, {size} bytes", flush=True)
+        for _, _, target, _, _ in pairs[2:]:  # every signed-in page now sends the CSRF cookie it was given
+            if not all("csrftoken=" in cookie for cookie in target.cookies):
+                print(f"   note: {target.name} set no CSRF cookie", flush=True)
+        # Warm-up: every worker renders every page (and the bare ones) before anything is timed.
+        warm: list[Target | str] = [*urls.values(), "/healthz/"]
+        for _, _, target, _, bare in pairs:
+            warm += [target, bare]
+        drive(port, warm, 5, clients)
+        # The bulletins as before (both together, then each alone, each alone followed by its bare page),
+        # /healthz/, then the signed-in pages, each followed by its bare page.
+        plan = [("both", list(urls.values()), options.throughput_seconds, None),
+                ("township", [urls["township"]], half, pairs[0]),
+                ("village", [urls["village"]], half, pairs[1]),
                 # The ceiling of this stack on this machine: Django's whole middleware chain and one query.
-                ("healthz", ["/healthz/"], min(5.0, options.throughput_seconds / 2))]
-        for name, run_urls, seconds in plan:
-            result = measured_drive(port, server.pid, run_urls, seconds, options.throughput_clients)
+                ("healthz", ["/healthz/"], min(5.0, half), None)]
+        plan += [(pair[0], [pair[2]], half, pair) for pair in pairs[2:]]
+        for name, run_targets, seconds, pair in plan:
+            result = measured_drive(port, server.pid, run_targets, seconds, clients)
             info["runs"][name] = result
-            total, cpu = result["total"], result["cpu"]
-            n = max(1, total["requests"])
-            print(f"   {name:<9} {total['requests']:>5} requests in {result['seconds']:.1f} s = "
-                  f"{total['rps']:6.1f} req/s  p50 {total['p50']:6.1f}  p95 {total['p95']:6.1f}  "
-                  f"p99 {total['p99']:6.1f} ms  errors {result['errors']}, non-200 {total['non_200']};  CPU per "
-                  f"request: workers {cpu['workers_s'] * 1000 / n:.1f} ms, postgres {cpu['postgres_s'] * 1000 / n:.1f} "
-                  f"ms, driver {cpu['driver_s'] * 1000 / n:.1f} ms; machine busy {cpu['machine_busy']:.0%}",
-                  flush=True)
+            print(_run_line(name, result), flush=True)
             if name == "both":
                 for url, figures in result["per_url"].items():
                     print(f"      {url:<28} {figures['requests']:>5} requests {figures['rps']:6.1f} req/s  "
                           f"p50 {figures['p50']:6.1f}  p95 {figures['p95']:6.1f}  p99 {figures['p99']:6.1f} ms",
                           flush=True)
+            if pair is not None:
+                page_name, username, target, size, bare = pair
+                bare_result = measured_drive(port, server.pid, [bare], seconds, clients)
+                print(_run_line(bare.name, bare_result), flush=True)
+                info["pages"].append({"name": page_name, "user": username, "url": target.url, "bytes": size,
+                                      "page": result, "bare": bare_result, "bare_url": bare.url})
     finally:
         stop_gunicorn(server)
     info["load"] = load()
@@ -938,8 +1187,9 @@ def province_child(csv_path: Path, options: Options) -> None:
     from django.db import connection
 
     from accounts.models import User
-    from centers.models import Region, ServiceCenter
-    from centers.services import regions_import
+    from centers.models import ServiceCenter
+    from regions.models import Region
+    from regions.services import regions_import
 
     connection.ensure_connection()
     rss_base = peak_rss_mb()
@@ -977,11 +1227,11 @@ def province_child(csv_path: Path, options: Options) -> None:
     }
     pages: list[PageResult] = []
     if options.province_requests and not result.errors:
-        admin = User.objects.create(username="bench_superuser", real_name="基准测试", is_superuser=True,
-                                    is_staff=True, must_change_password=False)
+        admin, _ = User.objects.get_or_create(username="bench_superuser", defaults={
+            "real_name": "基准测试", "is_superuser": True, "is_staff": True, "must_change_password": False})
         first = {level: Region.objects.filter(level=level).order_by("code").first()
                  for level in ("province", "city", "county", "township", "village")}
-        targets = [(f"{level} page", region.get_absolute_url()) for level, region in first.items()]
+        targets = [(f"{level} page", region.get_absolute_url()) for level, region in first.items() if region]
         targets.append(("search 村", "/regions/search/?q=村"))
         import io
         from contextlib import redirect_stdout
@@ -1040,19 +1290,19 @@ def report(infos: list[dict], results: list[PageResult], province: dict | None, 
     if infos:
         print("Data and imports")
         print(f"{'scale':<8}{'divisions':>10}{'villages':>10}{'posts':>8}{'migrate s':>11}{'divisions s':>13}"
-              f"{'people s':>10}{'shifts':>9}{'requests':>10}{'steps':>9}{'activity s':>12}{'matters':>9}"
+              f"{'people s':>10}{'shifts':>9}{'requests':>10}{'events':>9}{'activity s':>12}{'matters':>9}"
               f"{'decision rows':>15}{'decisions s':>13}{'load avg at end':>18}")
         for i in infos:
             print(f"{i['scale']:<8}{i['divisions']:>10}{i['villages']:>10}{i['posts']:>8}{i['migrate_s']:>11.1f}"
                   f"{i['regions_import_s']:>13.2f}{i['people_import_s']:>10.1f}{i['shifts']:>9}{i['requests']:>10}"
-                  f"{i['steps']:>9}{i['activity_s']:>12.1f}{i['matters']:>9}{i['decision_rows']:>15}"
+                  f"{i['events']:>9}{i['activity_s']:>12.1f}{i['matters']:>9}{i['decision_rows']:>15}"
                   f"{i['decisions_s']:>13.1f}{i['load']:>18}")
         for i in infos:
             d = i["decisions"]
             print(f"  {i['scale']}: {d['matters']} matters ({d['reproposals']} re-proposed; {d['by_status']}; stuck "
                   f"{d['stuck']}, late {d['late']}), {d['meetings']} meetings, {d['attachments']} attachments, "
                   f"{d['disclosures']} disclosures, {d['photos']} board photos, {d['amendments']} amendments, "
-                  f"{d['objections']} objections, {d['opinions']} opinions, {d['transitions']} transitions, "
+                  f"{d['objections']} objections, {d['opinions']} opinions, {d['events']} timeline events, "
                   f"{d['rosters']} rosters")
 
     scales = list(dict.fromkeys(r.scale for r in results))
@@ -1101,13 +1351,13 @@ def report(infos: list[dict], results: list[PageResult], province: dict | None, 
         if len(scales) > 1:
             print(f"\nquery counts equal across scales: {'yes' if equal else 'no'}")
     if throughput is not None:
-        print(f"\nThroughput of the public bulletin: gunicorn, {throughput['kind']}, config.settings.production, "
+        print(f"\nThroughput under gunicorn: {throughput['kind']}, config.settings.production, "
               f"{throughput['clients']} client threads on keep-alive connections (load average at end "
               f"{throughput['load']})")
         for name, run in throughput["runs"].items():
             total, cpu = run["total"], run["cpu"]
             n = max(1, total["requests"])
-            print(f"  {name:<9} {total['rps']:6.1f} req/s ({total['requests']} in {run['seconds']:.1f} s)  "
+            print(f"  {name:<28} {total['rps']:6.1f} req/s ({total['requests']} in {run['seconds']:.1f} s)  "
                   f"p50 {total['p50']:6.1f}  p95 {total['p95']:6.1f}  p99 {total['p99']:6.1f} ms  errors "
                   f"{run['errors']}, non-200 {total['non_200']};  CPU ms per request: gunicorn "
                   f"{cpu['workers_s'] * 1000 / n:.1f}, postgres {cpu['postgres_s'] * 1000 / n:.1f}, driver "
@@ -1127,6 +1377,7 @@ def report(infos: list[dict], results: list[PageResult], province: dict | None, 
                   f"{'+'.join(f'{ms:.1f}' for ms, _ in b['explain'])} ms) + templates {b['render_ms']:.1f} ms + "
                   f"rest {b['other_ms']:.1f} ms; cProfile in {b['profile']}")
             print("    own time under cProfile: " + ", ".join(f"{a} {share:.0%}" for a, share in b["areas"].items()))
+        report_against_bare(throughput)
     if export is not None:
         app, base = export["app"], export["baseline"]
         print(f"\nRequest register export, {export['rows']} rows (median of {options.export_repeats} runs, "
@@ -1159,6 +1410,39 @@ def report(infos: list[dict], results: list[PageResult], province: dict | None, 
             for p in province["pages"]:
                 print(f"  {p['page']:<15} {p['url']:<32} {p['status']}  {p['queries']:>3} queries  "
                       f"sql {p['sql_ms']:7.1f} ms  p50 {p['p50']:7.1f} ms  p95 {p['p95']:7.1f} ms")
+
+
+def report_against_bare(throughput: dict) -> None:
+    """Each page against the bare page of its size (run right after it, same sessions) and /healthz/."""
+    if not throughput.get("pages"):
+        return
+    healthz = throughput["runs"]["healthz"]
+
+    def figures(run: dict) -> tuple[float, float, float, float]:
+        total = run["total"]
+        return total["rps"], total["p50"], total["p95"], run["cpu"]["workers_s"] * 1000 / max(1, total["requests"])
+
+    h_rps, h_p50, h_p95, h_cpu = figures(healthz)
+    print(f"\nPages against the bare Django page of the same size (bench/urls.py: middleware, session and user, one "
+          f"template; same sessions, run right after the page) and /healthz/ ({h_rps:.1f} req/s, p50 {h_p50:.1f}, "
+          f"p95 {h_p95:.1f} ms, {h_cpu:.1f} ms gunicorn CPU a request). ratio = page req/s / bare req/s; CPU = "
+          f"gunicorn workers' CPU ms a request, pg = PostgreSQL's")
+    header = (f"  {'page':<28} {'bytes':>7} | {'req/s':>7} {'p50':>6} {'p95':>6} {'CPU':>5} {'pg':>5} | {'bare':>7} "
+              f"{'p50':>6} {'p95':>6} {'CPU':>5} | {'ratio':>5} {'p50 x':>6} {'CPU x':>6} | {'/healthz':>8}")
+    print(header)
+    print("  " + "-" * (len(header) - 2))
+    for page in throughput["pages"]:
+        p_rps, p_p50, p_p95, p_cpu = figures(page["page"])
+        b_rps, b_p50, b_p95, b_cpu = figures(page["bare"])
+        errors = page["page"]["errors"] + page["page"]["total"]["non_200"] + page["bare"]["errors"] + \
+            page["bare"]["total"]["non_200"]
+        p_pg = page["page"]["cpu"]["postgres_s"] * 1000 / max(1, page["page"]["total"]["requests"])
+        print(f"  {page['name']:<28} {page['bytes']:>7} | {p_rps:7.1f} {p_p50:6.1f} {p_p95:6.1f} {p_cpu:5.1f} "
+              f"{p_pg:5.1f} | "
+              f"{b_rps:7.1f} {b_p50:6.1f} {b_p95:6.1f} {b_cpu:5.1f} | {p_rps / b_rps if b_rps else 0:5.2f} "
+              f"{p_p50 / b_p50 if b_p50 else 0:6.1f} {p_cpu / b_cpu if b_cpu else 0:6.1f} | "
+              f"{p_rps / h_rps if h_rps else 0:8.2f}" + (f"  ({errors} errors or non-200)" if errors else ""))
+    print("  " + "; ".join(f"{p['name']}: {p['url']}" for p in throughput["pages"]))
 
 
 def main(argv: list[str] | None = None) -> None:

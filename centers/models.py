@@ -233,6 +233,8 @@ class ProxyRequest(RegionScoped):
         indexes = [
             models.Index(fields=["village", "status", "promised_date"]),
             models.Index(fields=["status", "promised_date"]),
+            # The list's order: its first page is read off the index instead of sorting every request.
+            models.Index(fields=["-accepted_on", "-id"], name="centers_request_list_order"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(promised_date__gte=F("accepted_on")),

@@ -44,7 +44,7 @@ def center_summary(*, region: Region) -> tuple[ServiceCenter | None, list[Checkl
     Two queries (the home page's panel)."""
     center = (ServiceCenter.objects.filter(region=region)
               .annotate(room_names=ArrayAgg("rooms__name", filter=Q(rooms__isnull=False), default=[],
-                                            ordering=("rooms__sort_order", "rooms__id"))).first())
+                                            order_by=("rooms__sort_order", "rooms__id"))).first())
     if center is None:
         return None, []
     met = ChecklistEntry.objects.filter(center=center, item=OuterRef("pk"), is_met=True)

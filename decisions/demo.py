@@ -32,6 +32,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from core.formats import zh_date
 from decisions import quorum, services
 from decisions.models import (
     STEP_ORDER,
@@ -280,6 +281,8 @@ class _InBulk:
             matter.recorded_late = True
         # The meeting's id is known only after the insert: the bulk rows' facts carry the counts alone.
         facts = {"body": meeting.body, "entitled": meeting.entitled, "present": meeting.present}
+        if meeting.households_total:
+            facts.update(households_total=meeting.households_total, households_present=meeting.households_present)
         if not quorum_met:
             self._advance(matter, actor, Kind.MEETING_NOT_HELD, None, day=record_on, payload=facts)
             return matter, meeting
@@ -464,7 +467,7 @@ class _Village:
 
     def _post_resolution(self, matter: Matter, vote: Meeting, day: datetime.date, *, photo: bool):
         amount = f"，预计金额{matter.estimated_amount:,.0f}元" if matter.estimated_amount is not None else ""
-        text = (f"经{vote.held_on:%Y年%m月%d日}{vote.get_body_display()}表决（应到{vote.entitled}人，实到"
+        text = (f"经{zh_date(vote.held_on)}{vote.get_body_display()}表决（应到{vote.entitled}人，实到"
                 f"{vote.present}人，赞成{vote.votes_for}票），通过“{matter.title}”：{matter.content}{amount}。"
                 "公示期内如有意见，请向村务监督委员会反映。")
         return self._post(matter, Disclosure.Kind.RESOLUTION, services.DisclosureInput(text=text, posted_on=day),
@@ -504,7 +507,7 @@ class _Village:
             corrected = str(disclosure.spent_amount - self.rng.choice([1200, 1500, 2000, 3600]))
         else:
             field, reason = Amendment.Field.ACCEPTANCE, "原公示漏写验收日期，补充后重新公开。"
-            corrected = f"{disclosure.acceptance.rstrip('。')}，验收日期{day - datetime.timedelta(days=5):%Y年%m月%d日}。"
+            corrected = f"{disclosure.acceptance.rstrip('。')}，验收日期{zh_date(day - datetime.timedelta(days=5))}。"
         with _clock(day):
             services.amendment_create(actor=self.actor, disclosure=disclosure, field=field, corrected=corrected,
                                       reason=reason)

@@ -187,6 +187,8 @@ class Matter(RegionScoped):
         verbose_name_plural = "决策事项"
         ordering = ["-created_at", "-id"]
         indexes = [
+            # The list's order: its first page is read off the index instead of sorting every matter.
+            models.Index(fields=["-created_at", "-id"], name="decisions_matter_list_order"),
             models.Index(fields=["village", "status", "step"]),
             models.Index(fields=["status", "step_since"]),
             models.Index(fields=["village", "-disclosed_on"], condition=Q(disclosed_on__isnull=False),

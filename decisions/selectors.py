@@ -200,13 +200,14 @@ def supervision_objections(*, region: Region) -> QuerySet[SupervisionOpinion]:
 
 
 def decision_figures(*, region: Region, year: int, stuck_before: datetime.date | None = None) -> dict:
-    """Matters decided (resolution passed) in the year and the share that went through every step on time;
-    with ``stuck_before``, also the open matters on one step since before it (implementation excepted).
-    One query."""
+    """Matters decided (resolution passed) in the year and the share that went through every step on time,
+    and all late matters (resolved late or recorded late); with ``stuck_before``, also the open matters on
+    one step since before it (implementation excepted). One query."""
     decided = Q(resolved_on__year=year)
     counts = {"decided": Count("pk", filter=decided),
               "on_time": Count("pk", filter=decided & Q(resolved_late=False, recorded_late=False)),
-              "completed": Count("pk", filter=decided & Q(status=Matter.Status.COMPLETED))}
+              "completed": Count("pk", filter=decided & Q(status=Matter.Status.COMPLETED)),
+              "late": Count("pk", filter=Q(resolved_late=True) | Q(recorded_late=True))}
     if stuck_before is not None:
         counts["stuck"] = Count("pk", filter=Q(status=Matter.Status.OPEN, step_since__lt=stuck_before) &
                                 ~Q(step=Step.IMPLEMENTATION))

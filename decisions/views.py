@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.http import act, attempt, protected_file_response
+from core.formats import zh_date
 from decisions import quorum, selectors, services
 from decisions.forms import (
     AmendmentForm,
@@ -202,7 +204,7 @@ def disclosure_create(request, pk: int):
     kind = Disclosure.Kind.RESULT if result else Disclosure.Kind.RESOLUTION
     initial = {"version": matter.version, "posted_on": timezone.localdate()}
     if not result:
-        resolved = f"经{matter.resolved_on:%Y年%m月%d日}村民（代表）会议表决通过：" if matter.resolved_on else ""
+        resolved = f"经{zh_date(matter.resolved_on)}村民（代表）会议表决通过：" if matter.resolved_on else ""
         initial["text"] = f"{resolved}{matter.title}。{matter.content}"
     form = DisclosureForm(request.POST or None, request.FILES or None, result=result, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -387,18 +389,19 @@ def oversight(request):
     today = timezone.localdate()
     rules = services.rules_for(region)
     limit = selectors.OVERSIGHT_LIST
-    stuck = selectors.stuck_matters(region=region, today=today, stuck_days=rules.stuck_days)
-    late = selectors.late_matters(region=region)
+    stuck_before = today - timedelta(days=rules.stuck_days)
+    # One aggregate gives the year's figures and the stuck and late counts; the lists show the first ones.
+    figures = selectors.decision_figures(region=region, year=today.year, stuck_before=stuck_before)
     no_photo = selectors.disclosures_without_photo(region=region)
     objections = selectors.supervision_objections(region=region)
     return render(request, "decisions/oversight.html", {
         "region": region, "rows": selectors.matters_by_child(region=region), "steps": STEP_ORDER,
-        "rules": rules, "today": today,
-        "stuck": list(stuck[:limit]), "stuck_count": stuck.count(),
-        "late": list(late[:limit]), "late_count": late.count(),
+        "rules": rules, "today": today, "figures": figures,
+        "stuck": list(selectors.stuck_matters(region=region, today=today, stuck_days=rules.stuck_days)[:limit]),
+        "stuck_count": figures["stuck"],
+        "late": list(selectors.late_matters(region=region)[:limit]), "late_count": figures["late"],
         "no_photo": list(no_photo[:limit]), "no_photo_count": no_photo.count(),
         "objections": list(objections[:limit]), "objections_count": objections.count(),
-        "figures": selectors.decision_figures(region=region, year=today.year),
         "breadcrumbs": region_breadcrumbs(user=request.user, region=region)})
 
 

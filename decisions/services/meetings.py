@@ -161,6 +161,8 @@ def _meeting_transition(actor, matter: Matter, meeting: Meeting, today: datetime
     if (today - meeting.held_on).days > rules.record_within_days and not matter.recorded_late:
         changes["recorded_late"] = True
     facts = {"body": meeting.body, "entitled": meeting.entitled, "present": meeting.present}
+    if meeting.households_total:  # a villagers' meeting may reach its quorum through the households
+        facts.update(households_total=meeting.households_total, households_present=meeting.households_present)
     if not meeting.quorum_met:
         MATTER.apply(matter, Kind.MEETING_NOT_HELD, actor=actor, version=None, locked=matter, changes=changes,
                      payload=facts)

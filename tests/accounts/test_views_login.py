@@ -128,7 +128,7 @@ def test_password_rules(password, ok):
 
 def test_idle_session_ends_after_30_minutes(world, settings):
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_REFRESH_SECONDS == 60
     from datetime import timedelta
 
     from django.contrib.sessions.models import Session
@@ -142,14 +142,47 @@ def test_idle_session_ends_after_30_minutes(world, settings):
     assert response.status_code == 302 and response.url.startswith("/accounts/login/")
 
 
-def test_activity_slides_the_session_expiry(world):
+def _idle_for(client, *, minutes: int, refreshed_seconds_ago: int) -> None:
+    """As if the user had been idle: the session expires in 30 - ``minutes`` minutes, last refreshed then."""
+    import time
+    from datetime import timedelta
+
     from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    session = client.session
+    session["_refreshed"] = int(time.time()) - refreshed_seconds_ago
+    session.save()
+    Session.objects.update(expire_date=timezone.now() + timedelta(minutes=30 - minutes))
+
+
+def test_activity_slides_the_session_expiry(world):
+    """A request after a minute or more of idleness pushes the expiry back to 30 minutes from now."""
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
 
     client = Client()
     login(client, "village_a1_clerk", PASSWORD)
-    first = Session.objects.get().expire_date
-    client.get("/regions/419901101201/")
-    assert Session.objects.get().expire_date >= first
+    _idle_for(client, minutes=20, refreshed_seconds_ago=20 * 60)
+    assert client.get("/regions/419901101201/").status_code == 200
+    assert Session.objects.get().expire_date > timezone.now() + timedelta(minutes=29)
+
+
+def test_requests_within_a_minute_do_not_rewrite_the_session(world, django_assert_num_queries):
+    """The expiry is refreshed at most once a minute: a page view right after one writes nothing."""
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client = Client()
+    login(client, "village_a1_clerk", PASSWORD)
+    _idle_for(client, minutes=1, refreshed_seconds_ago=30)
+    before = Session.objects.get().expire_date
+    assert client.get("/notifications/").status_code == 200
+    assert Session.objects.get().expire_date == before < timezone.now() + timedelta(minutes=30)
 
 
 def test_csrf_is_enforced_on_login_and_on_writes(world):
