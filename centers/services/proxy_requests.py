@@ -72,8 +72,7 @@ def proxy_request_accept(*, actor, village: Region, item: ServiceItem, applicant
                          notes: str = "") -> ProxyRequest:
     """受理: the accepting cadre becomes responsible (首问负责); the promised date follows the item and calendar."""
     _check_handles(actor, village)
-    applies = item.region_id is None or village.prefix.startswith(item.region.prefix)
-    if not (applies and item.is_active):
+    if not ServiceItem.objects.applying_at(village).filter(pk=item.pk).exists():
         raise ValidationError(ITEM_NOT_HERE)
     phone = phone_validate(applicant_phone)
     id_number = id_number_validate(applicant_id_number) if applicant_id_number.strip() else ""

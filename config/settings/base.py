@@ -51,7 +51,6 @@ INSTALLED_APPS = [
     "axes",
     "pgtrigger",
     "pghistory",
-    "pghistory.admin",
     "django_htmx",
     "django_filters",
     "django_celery_beat",

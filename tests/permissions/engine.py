@@ -361,9 +361,8 @@ def _admin_models() -> dict[str, type]:
 
 
 # What the packages' (and audit's) admin classes forbid even the superuser; the apps' modules add theirs.
-PACKAGE_ADMIN_NO_ADD = {"audit.authevent", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog",
-                        "pghistory.events"}
-PACKAGE_ADMIN_NO_DELETE = {"audit.authevent", "pghistory.events"}
+PACKAGE_ADMIN_NO_ADD = {"audit.authevent", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
+PACKAGE_ADMIN_NO_DELETE = {"audit.authevent"}
 MODEL_ACTIONS = ("changelist", "add", "change", "history", "delete")
 
 

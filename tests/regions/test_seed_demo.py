@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import io
-import random
 from collections import Counter
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -19,7 +19,6 @@ from decisions.models import (
     BoardPhoto,
     Disclosure,
     Matter,
-    MatterCategory,
     MatterTimelineEvent,
     Meeting,
     Objection,
@@ -29,9 +28,19 @@ from decisions.models import (
 )
 from regions.models import Post, Region
 from regions.roles import Role
-from tests.conftest import png_bytes
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The demo county, seeded once for the module in an outer transaction rolled back at its end (each
+    test runs in a savepoint of it); its output is kept for the tests that read it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        out = io.StringIO()
+        call_command("seed_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
 
 
 def counts() -> tuple:
@@ -43,16 +52,14 @@ def counts() -> tuple:
             ProxyRequestTimelineEvent.objects.count())
 
 
-def test_seed_demo_builds_a_county_with_every_role_and_runs_twice_without_change():
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out)
+def test_seed_demo_builds_a_county_with_every_role_and_runs_twice_without_change(seeded):
     assert Region.objects.filter(level="township").count() >= 12
     assert Region.objects.filter(level="village").count() >= 200
     assert ServiceCenter.objects.count() == Region.objects.count()
     assert set(Post.objects.values_list("role", flat=True)) == set(Role.values)
     met = ChecklistEntry.objects.filter(is_met=True).count()
     assert 0 < met < ChecklistEntry.objects.count()  # varied checklist states
-    text = out.getvalue()
+    text = seeded
     for username in ("admin", "county_org", "village_secretary", "grid_worker", "liaison_cadre",
                      "village_supervisor"):
         assert username in text
@@ -64,8 +71,7 @@ def test_seed_demo_builds_a_county_with_every_role_and_runs_twice_without_change
     assert counts() == first
 
 
-def test_seed_demo_gives_every_village_a_roster_and_matters_in_varied_states_on_the_bulletin():
-    call_command("seed_demo", stdout=io.StringIO())
+def test_seed_demo_gives_every_village_a_roster_and_matters_in_varied_states_on_the_bulletin(seeded):
     villages = Region.objects.filter(level="village")
     today = timezone.localdate()
     assert VillageRoster.objects.filter(valid_from__lte=today - timedelta(days=330)).values("village").distinct() \
@@ -108,59 +114,9 @@ def test_seed_demo_gives_every_village_a_roster_and_matters_in_varied_states_on_
         assert matter.title in response.content.decode()
 
 
-def test_demo_logins_work():
-    call_command("seed_demo", stdout=io.StringIO())
+def test_demo_logins_work(seeded):
     client = Client()
     for username in ("village_secretary", "village_supervisor"):
         response = client.post("/accounts/login/", {"username": username, "password": "Demo@2026"})
         assert response.status_code == 302
         assert client.get(response.url, follow=True).status_code == 200
-
-
-def _rows_of(village: Region) -> dict:
-    """What a village's demo matters look like, without ids, the village and times of day."""
-    matters = list(Matter.objects.filter(village=village).order_by("id"))
-    return {
-        "rosters": list(VillageRoster.objects.filter(village=village).values(
-            "valid_from", "branch_committee", "party_members", "committee_members", "representatives", "adults",
-            "households", "recorded_by", "recorded_at__date")),
-        "matters": [(m.category_id, m.title, m.content, m.estimated_amount, m.proposed_by, m.status, m.step,
-                     m.step_since, m.proposed_on, m.resolved_on, m.disclosed_on, m.completed_on, m.resolved_late,
-                     m.recorded_late, m.version, m.created_by_id, m.created_at.date()) for m in matters],
-        "meetings": [list(m.meetings.order_by("id").values(
-            "step", "body", "held_on", "place", "chair", "recorder", "entitled", "roster_entitled",
-            "entitled_reason", "present", "households_total", "households_present", "votes_for", "votes_against",
-            "votes_abstain", "minutes", "quorum_met", "passed", "recorded_by", "recorded_at__date")) for m in matters],
-        "disclosures": [list(m.disclosures.order_by("id").values(
-            "kind", "text", "spent_amount", "acceptance", "posted_on", "ends_on", "posted_by", "created_at__date"))
-            for m in matters],
-        "photos": [list(BoardPhoto.objects.filter(disclosure__matter=m).order_by("id").values(
-            "disclosure__kind", "uploaded_by", "uploaded_at__date")) for m in matters],
-        "timeline": [list(m.timeline.order_by("id").values("kind", "from_state", "to_state", "actor", "note",
-                                                          "is_public", "payload", "at__date")) for m in matters],
-    }
-
-
-def test_the_bulk_written_demo_villages_get_the_rows_the_services_write(world):
-    """The demo writes most villages in bulk, mirroring decisions.services: the same plan written both ways
-    must give the same rows (this fails when a service changes what it records)."""
-    from decisions import demo, services
-
-    today = timezone.localdate()
-    rules = services.rules_for(world.county)
-    categories = {c.name: c for c in MatterCategory.objects.filter(region__isnull=True)}
-    counts = demo._roster_counts(random.Random(3))
-    valid_from = today - timedelta(days=demo.HISTORY_DAYS + 20)
-    ways = ((world.village_a1, demo._ThroughServices(png_bytes())), (world.village_a2, demo._InBulk(rules, "b.png")))
-    stats = []
-    for village, writer in ways:
-        writer.roster(actor=world.sysadmin, village=village, valid_from=valid_from, counts=counts)
-        roster = VillageRoster(village=village, valid_from=valid_from, **counts.__dict__)
-        plan = demo._Village(village=village, actor=world.sysadmin, supervisor=None, roster=roster,
-                             categories=categories, today=today, rules=rules, writer=writer, stats=Counter(), seed=5)
-        for index in (1, 2, 4, 6, 7, 16):  # rejected, no quorum, stuck, resolved late, recorded late, each step
-            plan.full(index)
-        writer.flush()
-        stats.append(plan.stats)
-    assert stats[0] == stats[1] and stats[0]["completed"] and stats[0]["rejected"]
-    assert _rows_of(world.village_a1) == _rows_of(world.village_a2)
