@@ -25,4 +25,9 @@ class UserAdmin(BaseUserAdmin):
         ("权限", {"fields": ("is_active", "is_staff", "is_superuser", "must_change_password")}),
         ("时间", {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "real_name", "mobile", "password1", "password2")}),)
+    add_fieldsets = (
+        (
+            None,
+            {"classes": ("wide",), "fields": ("username", "real_name", "mobile", "password1", "password2")},
+        ),
+    )

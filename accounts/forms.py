@@ -5,10 +5,14 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
 
 class LoginForm(AuthenticationForm):
-    username = forms.CharField(label="用户名或手机号", max_length=150,
-                               widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
-    password = forms.CharField(label="密码", strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    username = forms.CharField(
+        label="用户名或手机号",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    password = forms.CharField(
+        label="密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
     error_messages = {
         "invalid_login": "用户名或密码不正确。连续输错5次，账号将被锁定30分钟。",
@@ -27,6 +31,8 @@ class ChinesePasswordChangeForm(PasswordChangeForm):
         cleaned = super().clean()
         new = cleaned.get("new_password1")
         if new and new == cleaned.get("old_password"):
-            self.add_error("new_password1", forms.ValidationError(self.error_messages["password_unchanged"],
-                                                                  code="password_unchanged"))
+            self.add_error(
+                "new_password1",
+                forms.ValidationError(self.error_messages["password_unchanged"], code="password_unchanged"),
+            )
         return cleaned

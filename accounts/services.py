@@ -21,11 +21,19 @@ def initial_password_generate() -> str:
 
 
 @transaction.atomic
-def user_create(*, username: str, real_name: str, mobile: str = "", password: str | None = None,
-                must_change_password: bool = True) -> tuple[User, str]:
+def user_create(
+    *,
+    username: str,
+    real_name: str,
+    mobile: str = "",
+    password: str | None = None,
+    must_change_password: bool = True,
+) -> tuple[User, str]:
     """Creates a user with an initial password (generated when not given). Returns (user, password)."""
     password = password or initial_password_generate()
-    user = User(username=username, real_name=real_name, mobile=mobile, must_change_password=must_change_password)
+    user = User(
+        username=username, real_name=real_name, mobile=mobile, must_change_password=must_change_password
+    )
     validate_password(password, user)
     user.set_password(password)
     user.full_clean()

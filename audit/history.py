@@ -16,8 +16,10 @@ ACTIONS = {"insert": "新增", "update": "修改", "delete": "删除"}
 def events() -> QuerySet:
     """Every event, with ``scope_region_id`` (the owner region recorded in the row) and ``obj_pk``."""
     return Events.objects.annotate(
-        scope_region_id=Cast(Coalesce(KT("pgh_data__region_id"), KT("pgh_data__village_id"),
-                                      KT("pgh_data__county_id")), output_field=BigIntegerField()),
+        scope_region_id=Cast(
+            Coalesce(KT("pgh_data__region_id"), KT("pgh_data__village_id"), KT("pgh_data__county_id")),
+            output_field=BigIntegerField(),
+        ),
         obj_pk=Cast("pgh_obj_id", output_field=BigIntegerField()),
     )
 
@@ -26,8 +28,13 @@ def event_models() -> list[type]:
     """Every pghistory event model of the project's apps."""
     from pghistory.models import Event
 
-    return [model for model in apps.get_models() if issubclass(model, Event) and not model._meta.proxy
-            and getattr(model, "pgh_tracked_model", None) is not None]
+    return [
+        model
+        for model in apps.get_models()
+        if issubclass(model, Event)
+        and not model._meta.proxy
+        and getattr(model, "pgh_tracked_model", None) is not None
+    ]
 
 
 def record_label(event_label: str, overrides: dict[str, str] | None = None) -> str:

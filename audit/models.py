@@ -17,11 +17,25 @@ class AuthEvent(models.Model):
         PASSWORD_RESET = "password_reset", "管理员重置密码"
 
     kind = models.CharField("事件", max_length=20, choices=Kind.choices)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="用户", null=True, blank=True,
-                             on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
     username = models.CharField("登录名", max_length=150, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
-                              on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
     ip_address = models.GenericIPAddressField("客户端地址", null=True, blank=True)
     user_agent = models.CharField("浏览器", max_length=300, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
@@ -41,8 +55,13 @@ class AuthEvent(models.Model):
 class PersonalDataReveal(models.Model):
     """A user revealed a villager's masked phone or ID number (one click, recorded). Append-only."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="查看人", on_delete=models.DO_NOTHING,
-                             db_constraint=False, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="查看人",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
     record_type = models.CharField("记录类型", max_length=50)
     record_id = models.PositiveBigIntegerField("记录ID")
     fields = models.CharField("查看内容", max_length=100)

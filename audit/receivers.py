@@ -31,9 +31,13 @@ def _locked_out(sender, request, username, ip_address, **kwargs) -> None:
 
 @receiver(password_changed)
 def _password_changed(sender, user, actor, request=None, **kwargs) -> None:
-    auth_event_record(kind="password_changed", request=request, user=user, username=user.get_username(), actor=actor)
+    auth_event_record(
+        kind="password_changed", request=request, user=user, username=user.get_username(), actor=actor
+    )
 
 
 @receiver(password_reset)
 def _password_reset(sender, user, actor, request=None, **kwargs) -> None:
-    auth_event_record(kind="password_reset", request=request, user=user, username=user.get_username(), actor=actor)
+    auth_event_record(
+        kind="password_reset", request=request, user=user, username=user.get_username(), actor=actor
+    )

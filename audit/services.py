@@ -22,5 +22,10 @@ def auth_event_record(*, kind: str, request=None, user=None, username: str = "",
 
 def personal_data_reveal_record(*, request, user, record, fields: str) -> PersonalDataReveal:
     """Records that ``user`` saw the unmasked personal data of ``record``."""
-    return PersonalDataReveal.objects.create(user=user, record_type=record._meta.label, record_id=record.pk,
-                                             fields=fields, ip_address=client_address(request))
+    return PersonalDataReveal.objects.create(
+        user=user,
+        record_type=record._meta.label,
+        record_id=record.pk,
+        fields=fields,
+        ip_address=client_address(request),
+    )

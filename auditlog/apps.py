@@ -12,5 +12,9 @@ class AuditlogConfig(AppConfig):
         from core.registry import Contribution, NavItem, contribute
         from regions.roles import VIEW_AUDIT
 
-        contribute(Contribution(app_label=self.label,
-                                nav=(NavItem("审计日志", "auditlog:event-list", perm=VIEW_AUDIT, order=90, manage=True),)))
+        contribute(
+            Contribution(
+                app_label=self.label,
+                nav=(NavItem("审计日志", "auditlog:event-list", perm=VIEW_AUDIT, order=90, manage=True),),
+            )
+        )

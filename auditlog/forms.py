@@ -12,8 +12,13 @@ def record_types() -> list[tuple[str, str]]:
     """Every audited record type (each tracked model of every installed system), labelled by its name
     or the label its app registered; found at run time, so a new system's records appear by themselves."""
     labels = registry.audit_labels()
-    choices = sorted(((model._meta.label, history.record_label(model._meta.label, labels))
-                      for model in history.event_models()), key=lambda choice: choice[0])
+    choices = sorted(
+        (
+            (model._meta.label, history.record_label(model._meta.label, labels))
+            for model in history.event_models()
+        ),
+        key=lambda choice: choice[0],
+    )
     return [("", "全部"), *choices]
 
 

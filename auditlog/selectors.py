@@ -28,8 +28,9 @@ def _scoped(events: QuerySet, user, perm: str) -> QuerySet:
     )
 
 
-def audit_event_list(*, user, actor_id: int | None = None, model: str = "", obj_id: str = "",
-                     date_from=None, date_to=None) -> QuerySet:
+def audit_event_list(
+    *, user, actor_id: int | None = None, model: str = "", obj_id: str = "", date_from=None, date_to=None
+) -> QuerySet:
     """Every recorded change the user may audit, newest first, with the given filters."""
     events = _scoped(history.events(), user, VIEW_AUDIT)
     if actor_id:

@@ -21,9 +21,14 @@ def event_list(request):
     require_somewhere(request.user, VIEW_AUDIT, message=NO_AUDIT_PERMISSION)
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    events = selectors.audit_event_list(user=request.user, actor_id=filters.get("actor"),
-                                        model=filters.get("model") or "", obj_id=filters.get("obj_id") or "",
-                                        date_from=filters.get("date_from"), date_to=filters.get("date_to"))
+    events = selectors.audit_event_list(
+        user=request.user,
+        actor_id=filters.get("actor"),
+        model=filters.get("model") or "",
+        obj_id=filters.get("obj_id") or "",
+        date_from=filters.get("date_from"),
+        date_to=filters.get("date_to"),
+    )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     page.object_list = history.with_actors(list(page.object_list), labels=registry.audit_labels())
     return render(request, "auditlog/event_list.html", {"form": form, "page_obj": page})

@@ -36,8 +36,13 @@ BATCH = 5000
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # centers.services.proxy_requests.new_codes
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
-RESULTS = ["已办结，证件已送达本人", "材料已报送乡镇，审批通过", "已协调相关科室办理完毕", "已代为领取并交付申请人",
-           "已办理，结果已电话告知"]
+RESULTS = [
+    "已办结，证件已送达本人",
+    "材料已报送乡镇，审批通过",
+    "已协调相关科室办理完毕",
+    "已代为领取并交付申请人",
+    "已办理，结果已电话告知",
+]
 RETURN_REASONS = ["材料不齐，已告知补充后再办", "不符合办理条件，已解释政策", "申请人撤回申请"]
 REPLY_CHANNEL = "电话告知"
 
@@ -150,11 +155,15 @@ def populate(*, today: dt.date | None = None, seed: int = 5, progress=print) -> 
                     else:
                         late = roll < 0.10
                         shift.attendance = Attendance.LATE if late else Attendance.ON_TIME
-                        shift.checked_in_at = at(day, 9, rng.randrange(11, 59)) if late else \
-                            at(day, 8, rng.randrange(0, 50))
+                        shift.checked_in_at = (
+                            at(day, 9, rng.randrange(11, 59)) if late else at(day, 8, rng.randrange(0, 50))
+                        )
                         shift.left_early = rng.random() < 0.02
-                        shift.checked_out_at = at(day, 16, rng.randrange(0, 59)) if shift.left_early else \
-                            at(day, 17, rng.randrange(30, 59))
+                        shift.checked_out_at = (
+                            at(day, 16, rng.randrange(0, 59))
+                            if shift.left_early
+                            else at(day, 17, rng.randrange(30, 59))
+                        )
                         shift.visitors = rng.randrange(0, 13)
                         if shift.visitors and rng.random() < 0.3:
                             shift.handled = f"接待群众{shift.visitors}人次，解答政策咨询"
@@ -200,54 +209,128 @@ def populate(*, today: dt.date | None = None, seed: int = 5, progress=print) -> 
             other = pairs[v][1] if accepted_by == pairs[v][0] else pairs[v][0]
             handler = other if rng.random() < 0.1 else accepted_by
             promised = working_day_after(accepted_on, item.promised_days)
-            warn = accepted_on if item.promised_days <= 1 else working_day_after(accepted_on, item.promised_days - 1)
+            warn = (
+                accepted_on
+                if item.promised_days <= 1
+                else working_day_after(accepted_on, item.promised_days - 1)
+            )
             per_day[d] = per_day.get(d, 0) + 1
             materials = item.material_list
             request = ProxyRequest(
-                number=f"DB{accepted_on:%Y%m%d}{per_day[d]:06d}", receipt_code=receipt_code(index),
-                village_id=village_id, item=item, applicant_name=_name(rng),
+                number=f"DB{accepted_on:%Y%m%d}{per_day[d]:06d}",
+                receipt_code=receipt_code(index),
+                village_id=village_id,
+                item=item,
+                applicant_name=_name(rng),
                 applicant_phone=f"1{rng.choice('3589')}{rng.randrange(10**9):09d}",
-                applicant_id_number=id_number(rng, code[:6]) if item.needs_id_number or rng.random() < 0.5 else "",
+                applicant_id_number=id_number(rng, code[:6])
+                if item.needs_id_number or rng.random() < 0.5
+                else "",
                 materials_received=[m for m in materials if rng.random() < 0.85],
                 notes="" if rng.random() < 0.8 else "申请人行动不便，上门收取材料",
-                accepted_by_id=accepted_by, accepted_on=accepted_on, handler_id=handler, office=item.office,
-                promised_date=promised, warn_on=warn, shift_id=shift_ids[v][d],
-                created_at=at(accepted_on, 9, rng.randrange(0, 59)))
+                accepted_by_id=accepted_by,
+                accepted_on=accepted_on,
+                handler_id=handler,
+                office=item.office,
+                promised_date=promised,
+                warn_on=warn,
+                shift_id=shift_ids[v][d],
+                created_at=at(accepted_on, 9, rng.randrange(0, 59)),
+            )
             # As PROXY_REQUEST.record(created=True) and .apply() write them: no prose, the facts in payload.
-            events = [Event(kind=Kind.ACCEPT, from_state="", to_state=Status.ACCEPTED, actor_id=accepted_by,
-                            at=request.created_at, payload={"promised_date": promised.isoformat()})]
+            events = [
+                Event(
+                    kind=Kind.ACCEPT,
+                    from_state="",
+                    to_state=Status.ACCEPTED,
+                    actor_id=accepted_by,
+                    at=request.created_at,
+                    payload={"promised_date": promised.isoformat()},
+                )
+            ]
             if promised >= today:
                 roll = rng.random()
-                status = (Status.ACCEPTED if roll < 0.3 else Status.IN_PROGRESS if roll < 0.8
-                          else Status.DONE if roll < 0.95 else Status.RETURNED)
+                status = (
+                    Status.ACCEPTED
+                    if roll < 0.3
+                    else Status.IN_PROGRESS
+                    if roll < 0.8
+                    else Status.DONE
+                    if roll < 0.95
+                    else Status.RETURNED
+                )
             else:
                 roll = rng.random()
-                status = (Status.ACCEPTED if roll < 0.02 else Status.IN_PROGRESS if roll < 0.06
-                          else Status.RETURNED if roll < 0.14 else Status.DONE if roll < 0.40 else Status.REPLIED)
+                status = (
+                    Status.ACCEPTED
+                    if roll < 0.02
+                    else Status.IN_PROGRESS
+                    if roll < 0.06
+                    else Status.RETURNED
+                    if roll < 0.14
+                    else Status.DONE
+                    if roll < 0.40
+                    else Status.REPLIED
+                )
             request.status = status
             start_day = min(today, working_day_after(accepted_on, 1))
             if status != Status.ACCEPTED and status != Status.RETURNED:
-                events.append(Event(kind=Kind.START, from_state=Status.ACCEPTED, to_state=Status.IN_PROGRESS,
-                                    actor_id=handler, at=at(start_day, 10, 0)))
+                events.append(
+                    Event(
+                        kind=Kind.START,
+                        from_state=Status.ACCEPTED,
+                        to_state=Status.IN_PROGRESS,
+                        actor_id=handler,
+                        at=at(start_day, 10, 0),
+                    )
+                )
             if status in (Status.DONE, Status.REPLIED):
                 # Mostly within the promise, some a few days late; never after today.
                 finished = min(today, working_day_after(accepted_on, rng.randint(1, item.promised_days + 3)))
                 request.finished_on = finished
                 request.working_days_taken = working_days_between(accepted_on, finished)
                 request.result = rng.choice(RESULTS)
-                events.append(Event(kind=Kind.COMPLETE, from_state=Status.IN_PROGRESS, to_state=Status.DONE,
-                                    actor_id=handler, at=at(finished, 15, 0), payload={"result": request.result}))
+                events.append(
+                    Event(
+                        kind=Kind.COMPLETE,
+                        from_state=Status.IN_PROGRESS,
+                        to_state=Status.DONE,
+                        actor_id=handler,
+                        at=at(finished, 15, 0),
+                        payload={"result": request.result},
+                    )
+                )
                 if status == Status.REPLIED:
                     roll = rng.random()
-                    request.satisfaction = (Satisfaction.SATISFIED if roll < 0.8 else Satisfaction.FAIRLY if roll < 0.95
-                                            else Satisfaction.UNSATISFIED)
-                    events.append(Event(kind=Kind.REPLY, from_state=Status.DONE, to_state=Status.REPLIED,
-                                        actor_id=handler, at=at(min(today, finished + dt.timedelta(days=1)), 11, 0),
-                                        payload={"satisfaction": str(request.satisfaction), "channel": REPLY_CHANNEL}))
+                    request.satisfaction = (
+                        Satisfaction.SATISFIED
+                        if roll < 0.8
+                        else Satisfaction.FAIRLY
+                        if roll < 0.95
+                        else Satisfaction.UNSATISFIED
+                    )
+                    events.append(
+                        Event(
+                            kind=Kind.REPLY,
+                            from_state=Status.DONE,
+                            to_state=Status.REPLIED,
+                            actor_id=handler,
+                            at=at(min(today, finished + dt.timedelta(days=1)), 11, 0),
+                            payload={"satisfaction": str(request.satisfaction), "channel": REPLY_CHANNEL},
+                        )
+                    )
             if status == Status.RETURNED:
-                events.append(Event(kind=Kind.RETURN, from_state=Status.ACCEPTED, to_state=Status.RETURNED,
-                                    actor_id=handler, at=at(start_day, 10, 30), note=rng.choice(RETURN_REASONS),
-                                    is_public=False))
+                events.append(
+                    Event(
+                        kind=Kind.RETURN,
+                        from_state=Status.ACCEPTED,
+                        to_state=Status.RETURNED,
+                        actor_id=handler,
+                        at=at(start_day, 10, 30),
+                        note=rng.choice(RETURN_REASONS),
+                        is_public=False,
+                    )
+                )
             # 受理 is recorded with version 1; every transition after it bumps the version once.
             request.version = len(events)
             requests.append(request)
@@ -257,7 +340,9 @@ def populate(*, today: dt.date | None = None, seed: int = 5, progress=print) -> 
         if requests:
             flush_requests()
         requests_s = time.perf_counter() - requests_started
-        progress(f"   {counts['requests']} proxy requests, {counts['events']} timeline events in {requests_s:.1f} s")
+        progress(
+            f"   {counts['requests']} proxy requests, {counts['events']} timeline events in {requests_s:.1f} s"
+        )
     # Fresh statistics, as autovacuum would have after a year of use.
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

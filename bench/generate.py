@@ -77,8 +77,9 @@ def village_names(rng: random.Random, count: int) -> list[str]:
     return rng.sample(pool, count)
 
 
-def county_rows(rng: random.Random, county_code: str, county_name: str, townships: int,
-                villages: int | list[int]) -> list[tuple[str, str]]:
+def county_rows(
+    rng: random.Random, county_code: str, county_name: str, townships: int, villages: int | list[int]
+) -> list[tuple[str, str]]:
     """The county, its townships (101, 102, ...) and their villages (201, 202, ...)."""
     rows = [(county_code, county_name)]
     county = county_code[:6]
@@ -103,8 +104,13 @@ def division_rows(scale: Scale, seed: int = 7) -> list[tuple[str, str]]:
     return rows
 
 
-def province_rows(seed: int = 11, total: int = 55_000, cities: int = 10, counties_per_city: int = 10,
-                  townships_per_county: int = 25) -> list[tuple[str, str]]:
+def province_rows(
+    seed: int = 11,
+    total: int = 55_000,
+    cities: int = 10,
+    counties_per_city: int = 10,
+    townships_per_county: int = 25,
+) -> list[tuple[str, str]]:
     """Exactly ``total`` rows: 1 province, its cities, counties, townships, and villages for the rest."""
     rng = random.Random(seed)
     townships = cities * counties_per_city * townships_per_county
@@ -164,8 +170,11 @@ def generate(scale: str, out: Path) -> dict[str, int]:
     people = people_rows(divisions)
     write_csv(out / "divisions.csv", ("code", "name"), divisions)
     write_csv(out / "people.csv", ("用户名", "姓名", "手机号", "职务", "区划代码", "任职日期"), people)
-    return {"divisions": len(divisions), "people": len(people),
-            "villages": sum(1 for code, _ in divisions if code[9:] != "000")}
+    return {
+        "divisions": len(divisions),
+        "people": len(people),
+        "villages": sum(1 for code, _ in divisions if code[9:] != "000"),
+    }
 
 
 def generate_province(out: Path) -> int:
@@ -176,7 +185,9 @@ def generate_province(out: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--scale", choices=sorted(SCALES), help="divisions.csv + people.csv at this scale")
     parser.add_argument("--province", action="store_true", help="also write province.csv (55,000 rows)")
     parser.add_argument("--out", required=True, type=Path, help="output directory (keep it out of the repo)")
@@ -185,8 +196,10 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("give --scale and/or --province")
     if args.scale:
         counts = generate(args.scale, args.out)
-        print(f"{args.scale}: {counts['divisions']} divisions ({counts['villages']} villages), "
-              f"{counts['people']} people -> {args.out}")
+        print(
+            f"{args.scale}: {counts['divisions']} divisions ({counts['villages']} villages), "
+            f"{counts['people']} people -> {args.out}"
+        )
     if args.province:
         print(f"province: {generate_province(args.out)} divisions -> {args.out / 'province.csv'}")
 

@@ -102,6 +102,7 @@ class Options:
 # Database and Django
 # ---------------------------------------------------------------------------------------------
 
+
 def recreate_database() -> None:
     """Drops and creates ``bench_portal`` (closing Django's own connections first)."""
     import psycopg2
@@ -143,8 +144,11 @@ def fresh_database() -> float:
 
 
 def _proc_status_kb(key: str) -> int | None:
-    match = re.search(rf"^{key}:\s+(\d+) kB", Path("/proc/self/status").read_text(), re.M) \
-        if Path("/proc/self/status").exists() else None
+    match = (
+        re.search(rf"^{key}:\s+(\d+) kB", Path("/proc/self/status").read_text(), re.M)
+        if Path("/proc/self/status").exists()
+        else None
+    )
     return int(match.group(1)) if match else None
 
 
@@ -186,10 +190,16 @@ def code_version() -> str:
     import hashlib
 
     def git(*args: str) -> str:
-        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False).stdout.strip()
+        return subprocess.run(
+            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=False
+        ).stdout.strip()
 
     commit = git("rev-parse", "--short", "HEAD") or "unknown"
-    changed = "+changes" if git("status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)bench") else ""
+    changed = (
+        "+changes"
+        if git("status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)bench")
+        else ""
+    )
     digest = hashlib.sha1()
     for name in sorted(git("ls-files", "--", ".", ":(exclude)bench").splitlines()):
         path = ROOT / name
@@ -245,9 +255,13 @@ def measure(client, url: str, requests: int, warmup: int, dump: Path | None):
     queries = captured.captured_queries
     if dump is not None:
         dump.parent.mkdir(parents=True, exist_ok=True)
-        dump.write_text(f"-- GET {url} -> {response.status_code}, {len(queries)} queries\n\n" + "".join(
-            f"-- {i}: {float(q['time']) * 1000:.1f} ms\n{q['sql']};\n\n" for i, q in enumerate(queries, 1)),
-            encoding="utf-8")
+        dump.write_text(
+            f"-- GET {url} -> {response.status_code}, {len(queries)} queries\n\n"
+            + "".join(
+                f"-- {i}: {float(q['time']) * 1000:.1f} ms\n{q['sql']};\n\n" for i, q in enumerate(queries, 1)
+            ),
+            encoding="utf-8",
+        )
     shapes = Counter(sql_shape(q["sql"]) for q in queries)
     repeated = sorted(((n, s) for s, n in shapes.items() if n >= 3), reverse=True)
     sql_ms = sum(float(q["time"]) for q in queries) * 1000
@@ -257,8 +271,15 @@ def measure(client, url: str, requests: int, warmup: int, dump: Path | None):
         started = time.perf_counter()
         client.get(url)
         timings.append((time.perf_counter() - started) * 1000)
-    return (response.status_code, len(queries), sql_ms, percentile(timings, 0.5), percentile(timings, 0.95), repeated,
-            slowest)
+    return (
+        response.status_code,
+        len(queries),
+        sql_ms,
+        percentile(timings, 0.5),
+        percentile(timings, 0.95),
+        repeated,
+        slowest,
+    )
 
 
 def explain(sql: str, path: Path) -> None:
@@ -271,8 +292,15 @@ def explain(sql: str, path: Path) -> None:
     path.write_text(f"{sql};\n\n{plan}\n", encoding="utf-8")
 
 
-def bench_user(scale: str, label: str, user, pages: list[tuple[str, str | None]], options: Options,
-               requests: int, warmup: int) -> list[PageResult]:
+def bench_user(
+    scale: str,
+    label: str,
+    user,
+    pages: list[tuple[str, str | None]],
+    options: Options,
+    requests: int,
+    warmup: int,
+) -> list[PageResult]:
     """Measures each (page, url) for ``user``; url None is the home page, measured where / redirects."""
     from django.db import connection
     from django.test import Client
@@ -293,15 +321,19 @@ def bench_user(scale: str, label: str, user, pages: list[tuple[str, str | None]]
         slug = re.sub(r"[^a-z0-9]+", "-", f"{label}--{page}".lower()).strip("-")
         dump = options.out / "queries" / scale / f"{slug}.sql"
         status, queries, sql_ms, p50, p95, repeated, slowest = measure(client, url, requests, warmup, dump)
-        results.append(PageResult(scale, label, page, url, status, queries, sql_ms, p50, p95, repeated,
-                                  redirect_queries))
+        results.append(
+            PageResult(scale, label, page, url, status, queries, sql_ms, p50, p95, repeated, redirect_queries)
+        )
         note = ""
         if p95 > PAGE_P95_LIMIT_MS and slowest and slowest.lstrip().upper().startswith("SELECT"):
             plan = dump.with_suffix(".explain.txt")
             explain(slowest, plan)
             note = f"  (p95 over {PAGE_P95_LIMIT_MS:.0f} ms: plan of its slowest query in {plan.name})"
-        print(f"  {label:<18} {page:<20} {url:<46} {status}  {queries:>3} queries  "
-              f"p50 {p50:7.1f} ms  p95 {p95:7.1f} ms{note}", flush=True)
+        print(
+            f"  {label:<18} {page:<20} {url:<46} {status}  {queries:>3} queries  "
+            f"p50 {p50:7.1f} ms  p95 {p95:7.1f} ms{note}",
+            flush=True,
+        )
     return results
 
 
@@ -312,10 +344,16 @@ def decision_matter(village):
 
     from decisions.models import Matter
 
-    matter = (Matter.objects.filter(village=village, status=Matter.Status.COMPLETED)
-              .annotate(rows=Count("disclosures__amendments", distinct=True) +
-                        Count("disclosures__objections", distinct=True) + Count("opinions", distinct=True))
-              .order_by("-rows", "id").first())
+    matter = (
+        Matter.objects.filter(village=village, status=Matter.Status.COMPLETED)
+        .annotate(
+            rows=Count("disclosures__amendments", distinct=True)
+            + Count("disclosures__objections", distinct=True)
+            + Count("opinions", distinct=True)
+        )
+        .order_by("-rows", "id")
+        .first()
+    )
     if matter is None:
         raise SystemExit(f"no completed matter at {village.code}")
     return matter
@@ -335,8 +373,11 @@ def bench_pages(scale: str, options: Options) -> list[PageResult]:
         "village secretary": User.objects.get(username=f"sec{village.code}"),
     }
     # A request every one of the three users may see: the measured village's first one in progress.
-    request = (ProxyRequest.objects.filter(village=village, status=ProxyRequest.Status.IN_PROGRESS)
-               .order_by("id").first())
+    request = (
+        ProxyRequest.objects.filter(village=village, status=ProxyRequest.Status.IN_PROGRESS)
+        .order_by("id")
+        .first()
+    )
     if request is None:
         raise SystemExit(f"no request in progress at {village.code}")
     matter = decision_matter(village)
@@ -362,16 +403,21 @@ def bench_pages(scale: str, options: Options) -> list[PageResult]:
     for label, user in users.items():
         results += bench_user(scale, label, user, pages, options, options.requests, options.warmup)
     # The public bulletin (no login): a village's, its township's, and a later page of the township's.
-    public = [("bulletin village", f"/bulletin/{village.code}/"),
-              ("bulletin township", f"/bulletin/{township.code}/"),
-              ("bulletin township p10", f"/bulletin/{township.code}/?page=10")]
-    results += bench_user(scale, "public (anonymous)", None, public, options, options.requests, options.warmup)
+    public = [
+        ("bulletin village", f"/bulletin/{village.code}/"),
+        ("bulletin township", f"/bulletin/{township.code}/"),
+        ("bulletin township p10", f"/bulletin/{township.code}/?page=10"),
+    ]
+    results += bench_user(
+        scale, "public (anonymous)", None, public, options, options.requests, options.warmup
+    )
     return results
 
 
 # ---------------------------------------------------------------------------------------------
 # The generated records take the services' next step
 # ---------------------------------------------------------------------------------------------
+
 
 class _RolledBack(Exception):
     pass
@@ -433,43 +479,97 @@ def services_check() -> dict[str, str]:
                 entitled = roster.entitled_for(body)
 
                 def meeting(matter=matter, step=step, body=body, entitled=entitled):
-                    meeting_record(actor=secretary(matter.village), matter=matter, version=matter.version,
-                                   data=MeetingInput(step=step, body=body, held_on=today, place="村委会议室",
-                                                     chair="主持人", recorder="记录人", entitled=entitled,
-                                                     present=entitled, votes_for=entitled, minutes="基准测试"))
+                    meeting_record(
+                        actor=secretary(matter.village),
+                        matter=matter,
+                        version=matter.version,
+                        data=MeetingInput(
+                            step=step,
+                            body=body,
+                            held_on=today,
+                            place="村委会议室",
+                            chair="主持人",
+                            recorder="记录人",
+                            entitled=entitled,
+                            present=entitled,
+                            votes_for=entitled,
+                            minutes="基准测试",
+                        ),
+                    )
+
                 attempt(f"meeting_record {step}", meeting)
             matter = first(open_matters.filter(step=Step.RESOLUTION_DISCLOSURE, disclosed_on__isnull=True))
             if matter is not None:
-                attempt("disclosure_post resolution", lambda m=matter: disclosure_post(
-                    actor=secretary(m.village), matter=m, version=m.version, kind=Disclosure.Kind.RESOLUTION,
-                    data=DisclosureInput(text="决议公开（基准测试）", posted_on=today)))
+                attempt(
+                    "disclosure_post resolution",
+                    lambda m=matter: disclosure_post(
+                        actor=secretary(m.village),
+                        matter=m,
+                        version=m.version,
+                        kind=Disclosure.Kind.RESOLUTION,
+                        data=DisclosureInput(text="决议公开（基准测试）", posted_on=today),
+                    ),
+                )
             matter = first(open_matters.filter(step=Step.IMPLEMENTATION))
             if matter is not None:
-                attempt("disclosure_post result", lambda m=matter: disclosure_post(
-                    actor=secretary(m.village), matter=m, version=m.version, kind=Disclosure.Kind.RESULT,
-                    data=DisclosureInput(text="实施结果公开（基准测试）", posted_on=today,
-                                         spent_amount=Decimal("1000.00"), acceptance="验收合格")))
+                attempt(
+                    "disclosure_post result",
+                    lambda m=matter: disclosure_post(
+                        actor=secretary(m.village),
+                        matter=m,
+                        version=m.version,
+                        kind=Disclosure.Kind.RESULT,
+                        data=DisclosureInput(
+                            text="实施结果公开（基准测试）",
+                            posted_on=today,
+                            spent_amount=Decimal("1000.00"),
+                            acceptance="验收合格",
+                        ),
+                    ),
+                )
             matter = first(Matter.objects.filter(status=Matter.Status.REJECTED, reproposals__isnull=True))
             if matter is not None:
-                attempt("matter_repropose", lambda m=matter: matter_repropose(actor=secretary(m.village), matter=m))
+                attempt(
+                    "matter_repropose",
+                    lambda m=matter: matter_repropose(actor=secretary(m.village), matter=m),
+                )
             objection = first(Objection.objects.filter(answered_on__isnull=True))
             if objection is not None:
-                attempt("objection_answer", lambda o=objection: objection_answer(
-                    actor=secretary(o.village), objection=o, answer="已答复（基准测试）",
-                    answered_on=max(today, o.received_on)))
+                attempt(
+                    "objection_answer",
+                    lambda o=objection: objection_answer(
+                        actor=secretary(o.village),
+                        objection=o,
+                        answer="已答复（基准测试）",
+                        answered_on=max(today, o.received_on),
+                    ),
+                )
             attempt("decision_reminders_send", lambda: decision_reminders_send(today=today))
             for status, name, data in (
-                    (ProxyRequest.Status.ACCEPTED, "start", TransitionInput()),
-                    (ProxyRequest.Status.IN_PROGRESS, "complete", TransitionInput(result="已办结（基准测试）")),
-                    (ProxyRequest.Status.DONE, "reply", TransitionInput(satisfaction="satisfied",
-                                                                      reply_channel="电话告知"))):
-                request = first(ProxyRequest.objects.filter(status=status,
-                                                            accepted_on__lte=today - dt.timedelta(days=1)))
+                (ProxyRequest.Status.ACCEPTED, "start", TransitionInput()),
+                (ProxyRequest.Status.IN_PROGRESS, "complete", TransitionInput(result="已办结（基准测试）")),
+                (
+                    ProxyRequest.Status.DONE,
+                    "reply",
+                    TransitionInput(satisfaction="satisfied", reply_channel="电话告知"),
+                ),
+            ):
+                request = first(
+                    ProxyRequest.objects.filter(status=status, accepted_on__lte=today - dt.timedelta(days=1))
+                )
                 if request is None:
                     outcome[f"proxy_request_transition {name}"] = f"no request {status}"
                     continue
-                attempt(f"proxy_request_transition {name}", lambda r=request, n=name, d=data: proxy_request_transition(
-                    actor=User.objects.get(pk=r.handler_id), proxy_request=r, name=n, version=r.version, data=d))
+                attempt(
+                    f"proxy_request_transition {name}",
+                    lambda r=request, n=name, d=data: proxy_request_transition(
+                        actor=User.objects.get(pk=r.handler_id),
+                        proxy_request=r,
+                        name=n,
+                        version=r.version,
+                        data=d,
+                    ),
+                )
             raise _RolledBack
     except _RolledBack:
         pass
@@ -480,6 +580,7 @@ def services_check() -> dict[str, str]:
 # One scale
 # ---------------------------------------------------------------------------------------------
 
+
 def run_scale(scale: str, options: Options) -> tuple[dict, list[PageResult]]:
     from accounts.models import User
     from centers.models import ServiceCenter
@@ -488,8 +589,11 @@ def run_scale(scale: str, options: Options) -> tuple[dict, list[PageResult]]:
 
     data_dir = options.out / scale
     counts = generate.generate(scale, data_dir)
-    print(f"\n== {scale}: {counts['divisions']} divisions ({counts['villages']} villages), "
-          f"{counts['people']} people ({data_dir}); load average {load()}", flush=True)
+    print(
+        f"\n== {scale}: {counts['divisions']} divisions ({counts['villages']} villages), "
+        f"{counts['people']} people ({data_dir}); load average {load()}",
+        flush=True,
+    )
     migrate_s = fresh_database()
 
     started = time.perf_counter()
@@ -506,27 +610,62 @@ def run_scale(scale: str, options: Options) -> tuple[dict, list[PageResult]]:
     # Imported accounts must change their one-time password first; the benchmark skips that page.
     User.objects.update(must_change_password=False)
 
-    info = {"scale": scale, "divisions": counts["divisions"], "villages": counts["villages"],
-            "people": counts["people"], "migrate_s": migrate_s, "regions_import_s": regions_s,
-            "people_import_s": people_s, "regions": Region.objects.count(),
-            "centers": ServiceCenter.objects.count(), "posts": Post.objects.count()}
-    print(f"   migrate {migrate_s:.1f} s; divisions import {regions_s:.2f} s ({info['regions']} regions, "
-          f"{info['centers']} centers); people import {people_s:.1f} s ({info['posts']} posts)", flush=True)
+    info = {
+        "scale": scale,
+        "divisions": counts["divisions"],
+        "villages": counts["villages"],
+        "people": counts["people"],
+        "migrate_s": migrate_s,
+        "regions_import_s": regions_s,
+        "people_import_s": people_s,
+        "regions": Region.objects.count(),
+        "centers": ServiceCenter.objects.count(),
+        "posts": Post.objects.count(),
+    }
+    print(
+        f"   migrate {migrate_s:.1f} s; divisions import {regions_s:.2f} s ({info['regions']} regions, "
+        f"{info['centers']} centers); people import {people_s:.1f} s ({info['posts']} posts)",
+        flush=True,
+    )
     made = activity.populate(progress=lambda line: print(line, flush=True))
-    info.update(shifts=made["shifts"], requests=made["requests"], events=made["events"], activity_s=made["total_s"])
-    print(f"   activity: {made['shifts']} shifts, {made['requests']} requests, {made['events']} timeline events "
-          f"in {made['total_s']:.1f} s (with ANALYZE)", flush=True)
+    info.update(
+        shifts=made["shifts"], requests=made["requests"], events=made["events"], activity_s=made["total_s"]
+    )
+    print(
+        f"   activity: {made['shifts']} shifts, {made['requests']} requests, {made['events']} timeline events "
+        f"in {made['total_s']:.1f} s (with ANALYZE)",
+        flush=True,
+    )
     decided = decisions_activity.populate(progress=lambda line: print(line, flush=True))
-    info.update(matters=decided["matters"], decision_rows=sum(
-        decided[k] for k in ("matters", "meetings", "attachments", "disclosures", "photos", "amendments",
-                             "objections", "events", "opinions", "rosters")),
-        decisions_s=decided["total_s"], decisions=decided)
+    info.update(
+        matters=decided["matters"],
+        decision_rows=sum(
+            decided[k]
+            for k in (
+                "matters",
+                "meetings",
+                "attachments",
+                "disclosures",
+                "photos",
+                "amendments",
+                "objections",
+                "events",
+                "opinions",
+                "rosters",
+            )
+        ),
+        decisions_s=decided["total_s"],
+        decisions=decided,
+    )
     started = time.perf_counter()
     info["services"] = services_check()
     failed = {name: result for name, result in info["services"].items() if result != "ok"}
-    print(f"   services on the generated records (rolled back, {time.perf_counter() - started:.1f} s): "
-          f"{len(info['services']) - len(failed)} of {len(info['services'])} accepted"
-          + "".join(f"\n     {name}: {result}" for name, result in failed.items()), flush=True)
+    print(
+        f"   services on the generated records (rolled back, {time.perf_counter() - started:.1f} s): "
+        f"{len(info['services']) - len(failed)} of {len(info['services'])} accepted"
+        + "".join(f"\n     {name}: {result}" for name, result in failed.items()),
+        flush=True,
+    )
     pages = bench_pages(scale, options)
     info["load"] = load()
     return info, pages
@@ -537,8 +676,13 @@ def run_scale(scale: str, options: Options) -> tuple[dict, list[PageResult]]:
 # ---------------------------------------------------------------------------------------------
 
 # What the reverse proxy in front of gunicorn sends (production trusts X-Forwarded-Proto: no SSL redirect).
-PROXY_HEADERS = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https", "User-Agent": "bench/run.py",
-                 "Accept": "text/html", "Accept-Language": "zh-CN,zh;q=0.9"}
+PROXY_HEADERS = {
+    "Host": "127.0.0.1",
+    "X-Forwarded-Proto": "https",
+    "User-Agent": "bench/run.py",
+    "Accept": "text/html",
+    "Accept-Language": "zh-CN,zh;q=0.9",
+}
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
@@ -551,10 +695,17 @@ def free_port() -> int:
 def production_env(options: Options) -> dict[str, str]:
     """The environment config.settings.production needs (as docker-compose.yml sets it), for bench_portal."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CELERY_")}
-    env.update(DJANGO_SETTINGS_MODULE="bench.settings_production", DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-               DATABASE_URL=f"{SERVER_URL}/{DB_NAME}", REDIS_URL=THROUGHPUT_REDIS,
-               DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost", BENCH_STATIC_ROOT=str(options.out / "staticfiles"),
-               MEDIA_ROOT=str(options.out / "media"), LOG_LEVEL="WARNING", PYTHONUNBUFFERED="1")
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings_production",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DATABASE_URL=f"{SERVER_URL}/{DB_NAME}",
+        REDIS_URL=THROUGHPUT_REDIS,
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        BENCH_STATIC_ROOT=str(options.out / "staticfiles"),
+        MEDIA_ROOT=str(options.out / "media"),
+        LOG_LEVEL="WARNING",
+        PYTHONUNBUFFERED="1",
+    )
     return env
 
 
@@ -589,7 +740,9 @@ def postgres_backends() -> list[int]:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [DB_NAME])
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [DB_NAME]
+        )
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -671,40 +824,81 @@ def drive(port: int, targets: list[Target | str], seconds: float, clients: int) 
         times = [ms for k, ms, _ in flat if k == u]
         non_200 = sum(1 for k, _, st in flat if k == u and st != 200)
         per_url[target.name] = _latency(times, elapsed) | {"non_200": non_200}
-    return {"seconds": elapsed, "errors": sum(errors), "clients": clients, "per_url": per_url,
-            "total": _latency([ms for _, ms, _ in flat], elapsed) | {"non_200": sum(1 for *_, st in flat if st != 200)}}
+    return {
+        "seconds": elapsed,
+        "errors": sum(errors),
+        "clients": clients,
+        "per_url": per_url,
+        "total": _latency([ms for _, ms, _ in flat], elapsed)
+        | {"non_200": sum(1 for *_, st in flat if st != 200)},
+    }
 
 
 def _latency(times: list[float], elapsed: float) -> dict:
     if not times:
         return {"requests": 0, "rps": 0.0, "p50": 0.0, "p95": 0.0, "p99": 0.0, "max": 0.0}
-    return {"requests": len(times), "rps": len(times) / elapsed, "p50": percentile(times, 0.5),
-            "p95": percentile(times, 0.95), "p99": percentile(times, 0.99), "max": max(times)}
+    return {
+        "requests": len(times),
+        "rps": len(times) / elapsed,
+        "p50": percentile(times, 0.5),
+        "p95": percentile(times, 0.95),
+        "p99": percentile(times, 0.99),
+        "max": max(times),
+    }
 
 
 def measured_drive(port: int, master: int, urls: list[Target | str], seconds: float, clients: int) -> dict:
     """drive() plus the CPU seconds spent meanwhile by the gunicorn workers, the PostgreSQL backends of
     bench_portal, this process (the load driver) and the whole machine."""
     workers, backends = child_pids(master), postgres_backends()
-    before = ([cpu_seconds(p) for p in workers], [cpu_seconds(p) for p in backends], time.process_time(),
-              machine_cpu())
+    before = (
+        [cpu_seconds(p) for p in workers],
+        [cpu_seconds(p) for p in backends],
+        time.process_time(),
+        machine_cpu(),
+    )
     result = drive(port, urls, seconds, clients)
-    after = ([cpu_seconds(p) for p in workers], [cpu_seconds(p) for p in backends], time.process_time(),
-             machine_cpu())
+    after = (
+        [cpu_seconds(p) for p in workers],
+        [cpu_seconds(p) for p in backends],
+        time.process_time(),
+        machine_cpu(),
+    )
     busy, total = after[3][0] - before[3][0], after[3][1] - before[3][1]
-    result["cpu"] = {"workers_s": sum(after[0]) - sum(before[0]), "postgres_s": sum(after[1]) - sum(before[1]),
-                     "driver_s": after[2] - before[2], "machine_busy": busy / total if total else 0.0,
-                     "workers": len(workers), "backends": len(backends)}
+    result["cpu"] = {
+        "workers_s": sum(after[0]) - sum(before[0]),
+        "postgres_s": sum(after[1]) - sum(before[1]),
+        "driver_s": after[2] - before[2],
+        "machine_busy": busy / total if total else 0.0,
+        "workers": len(workers),
+        "backends": len(backends),
+    }
     return result
 
 
 def start_gunicorn(options: Options, port: int, log: Path, env: dict[str, str]) -> subprocess.Popen:
-    static = subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT,
-                            env=env, capture_output=True, text=True, check=False)
+    static = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if static.returncode != 0:
         raise SystemExit(f"collectstatic failed:\n{static.stderr[-3000:]}")
-    command = [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi:application", "--chdir", str(ROOT),
-               "-b", f"127.0.0.1:{port}", "--workers", str(options.throughput_workers), "--timeout", "60"]
+    command = [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "config.wsgi:application",
+        "--chdir",
+        str(ROOT),
+        "-b",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(options.throughput_workers),
+        "--timeout",
+        "60",
+    ]
     if options.throughput_threads > 1:
         command += ["--threads", str(options.throughput_threads)]  # gunicorn then uses gthread workers
     handle = log.open("w")
@@ -797,14 +991,22 @@ def bulletin_breakdown(url: str, options: Options, requests: int = 30) -> dict:
     path = options.out / f"profile-{re.sub(r'[^0-9a-z]+', '-', url.strip('/'))}.prof"
     profile.dump_stats(str(path))
     ms = 1000 / requests
-    breakdown = {"url": url, "total_ms": total * ms, "cpu_ms": cpu * ms, "sql_ms": spent["sql"] * ms,
-                 "queries": spent["queries"] / requests,
-                 "render_ms": (spent["render"] - spent["render_sql"]) * ms, "profile": str(path)}
+    breakdown = {
+        "url": url,
+        "total_ms": total * ms,
+        "cpu_ms": cpu * ms,
+        "sql_ms": spent["sql"] * ms,
+        "queries": spent["queries"] / requests,
+        "render_ms": (spent["render"] - spent["render_sql"]) * ms,
+        "profile": str(path),
+    }
     breakdown["other_ms"] = breakdown["total_ms"] - breakdown["sql_ms"] - breakdown["render_ms"]
     stats = pstats.Stats(str(path))
     areas: dict[str, float] = {}
     for (filename, _, name), (_, _, tottime, _, _) in stats.stats.items():
-        area = next((a for a, patterns in PROFILE_AREAS if any(p in f"{filename}:{name}" for p in patterns)), "other")
+        area = next(
+            (a for a, patterns in PROFILE_AREAS if any(p in f"{filename}:{name}" for p in patterns)), "other"
+        )
         areas[area] = areas.get(area, 0.0) + tottime
     own = sum(areas.values()) or 1.0
     breakdown["areas"] = {a: areas.get(a, 0.0) / own for a, _ in (*PROFILE_AREAS, ("other", ()))}
@@ -814,12 +1016,33 @@ def bulletin_breakdown(url: str, options: Options, requests: int = 30) -> dict:
 # Own time (cProfile tottime) of a request by where the code lives; the first matching area wins.
 PROFILE_AREAS = (
     ("SQL (execute)", ("method 'execute'", "method 'fetch", "psycopg2")),
-    ("formatting", ("utils/formats.py", "utils/numberformat.py", "utils/dateformat.py", "defaultfilters.py",
-                    "templatetags/", "utils/html.py", "utils/safestring.py", "utils/timezone.py")),
+    (
+        "formatting",
+        (
+            "utils/formats.py",
+            "utils/numberformat.py",
+            "utils/dateformat.py",
+            "defaultfilters.py",
+            "templatetags/",
+            "utils/html.py",
+            "utils/safestring.py",
+            "utils/timezone.py",
+        ),
+    ),
     ("templates", ("django/template/",)),
     ("ORM", ("django/db/",)),
-    ("middleware", ("middleware", "contrib/sessions", "contrib/auth", "django/core/handlers", "django/test/",
-                    "django/http/", "django/urls/")),
+    (
+        "middleware",
+        (
+            "middleware",
+            "contrib/sessions",
+            "contrib/auth",
+            "django/core/handlers",
+            "django/test/",
+            "django/http/",
+            "django/urls/",
+        ),
+    ),
 )
 
 
@@ -849,12 +1072,14 @@ def explain_queries(url: str, out: Path) -> list[tuple[float, str]]:
 # The application's pages of the throughput run: (name, user, URL); the user is the username prefix and the
 # region code it is completed with; "/" is the home page (measured where it redirects).
 def throughput_pages(county, township, village, matter) -> list[tuple[str, str, str]]:
-    return [("home, village secretary", f"sec{village.code}", "/"),
-            ("home, township officer", f"town{township.code[:9]}", "/"),
-            ("home, county admin", f"county{county.code[:6]}", "/"),
-            ("requests, village secretary", f"sec{village.code}", "/requests/"),
-            ("requests, county admin", f"county{county.code[:6]}", "/requests/"),
-            ("matter, village secretary", f"sec{village.code}", matter.get_absolute_url())]
+    return [
+        ("home, village secretary", f"sec{village.code}", "/"),
+        ("home, township officer", f"town{township.code[:9]}", "/"),
+        ("home, county admin", f"county{county.code[:6]}", "/"),
+        ("requests, village secretary", f"sec{village.code}", "/requests/"),
+        ("requests, county admin", f"county{county.code[:6]}", "/requests/"),
+        ("matter, village secretary", f"sec{village.code}", matter.get_absolute_url()),
+    ]
 
 
 def signed_in_cookies(user, secret_key: str, count: int) -> list[str]:
@@ -868,7 +1093,9 @@ def signed_in_cookies(user, secret_key: str, count: int) -> list[str]:
     from django.test.utils import override_settings
 
     if settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":  # production: base's default
-        raise SystemExit(f"the throughput run writes database sessions; SESSION_ENGINE is {settings.SESSION_ENGINE}")
+        raise SystemExit(
+            f"the throughput run writes database sessions; SESSION_ENGINE is {settings.SESSION_ENGINE}"
+        )
     store_class = import_module(settings.SESSION_ENGINE).SessionStore
     cookies = []
     with override_settings(SECRET_KEY=secret_key):
@@ -889,13 +1116,22 @@ def probe(port: int, target: Target, log: Path, follow: bool = False) -> tuple[T
     status, headers, body = http_get(port, target.url, headers=target.headers(0))
     if follow and status == 302:
         location = dict(headers)["Location"]
-        target = Target(target.name, location if location.startswith("/") else "/" + location.split("/", 3)[3],
-                        target.cookies)
+        target = Target(
+            target.name,
+            location if location.startswith("/") else "/" + location.split("/", 3)[3],
+            target.cookies,
+        )
         status, headers, body = http_get(port, target.url, headers=target.headers(0))
     if status != 200:
         raise SystemExit(f"{target.name}: GET {target.url} answered {status} under gunicorn; see {log}")
-    csrf = next((value.split(";", 1)[0] for key, value in headers
-                 if key.lower() == "set-cookie" and value.startswith("csrftoken=")), None)
+    csrf = next(
+        (
+            value.split(";", 1)[0]
+            for key, value in headers
+            if key.lower() == "set-cookie" and value.startswith("csrftoken=")
+        ),
+        None,
+    )
     if csrf and target.cookies:
         target.cookies = [f"{cookie}; {csrf}" for cookie in target.cookies]
     kept = {k: v for k, v in headers if k.lower() in ("cache-control", "vary", "set-cookie")}
@@ -918,11 +1154,13 @@ def flush_throughput_cache() -> None:
 def _run_line(name: str, result: dict) -> str:
     total, cpu = result["total"], result["cpu"]
     n = max(1, total["requests"])
-    return (f"   {name:<30} {total['requests']:>5} requests in {result['seconds']:.1f} s = {total['rps']:6.1f} req/s  "
-            f"p50 {total['p50']:6.1f}  p95 {total['p95']:6.1f}  p99 {total['p99']:6.1f} ms  errors {result['errors']}, "
-            f"non-200 {total['non_200']};  CPU per request: workers {cpu['workers_s'] * 1000 / n:.1f} ms, postgres "
-            f"{cpu['postgres_s'] * 1000 / n:.1f} ms, driver {cpu['driver_s'] * 1000 / n:.1f} ms; machine busy "
-            f"{cpu['machine_busy']:.0%}")
+    return (
+        f"   {name:<30} {total['requests']:>5} requests in {result['seconds']:.1f} s = {total['rps']:6.1f} req/s  "
+        f"p50 {total['p50']:6.1f}  p95 {total['p95']:6.1f}  p99 {total['p99']:6.1f} ms  errors {result['errors']}, "
+        f"non-200 {total['non_200']};  CPU per request: workers {cpu['workers_s'] * 1000 / n:.1f} ms, postgres "
+        f"{cpu['postgres_s'] * 1000 / n:.1f} ms, driver {cpu['driver_s'] * 1000 / n:.1f} ms; machine busy "
+        f"{cpu['machine_busy']:.0%}"
+    )
 
 
 def run_throughput(options: Options) -> dict:
@@ -943,32 +1181,51 @@ def run_throughput(options: Options) -> dict:
     port = free_port()
     log = options.out / "gunicorn.log"
     options.out.mkdir(parents=True, exist_ok=True)
-    kind = (f"{options.throughput_workers} gthread workers x {options.throughput_threads} threads"
-            if options.throughput_threads > 1 else f"{options.throughput_workers} sync workers")
-    print(f"\n== throughput: gunicorn ({kind}, config.settings.production) on 127.0.0.1:{port}, "
-          f"{options.throughput_clients} client threads; load average {load()}", flush=True)
+    kind = (
+        f"{options.throughput_workers} gthread workers x {options.throughput_threads} threads"
+        if options.throughput_threads > 1
+        else f"{options.throughput_workers} sync workers"
+    )
+    print(
+        f"\n== throughput: gunicorn ({kind}, config.settings.production) on 127.0.0.1:{port}, "
+        f"{options.throughput_clients} client threads; load average {load()}",
+        flush=True,
+    )
     env = production_env(options)
     flush_throughput_cache()
     clients = options.throughput_clients
     sessions: dict[str, list[str]] = {}
     for _, username, _ in throughput_pages(county, township, village, matter):
         if username not in sessions:
-            sessions[username] = signed_in_cookies(User.objects.get(username=username), env["DJANGO_SECRET_KEY"],
-                                                   clients)
+            sessions[username] = signed_in_cookies(
+                User.objects.get(username=username), env["DJANGO_SECRET_KEY"], clients
+            )
     server = start_gunicorn(options, port, log, env)
-    info: dict = {"workers": options.throughput_workers, "threads": options.throughput_threads,
-                  "clients": clients, "kind": kind, "urls": urls, "runs": {}, "pages": []}
+    info: dict = {
+        "workers": options.throughput_workers,
+        "threads": options.throughput_threads,
+        "clients": clients,
+        "kind": kind,
+        "urls": urls,
+        "runs": {},
+        "pages": [],
+    }
     half = options.throughput_seconds / 2
     try:
         _, size, info["headers"] = probe(port, Target(urls["township"], urls["township"]), log)
         info["bytes"] = size
-        print(f"   GET {urls['township']} -> 200, {size} bytes; "
-              + "; ".join(f"{k}: {v[:60]}" for k, v in info["headers"].items()), flush=True)
+        print(
+            f"   GET {urls['township']} -> 200, {size} bytes; "
+            + "; ".join(f"{k}: {v[:60]}" for k, v in info["headers"].items()),
+            flush=True,
+        )
         # Each page with the bare page of its size beside it: (name, user, page target, bytes, bare target).
         pairs = []
         for name in ("township", "village"):
             target, size, _ = probe(port, Target(urls[name], urls[name]), log)
-            pairs.append((f"bulletin, {name}", "anonymous", target, size, bare_target(f"bulletin, {name}", size, [])))
+            pairs.append(
+                (f"bulletin, {name}", "anonymous", target, size, bare_target(f"bulletin, {name}", size, []))
+            )
         for name, username, url in throughput_pages(county, township, village, matter):
             target, size, _ = probe(port, Target(name, url, list(sessions[username])), log, follow=url == "/")
             pairs.append((name, username, target, size, bare_target(name, size, target.cookies)))
@@ -984,11 +1241,13 @@ def run_throughput(options: Options) -> dict:
         drive(port, warm, 5, clients)
         # The bulletins as before (both together, then each alone, each alone followed by its bare page),
         # /healthz/, then the signed-in pages, each followed by its bare page.
-        plan = [("both", list(urls.values()), options.throughput_seconds, None),
-                ("township", [urls["township"]], half, pairs[0]),
-                ("village", [urls["village"]], half, pairs[1]),
-                # The ceiling of this stack on this machine: Django's whole middleware chain and one query.
-                ("healthz", ["/healthz/"], min(5.0, half), None)]
+        plan = [
+            ("both", list(urls.values()), options.throughput_seconds, None),
+            ("township", [urls["township"]], half, pairs[0]),
+            ("village", [urls["village"]], half, pairs[1]),
+            # The ceiling of this stack on this machine: Django's whole middleware chain and one query.
+            ("healthz", ["/healthz/"], min(5.0, half), None),
+        ]
         plan += [(pair[0], [pair[2]], half, pair) for pair in pairs[2:]]
         for name, run_targets, seconds, pair in plan:
             result = measured_drive(port, server.pid, run_targets, seconds, clients)
@@ -996,15 +1255,26 @@ def run_throughput(options: Options) -> dict:
             print(_run_line(name, result), flush=True)
             if name == "both":
                 for url, figures in result["per_url"].items():
-                    print(f"      {url:<28} {figures['requests']:>5} requests {figures['rps']:6.1f} req/s  "
-                          f"p50 {figures['p50']:6.1f}  p95 {figures['p95']:6.1f}  p99 {figures['p99']:6.1f} ms",
-                          flush=True)
+                    print(
+                        f"      {url:<28} {figures['requests']:>5} requests {figures['rps']:6.1f} req/s  "
+                        f"p50 {figures['p50']:6.1f}  p95 {figures['p95']:6.1f}  p99 {figures['p99']:6.1f} ms",
+                        flush=True,
+                    )
             if pair is not None:
                 page_name, username, target, size, bare = pair
                 bare_result = measured_drive(port, server.pid, [bare], seconds, clients)
                 print(_run_line(bare.name, bare_result), flush=True)
-                info["pages"].append({"name": page_name, "user": username, "url": target.url, "bytes": size,
-                                      "page": result, "bare": bare_result, "bare_url": bare.url})
+                info["pages"].append(
+                    {
+                        "name": page_name,
+                        "user": username,
+                        "url": target.url,
+                        "bytes": size,
+                        "page": result,
+                        "bare": bare_result,
+                        "bare_url": bare.url,
+                    }
+                )
     finally:
         stop_gunicorn(server)
     info["load"] = load()
@@ -1012,13 +1282,20 @@ def run_throughput(options: Options) -> dict:
         breakdown = bulletin_breakdown(url, options)
         breakdown["explain"] = explain_queries(url, options.out / f"explain-bulletin-{name}.txt")
         info[f"breakdown_{name}"] = breakdown
-        print(f"   in-process {url}: {breakdown['total_ms']:.1f} ms a request (CPU of this process "
-              f"{breakdown['cpu_ms']:.1f} ms) = SQL {breakdown['sql_ms']:.1f} ms "
-              f"({breakdown['queries']:.0f} queries) + template rendering {breakdown['render_ms']:.1f} ms + rest "
-              f"{breakdown['other_ms']:.1f} ms; EXPLAIN ANALYZE execution "
-              + ", ".join(f"{ms:.1f}" for ms, _ in breakdown["explain"]) + " ms", flush=True)
-        print("      own time under cProfile: " + ", ".join(f"{a} {share:.0%}" for a, share in breakdown["areas"].items()),
-              flush=True)
+        print(
+            f"   in-process {url}: {breakdown['total_ms']:.1f} ms a request (CPU of this process "
+            f"{breakdown['cpu_ms']:.1f} ms) = SQL {breakdown['sql_ms']:.1f} ms "
+            f"({breakdown['queries']:.0f} queries) + template rendering {breakdown['render_ms']:.1f} ms + rest "
+            f"{breakdown['other_ms']:.1f} ms; EXPLAIN ANALYZE execution "
+            + ", ".join(f"{ms:.1f}" for ms, _ in breakdown["explain"])
+            + " ms",
+            flush=True,
+        )
+        print(
+            "      own time under cProfile: "
+            + ", ".join(f"{a} {share:.0%}" for a, share in breakdown["areas"].items()),
+            flush=True,
+        )
     return info
 
 
@@ -1027,10 +1304,25 @@ def run_throughput(options: Options) -> dict:
 # ---------------------------------------------------------------------------------------------
 
 # The register's 17 columns as plain values, for the baseline (codes where the export shows labels).
-BASELINE_FIELDS = ("number", "village__name", "item__name", "item__handling_way", "applicant_name", "applicant_phone",
-                   "applicant_id_number", "materials_received", "accepted_on", "promised_date", "status",
-                   "accepted_by__real_name", "handler__real_name", "finished_on", "working_days_taken", "result",
-                   "satisfaction")
+BASELINE_FIELDS = (
+    "number",
+    "village__name",
+    "item__name",
+    "item__handling_way",
+    "applicant_name",
+    "applicant_phone",
+    "applicant_id_number",
+    "materials_received",
+    "accepted_on",
+    "promised_date",
+    "status",
+    "accepted_by__real_name",
+    "handler__real_name",
+    "finished_on",
+    "working_days_taken",
+    "result",
+    "satisfaction",
+)
 LIST_ORDER = ("-accepted_on", "-id")  # centers.selectors.proxy_requests_for_user
 
 
@@ -1117,12 +1409,25 @@ def export_child(kind: str, options: Options) -> None:
         traced = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
     rss_peak = peak_rss_mb()
-    print(json.dumps({"kind": kind, "rows": rows, "seconds": seconds, "bytes": len(data),
-                      "rss_base_mb": rss_base, "rss_peak_mb": rss_peak,
-                      "rss_delta_mb": rss_peak - rss_base, "tracemalloc_peak_mb": traced}))
+    print(
+        json.dumps(
+            {
+                "kind": kind,
+                "rows": rows,
+                "seconds": seconds,
+                "bytes": len(data),
+                "rss_base_mb": rss_base,
+                "rss_peak_mb": rss_peak,
+                "rss_delta_mb": rss_peak - rss_base,
+                "tracemalloc_peak_mb": traced,
+            }
+        )
+    )
 
 
-def export_run(kind: str, options: Options, *, tracemalloc: bool = False, profile: Path | None = None) -> dict:
+def export_run(
+    kind: str, options: Options, *, tracemalloc: bool = False, profile: Path | None = None
+) -> dict:
     from django.db import connections
 
     connections.close_all()
@@ -1141,29 +1446,42 @@ def run_export(options: Options) -> dict:
     """Alternates app and baseline runs (``export_repeats`` each, one process per run); medians and peaks.
     With --tracemalloc one more traced run of each, and with --export-profile a cProfile of the app's."""
     runs: dict[str, list[dict]] = {"app": [], "baseline": []}
-    print(f"\n== request register export ({options.export_repeats} runs each, one process per run); "
-          f"load average {load()}", flush=True)
+    print(
+        f"\n== request register export ({options.export_repeats} runs each, one process per run); "
+        f"load average {load()}",
+        flush=True,
+    )
     for n in range(options.export_repeats):
-        for kind in (("app", "baseline") if n % 2 == 0 else ("baseline", "app")):
+        for kind in ("app", "baseline") if n % 2 == 0 else ("baseline", "app"):
             run = export_run(kind, options)
             runs[kind].append(run)
-            print(f"   {kind:<8} {run['rows']} rows  {run['seconds']:6.2f} s  {run['bytes'] / 2**20:5.1f} MB xlsx  "
-                  f"peak RSS +{run['rss_delta_mb']:.0f} MB (process {run['rss_peak_mb']:.0f} MB)", flush=True)
+            print(
+                f"   {kind:<8} {run['rows']} rows  {run['seconds']:6.2f} s  {run['bytes'] / 2**20:5.1f} MB xlsx  "
+                f"peak RSS +{run['rss_delta_mb']:.0f} MB (process {run['rss_peak_mb']:.0f} MB)",
+                flush=True,
+            )
     info = {"runs": runs, "rows": runs["app"][0]["rows"]}
     for kind, kind_runs in runs.items():
-        info[kind] = {"seconds": sorted(r["seconds"] for r in kind_runs)[len(kind_runs) // 2],
-                      "rss_delta_mb": max(r["rss_delta_mb"] for r in kind_runs),
-                      "rss_peak_mb": max(r["rss_peak_mb"] for r in kind_runs),
-                      "bytes": kind_runs[0]["bytes"]}
+        info[kind] = {
+            "seconds": sorted(r["seconds"] for r in kind_runs)[len(kind_runs) // 2],
+            "rss_delta_mb": max(r["rss_delta_mb"] for r in kind_runs),
+            "rss_peak_mb": max(r["rss_peak_mb"] for r in kind_runs),
+            "bytes": kind_runs[0]["bytes"],
+        }
     for kind in ("app-rows", "baseline-rows"):
         info[kind] = export_run(kind, options)
-        print(f"   {kind:<13} {info[kind]['seconds']:6.2f} s (rows fetched and built, not written)", flush=True)
+        print(
+            f"   {kind:<13} {info[kind]['seconds']:6.2f} s (rows fetched and built, not written)", flush=True
+        )
     if options.tracemalloc:
         for kind in runs:
             traced = export_run(kind, options, tracemalloc=True)
             info[kind]["tracemalloc_peak_mb"] = traced["tracemalloc_peak_mb"]
-            print(f"   {kind:<8} tracemalloc peak {traced['tracemalloc_peak_mb']:.0f} MB "
-                  f"({traced['seconds']:.2f} s traced)", flush=True)
+            print(
+                f"   {kind:<8} tracemalloc peak {traced['tracemalloc_peak_mb']:.0f} MB "
+                f"({traced['seconds']:.2f} s traced)",
+                flush=True,
+            )
     if options.export_profile is not None:
         import pstats
 
@@ -1179,6 +1497,7 @@ def run_export(options: Options) -> dict:
 # ---------------------------------------------------------------------------------------------
 # The province import (child process)
 # ---------------------------------------------------------------------------------------------
+
 
 def province_child(csv_path: Path, options: Options) -> None:
     """Imports ``csv_path`` into the (already migrated, empty) database, times a superuser's pages
@@ -1219,18 +1538,33 @@ def province_child(csv_path: Path, options: Options) -> None:
         tracemalloc.stop()
     rss_peak = peak_rss_mb()
     info = {
-        "rows": len(rows), "read_s": read_s, "total_s": total_s, "import_s": total_s - read_s,
-        "created": result.created, "errors": result.errors[:5],
-        "regions": Region.objects.count(), "centers": ServiceCenter.objects.count(),
-        "rss_base_mb": rss_base, "rss_peak_mb": rss_peak,
+        "rows": len(rows),
+        "read_s": read_s,
+        "total_s": total_s,
+        "import_s": total_s - read_s,
+        "created": result.created,
+        "errors": result.errors[:5],
+        "regions": Region.objects.count(),
+        "centers": ServiceCenter.objects.count(),
+        "rss_base_mb": rss_base,
+        "rss_peak_mb": rss_peak,
         "tracemalloc_peak_mb": traced_peak / 2**20 if traced_peak is not None else None,
     }
     pages: list[PageResult] = []
     if options.province_requests and not result.errors:
-        admin, _ = User.objects.get_or_create(username="bench_superuser", defaults={
-            "real_name": "基准测试", "is_superuser": True, "is_staff": True, "must_change_password": False})
-        first = {level: Region.objects.filter(level=level).order_by("code").first()
-                 for level in ("province", "city", "county", "township", "village")}
+        admin, _ = User.objects.get_or_create(
+            username="bench_superuser",
+            defaults={
+                "real_name": "基准测试",
+                "is_superuser": True,
+                "is_staff": True,
+                "must_change_password": False,
+            },
+        )
+        first = {
+            level: Region.objects.filter(level=level).order_by("code").first()
+            for level in ("province", "city", "county", "township", "village")
+        }
         targets = [(f"{level} page", region.get_absolute_url()) for level, region in first.items() if region]
         targets.append(("search 村", "/regions/search/?q=村"))
         import io
@@ -1245,13 +1579,23 @@ def province_child(csv_path: Path, options: Options) -> None:
 def run_province(options: Options) -> dict:
     data_dir = Path(tempfile.mkdtemp(prefix="bench-province-"))
     rows = generate.generate_province(data_dir)
-    print(f"\n== province import: {rows} rows ({data_dir / 'province.csv'}); load average {load()}", flush=True)
+    print(
+        f"\n== province import: {rows} rows ({data_dir / 'province.csv'}); load average {load()}", flush=True
+    )
     migrate_s = fresh_database()
     from django.db import connections
 
     connections.close_all()
-    command = [sys.executable, __file__, "--province-child", str(data_dir / "province.csv"),
-               "--out", str(options.out), "--province-requests", str(options.province_requests)]
+    command = [
+        sys.executable,
+        __file__,
+        "--province-child",
+        str(data_dir / "province.csv"),
+        "--out",
+        str(options.out),
+        "--province-requests",
+        str(options.province_requests),
+    ]
     if options.tracemalloc:
         command.append("--tracemalloc")
     if options.profile is not None:
@@ -1263,16 +1607,21 @@ def run_province(options: Options) -> dict:
     info = json.loads(child.stdout.strip().splitlines()[-1])
     info["migrate_s"] = migrate_s
     info["load"] = load()
-    print(f"   {info['rows']} rows: read {info['read_s']:.1f} s + import {info['import_s']:.1f} s = "
-          f"{info['total_s']:.1f} s; peak RSS {info['rss_peak_mb']:.0f} MB "
-          f"(before reading: {info['rss_base_mb']:.0f} MB)"
-          + (f"; tracemalloc peak {info['tracemalloc_peak_mb']:.0f} MB" if info["tracemalloc_peak_mb"] else ""),
-          flush=True)
+    print(
+        f"   {info['rows']} rows: read {info['read_s']:.1f} s + import {info['import_s']:.1f} s = "
+        f"{info['total_s']:.1f} s; peak RSS {info['rss_peak_mb']:.0f} MB "
+        f"(before reading: {info['rss_base_mb']:.0f} MB)"
+        + (f"; tracemalloc peak {info['tracemalloc_peak_mb']:.0f} MB" if info["tracemalloc_peak_mb"] else ""),
+        flush=True,
+    )
     if info["errors"]:
         print(f"   errors: {info['errors']}")
     for p in info["pages"]:
-        print(f"  superuser          {p['page']:<15} {p['url']:<32} {p['status']}  {p['queries']:>3} queries  "
-              f"p50 {p['p50']:7.1f} ms  p95 {p['p95']:7.1f} ms", flush=True)
+        print(
+            f"  superuser          {p['page']:<15} {p['url']:<32} {p['status']}  {p['queries']:>3} queries  "
+            f"p50 {p['p50']:7.1f} ms  p95 {p['p95']:7.1f} ms",
+            flush=True,
+        )
     return info
 
 
@@ -1280,36 +1629,53 @@ def run_province(options: Options) -> dict:
 # Report
 # ---------------------------------------------------------------------------------------------
 
-def report(infos: list[dict], results: list[PageResult], province: dict | None, options: Options,
-           export: dict | None = None, throughput: dict | None = None) -> None:
+
+def report(
+    infos: list[dict],
+    results: list[PageResult],
+    province: dict | None,
+    options: Options,
+    export: dict | None = None,
+    throughput: dict | None = None,
+) -> None:
     print("\n" + "=" * 100)
     code = code_version()
     changed = options.code_at_start and code.rsplit("(", 1)[-1] != options.code_at_start.rsplit("(", 1)[-1]
-    print(f"code {code}; {os.cpu_count()} CPUs"
-          + (f"  -- CODE CHANGED DURING THE RUN (at start: {options.code_at_start})" if changed else ""))
+    print(
+        f"code {code}; {os.cpu_count()} CPUs"
+        + (f"  -- CODE CHANGED DURING THE RUN (at start: {options.code_at_start})" if changed else "")
+    )
     if infos:
         print("Data and imports")
-        print(f"{'scale':<8}{'divisions':>10}{'villages':>10}{'posts':>8}{'migrate s':>11}{'divisions s':>13}"
-              f"{'people s':>10}{'shifts':>9}{'requests':>10}{'events':>9}{'activity s':>12}{'matters':>9}"
-              f"{'decision rows':>15}{'decisions s':>13}{'load avg at end':>18}")
+        print(
+            f"{'scale':<8}{'divisions':>10}{'villages':>10}{'posts':>8}{'migrate s':>11}{'divisions s':>13}"
+            f"{'people s':>10}{'shifts':>9}{'requests':>10}{'events':>9}{'activity s':>12}{'matters':>9}"
+            f"{'decision rows':>15}{'decisions s':>13}{'load avg at end':>18}"
+        )
         for i in infos:
-            print(f"{i['scale']:<8}{i['divisions']:>10}{i['villages']:>10}{i['posts']:>8}{i['migrate_s']:>11.1f}"
-                  f"{i['regions_import_s']:>13.2f}{i['people_import_s']:>10.1f}{i['shifts']:>9}{i['requests']:>10}"
-                  f"{i['events']:>9}{i['activity_s']:>12.1f}{i['matters']:>9}{i['decision_rows']:>15}"
-                  f"{i['decisions_s']:>13.1f}{i['load']:>18}")
+            print(
+                f"{i['scale']:<8}{i['divisions']:>10}{i['villages']:>10}{i['posts']:>8}{i['migrate_s']:>11.1f}"
+                f"{i['regions_import_s']:>13.2f}{i['people_import_s']:>10.1f}{i['shifts']:>9}{i['requests']:>10}"
+                f"{i['events']:>9}{i['activity_s']:>12.1f}{i['matters']:>9}{i['decision_rows']:>15}"
+                f"{i['decisions_s']:>13.1f}{i['load']:>18}"
+            )
         for i in infos:
             d = i["decisions"]
-            print(f"  {i['scale']}: {d['matters']} matters ({d['reproposals']} re-proposed; {d['by_status']}; stuck "
-                  f"{d['stuck']}, late {d['late']}), {d['meetings']} meetings, {d['attachments']} attachments, "
-                  f"{d['disclosures']} disclosures, {d['photos']} board photos, {d['amendments']} amendments, "
-                  f"{d['objections']} objections, {d['opinions']} opinions, {d['events']} timeline events, "
-                  f"{d['rosters']} rosters")
+            print(
+                f"  {i['scale']}: {d['matters']} matters ({d['reproposals']} re-proposed; {d['by_status']}; stuck "
+                f"{d['stuck']}, late {d['late']}), {d['meetings']} meetings, {d['attachments']} attachments, "
+                f"{d['disclosures']} disclosures, {d['photos']} board photos, {d['amendments']} amendments, "
+                f"{d['objections']} objections, {d['opinions']} opinions, {d['events']} timeline events, "
+                f"{d['rosters']} rosters"
+            )
 
     scales = list(dict.fromkeys(r.scale for r in results))
     equal = True
     if results:
-        print(f"\nPages (queries and SQL ms from one request after {options.warmup} warm-up requests; "
-              f"latency over {options.requests} requests)")
+        print(
+            f"\nPages (queries and SQL ms from one request after {options.warmup} warm-up requests; "
+            f"latency over {options.requests} requests)"
+        )
         header = f"{'user':<18} {'page':<21} {'status':>6}"
         for s in scales:
             header += f" | {s + ' q':>9} {'sql ms':>7} {'p50 ms':>7} {'p95 ms':>7}"
@@ -1323,15 +1689,20 @@ def report(infos: list[dict], results: list[PageResult], province: dict | None, 
             line = f"{user:<18} {page:<21} {statuses:>6}"
             for s in scales:
                 r = per_scale.get(s)
-                line += (f" | {r.queries:>9} {r.sql_ms:>7.1f} {r.p50:>7.1f} {r.p95:>7.1f}" if r
-                         else f" | {'-':>9} {'-':>7} {'-':>7} {'-':>7}")
+                line += (
+                    f" | {r.queries:>9} {r.sql_ms:>7.1f} {r.p50:>7.1f} {r.p95:>7.1f}"
+                    if r
+                    else f" | {'-':>9} {'-':>7} {'-':>7} {'-':>7}"
+                )
             if len({r.queries for r in per_scale.values()}) > 1:
                 equal = False
                 line += "   <-- query count differs"
             print(line)
         redirects = {(r.scale, r.user): r.redirect_queries for r in results if r.redirect_queries is not None}
-        print("\nHome redirect (/ -> own region page) queries: "
-              + ", ".join(f"{s}/{u}: {n}" for (s, u), n in redirects.items()))
+        print(
+            "\nHome redirect (/ -> own region page) queries: "
+            + ", ".join(f"{s}/{u}: {n}" for (s, u), n in redirects.items())
+        )
         for user in dict.fromkeys(u for _, u in redirects):
             if len({redirects.get((s, user)) for s in scales}) > 1:
                 equal = False
@@ -1345,71 +1716,113 @@ def report(infos: list[dict], results: list[PageResult], province: dict | None, 
             print("\nNo SQL statement repeated 3+ times within one request.")
         print(f"SQL of each page: {options.out / 'queries'}")
         slow = [r for r in results if r.p95 > PAGE_P95_LIMIT_MS]
-        print(f"\np95 under {PAGE_P95_LIMIT_MS:.0f} ms: "
-              + ("every page" if not slow else "no: " + "; ".join(
-                  f"{r.scale}/{r.user}/{r.page} {r.p95:.0f} ms" for r in slow)))
+        print(
+            f"\np95 under {PAGE_P95_LIMIT_MS:.0f} ms: "
+            + (
+                "every page"
+                if not slow
+                else "no: " + "; ".join(f"{r.scale}/{r.user}/{r.page} {r.p95:.0f} ms" for r in slow)
+            )
+        )
         if len(scales) > 1:
             print(f"\nquery counts equal across scales: {'yes' if equal else 'no'}")
     if throughput is not None:
-        print(f"\nThroughput under gunicorn: {throughput['kind']}, config.settings.production, "
-              f"{throughput['clients']} client threads on keep-alive connections (load average at end "
-              f"{throughput['load']})")
+        print(
+            f"\nThroughput under gunicorn: {throughput['kind']}, config.settings.production, "
+            f"{throughput['clients']} client threads on keep-alive connections (load average at end "
+            f"{throughput['load']})"
+        )
         for name, run in throughput["runs"].items():
             total, cpu = run["total"], run["cpu"]
             n = max(1, total["requests"])
-            print(f"  {name:<28} {total['rps']:6.1f} req/s ({total['requests']} in {run['seconds']:.1f} s)  "
-                  f"p50 {total['p50']:6.1f}  p95 {total['p95']:6.1f}  p99 {total['p99']:6.1f} ms  errors "
-                  f"{run['errors']}, non-200 {total['non_200']};  CPU ms per request: gunicorn "
-                  f"{cpu['workers_s'] * 1000 / n:.1f}, postgres {cpu['postgres_s'] * 1000 / n:.1f}, driver "
-                  f"{cpu['driver_s'] * 1000 / n:.1f}; machine busy {cpu['machine_busy']:.0%}")
+            print(
+                f"  {name:<28} {total['rps']:6.1f} req/s ({total['requests']} in {run['seconds']:.1f} s)  "
+                f"p50 {total['p50']:6.1f}  p95 {total['p95']:6.1f}  p99 {total['p99']:6.1f} ms  errors "
+                f"{run['errors']}, non-200 {total['non_200']};  CPU ms per request: gunicorn "
+                f"{cpu['workers_s'] * 1000 / n:.1f}, postgres {cpu['postgres_s'] * 1000 / n:.1f}, driver "
+                f"{cpu['driver_s'] * 1000 / n:.1f}; machine busy {cpu['machine_busy']:.0%}"
+            )
             if len(run["per_url"]) > 1:
                 for url, figures in run["per_url"].items():
-                    print(f"    {url:<28} {figures['rps']:6.1f} req/s  p50 {figures['p50']:6.1f}  "
-                          f"p95 {figures['p95']:6.1f} ms")
+                    print(
+                        f"    {url:<28} {figures['rps']:6.1f} req/s  p50 {figures['p50']:6.1f}  "
+                        f"p95 {figures['p95']:6.1f} ms"
+                    )
         both = throughput["runs"]["both"]["total"]["rps"]
-        print(f"  target {THROUGHPUT_TARGET_RPS:.0f} req/s (both bulletins together): "
-              f"{'met' if both >= THROUGHPUT_TARGET_RPS else 'MISSED'} ({both:.1f} req/s)")
+        print(
+            f"  target {THROUGHPUT_TARGET_RPS:.0f} req/s (both bulletins together): "
+            f"{'met' if both >= THROUGHPUT_TARGET_RPS else 'MISSED'} ({both:.1f} req/s)"
+        )
         print("  response headers: " + "; ".join(f"{k}: {v}" for k, v in throughput["headers"].items()))
         for name in ("township", "village"):
             b = throughput[f"breakdown_{name}"]
-            print(f"  in-process {b['url']}: {b['total_ms']:.1f} ms (CPU {b['cpu_ms']:.1f} ms) = SQL {b['sql_ms']:.1f} ms "
-                  f"({b['queries']:.0f} queries; EXPLAIN ANALYZE "
-                  f"{'+'.join(f'{ms:.1f}' for ms, _ in b['explain'])} ms) + templates {b['render_ms']:.1f} ms + "
-                  f"rest {b['other_ms']:.1f} ms; cProfile in {b['profile']}")
-            print("    own time under cProfile: " + ", ".join(f"{a} {share:.0%}" for a, share in b["areas"].items()))
+            print(
+                f"  in-process {b['url']}: {b['total_ms']:.1f} ms (CPU {b['cpu_ms']:.1f} ms) = SQL {b['sql_ms']:.1f} ms "
+                f"({b['queries']:.0f} queries; EXPLAIN ANALYZE "
+                f"{'+'.join(f'{ms:.1f}' for ms, _ in b['explain'])} ms) + templates {b['render_ms']:.1f} ms + "
+                f"rest {b['other_ms']:.1f} ms; cProfile in {b['profile']}"
+            )
+            print(
+                "    own time under cProfile: "
+                + ", ".join(f"{a} {share:.0%}" for a, share in b["areas"].items())
+            )
         report_against_bare(throughput)
     if export is not None:
         app, base = export["app"], export["baseline"]
-        print(f"\nRequest register export, {export['rows']} rows (median of {options.export_repeats} runs, "
-              f"one process each; peak RSS = max over runs of the process's peak minus its RSS before the run):")
-        for kind, run in (("centers.exports.proxy_requests_to_xlsx", app), ("baseline values_list + write-only", base)):
-            print(f"  {kind:<40} {run['seconds']:6.2f} s  peak RSS +{run['rss_delta_mb']:.0f} MB "
-                  f"(process {run['rss_peak_mb']:.0f} MB)"
-                  + (f"  tracemalloc peak {run['tracemalloc_peak_mb']:.0f} MB" if run.get("tracemalloc_peak_mb") else "")
-                  + f"  {run['bytes'] / 2**20:.1f} MB xlsx")
+        print(
+            f"\nRequest register export, {export['rows']} rows (median of {options.export_repeats} runs, "
+            f"one process each; peak RSS = max over runs of the process's peak minus its RSS before the run):"
+        )
+        for kind, run in (
+            ("centers.exports.proxy_requests_to_xlsx", app),
+            ("baseline values_list + write-only", base),
+        ):
+            print(
+                f"  {kind:<40} {run['seconds']:6.2f} s  peak RSS +{run['rss_delta_mb']:.0f} MB "
+                f"(process {run['rss_peak_mb']:.0f} MB)"
+                + (
+                    f"  tracemalloc peak {run['tracemalloc_peak_mb']:.0f} MB"
+                    if run.get("tracemalloc_peak_mb")
+                    else ""
+                )
+                + f"  {run['bytes'] / 2**20:.1f} MB xlsx"
+            )
         if "app-rows" in export:
-            print(f"  without openpyxl (rows fetched and built, then dropped; one run each): app "
-                  f"{export['app-rows']['seconds']:.2f} s, baseline {export['baseline-rows']['seconds']:.2f} s")
-        print(f"  ratio {export['ratio']:.2f} (target under {EXPORT_RATIO_LIMIT}): "
-              f"{'met' if export['ratio'] < EXPORT_RATIO_LIMIT else 'MISSED'}; peak memory "
-              f"{'under' if app['rss_delta_mb'] < EXPORT_RSS_LIMIT_MB else 'OVER'} {EXPORT_RSS_LIMIT_MB:.0f} MB; "
-              f"load average at end {export['load']}")
+            print(
+                f"  without openpyxl (rows fetched and built, then dropped; one run each): app "
+                f"{export['app-rows']['seconds']:.2f} s, baseline {export['baseline-rows']['seconds']:.2f} s"
+            )
+        print(
+            f"  ratio {export['ratio']:.2f} (target under {EXPORT_RATIO_LIMIT}): "
+            f"{'met' if export['ratio'] < EXPORT_RATIO_LIMIT else 'MISSED'}; peak memory "
+            f"{'under' if app['rss_delta_mb'] < EXPORT_RSS_LIMIT_MB else 'OVER'} {EXPORT_RSS_LIMIT_MB:.0f} MB; "
+            f"load average at end {export['load']}"
+        )
     if province is not None:
         ok = province["total_s"] < PROVINCE_LIMIT_S
-        print(f"\nProvince import: {province['rows']} rows in {province['total_s']:.1f} s "
-              f"(read {province['read_s']:.1f} s, import {province['import_s']:.1f} s) - "
-              f"{'under' if ok else 'OVER'} the {PROVINCE_LIMIT_S:.0f} s limit; "
-              f"peak RSS {province['rss_peak_mb']:.0f} MB (process before reading {province['rss_base_mb']:.0f} MB)"
-              + (f", tracemalloc peak {province['tracemalloc_peak_mb']:.0f} MB"
-                 if province.get("tracemalloc_peak_mb") else "")
-              + f"; {province['regions']} regions, {province['centers']} service centers; "
-              f"load average at end {province['load']}")
+        print(
+            f"\nProvince import: {province['rows']} rows in {province['total_s']:.1f} s "
+            f"(read {province['read_s']:.1f} s, import {province['import_s']:.1f} s) - "
+            f"{'under' if ok else 'OVER'} the {PROVINCE_LIMIT_S:.0f} s limit; "
+            f"peak RSS {province['rss_peak_mb']:.0f} MB (process before reading {province['rss_base_mb']:.0f} MB)"
+            + (
+                f", tracemalloc peak {province['tracemalloc_peak_mb']:.0f} MB"
+                if province.get("tracemalloc_peak_mb")
+                else ""
+            )
+            + f"; {province['regions']} regions, {province['centers']} service centers; "
+            f"load average at end {province['load']}"
+        )
         if province["pages"]:
-            print(f"\nSuperuser pages on the 55,000-region database (no people imported; "
-                  f"{options.province_requests} requests each)")
+            print(
+                f"\nSuperuser pages on the 55,000-region database (no people imported; "
+                f"{options.province_requests} requests each)"
+            )
             for p in province["pages"]:
-                print(f"  {p['page']:<15} {p['url']:<32} {p['status']}  {p['queries']:>3} queries  "
-                      f"sql {p['sql_ms']:7.1f} ms  p50 {p['p50']:7.1f} ms  p95 {p['p95']:7.1f} ms")
+                print(
+                    f"  {p['page']:<15} {p['url']:<32} {p['status']}  {p['queries']:>3} queries  "
+                    f"sql {p['sql_ms']:7.1f} ms  p50 {p['p50']:7.1f} ms  p95 {p['p95']:7.1f} ms"
+                )
 
 
 def report_against_bare(throughput: dict) -> None:
@@ -1420,70 +1833,128 @@ def report_against_bare(throughput: dict) -> None:
 
     def figures(run: dict) -> tuple[float, float, float, float]:
         total = run["total"]
-        return total["rps"], total["p50"], total["p95"], run["cpu"]["workers_s"] * 1000 / max(1, total["requests"])
+        return (
+            total["rps"],
+            total["p50"],
+            total["p95"],
+            run["cpu"]["workers_s"] * 1000 / max(1, total["requests"]),
+        )
 
     h_rps, h_p50, h_p95, h_cpu = figures(healthz)
-    print(f"\nPages against the bare Django page of the same size (bench/urls.py: middleware, session and user, one "
-          f"template; same sessions, run right after the page) and /healthz/ ({h_rps:.1f} req/s, p50 {h_p50:.1f}, "
-          f"p95 {h_p95:.1f} ms, {h_cpu:.1f} ms gunicorn CPU a request). ratio = page req/s / bare req/s; CPU = "
-          f"gunicorn workers' CPU ms a request, pg = PostgreSQL's")
-    header = (f"  {'page':<28} {'bytes':>7} | {'req/s':>7} {'p50':>6} {'p95':>6} {'CPU':>5} {'pg':>5} | {'bare':>7} "
-              f"{'p50':>6} {'p95':>6} {'CPU':>5} | {'ratio':>5} {'p50 x':>6} {'CPU x':>6} | {'/healthz':>8}")
+    print(
+        f"\nPages against the bare Django page of the same size (bench/urls.py: middleware, session and user, one "
+        f"template; same sessions, run right after the page) and /healthz/ ({h_rps:.1f} req/s, p50 {h_p50:.1f}, "
+        f"p95 {h_p95:.1f} ms, {h_cpu:.1f} ms gunicorn CPU a request). ratio = page req/s / bare req/s; CPU = "
+        f"gunicorn workers' CPU ms a request, pg = PostgreSQL's"
+    )
+    header = (
+        f"  {'page':<28} {'bytes':>7} | {'req/s':>7} {'p50':>6} {'p95':>6} {'CPU':>5} {'pg':>5} | {'bare':>7} "
+        f"{'p50':>6} {'p95':>6} {'CPU':>5} | {'ratio':>5} {'p50 x':>6} {'CPU x':>6} | {'/healthz':>8}"
+    )
     print(header)
     print("  " + "-" * (len(header) - 2))
     for page in throughput["pages"]:
         p_rps, p_p50, p_p95, p_cpu = figures(page["page"])
         b_rps, b_p50, b_p95, b_cpu = figures(page["bare"])
-        errors = page["page"]["errors"] + page["page"]["total"]["non_200"] + page["bare"]["errors"] + \
-            page["bare"]["total"]["non_200"]
+        errors = (
+            page["page"]["errors"]
+            + page["page"]["total"]["non_200"]
+            + page["bare"]["errors"]
+            + page["bare"]["total"]["non_200"]
+        )
         p_pg = page["page"]["cpu"]["postgres_s"] * 1000 / max(1, page["page"]["total"]["requests"])
-        print(f"  {page['name']:<28} {page['bytes']:>7} | {p_rps:7.1f} {p_p50:6.1f} {p_p95:6.1f} {p_cpu:5.1f} "
-              f"{p_pg:5.1f} | "
-              f"{b_rps:7.1f} {b_p50:6.1f} {b_p95:6.1f} {b_cpu:5.1f} | {p_rps / b_rps if b_rps else 0:5.2f} "
-              f"{p_p50 / b_p50 if b_p50 else 0:6.1f} {p_cpu / b_cpu if b_cpu else 0:6.1f} | "
-              f"{p_rps / h_rps if h_rps else 0:8.2f}" + (f"  ({errors} errors or non-200)" if errors else ""))
+        print(
+            f"  {page['name']:<28} {page['bytes']:>7} | {p_rps:7.1f} {p_p50:6.1f} {p_p95:6.1f} {p_cpu:5.1f} "
+            f"{p_pg:5.1f} | "
+            f"{b_rps:7.1f} {b_p50:6.1f} {b_p95:6.1f} {b_cpu:5.1f} | {p_rps / b_rps if b_rps else 0:5.2f} "
+            f"{p_p50 / b_p50 if b_p50 else 0:6.1f} {p_cpu / b_cpu if b_cpu else 0:6.1f} | "
+            f"{p_rps / h_rps if h_rps else 0:8.2f}" + (f"  ({errors} errors or non-200)" if errors else "")
+        )
     print("  " + "; ".join(f"{p['name']}: {p['url']}" for p in throughput["pages"]))
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--scales", nargs="*", default=["county", "city"], choices=sorted(generate.SCALES))
     parser.add_argument("--requests", type=int, default=60, help="timed requests per page (default 60)")
     parser.add_argument("--warmup", type=int, default=3, help="untimed requests first (default 3)")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out", help="generated data (git-ignored)")
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / "bench" / "out", help="generated data (git-ignored)"
+    )
     parser.add_argument("--no-province", action="store_true", help="skip the 55,000-row import")
-    parser.add_argument("--province-requests", type=int, default=10,
-                        help="timed requests per superuser page on the province database (0: none)")
+    parser.add_argument(
+        "--province-requests",
+        type=int,
+        default=10,
+        help="timed requests per superuser page on the province database (0: none)",
+    )
     parser.add_argument("--tracemalloc", action="store_true", help="also trace Python allocations (slower)")
     parser.add_argument("--profile", type=Path, help="cProfile the province import into this file")
-    parser.add_argument("--export-repeats", type=int, default=3,
-                        help="runs of each export, one process each (default 3; 0: none)")
+    parser.add_argument(
+        "--export-repeats",
+        type=int,
+        default=3,
+        help="runs of each export, one process each (default 3; 0: none)",
+    )
     parser.add_argument("--export-profile", type=Path, help="also cProfile one app export into this file")
-    parser.add_argument("--export-scale", default=EXPORT_SCALE, choices=sorted(generate.SCALES),
-                        help=f"scale at which the export is timed (default {EXPORT_SCALE})")
+    parser.add_argument(
+        "--export-scale",
+        default=EXPORT_SCALE,
+        choices=sorted(generate.SCALES),
+        help=f"scale at which the export is timed (default {EXPORT_SCALE})",
+    )
     parser.add_argument("--no-throughput", action="store_true", help="skip the gunicorn run")
-    parser.add_argument("--throughput-only", action="store_true",
-                        help="only the gunicorn run, against the bench_portal already built (city scale)")
-    parser.add_argument("--throughput-scale", default=THROUGHPUT_SCALE, choices=sorted(generate.SCALES),
-                        help=f"scale whose database gunicorn serves (default {THROUGHPUT_SCALE})")
-    parser.add_argument("--throughput-seconds", type=float, default=20.0,
-                        help="seconds of the run with both bulletins (each alone: half; default 20)")
-    parser.add_argument("--throughput-clients", type=int, default=8, help="concurrent client threads (default 8)")
+    parser.add_argument(
+        "--throughput-only",
+        action="store_true",
+        help="only the gunicorn run, against the bench_portal already built (city scale)",
+    )
+    parser.add_argument(
+        "--throughput-scale",
+        default=THROUGHPUT_SCALE,
+        choices=sorted(generate.SCALES),
+        help=f"scale whose database gunicorn serves (default {THROUGHPUT_SCALE})",
+    )
+    parser.add_argument(
+        "--throughput-seconds",
+        type=float,
+        default=20.0,
+        help="seconds of the run with both bulletins (each alone: half; default 20)",
+    )
+    parser.add_argument(
+        "--throughput-clients", type=int, default=8, help="concurrent client threads (default 8)"
+    )
     parser.add_argument("--throughput-workers", type=int, default=3, help="gunicorn workers (default 3)")
-    parser.add_argument("--throughput-threads", type=int, default=1,
-                        help="threads per worker; above 1 gunicorn uses gthread workers (default 1: sync)")
+    parser.add_argument(
+        "--throughput-threads",
+        type=int,
+        default=1,
+        help="threads per worker; above 1 gunicorn uses gthread workers (default 1: sync)",
+    )
     parser.add_argument("--province-child", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--export-child", choices=("app", "baseline", "app-rows", "baseline-rows"),
-                        help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--export-child", choices=("app", "baseline", "app-rows", "baseline-rows"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args(argv)
-    options = Options(requests=args.requests, warmup=args.warmup, out=args.out.resolve(),
-                      tracemalloc=args.tracemalloc, profile=args.profile,
-                      province_requests=args.province_requests, export_repeats=args.export_repeats,
-                      export_profile=args.export_profile.resolve() if args.export_profile else None,
-                      export_scale=args.export_scale, throughput=not args.no_throughput,
-                      throughput_scale=args.throughput_scale, throughput_seconds=args.throughput_seconds,
-                      throughput_clients=args.throughput_clients, throughput_workers=args.throughput_workers,
-                      throughput_threads=args.throughput_threads)
+    options = Options(
+        requests=args.requests,
+        warmup=args.warmup,
+        out=args.out.resolve(),
+        tracemalloc=args.tracemalloc,
+        profile=args.profile,
+        province_requests=args.province_requests,
+        export_repeats=args.export_repeats,
+        export_profile=args.export_profile.resolve() if args.export_profile else None,
+        export_scale=args.export_scale,
+        throughput=not args.no_throughput,
+        throughput_scale=args.throughput_scale,
+        throughput_seconds=args.throughput_seconds,
+        throughput_clients=args.throughput_clients,
+        throughput_workers=args.throughput_workers,
+        throughput_threads=args.throughput_threads,
+    )
 
     if args.province_child:
         province_child(args.province_child, options)

@@ -15,5 +15,7 @@ from pathlib import Path
 
 from config.settings.production import *  # noqa: F403
 
-STATIC_ROOT = Path(os.environ.get("BENCH_STATIC_ROOT", Path(__file__).resolve().parent / "out" / "staticfiles"))
+STATIC_ROOT = Path(
+    os.environ.get("BENCH_STATIC_ROOT", Path(__file__).resolve().parent / "out" / "staticfiles")
+)
 ROOT_URLCONF = "bench.urls"

@@ -16,8 +16,10 @@ from django.urls import path
 
 from config.urls import urlpatterns as application_urlpatterns
 
-SKELETON = ("<!DOCTYPE html>\n<html lang=\"zh-hans\"><head><meta charset=\"utf-8\"><title>bench</title></head>"
-            "<body><main>{{ filler }}</main></body></html>\n")
+SKELETON = (
+    '<!DOCTYPE html>\n<html lang="zh-hans"><head><meta charset="utf-8"><title>bench</title></head>'
+    "<body><main>{{ filler }}</main></body></html>\n"
+)
 MAX_BYTES = 5 * 2**20
 _template = engines["django"].from_string(SKELETON)
 _skeleton_bytes = len(SKELETON.replace("{{ filler }}", "").encode())

@@ -23,35 +23,75 @@ class CentersConfig(AppConfig):
         from regions.roles import Level
 
         above_village = (Level.TOWNSHIP, Level.COUNTY, Level.CITY, Level.PROVINCE)
-        contribute(Contribution(
-            app_label=self.label,
-            region_permissions=permissions.REGION_PERMISSIONS,
-            role_permissions=permissions.ROLE_PERMISSIONS,
-            nav=(
-                NavItem("代办事项", "centers:request-list", order=20),
-                NavItem("坐班出勤", "centers:duty-attendance", order=40),
-                NavItem("服务事项", "centers:service-item-list", order=41),
-                NavItem("功能室和建设标准清单", "centers:center-lists", perm=permissions.MANAGE_CENTER_LISTS, order=84, manage=True),
-            ),
-            panels=(
-                Panel("duty", "今日值班", "centers/panels/duty.html", (Level.VILLAGE,),
-                      personal=panels.duty_personal, order=5),
-                Panel("requests", "代办督办", "centers/panels/requests.html", (Level.VILLAGE, *above_village),
-                      data=panels.requests_data, personal=panels.requests_personal, cache_topic="requests",
-                      order=15),
-                Panel("attendance", "本月坐班出勤", "centers/panels/attendance.html", above_village,
-                      data=panels.attendance_data, cache_topic="duty", order=16),
-                Panel("center", "党群服务中心", "centers/panels/center.html",
-                      (Level.VILLAGE, Level.TOWNSHIP, Level.COUNTY), data=panels.center_data, cache_topic="center",
-                      order=20),
-            ),
-            child_figures=(ChildFigure("checklist", "建设标准达标率", panels.checklist_by_child),),
-            county_settings=(CountySetting("duty", "坐班规定", DutyRules, DutyRulesForm, order=10),),
-            reminder_kinds=CenterReminder,
-            export_kinds=(ExportKind("proxy_requests", counter=exports.proxy_requests_export_count,
-                                     builder=exports.proxy_requests_export_build),),
-            # The M2M table of a center's rooms has no verbose name of its own.
-            audit_labels={"centers.ServiceCenterRoomEvent": "党群服务中心功能室"},
-            regions_created=lambda regions: service_centers_ensure(regions=regions),
-            demo=demo.seed, demo_order=10,
-        ))
+        contribute(
+            Contribution(
+                app_label=self.label,
+                region_permissions=permissions.REGION_PERMISSIONS,
+                role_permissions=permissions.ROLE_PERMISSIONS,
+                nav=(
+                    NavItem("代办事项", "centers:request-list", order=20),
+                    NavItem("坐班出勤", "centers:duty-attendance", order=40),
+                    NavItem("服务事项", "centers:service-item-list", order=41),
+                    NavItem(
+                        "功能室和建设标准清单",
+                        "centers:center-lists",
+                        perm=permissions.MANAGE_CENTER_LISTS,
+                        order=84,
+                        manage=True,
+                    ),
+                ),
+                panels=(
+                    Panel(
+                        "duty",
+                        "今日值班",
+                        "centers/panels/duty.html",
+                        (Level.VILLAGE,),
+                        personal=panels.duty_personal,
+                        order=5,
+                    ),
+                    Panel(
+                        "requests",
+                        "代办督办",
+                        "centers/panels/requests.html",
+                        (Level.VILLAGE, *above_village),
+                        data=panels.requests_data,
+                        personal=panels.requests_personal,
+                        cache_topic="requests",
+                        order=15,
+                    ),
+                    Panel(
+                        "attendance",
+                        "本月坐班出勤",
+                        "centers/panels/attendance.html",
+                        above_village,
+                        data=panels.attendance_data,
+                        cache_topic="duty",
+                        order=16,
+                    ),
+                    Panel(
+                        "center",
+                        "党群服务中心",
+                        "centers/panels/center.html",
+                        (Level.VILLAGE, Level.TOWNSHIP, Level.COUNTY),
+                        data=panels.center_data,
+                        cache_topic="center",
+                        order=20,
+                    ),
+                ),
+                child_figures=(ChildFigure("checklist", "建设标准达标率", panels.checklist_by_child),),
+                county_settings=(CountySetting("duty", "坐班规定", DutyRules, DutyRulesForm, order=10),),
+                reminder_kinds=CenterReminder,
+                export_kinds=(
+                    ExportKind(
+                        "proxy_requests",
+                        counter=exports.proxy_requests_export_count,
+                        builder=exports.proxy_requests_export_build,
+                    ),
+                ),
+                # The M2M table of a center's rooms has no verbose name of its own.
+                audit_labels={"centers.ServiceCenterRoomEvent": "党群服务中心功能室"},
+                regions_created=lambda regions: service_centers_ensure(regions=regions),
+                demo=demo.seed,
+                demo_order=10,
+            )
+        )

@@ -54,9 +54,16 @@ def _fill_centers(county: Region) -> None:
         for item in items:
             if (center.pk, item.pk) not in have:
                 met = rng.random() < share
-                new_entries.append(ChecklistEntry(
-                    center=center, region_id=center.region_id, item=item, is_met=met,
-                    checked_on=today - dt.timedelta(days=rng.randint(1, 90)), note="" if met else "待整改"))
+                new_entries.append(
+                    ChecklistEntry(
+                        center=center,
+                        region_id=center.region_id,
+                        item=item,
+                        is_met=met,
+                        checked_on=today - dt.timedelta(days=rng.randint(1, 90)),
+                        note="" if met else "待整改",
+                    )
+                )
     ChecklistEntry.objects.bulk_create(new_entries, batch_size=2000)
 
 
@@ -66,8 +73,12 @@ def _duty_and_requests(county: Region) -> tuple[int, int]:
         return 0, 0
     rng = random.Random(23)
     today = timezone.localdate()
-    secretaries = {p.region_id: p.user for p in Post.objects.within(county).filter(
-        role=Role.VILLAGE_SECRETARY, ended_on__isnull=True).select_related("user")}
+    secretaries = {
+        p.region_id: p.user
+        for p in Post.objects.within(county)
+        .filter(role=Role.VILLAGE_SECRETARY, ended_on__isnull=True)
+        .select_related("user")
+    }
     shifts = []
     for region_id, cadre in secretaries.items():
         for offset in range(-30, 15):
@@ -98,16 +109,30 @@ def _duty_and_requests(county: Region) -> tuple[int, int]:
             number, code = new_codes(accepted)
             status = rng.choice(["accepted", "in_progress", "in_progress", "done", "replied", "replied"])
             proxy_request = ProxyRequest.objects.create(
-                number=number, receipt_code=code, village_id=region_id, item=item,
+                number=number,
+                receipt_code=code,
+                village_id=region_id,
+                item=item,
                 applicant_name=rng.choice(surnames) + rng.choice(["大爷", "奶奶", "大哥", "大姐"]),
-                applicant_phone=f"13{rng.randint(100000000, 999999999)}", materials_received=item.material_list[:2],
-                accepted_by=cadre, accepted_on=accepted, handler=cadre, office=item.office,
-                promised_date=promised, warn_on=warn, status=status,
+                applicant_phone=f"13{rng.randint(100000000, 999999999)}",
+                materials_received=item.material_list[:2],
+                accepted_by=cadre,
+                accepted_on=accepted,
+                handler=cadre,
+                office=item.office,
+                promised_date=promised,
+                warn_on=warn,
+                status=status,
                 result="已办结" if status in ("done", "replied") else "",
                 finished_on=min(today, promised) if status in ("done", "replied") else None,
-                satisfaction=rng.choice(["satisfied", "satisfied", "fairly"]) if status == "replied" else "")
-            ProxyRequestTimelineEvent.objects.create(proxy_request=proxy_request, kind=ProxyRequestTimelineEvent.Kind.ACCEPT,
-                                             to_state="accepted", actor=cadre,
-                                             payload={"promised_date": promised.isoformat()})
+                satisfaction=rng.choice(["satisfied", "satisfied", "fairly"]) if status == "replied" else "",
+            )
+            ProxyRequestTimelineEvent.objects.create(
+                proxy_request=proxy_request,
+                kind=ProxyRequestTimelineEvent.Kind.ACCEPT,
+                to_state="accepted",
+                actor=cadre,
+                payload={"promised_date": promised.isoformat()},
+            )
             requests += 1
     return len(shifts), requests

@@ -20,7 +20,9 @@ phone_validator = RegexValidator(r"^[0-9\-]{7,20}$", "请输入有效的电话�
 
 class CenterForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    duty_phone = forms.CharField(label="值班电话", max_length=20, required=False, validators=[phone_validator])
+    duty_phone = forms.CharField(
+        label="值班电话", max_length=20, required=False, validators=[phone_validator]
+    )
 
     class Meta:
         model = ServiceCenter
@@ -70,7 +72,15 @@ class ChecklistItemForm(forms.Form):
 class ServiceItemForm(forms.ModelForm):
     class Meta:
         model = ServiceItem
-        fields = ["name", "category", "handling_way", "office", "materials", "promised_days", "needs_id_number"]
+        fields = [
+            "name",
+            "category",
+            "handling_way",
+            "office",
+            "materials",
+            "promised_days",
+            "needs_id_number",
+        ]
         widgets = {"materials": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, owners=None, **kwargs):
@@ -86,7 +96,9 @@ class ServiceItemForm(forms.ModelForm):
 class ServiceItemFilterForm(forms.Form):
     q = forms.CharField(label="事项或科室", max_length=50, required=False)
     category = forms.CharField(label="类别", max_length=30, required=False)
-    handling_way = forms.ChoiceField(label="办理方式", choices=[("", "全部"), *HandlingWay.choices], required=False)
+    handling_way = forms.ChoiceField(
+        label="办理方式", choices=[("", "全部"), *HandlingWay.choices], required=False
+    )
 
 
 class ProxyRequestAcceptForm(forms.Form):
@@ -95,12 +107,17 @@ class ProxyRequestAcceptForm(forms.Form):
     village = forms.ModelChoiceField(label="村（社区）", queryset=None, empty_label=None)
     item = forms.ModelChoiceField(label="服务事项", queryset=None, empty_label="请选择事项")
     applicant_name = forms.CharField(label="申请人姓名", max_length=50)
-    applicant_phone = forms.CharField(label="联系电话", max_length=11,
-                                      widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
-    applicant_id_number = forms.CharField(label="身份证号", max_length=18, required=False,
-                                          widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    materials_received = forms.MultipleChoiceField(label="已收材料", required=False,
-                                                   widget=forms.CheckboxSelectMultiple)
+    applicant_phone = forms.CharField(
+        label="联系电话",
+        max_length=11,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    applicant_id_number = forms.CharField(
+        label="身份证号", max_length=18, required=False, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    materials_received = forms.MultipleChoiceField(
+        label="已收材料", required=False, widget=forms.CheckboxSelectMultiple
+    )
     notes = forms.CharField(label="备注", max_length=300, required=False)
 
     def __init__(self, *args, villages=None, items=None, **kwargs):
@@ -123,8 +140,9 @@ class ProxyRequestTransitionForm(forms.Form):
     office = forms.CharField(label="承办科室", max_length=60, required=False)
     result = forms.CharField(label="办理结果", max_length=300, required=False)
     reply_channel = forms.ChoiceField(label="告知方式", required=False, choices=[("", "—"), *REPLY_CHANNELS])
-    satisfaction = forms.ChoiceField(label="满意度", required=False,
-                                     choices=[("", "—"), *ProxyRequest.Satisfaction.choices])
+    satisfaction = forms.ChoiceField(
+        label="满意度", required=False, choices=[("", "—"), *ProxyRequest.Satisfaction.choices]
+    )
     handler = forms.ModelChoiceField(label="新承办人", queryset=None, required=False)
     promised_date = forms.DateField(label="新承诺日期", required=False, widget=DateInput)
 
@@ -135,8 +153,12 @@ class ProxyRequestTransitionForm(forms.Form):
 
 class ProxyRequestFilterForm(forms.Form):
     query = forms.CharField(label="编号、申请人或事项", max_length=50, required=False)
-    status = forms.ChoiceField(label="状态", choices=[("", "全部"), *ProxyRequest.Status.choices], required=False)
-    flag = forms.ChoiceField(label="督办", choices=[("", "全部"), ("yellow", "黄牌"), ("red", "红牌")], required=False)
+    status = forms.ChoiceField(
+        label="状态", choices=[("", "全部"), *ProxyRequest.Status.choices], required=False
+    )
+    flag = forms.ChoiceField(
+        label="督办", choices=[("", "全部"), ("yellow", "黄牌"), ("red", "红牌")], required=False
+    )
     item_id = forms.TypedChoiceField(label="服务事项", coerce=int, required=False, empty_value=None)
     handler_id = forms.IntegerField(label="承办人", required=False, widget=forms.HiddenInput)
     date_from = forms.DateField(label="受理起", required=False, widget=DateInput)
@@ -149,8 +171,12 @@ class ProxyRequestFilterForm(forms.Form):
 
 class LookupForm(forms.Form):
     code = forms.CharField(label="回执码", max_length=12)
-    phone_last4 = forms.CharField(label="手机号后四位", min_length=4, max_length=4,
-                                  widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    phone_last4 = forms.CharField(
+        label="手机号后四位",
+        min_length=4,
+        max_length=4,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
 
 
 class DutyRulesForm(forms.ModelForm):
@@ -160,15 +186,23 @@ class DutyRulesForm(forms.ModelForm):
         model = DutyRules
         fields = ["starts_at", "ends_at", "cutoff", "grace_minutes", "remind_minutes_before"]
         widgets = {"starts_at": TimeInput, "ends_at": TimeInput, "cutoff": TimeInput}
-        help_texts = {"cutoff": "截止时间加宽限分钟后仍未签到，记为缺勤并通知村党组织书记和包村干部。",
-                      "remind_minutes_before": "截止前多少分钟提醒当天值班干部签到。"}
+        help_texts = {
+            "cutoff": "截止时间加宽限分钟后仍未签到，记为缺勤并通知村党组织书记和包村干部。",
+            "remind_minutes_before": "截止前多少分钟提醒当天值班干部签到。",
+        }
 
 
 class ShiftLogForm(forms.Form):
-    visitors = forms.IntegerField(label="接待人次", min_value=0, max_value=10000,
-                                  error_messages={"invalid": "接待人次应为0到10000之间的整数。",
-                                                  "min_value": "接待人次应为0到10000之间的整数。",
-                                                  "max_value": "接待人次应为0到10000之间的整数。"})
+    visitors = forms.IntegerField(
+        label="接待人次",
+        min_value=0,
+        max_value=10000,
+        error_messages={
+            "invalid": "接待人次应为0到10000之间的整数。",
+            "min_value": "接待人次应为0到10000之间的整数。",
+            "max_value": "接待人次应为0到10000之间的整数。",
+        },
+    )
     handled = forms.CharField(label="办理事项记录", max_length=2000, required=False)
 
 
@@ -176,7 +210,9 @@ class CheckInForm(forms.Form):
     """The browser's position, only when the cadre allowed it; anything else is dropped, never refused."""
 
     latitude = forms.DecimalField(max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False)
-    longitude = forms.DecimalField(max_digits=9, decimal_places=6, min_value=-180, max_value=180, required=False)
+    longitude = forms.DecimalField(
+        max_digits=9, decimal_places=6, min_value=-180, max_value=180, required=False
+    )
 
     def position(self) -> tuple:
         if not self.is_valid():
@@ -185,7 +221,9 @@ class CheckInForm(forms.Form):
 
 
 class RosterDayForm(forms.Form):
-    date = forms.DateField(label="日期", error_messages={"required": "请填写有效的日期。", "invalid": "请填写有效的日期。"})
+    date = forms.DateField(
+        label="日期", error_messages={"required": "请填写有效的日期。", "invalid": "请填写有效的日期。"}
+    )
     cadre = forms.ModelChoiceField(label="值班干部", queryset=None, required=False)
 
     def __init__(self, *args, cadres=None, **kwargs):
@@ -194,8 +232,12 @@ class RosterDayForm(forms.Form):
 
 
 class RosterPatternForm(forms.Form):
-    start = forms.DateField(label="开始日期", error_messages={"required": "请填写有效的日期。", "invalid": "请填写有效的日期。"})
-    end = forms.DateField(label="结束日期", error_messages={"required": "请填写有效的日期。", "invalid": "请填写有效的日期。"})
+    start = forms.DateField(
+        label="开始日期", error_messages={"required": "请填写有效的日期。", "invalid": "请填写有效的日期。"}
+    )
+    end = forms.DateField(
+        label="结束日期", error_messages={"required": "请填写有效的日期。", "invalid": "请填写有效的日期。"}
+    )
 
     def __init__(self, *args, cadres=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -213,5 +255,9 @@ class RosterPatternForm(forms.Form):
 
 
 class SwapForm(forms.Form):
-    first = forms.DateField(label="换班日期一", error_messages={"required": "请填写有效的日期。", "invalid": "请填写有效的日期。"})
-    second = forms.DateField(label="换班日期二", error_messages={"required": "请填写有效的日期。", "invalid": "请填写有效的日期。"})
+    first = forms.DateField(
+        label="换班日期一", error_messages={"required": "请填写有效的日期。", "invalid": "请填写有效的日期。"}
+    )
+    second = forms.DateField(
+        label="换班日期二", error_messages={"required": "请填写有效的日期。", "invalid": "请填写有效的日期。"}
+    )

@@ -32,8 +32,12 @@ class RoomType(RegionList):
         verbose_name = "功能室类型"
         verbose_name_plural = "功能室类型"
         constraints = [
-            models.UniqueConstraint(fields=["region", "name"], name="centers_roomtype_unique_name",
-                                    nulls_distinct=False, violation_error_message="已有同名的功能室。"),
+            models.UniqueConstraint(
+                fields=["region", "name"],
+                name="centers_roomtype_unique_name",
+                nulls_distinct=False,
+                violation_error_message="已有同名的功能室。",
+            ),
         ]
 
 
@@ -53,8 +57,12 @@ class ChecklistItem(RegionList):
         verbose_name = "建设标准项"
         verbose_name_plural = "建设标准项"
         constraints = [
-            models.UniqueConstraint(fields=["region", "category", "name"], name="centers_checklistitem_unique_name",
-                                    nulls_distinct=False, violation_error_message="该类别下已有同名标准项。"),
+            models.UniqueConstraint(
+                fields=["region", "category", "name"],
+                name="centers_checklistitem_unique_name",
+                nulls_distinct=False,
+                violation_error_message="该类别下已有同名标准项。",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -67,12 +75,15 @@ class ServiceCenter(RegionScoped):
 
     scope_field = "region"
 
-    region = models.OneToOneField(Region, verbose_name="所在区划", on_delete=models.PROTECT,
-                                  related_name="service_center")
+    region = models.OneToOneField(
+        Region, verbose_name="所在区划", on_delete=models.PROTECT, related_name="service_center"
+    )
     name = models.CharField("名称", max_length=100)
     address = models.CharField("地址", max_length=200, blank=True)
     duty_phone = models.CharField("值班电话", max_length=20, blank=True)
-    opening_hours = models.CharField("开放时间", max_length=100, blank=True, default="周一至周五 8:30-12:00，14:30-17:30")
+    opening_hours = models.CharField(
+        "开放时间", max_length=100, blank=True, default="周一至周五 8:30-12:00，14:30-17:30"
+    )
     rooms = models.ManyToManyField(RoomType, verbose_name="功能室", blank=True, related_name="centers")
     version = models.PositiveIntegerField("版本", default=1)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -90,8 +101,9 @@ class ServiceCenter(RegionScoped):
 
 
 # Which rooms a center has: the M2M rows are audited like every other domain table.
-pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent(), model_name="ServiceCenterRoomEvent",
-                app_label="centers")(ServiceCenter.rooms.through)
+pghistory.track(
+    pghistory.InsertEvent(), pghistory.DeleteEvent(), model_name="ServiceCenterRoomEvent", app_label="centers"
+)(ServiceCenter.rooms.through)
 
 
 def checklist_photo_path(instance: ChecklistEntry, filename: str) -> str:
@@ -104,17 +116,26 @@ class ChecklistEntry(RegionScoped):
 
     scope_field = "region"
 
-    center = models.ForeignKey(ServiceCenter, verbose_name="党群服务中心", on_delete=models.CASCADE,
-                               related_name="checklist_entries")
+    center = models.ForeignKey(
+        ServiceCenter, verbose_name="党群服务中心", on_delete=models.CASCADE, related_name="checklist_entries"
+    )
     # Cached owner region so scoping and the audit trail need no join through the center.
     region = models.ForeignKey(Region, verbose_name="所在区划", on_delete=models.PROTECT, related_name="+")
-    item = models.ForeignKey(ChecklistItem, verbose_name="标准项", on_delete=models.PROTECT, related_name="entries")
+    item = models.ForeignKey(
+        ChecklistItem, verbose_name="标准项", on_delete=models.PROTECT, related_name="entries"
+    )
     is_met = models.BooleanField("是否达标", default=False)
     checked_on = models.DateField("检查日期", null=True, blank=True)
     note = models.CharField("说明", max_length=300, blank=True)
     photo = models.ImageField("照片", upload_to=checklist_photo_path, blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="填报人", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="填报人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     version = models.PositiveIntegerField("版本", default=0)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -123,8 +144,11 @@ class ChecklistEntry(RegionScoped):
         verbose_name_plural = "建设标准达标情况"
         ordering = ["item__sort_order", "item_id"]
         constraints = [
-            models.UniqueConstraint(fields=["center", "item"], name="centers_checklistentry_one_per_item",
-                                    violation_error_message="该标准项已有记录。"),
+            models.UniqueConstraint(
+                fields=["center", "item"],
+                name="centers_checklistentry_one_per_item",
+                violation_error_message="该标准项已有记录。",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -163,12 +187,17 @@ class ServiceItem(RegionList):
         verbose_name = "服务事项"
         verbose_name_plural = "服务事项"
         constraints = [
-            models.UniqueConstraint(fields=["region", "name"], nulls_distinct=False,
-                                    name="centers_serviceitem_unique_name",
-                                    violation_error_message="已有同名的服务事项。"),
-            models.CheckConstraint(condition=Q(promised_days__gte=1, promised_days__lte=365),
-                                   name="centers_serviceitem_promised_days_range",
-                                   violation_error_message="承诺时限应为1至365个工作日。"),
+            models.UniqueConstraint(
+                fields=["region", "name"],
+                nulls_distinct=False,
+                name="centers_serviceitem_unique_name",
+                violation_error_message="已有同名的服务事项。",
+            ),
+            models.CheckConstraint(
+                condition=Q(promised_days__gte=1, promised_days__lte=365),
+                name="centers_serviceitem_promised_days_range",
+                violation_error_message="承诺时限应为1至365个工作日。",
+            ),
         ]
 
     @property
@@ -201,18 +230,27 @@ class ProxyRequest(RegionScoped):
 
     number = models.CharField("受理编号", max_length=20, unique=True)
     receipt_code = models.CharField("回执码", max_length=12, unique=True)
-    village = models.ForeignKey(Region, verbose_name="村（社区）", on_delete=models.PROTECT, related_name="proxy_requests")
-    item = models.ForeignKey(ServiceItem, verbose_name="服务事项", on_delete=models.PROTECT, related_name="requests")
+    village = models.ForeignKey(
+        Region, verbose_name="村（社区）", on_delete=models.PROTECT, related_name="proxy_requests"
+    )
+    item = models.ForeignKey(
+        ServiceItem, verbose_name="服务事项", on_delete=models.PROTECT, related_name="requests"
+    )
     applicant_name = models.CharField("申请人", max_length=50)
     applicant_phone = models.CharField("联系电话", max_length=11)
     applicant_id_number = models.CharField("身份证号", max_length=18, blank=True)
     materials_received = models.JSONField("已收材料", default=list, blank=True)
     notes = models.CharField("备注", max_length=300, blank=True)
-    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="受理人（首问责任人）",
-                                    on_delete=models.PROTECT, related_name="+")
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="受理人（首问责任人）",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     accepted_on = models.DateField("受理日期")
-    handler = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="承办人", on_delete=models.PROTECT,
-                                related_name="+")
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="承办人", on_delete=models.PROTECT, related_name="+"
+    )
     office = models.CharField("承办科室", max_length=60, blank=True)
     promised_date = models.DateField("承诺办结日期")
     warn_on = models.DateField("黄牌日期")  # the working day before the promised date
@@ -221,8 +259,14 @@ class ProxyRequest(RegionScoped):
     satisfaction = models.CharField("满意度", max_length=12, choices=Satisfaction.choices, blank=True)
     finished_on = models.DateField("办结日期", null=True, blank=True)
     working_days_taken = models.PositiveSmallIntegerField("办理用时（工作日）", null=True, blank=True)
-    shift = models.ForeignKey("DutyShift", verbose_name="受理时的值班", null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="requests")
+    shift = models.ForeignKey(
+        "DutyShift",
+        verbose_name="受理时的值班",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="requests",
+    )
     version = models.PositiveIntegerField("版本", default=1)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
@@ -237,9 +281,11 @@ class ProxyRequest(RegionScoped):
             models.Index(fields=["-accepted_on", "-id"], name="centers_request_list_order"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(promised_date__gte=F("accepted_on")),
-                                   name="centers_proxyrequest_promised_after_accepted",
-                                   violation_error_message="承诺办结日期不能早于受理日期。"),
+            models.CheckConstraint(
+                condition=Q(promised_date__gte=F("accepted_on")),
+                name="centers_proxyrequest_promised_after_accepted",
+                violation_error_message="承诺办结日期不能早于受理日期。",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -315,13 +361,21 @@ class DutyRules(CountySettings):
         verbose_name = "坐班规定"
         verbose_name_plural = "坐班规定"
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="centers_dutyrules_ends_after_start",
-                                   violation_error_message="下班时间应晚于上班时间。"),
-            models.CheckConstraint(condition=Q(cutoff__gte=F("starts_at"), cutoff__lt=F("ends_at")),
-                                   name="centers_dutyrules_cutoff_in_hours",
-                                   violation_error_message="签到截止时间应在上班时间和下班时间之间。"),
-            models.CheckConstraint(condition=Q(grace_minutes__lte=120), name="centers_dutyrules_grace_at_most_2h",
-                                   violation_error_message="宽限时间不能超过120分钟。"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="centers_dutyrules_ends_after_start",
+                violation_error_message="下班时间应晚于上班时间。",
+            ),
+            models.CheckConstraint(
+                condition=Q(cutoff__gte=F("starts_at"), cutoff__lt=F("ends_at")),
+                name="centers_dutyrules_cutoff_in_hours",
+                violation_error_message="签到截止时间应在上班时间和下班时间之间。",
+            ),
+            models.CheckConstraint(
+                condition=Q(grace_minutes__lte=120),
+                name="centers_dutyrules_grace_at_most_2h",
+                violation_error_message="宽限时间不能超过120分钟。",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -341,11 +395,19 @@ class DutyShift(RegionScoped):
         LATE = "late", "迟到"
         ABSENT = "absent", "缺勤"
 
-    village = models.ForeignKey(Region, verbose_name="村（社区）", on_delete=models.PROTECT, related_name="duty_shifts")
+    village = models.ForeignKey(
+        Region, verbose_name="村（社区）", on_delete=models.PROTECT, related_name="duty_shifts"
+    )
     date = models.DateField("日期")
-    cadre = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="值班干部", on_delete=models.PROTECT,
-                              related_name="duty_shifts")
-    attendance = models.CharField("出勤", max_length=10, choices=Attendance.choices, default=Attendance.PENDING)
+    cadre = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="值班干部",
+        on_delete=models.PROTECT,
+        related_name="duty_shifts",
+    )
+    attendance = models.CharField(
+        "出勤", max_length=10, choices=Attendance.choices, default=Attendance.PENDING
+    )
     checked_in_at = models.DateTimeField("签到时间", null=True, blank=True)
     checked_out_at = models.DateTimeField("签退时间", null=True, blank=True)
     left_early = models.BooleanField("早退", default=False)
@@ -353,18 +415,33 @@ class DutyShift(RegionScoped):
     longitude = models.DecimalField("签到经度", max_digits=9, decimal_places=6, null=True, blank=True)
     visitors = models.PositiveSmallIntegerField("接待群众人次", default=0)
     handled = models.TextField("办理事项记录", blank=True)
-    swapped_with = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="换班对象", null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
-    swap_agreed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="换班确认人", null=True, blank=True,
-                                       on_delete=models.PROTECT, related_name="+")
+    swapped_with = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="换班对象",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    swap_agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="换班确认人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "坐班值班"
         verbose_name_plural = "坐班值班"
         ordering = ["date"]
         constraints = [
-            models.UniqueConstraint(fields=["village", "date"], name="centers_dutyshift_one_per_village_day",
-                                    violation_error_message="该村这一天已排班。"),
+            models.UniqueConstraint(
+                fields=["village", "date"],
+                name="centers_dutyshift_one_per_village_day",
+                violation_error_message="该村这一天已排班。",
+            ),
         ]
         indexes = [models.Index(fields=["date", "attendance"]), models.Index(fields=["cadre", "date"])]
 

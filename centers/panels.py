@@ -14,8 +14,12 @@ from regions.scoping import region_in_scope
 def center_data(*, region) -> dict:
     """The region's own center and its building standard. Two queries."""
     center, items = selectors.center_summary(region=region)
-    return {"center": center, "checklist_total": len(items), "checklist_met": sum(1 for item in items if item.met),
-            "unmet_items": [item for item in items if not item.met]}
+    return {
+        "center": center,
+        "checklist_total": len(items),
+        "checklist_met": sum(1 for item in items if item.met),
+        "unmet_items": [item for item in items if not item.met],
+    }
 
 
 def requests_data(*, region) -> dict:
@@ -30,8 +34,12 @@ def duty_personal(*, user, region, data) -> dict:
     """Today's shift at the village, with one-tap check-in/out for the cadre on duty. Two queries."""
     today = timezone.localdate()
     shift = selectors.duty_today(village=region, today=today)
-    return {"shift": shift, "is_mine": bool(shift and shift.cadre_id == user.pk),
-            "rules": DutyRules.for_region(region), "today": today}
+    return {
+        "shift": shift,
+        "is_mine": bool(shift and shift.cadre_id == user.pk),
+        "rules": DutyRules.for_region(region),
+        "today": today,
+    }
 
 
 def attendance_data(*, region) -> dict:
@@ -46,5 +54,3 @@ def attendance_data(*, region) -> dict:
 
 def checklist_by_child(*, region) -> dict:
     return selectors.checklist_met_by_child(region=region)
-
-

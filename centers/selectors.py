@@ -42,13 +42,24 @@ def center_checklist(*, center: ServiceCenter) -> list[tuple]:
 def center_summary(*, region: Region) -> tuple[ServiceCenter | None, list[ChecklistItem]]:
     """The region's center with its rooms' names, and the items in force there, each marked met or not.
     Two queries (the home page's panel)."""
-    center = (ServiceCenter.objects.filter(region=region)
-              .annotate(room_names=ArrayAgg("rooms__name", filter=Q(rooms__isnull=False), default=[],
-                                            order_by=("rooms__sort_order", "rooms__id"))).first())
+    center = (
+        ServiceCenter.objects.filter(region=region)
+        .annotate(
+            room_names=ArrayAgg(
+                "rooms__name",
+                filter=Q(rooms__isnull=False),
+                default=[],
+                order_by=("rooms__sort_order", "rooms__id"),
+            )
+        )
+        .first()
+    )
     if center is None:
         return None, []
     met = ChecklistEntry.objects.filter(center=center, item=OuterRef("pk"), is_met=True)
-    items = list(ChecklistItem.objects.applying_at(region).annotate(met=Exists(met)).order_by("sort_order", "id"))
+    items = list(
+        ChecklistItem.objects.applying_at(region).annotate(met=Exists(met)).order_by("sort_order", "id")
+    )
     return center, items
 
 
@@ -62,8 +73,13 @@ def checklist_met_by_child(*, region: Region) -> dict[str, tuple[int, int]]:
     standard items."""
     items_total = ChecklistItem.objects.applying_at(region).count()
     met_entry = Q(checklist_entries__is_met=True, checklist_entries__item__is_active=True)
-    rows = by_child(ServiceCenter.objects.all(), "region__prefix", region, centers=Count("pk", distinct=True),
-                    met=Count("checklist_entries", filter=met_entry))
+    rows = by_child(
+        ServiceCenter.objects.all(),
+        "region__prefix",
+        region,
+        centers=Count("pk", distinct=True),
+        met=Count("checklist_entries", filter=met_entry),
+    )
     return {prefix: (row["met"], row["centers"] * items_total) for prefix, row in rows.items()}
 
 
@@ -74,15 +90,18 @@ def center_list_counties(*, user) -> QuerySet[Region]:
 
 def center_lists(*, user, county: Region) -> tuple[QuerySet[RoomType], QuerySet[ChecklistItem]]:
     """Everything on a county's lists, switched off or not, for its maintenance page."""
-    return (RoomType.objects.for_maintenance(user, MANAGE_CENTER_LISTS, county).order_by("sort_order", "id"),
-            ChecklistItem.objects.for_maintenance(user, MANAGE_CENTER_LISTS, county).order_by("sort_order", "id"))
+    return (
+        RoomType.objects.for_maintenance(user, MANAGE_CENTER_LISTS, county).order_by("sort_order", "id"),
+        ChecklistItem.objects.for_maintenance(user, MANAGE_CENTER_LISTS, county).order_by("sort_order", "id"),
+    )
 
 
 # -- the service-item catalog ------------------------------------------------------------------------
 
 
-def service_items_visible(*, user, query: str = "", category: str = "", handling_way: str = "",
-                          include_inactive: bool = False) -> QuerySet[ServiceItem]:
+def service_items_visible(
+    *, user, query: str = "", category: str = "", handling_way: str = "", include_inactive: bool = False
+) -> QuerySet[ServiceItem]:
     """Items that apply where the user works: the standard ones, those of the user's county and
     township (ancestors), and for county/township users those their area added (subtree)."""
     prefixes = scope_prefixes(user, VIEW)
@@ -118,9 +137,18 @@ def service_item_owner_choices(*, user) -> QuerySet[Region]:
 # -- proxy requests ----------------------------------------------------------------------------------
 
 
-def proxy_requests_for_user(*, user, status: str = "", flag: str = "", item_id: int | None = None,
-                            handler_id: int | None = None, date_from=None, date_to=None, query: str = "",
-                            today: datetime.date | None = None) -> QuerySet[ProxyRequest]:
+def proxy_requests_for_user(
+    *,
+    user,
+    status: str = "",
+    flag: str = "",
+    item_id: int | None = None,
+    handler_id: int | None = None,
+    date_from=None,
+    date_to=None,
+    query: str = "",
+    today: datetime.date | None = None,
+) -> QuerySet[ProxyRequest]:
     """Requests of the villages in the user's view scope, filtered; the list page and exports share it."""
     from django.utils import timezone
 
@@ -141,11 +169,15 @@ def proxy_requests_for_user(*, user, status: str = "", flag: str = "", item_id: 
     if date_to:
         requests = requests.filter(accepted_on__lte=date_to)
     if query:
-        requests = requests.filter(Q(number=query.upper()) | Q(applicant_name=query) | Q(item__name__contains=query))
+        requests = requests.filter(
+            Q(number=query.upper()) | Q(applicant_name=query) | Q(item__name__contains=query)
+        )
     return requests.order_by("-accepted_on", "-id")
 
 
-def proxy_request_events(*, proxy_request: ProxyRequest, public_only: bool = False) -> list[ProxyRequestTimelineEvent]:
+def proxy_request_events(
+    *, proxy_request: ProxyRequest, public_only: bool = False
+) -> list[ProxyRequestTimelineEvent]:
     events = proxy_request.timeline.select_related("actor").order_by("at", "id")
     return list(events.filter(is_public=True) if public_only else events)
 
@@ -155,8 +187,11 @@ def proxy_request_public(*, receipt_code: str, phone_last4: str) -> ProxyRequest
     (the caller answers wrong code and wrong phone alike)."""
     if len(phone_last4) != 4 or not phone_last4.isdigit():
         return None
-    return (ProxyRequest.objects.select_related("item", "village", "village__service_center")
-            .filter(receipt_code=receipt_code.strip().upper(), applicant_phone__endswith=phone_last4).first())
+    return (
+        ProxyRequest.objects.select_related("item", "village", "village__service_center")
+        .filter(receipt_code=receipt_code.strip().upper(), applicant_phone__endswith=phone_last4)
+        .first()
+    )
 
 
 def village_handlers(*, village: Region) -> QuerySet:
@@ -164,9 +199,15 @@ def village_handlers(*, village: Region) -> QuerySet:
     from accounts.models import User
 
     prefixes = [village.prefix[:n] for n in (6, 9, 12)]
-    return (User.objects.filter(posts__ended_on__isnull=True, posts__region__prefix__in=prefixes,
-                                posts__role__in=roles_granting(CHANGE_CENTER))
-            .distinct().order_by("real_name"))
+    return (
+        User.objects.filter(
+            posts__ended_on__isnull=True,
+            posts__region__prefix__in=prefixes,
+            posts__role__in=roles_granting(CHANGE_CENTER),
+        )
+        .distinct()
+        .order_by("real_name")
+    )
 
 
 def acceptable_villages(*, user) -> QuerySet[Region]:
@@ -178,10 +219,16 @@ def open_requests_summary(*, region: Region, today: datetime.date) -> dict:
     """Open requests below the region: counts by flag and the most urgent ones (督办). Two queries."""
     open_requests = ProxyRequest.objects.within(region).filter(status__in=ProxyRequest.OPEN)
     counts = open_requests.aggregate(
-        open=Count("pk"), red=Count("pk", filter=Q(promised_date__lt=today)),
-        yellow=Count("pk", filter=Q(warn_on__lte=today, promised_date__gte=today)))
-    urgent = [(r, r.flag_on(today)) for r in open_requests.filter(warn_on__lte=today)
-              .select_related("item", "village", "handler").order_by("promised_date", "id")[:10]]
+        open=Count("pk"),
+        red=Count("pk", filter=Q(promised_date__lt=today)),
+        yellow=Count("pk", filter=Q(warn_on__lte=today, promised_date__gte=today)),
+    )
+    urgent = [
+        (r, r.flag_on(today))
+        for r in open_requests.filter(warn_on__lte=today)
+        .select_related("item", "village", "handler")
+        .order_by("promised_date", "id")[:10]
+    ]
     return {"counts": counts, "urgent": urgent}
 
 
@@ -190,21 +237,37 @@ def proxy_request_figures(*, user, region: Region, start, end, by: str = "villag
     average working days taken and satisfaction (满意+基本满意 among replies). One grouped query."""
     Status = ProxyRequest.Status
     key = ("village__code", "village__name") if by == "village" else ("item__name",)
-    rows = (ProxyRequest.objects.for_user(user).within(region).filter(accepted_on__range=(start, end))
-            .values(*key)
-            .annotate(accepted=Count("pk"),
-                      done=Count("pk", filter=Q(status__in=(Status.DONE, Status.REPLIED))),
-                      on_time=Count("pk", filter=Q(status__in=(Status.DONE, Status.REPLIED),
-                                                   finished_on__lte=F("promised_date"))),
-                      avg_days=Avg("working_days_taken"),
-                      replied=Count("pk", filter=Q(status=Status.REPLIED)),
-                      satisfied=Count("pk", filter=Q(satisfaction__in=(ProxyRequest.Satisfaction.SATISFIED,
-                                                                     ProxyRequest.Satisfaction.FAIRLY))))
-            .order_by(*key))
-    return [dict(row, label=row.get("village__name") or row.get("item__name"),
-                 on_time_rate=row["on_time"] * 100 / row["done"] if row["done"] else None,
-                 satisfaction_rate=row["satisfied"] * 100 / row["replied"] if row["replied"] else None)
-            for row in rows]
+    rows = (
+        ProxyRequest.objects.for_user(user)
+        .within(region)
+        .filter(accepted_on__range=(start, end))
+        .values(*key)
+        .annotate(
+            accepted=Count("pk"),
+            done=Count("pk", filter=Q(status__in=(Status.DONE, Status.REPLIED))),
+            on_time=Count(
+                "pk", filter=Q(status__in=(Status.DONE, Status.REPLIED), finished_on__lte=F("promised_date"))
+            ),
+            avg_days=Avg("working_days_taken"),
+            replied=Count("pk", filter=Q(status=Status.REPLIED)),
+            satisfied=Count(
+                "pk",
+                filter=Q(
+                    satisfaction__in=(ProxyRequest.Satisfaction.SATISFIED, ProxyRequest.Satisfaction.FAIRLY)
+                ),
+            ),
+        )
+        .order_by(*key)
+    )
+    return [
+        dict(
+            row,
+            label=row.get("village__name") or row.get("item__name"),
+            on_time_rate=row["on_time"] * 100 / row["done"] if row["done"] else None,
+            satisfaction_rate=row["satisfied"] * 100 / row["replied"] if row["replied"] else None,
+        )
+        for row in rows
+    ]
 
 
 # -- duty shifts --------------------------------------------------------------------------------------
@@ -214,8 +277,11 @@ def duty_cadres(village: Region) -> QuerySet:
     """People who may take a shift at the village: active village-level duty posts there."""
     from accounts.models import User
 
-    return (User.objects.filter(posts__region=village, posts__ended_on__isnull=True, posts__role__in=DUTY_ROLES)
-            .distinct().order_by("real_name"))
+    return (
+        User.objects.filter(posts__region=village, posts__ended_on__isnull=True, posts__role__in=DUTY_ROLES)
+        .distinct()
+        .order_by("real_name")
+    )
 
 
 def duty_today(*, village: Region, today: datetime.date) -> DutyShift | None:
@@ -229,19 +295,27 @@ def duty_shift_by_date(*, village: Region, day: datetime.date) -> DutyShift:
 def duty_month(*, village: Region, month_start: datetime.date) -> list[DutyShift]:
     """The village's shifts in the month beginning ``month_start``."""
     last = month_start.replace(day=calendar_module.monthrange(month_start.year, month_start.month)[1])
-    return list(DutyShift.objects.filter(village=village, date__range=(month_start, last))
-                .select_related("cadre", "swapped_with").order_by("date"))
+    return list(
+        DutyShift.objects.filter(village=village, date__range=(month_start, last))
+        .select_related("cadre", "swapped_with")
+        .order_by("date")
+    )
 
 
 def attendance_by_village(*, region: Region, start, end, today) -> list[dict]:
     """Per village under ``region``: shifts due (up to today), attended, late, absent and the rate. One query."""
     Attendance = DutyShift.Attendance
-    rows = (DutyShift.objects.within(region).filter(date__range=(start, min(end, today)))
-            .values("village_id", "village__name", "village__code")
-            .annotate(due=Count("pk"),
-                      attended=Count("pk", filter=Q(attendance__in=(Attendance.ON_TIME, Attendance.LATE))),
-                      late=Count("pk", filter=Q(attendance=Attendance.LATE)),
-                      absent=Count("pk", filter=Q(attendance=Attendance.ABSENT)),
-                      early=Count("pk", filter=Q(left_early=True)))
-            .order_by("village__code"))
+    rows = (
+        DutyShift.objects.within(region)
+        .filter(date__range=(start, min(end, today)))
+        .values("village_id", "village__name", "village__code")
+        .annotate(
+            due=Count("pk"),
+            attended=Count("pk", filter=Q(attendance__in=(Attendance.ON_TIME, Attendance.LATE))),
+            late=Count("pk", filter=Q(attendance=Attendance.LATE)),
+            absent=Count("pk", filter=Q(attendance=Attendance.ABSENT)),
+            early=Count("pk", filter=Q(left_early=True)),
+        )
+        .order_by("village__code")
+    )
     return [dict(row, rate=(row["attended"] * 100 / row["due"]) if row["due"] else None) for row in rows]

@@ -1,7 +1,19 @@
 """The preloaded standard lists: rooms/functions and the building standard (6 categories, 12 items)."""
 
-ROOM_TYPES = ["服务大厅", "服务咨询台", "民主决策室", "矛盾调解室", "党风政风监督室", "党员活动室",
-              "多媒体培训室", "图书室", "卫生室", "幸福院", "留守儿童之家", "文化广场"]
+ROOM_TYPES = [
+    "服务大厅",
+    "服务咨询台",
+    "民主决策室",
+    "矛盾调解室",
+    "党风政风监督室",
+    "党员活动室",
+    "多媒体培训室",
+    "图书室",
+    "卫生室",
+    "幸福院",
+    "留守儿童之家",
+    "文化广场",
+]
 
 # The building standard: 6 categories, 12 items (岳池县“牌子减下来·服务提上去”).
 CHECKLIST = [
@@ -29,15 +41,35 @@ def standard_lists_ensure(room_type_model=None, checklist_item_model=None) -> No
     for order, name in enumerate(ROOM_TYPES, start=1):
         room_type_model.objects.get_or_create(region=None, name=name, defaults={"sort_order": order})
     for order, (category, name, description) in enumerate(CHECKLIST, start=1):
-        checklist_item_model.objects.get_or_create(region=None, category=category, name=name,
-                                                   defaults={"description": description, "sort_order": order})
+        checklist_item_model.objects.get_or_create(
+            region=None,
+            category=category,
+            name=name,
+            defaults={"description": description, "sort_order": order},
+        )
 
 
 # The starting service-item catalog (服务事项清单): (category, name, handling way, responsible office,
 # materials, promised working days, needs an ID number). Counties and townships adjust and add.
 SERVICE_ITEMS = [
-    ("社会救助", "低保申请", "proxy", "民政办", "申请书\n户口簿\n身份证\n家庭收入证明\n银行卡复印件", 20, True),
-    ("社会救助", "特困人员供养申请", "proxy", "民政办", "申请书\n户口簿\n身份证\n残疾证或病历（如有）", 20, True),
+    (
+        "社会救助",
+        "低保申请",
+        "proxy",
+        "民政办",
+        "申请书\n户口簿\n身份证\n家庭收入证明\n银行卡复印件",
+        20,
+        True,
+    ),
+    (
+        "社会救助",
+        "特困人员供养申请",
+        "proxy",
+        "民政办",
+        "申请书\n户口簿\n身份证\n残疾证或病历（如有）",
+        20,
+        True,
+    ),
     ("社会救助", "临时救助申请", "proxy", "民政办", "申请书\n身份证\n困难情况证明材料", 10, True),
     ("社会保障", "医保参保缴费", "assist", "社保所", "身份证\n户口簿", 3, True),
     ("社会保障", "养老保险参保登记", "proxy", "社保所", "身份证\n户口簿\n一寸照片", 5, True),
@@ -47,9 +79,25 @@ SERVICE_ITEMS = [
     ("残疾人服务", "残疾人两项补贴申请", "proxy", "民政办", "身份证\n残疾证\n申请表", 15, True),
     ("老龄服务", "高龄补贴申请", "proxy", "民政办", "身份证\n户口簿\n银行卡复印件", 10, True),
     ("户籍计生", "新生儿落户", "referral", "派出所", "出生医学证明\n父母身份证\n户口簿\n结婚证", 5, True),
-    ("户籍计生", "独生子女证办理", "proxy", "卫健办", "父母身份证\n户口簿\n结婚证\n子女出生医学证明", 10, True),
+    (
+        "户籍计生",
+        "独生子女证办理",
+        "proxy",
+        "卫健办",
+        "父母身份证\n户口簿\n结婚证\n子女出生医学证明",
+        10,
+        True,
+    ),
     ("户籍计生", "生育登记", "proxy", "卫健办", "夫妻身份证\n户口簿\n结婚证", 5, True),
-    ("土地房屋", "宅基地审批", "full", "自然资源所", "申请书\n户口簿\n身份证\n村民会议决议\n四邻签字意见", 30, True),
+    (
+        "土地房屋",
+        "宅基地审批",
+        "full",
+        "自然资源所",
+        "申请书\n户口簿\n身份证\n村民会议决议\n四邻签字意见",
+        30,
+        True,
+    ),
     ("土地房屋", "农村建房规划许可", "full", "规划办", "申请书\n宅基地批准文件\n建房设计图", 20, True),
     ("土地房屋", "土地承包经营权证变更", "proxy", "农经站", "申请书\n原承包经营权证\n身份证", 20, True),
     ("农业农村", "耕地地力保护补贴申报", "assist", "农经站", "身份证\n承包经营权证\n银行卡复印件", 10, True),
@@ -72,6 +120,16 @@ def service_items_ensure(service_item_model=None) -> None:
 
         service_item_model = ServiceItem
     for order, (category, name, way, office, materials, days, needs_id) in enumerate(SERVICE_ITEMS, start=1):
-        service_item_model.objects.get_or_create(region=None, name=name, defaults={
-            "category": category, "handling_way": way, "office": office, "materials": materials,
-            "promised_days": days, "needs_id_number": needs_id, "sort_order": order})
+        service_item_model.objects.get_or_create(
+            region=None,
+            name=name,
+            defaults={
+                "category": category,
+                "handling_way": way,
+                "office": office,
+                "materials": materials,
+                "promised_days": days,
+                "needs_id_number": needs_id,
+                "sort_order": order,
+            },
+        )

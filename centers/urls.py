@@ -8,11 +8,16 @@ urlpatterns = [
     path("centers/<int:pk>/", center.center_detail, name="center-detail"),
     path("centers/<int:pk>/edit/", center.center_edit, name="center-edit"),
     path("centers/<int:pk>/history/", center.center_history, name="center-history"),
-    path("centers/<int:pk>/checklist/<int:item_pk>/", center.checklist_entry_edit, name="checklist-entry-edit"),
+    path(
+        "centers/<int:pk>/checklist/<int:item_pk>/", center.checklist_entry_edit, name="checklist-entry-edit"
+    ),
     path("checklist-photos/<int:pk>/", center.checklist_photo, name="checklist-photo"),
     path("center-lists/", center.center_lists, name="center-lists"),
-    re_path(r"^center-lists/(?P<kind>rooms|items)/(?P<pk>\d+)/toggle/$", center.list_entry_toggle,
-            name="list-entry-toggle"),
+    re_path(
+        r"^center-lists/(?P<kind>rooms|items)/(?P<pk>\d+)/toggle/$",
+        center.list_entry_toggle,
+        name="list-entry-toggle",
+    ),
     path("service-items/", service_items.service_item_list, name="service-item-list"),
     path("service-items/export/", service_items.service_item_export, name="service-item-export"),
     path("service-items/new/", service_items.service_item_create, name="service-item-create"),

@@ -14,11 +14,16 @@ OPEN = (Status.ACCEPTED, Status.IN_PROGRESS)
 NOT_YOUR_VILLAGE = "您不能在该村受理或办理代办事项。"
 REQUEST_EDITED_MEANWHILE = "该代办事项已被他人更新，请刷新页面查看最新进展后再操作。"
 
-# Transitions whose events stay off the public lookup (their reasons may name people or circumstances).
+# public=False: the event stays off the public lookup (its reason may name people or circumstances).
 PROXY_REQUEST = Workflow(
-    model=ProxyRequest, state_field="status", event_model=ProxyRequestTimelineEvent, event_fk="proxy_request",
-    guard=RegionGuard(lambda proxy_request: proxy_request.village, NOT_YOUR_VILLAGE), perm=CHANGE_CENTER,
-    edited_meanwhile=REQUEST_EDITED_MEANWHILE, select_related=("village", "item"),
+    model=ProxyRequest,
+    state_field="status",
+    event_model=ProxyRequestTimelineEvent,
+    event_fk="proxy_request",
+    guard=RegionGuard(lambda proxy_request: proxy_request.village, NOT_YOUR_VILLAGE),
+    perm=CHANGE_CENTER,
+    edited_meanwhile=REQUEST_EDITED_MEANWHILE,
+    select_related=("village", "item"),
     transitions=[
         Transition(Kind.START, "承办", (Status.ACCEPTED,), Status.IN_PROGRESS),
         Transition(Kind.PROGRESS, "记录进展", (Status.IN_PROGRESS,), None, public=False),

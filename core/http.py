@@ -15,8 +15,10 @@ def messages_of(exc: ValidationError) -> str:
 
 def form_errors(form) -> str:
     """Every error of a form in one line, each named by its field's label."""
-    return "；".join(f"{form.fields[f].label or f}：{'；'.join(e)}" if f in form.fields else "；".join(e)
-                    for f, e in form.errors.items())
+    return "；".join(
+        f"{form.fields[f].label or f}：{'；'.join(e)}" if f in form.fields else "；".join(e)
+        for f, e in form.errors.items()
+    )
 
 
 def act(request, form, action: Callable[[dict], object], success: str | Callable[[object], str]) -> bool:
@@ -53,8 +55,9 @@ def protected_file_response(field, content_type: str, *, download: bool = False)
         handle = field.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    response = FileResponse(handle, content_type=content_type, as_attachment=download,
-                            filename=field.name.rsplit("/", 1)[-1])
+    response = FileResponse(
+        handle, content_type=content_type, as_attachment=download, filename=field.name.rsplit("/", 1)[-1]
+    )
     response["Cache-Control"] = "private, max-age=3600"
     response["Content-Security-Policy"] = "default-src 'none'"
     return response

@@ -25,8 +25,14 @@ class TimelineEvent(models.Model):
     kind = models.CharField("事件", max_length=30)
     from_state = models.CharField("原状态", max_length=30, blank=True)
     to_state = models.CharField("新状态", max_length=30, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     at = models.DateTimeField("时间", auto_now_add=True)
     note = models.CharField("说明", max_length=300, blank=True)
     # Public pages (the request lookup, the bulletin) show only public events, never names or notes.

@@ -21,8 +21,9 @@ REASON_REQUIRED = "请填写原因。"
 EDITED_MEANWHILE = "该记录已被他人更新，请刷新页面查看最新情况后再操作。"
 
 
-def lock_for_update(queryset: models.QuerySet, pk, *, version: int | None = None,
-                    message: str = EDITED_MEANWHILE):
+def lock_for_update(
+    queryset: models.QuerySet, pk, *, version: int | None = None, message: str = EDITED_MEANWHILE
+):
     """The row, locked until the transaction ends; refused when it changed since ``version`` was read.
 
     Must run inside a transaction. ``of=("self",)`` keeps select_related tables unlocked.
@@ -83,12 +84,28 @@ class Workflow:
     """The state machine of one model. ``state_field`` holds the state; ``event_model`` (a
     core.models.TimelineEvent) gets one row per transition, linked through ``event_fk``."""
 
-    def __init__(self, *, model: type[models.Model], state_field: str, event_model: type[models.Model],
-                 event_fk: str, transitions: list[Transition], guard: Guard, perm: str,
-                 edited_meanwhile: str = EDITED_MEANWHILE, is_open: Callable[[Any], bool] | None = None,
-                 closed_message: Callable[[Any], str] | None = None,
-                 refusal: Callable[[Any, Transition], str] | None = None, select_related: tuple[str, ...] = ()):
-        self.model, self.state_field, self.event_model, self.event_fk = model, state_field, event_model, event_fk
+    def __init__(
+        self,
+        *,
+        model: type[models.Model],
+        state_field: str,
+        event_model: type[models.Model],
+        event_fk: str,
+        transitions: list[Transition],
+        guard: Guard,
+        perm: str,
+        edited_meanwhile: str = EDITED_MEANWHILE,
+        is_open: Callable[[Any], bool] | None = None,
+        closed_message: Callable[[Any], str] | None = None,
+        refusal: Callable[[Any, Transition], str] | None = None,
+        select_related: tuple[str, ...] = (),
+    ):
+        self.model, self.state_field, self.event_model, self.event_fk = (
+            model,
+            state_field,
+            event_model,
+            event_fk,
+        )
         self.transitions = {t.name: t for t in transitions}
         self.guard, self.perm, self.edited_meanwhile = guard, perm, edited_meanwhile
         self.is_open, self.closed_message, self.refusal = is_open, closed_message, refusal
@@ -101,22 +118,30 @@ class Workflow:
         return getattr(obj, f"get_{self.state_field}_display")()
 
     def _may_start(self, obj, transition: Transition) -> bool:
-        return (getattr(obj, self.state_field) in transition.sources
-                and (transition.when is None or transition.when(obj)))
+        return getattr(obj, self.state_field) in transition.sources and (
+            transition.when is None or transition.when(obj)
+        )
 
     def allowed(self, obj, user=None, *, offered_only: bool = False) -> list[Transition]:
         """Transitions that may start from the object's state (and that ``user`` may take, if given)."""
         if self.is_open is not None and not self.is_open(obj):
             return []
-        return [t for t in self.transitions.values()
-                if self._may_start(obj, t) and (not offered_only or t.offer)
-                and (user is None or self.guard.allows(user, t.perm or self.perm, obj))]
+        return [
+            t
+            for t in self.transitions.values()
+            if self._may_start(obj, t)
+            and (not offered_only or t.offer)
+            and (user is None or self.guard.allows(user, t.perm or self.perm, obj))
+        ]
 
     def ensure_open(self, obj) -> None:
         """Refuses anything on a closed record (rejected, completed ...) with its own message."""
         if self.is_open is not None and not self.is_open(obj):
-            raise ValidationError(self.closed_message(obj) if self.closed_message else NOT_ALLOWED.format(
-                state=self.state_label(obj), action="办理"))
+            raise ValidationError(
+                self.closed_message(obj)
+                if self.closed_message
+                else NOT_ALLOWED.format(state=self.state_label(obj), action="办理")
+            )
 
     def check(self, obj, name: str) -> Transition:
         """Raises the clear refusal when ``name`` cannot start from the object's state; else the transition."""
@@ -124,17 +149,32 @@ class Workflow:
         self.ensure_open(obj)
         if not self._may_start(obj, transition):
             message = self.refusal(obj, transition) if self.refusal else ""
-            raise ValidationError(message or NOT_ALLOWED.format(state=self.state_label(obj), action=transition.label))
+            raise ValidationError(
+                message or NOT_ALLOWED.format(state=self.state_label(obj), action=transition.label)
+            )
         return transition
 
     def lock(self, obj, version: int | None):
-        return lock_for_update(self.model.objects.select_related(*self.select_related), obj.pk, version=version,
-                               message=self.edited_meanwhile)
+        return lock_for_update(
+            self.model.objects.select_related(*self.select_related),
+            obj.pk,
+            version=version,
+            message=self.edited_meanwhile,
+        )
 
-    def apply(self, obj, name: str, *, actor, version: int | None, note: str = "",
-              changes: Mapping[str, Any] | Callable[[Any], Mapping[str, Any]] | None = None,
-              payload: Mapping[str, Any] | Callable[[Any], Mapping[str, Any]] | None = None,
-              check: Callable[[Any], None] | None = None, locked=None):
+    def apply(
+        self,
+        obj,
+        name: str,
+        *,
+        actor,
+        version: int | None,
+        note: str = "",
+        changes: Mapping[str, Any] | Callable[[Any], Mapping[str, Any]] | None = None,
+        payload: Mapping[str, Any] | Callable[[Any], Mapping[str, Any]] | None = None,
+        check: Callable[[Any], None] | None = None,
+        locked=None,
+    ):
         """Takes one transition. Must run inside the caller's transaction.
 
         Order: the actor's scope, the row lock and version, the source state, the reason, ``check(locked)``
@@ -159,20 +199,53 @@ class Workflow:
         setattr(obj, self.state_field, target)
         versioned_save(obj, [*values, self.state_field])
         facts = dict(payload(obj) if callable(payload) else (payload or {}))
-        self._append(obj, name, actor=actor, from_state=source, to_state=target, note=note,
-                     public=transition.public, payload=facts)
+        self._append(
+            obj,
+            name,
+            actor=actor,
+            from_state=source,
+            to_state=target,
+            note=note,
+            public=transition.public,
+            payload=facts,
+        )
         return obj
 
-    def record(self, obj, kind: str, *, actor, note: str = "", payload: Mapping[str, Any] | None = None,
-               public: bool = True, created: bool = False):
+    def record(
+        self,
+        obj,
+        kind: str,
+        *,
+        actor,
+        note: str = "",
+        payload: Mapping[str, Any] | None = None,
+        public: bool = True,
+        created: bool = False,
+    ):
         """Appends an event that changes no state: the record's creation (``created``: no previous state),
         a correction noted, a matter proposed again."""
         state = getattr(obj, self.state_field)
-        return self._append(obj, kind, actor=actor, from_state="" if created else state, to_state=state,
-                            note=(note or "").strip(), public=public, payload=dict(payload or {}))
+        return self._append(
+            obj,
+            kind,
+            actor=actor,
+            from_state="" if created else state,
+            to_state=state,
+            note=(note or "").strip(),
+            public=public,
+            payload=dict(payload or {}),
+        )
 
-    def _append(self, obj, kind: str, *, actor, from_state: str, to_state: str, note: str, public: bool,
-                payload: dict):
-        return self.event_model.objects.create(**{self.event_fk: obj}, kind=kind, from_state=from_state,
-                                               to_state=to_state, actor=actor, note=note[:300],
-                                               is_public=public, payload=payload)
+    def _append(
+        self, obj, kind: str, *, actor, from_state: str, to_state: str, note: str, public: bool, payload: dict
+    ):
+        return self.event_model.objects.create(
+            **{self.event_fk: obj},
+            kind=kind,
+            from_state=from_state,
+            to_state=to_state,
+            actor=actor,
+            note=note[:300],
+            is_public=public,
+            payload=payload,
+        )

@@ -44,7 +44,17 @@ class MatterAdmin(ReadOnlyAdmin):
 
 @admin.register(Meeting)
 class MeetingAdmin(ReadOnlyAdmin):
-    list_display = ("matter", "step", "body", "held_on", "entitled", "present", "votes_for", "quorum_met", "passed")
+    list_display = (
+        "matter",
+        "step",
+        "body",
+        "held_on",
+        "entitled",
+        "present",
+        "votes_for",
+        "quorum_met",
+        "passed",
+    )
     list_select_related = ("matter",)
 
 

@@ -19,9 +19,14 @@ NUMBER = {"inputmode": "numeric", "min": "0"}
 
 
 def _count(label: str, required: bool = True) -> forms.IntegerField:
-    return forms.IntegerField(label=label, min_value=0, max_value=1_000_000, required=required,
-                              widget=forms.NumberInput(attrs=NUMBER),
-                              error_messages={"required": f"请填写{label}。", "min_value": f"{label}不能为负数。"})
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        max_value=1_000_000,
+        required=required,
+        widget=forms.NumberInput(attrs=NUMBER),
+        error_messages={"required": f"请填写{label}。", "min_value": f"{label}不能为负数。"},
+    )
 
 
 class MatterForm(forms.Form):
@@ -29,11 +34,21 @@ class MatterForm(forms.Form):
     category = forms.ModelChoiceField(label="事项类别", queryset=None, empty_label="请选择类别")
     title = forms.CharField(label="事项名称", max_length=100)
     content = forms.CharField(label="事项内容", widget=forms.Textarea(attrs={"rows": 4}))
-    estimated_amount = forms.DecimalField(label="预计金额（元）", max_digits=14, decimal_places=2, min_value=0,
-                                          required=False, help_text="不涉及资金的可不填。",
-                                          widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}))
-    proposed_by = forms.CharField(label="提议人", max_length=100, initial="村党组织",
-                                  help_text="如：村党组织、村委会、十分之一以上村民联名。")
+    estimated_amount = forms.DecimalField(
+        label="预计金额（元）",
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        help_text="不涉及资金的可不填。",
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
+    )
+    proposed_by = forms.CharField(
+        label="提议人",
+        max_length=100,
+        initial="村党组织",
+        help_text="如：村党组织、村委会、十分之一以上村民联名。",
+    )
 
     def __init__(self, *args, villages=None, categories=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,8 +72,9 @@ class MeetingForm(forms.Form):
     chair = forms.CharField(label="主持人", max_length=50)
     recorder = forms.CharField(label="记录人", max_length=50)
     entitled = _count("应到人数")
-    entitled_reason = forms.CharField(label="应到人数调整理由", max_length=200, required=False,
-                                      help_text="应到人数与人数登记不一致时必填。")
+    entitled_reason = forms.CharField(
+        label="应到人数调整理由", max_length=200, required=False, help_text="应到人数与人数登记不一致时必填。"
+    )
     present = _count("实到人数")
     households_total = _count("户数", required=False)
     households_present = _count("到会户代表数", required=False)
@@ -93,13 +109,19 @@ class AttachmentForm(forms.Form):
 class DisclosureForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     text = forms.CharField(label="公开内容", widget=forms.Textarea(attrs={"rows": 4}))
-    spent_amount = forms.DecimalField(label="实际支出（元）", max_digits=14, decimal_places=2, min_value=0,
-                                      required=False,
-                                      widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}))
+    spent_amount = forms.DecimalField(
+        label="实际支出（元）",
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
+    )
     acceptance = forms.CharField(label="验收情况", max_length=300, required=False)
     posted_on = forms.DateField(label="张贴日期", widget=DATE)
-    board_photo = forms.ImageField(label="公开栏照片", required=False,
-                                   help_text="张贴后拍摄公开栏，JPEG/PNG/WebP，≤10MB；也可稍后补传。")
+    board_photo = forms.ImageField(
+        label="公开栏照片", required=False, help_text="张贴后拍摄公开栏，JPEG/PNG/WebP，≤10MB；也可稍后补传。"
+    )
 
     def __init__(self, *args, result: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -107,8 +129,11 @@ class DisclosureForm(forms.Form):
             del self.fields["spent_amount"], self.fields["acceptance"]
         self.fields["posted_on"].initial = timezone.localdate()
         # The service checks the picture by content (and re-encodes it); the form only takes the file.
-        self.fields["board_photo"] = forms.FileField(label=self.fields["board_photo"].label, required=False,
-                                                     help_text=self.fields["board_photo"].help_text)
+        self.fields["board_photo"] = forms.FileField(
+            label=self.fields["board_photo"].label,
+            required=False,
+            help_text=self.fields["board_photo"].help_text,
+        )
 
 
 class BoardPhotoForm(forms.Form):
@@ -123,8 +148,12 @@ class AmendmentForm(forms.Form):
 
 class ObjectionForm(forms.Form):
     received_on = forms.DateField(label="收到日期", widget=DATE)
-    summary = forms.CharField(label="异议内容", max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
-                              help_text="只记录异议的内容，不记录提出人的姓名和联系方式。")
+    summary = forms.CharField(
+        label="异议内容",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="只记录异议的内容，不记录提出人的姓名和联系方式。",
+    )
 
 
 class ObjectionAnswerForm(forms.Form):
@@ -133,10 +162,16 @@ class ObjectionAnswerForm(forms.Form):
 
 
 class OpinionForm(forms.Form):
-    verdict = forms.ChoiceField(label="监督意见", choices=SupervisionOpinion.Verdict.choices,
-                                widget=forms.RadioSelect)
-    reason = forms.CharField(label="理由", max_length=500, required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}), help_text="提出异议时必填。")
+    verdict = forms.ChoiceField(
+        label="监督意见", choices=SupervisionOpinion.Verdict.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label="理由",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="提出异议时必填。",
+    )
 
 
 class RosterForm(forms.Form):
@@ -164,6 +199,9 @@ class DecisionRulesForm(forms.ModelForm):
     class Meta:
         model = DecisionRules
         fields = ["disclosure_days", "resolution_within_days", "record_within_days", "stuck_days"]
-        help_texts = {"disclosure_days": "不少于7天。", "resolution_within_days": "提议会议到决议会议的最长天数。",
-                      "record_within_days": "会议召开后应在几天内录入平台。",
-                      "stuck_days": "事项在同一环节停留超过此天数即提醒村党组织书记（组织实施环节除外）。"}
+        help_texts = {
+            "disclosure_days": "不少于7天。",
+            "resolution_within_days": "提议会议到决议会议的最长天数。",
+            "record_within_days": "会议召开后应在几天内录入平台。",
+            "stuck_days": "事项在同一环节停留超过此天数即提醒村党组织书记（组织实施环节除外）。",
+        }

@@ -73,9 +73,12 @@ class MatterCategory(RegionList):
         verbose_name = "决策事项类别"
         verbose_name_plural = "决策事项类别"
         constraints = [
-            models.UniqueConstraint(fields=["region", "name"], nulls_distinct=False,
-                                    name="decisions_category_unique_name",
-                                    violation_error_message="该类别已经存在。"),
+            models.UniqueConstraint(
+                fields=["region", "name"],
+                nulls_distinct=False,
+                name="decisions_category_unique_name",
+                violation_error_message="该类别已经存在。",
+            ),
         ]
 
     @property
@@ -96,13 +99,16 @@ class DecisionRules(CountySettings):
         verbose_name = "四议两公开规定"
         verbose_name_plural = "四议两公开规定"
         constraints = [
-            models.CheckConstraint(condition=Q(disclosure_days__gte=MIN_DISCLOSURE_DAYS),
-                                   name="decisions_rules_disclosure_at_least_7_days",
-                                   violation_error_message="公示期不得少于7天。"),
-            models.CheckConstraint(condition=Q(resolution_within_days__gte=1, record_within_days__gte=1,
-                                               stuck_days__gte=1),
-                                   name="decisions_rules_positive_limits",
-                                   violation_error_message="时限至少为1天。"),
+            models.CheckConstraint(
+                condition=Q(disclosure_days__gte=MIN_DISCLOSURE_DAYS),
+                name="decisions_rules_disclosure_at_least_7_days",
+                violation_error_message="公示期不得少于7天。",
+            ),
+            models.CheckConstraint(
+                condition=Q(resolution_within_days__gte=1, record_within_days__gte=1, stuck_days__gte=1),
+                name="decisions_rules_positive_limits",
+                violation_error_message="时限至少为1天。",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -113,7 +119,9 @@ class DecisionRules(CountySettings):
 class VillageRoster(RegionScoped):
     """The sizes of a village's bodies from a date on; a meeting takes "entitled" from the one valid on its day."""
 
-    village = models.ForeignKey(Region, verbose_name="村（社区）", on_delete=models.PROTECT, related_name="rosters")
+    village = models.ForeignKey(
+        Region, verbose_name="村（社区）", on_delete=models.PROTECT, related_name="rosters"
+    )
     valid_from = models.DateField("起始日期")
     branch_committee = models.PositiveIntegerField("村党组织委员数")
     party_members = models.PositiveIntegerField("有表决权党员数")
@@ -121,8 +129,14 @@ class VillageRoster(RegionScoped):
     representatives = models.PositiveIntegerField("村民代表数")
     adults = models.PositiveIntegerField("18周岁以上村民数")
     households = models.PositiveIntegerField("户数")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:
@@ -130,8 +144,11 @@ class VillageRoster(RegionScoped):
         verbose_name_plural = "村组织人数"
         ordering = ["village", "-valid_from"]
         constraints = [
-            models.UniqueConstraint(fields=["village", "valid_from"], name="decisions_roster_one_per_day",
-                                    violation_error_message="该日期已有一份人数登记，请换一个起始日期。"),
+            models.UniqueConstraint(
+                fields=["village", "valid_from"],
+                name="decisions_roster_one_per_day",
+                violation_error_message="该日期已有一份人数登记，请换一个起始日期。",
+            ),
         ]
 
     ENTITLED_FIELD = {
@@ -158,15 +175,26 @@ class Matter(RegionScoped):
         REJECTED = "rejected", "未通过"
         COMPLETED = "completed", "已完成"
 
-    village = models.ForeignKey(Region, verbose_name="村（社区）", on_delete=models.PROTECT, related_name="matters")
-    category = models.ForeignKey(MatterCategory, verbose_name="事项类别", on_delete=models.PROTECT,
-                                 related_name="matters")
+    village = models.ForeignKey(
+        Region, verbose_name="村（社区）", on_delete=models.PROTECT, related_name="matters"
+    )
+    category = models.ForeignKey(
+        MatterCategory, verbose_name="事项类别", on_delete=models.PROTECT, related_name="matters"
+    )
     title = models.CharField("事项名称", max_length=100)
     content = models.TextField("事项内容")
-    estimated_amount = models.DecimalField("预计金额（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    estimated_amount = models.DecimalField(
+        "预计金额（元）", max_digits=14, decimal_places=2, null=True, blank=True
+    )
     proposed_by = models.CharField("提议人", max_length=100)
-    previous = models.ForeignKey("self", verbose_name="原事项（重新提议）", null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="reproposals")
+    previous = models.ForeignKey(
+        "self",
+        verbose_name="原事项（重新提议）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reproposals",
+    )
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.OPEN)
     step = models.CharField("当前环节", max_length=24, choices=Step.choices, default=Step.PROPOSAL)
     step_since = models.DateField("进入当前环节日期")
@@ -177,8 +205,14 @@ class Matter(RegionScoped):
     # Oversight flags, set by the services when a step is recorded (see DecisionRules).
     resolved_late = models.BooleanField("决议超时", default=False)
     recorded_late = models.BooleanField("录入滞后", default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     version = models.PositiveIntegerField("版本", default=1)
 
@@ -191,34 +225,53 @@ class Matter(RegionScoped):
             models.Index(fields=["-created_at", "-id"], name="decisions_matter_list_order"),
             models.Index(fields=["village", "status", "step"]),
             models.Index(fields=["status", "step_since"]),
-            models.Index(fields=["village", "-disclosed_on"], condition=Q(disclosed_on__isnull=False),
-                         name="decisions_matter_bulletin"),
+            models.Index(
+                fields=["village", "-disclosed_on"],
+                condition=Q(disclosed_on__isnull=False),
+                name="decisions_matter_bulletin",
+            ),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(estimated_amount__isnull=True) | Q(estimated_amount__gte=0),
-                                   name="decisions_matter_amount_not_negative",
-                                   violation_error_message="预计金额不能为负数。"),
-            models.UniqueConstraint(fields=["previous"], name="decisions_matter_reproposed_once",
-                                    violation_error_message="该事项已经重新提议过。"),
-            models.CheckConstraint(condition=~Q(status="completed") | Q(completed_on__isnull=False),
-                                   name="decisions_matter_completed_has_date",
-                                   violation_error_message="已完成的事项须有完成日期。"),
+            models.CheckConstraint(
+                condition=Q(estimated_amount__isnull=True) | Q(estimated_amount__gte=0),
+                name="decisions_matter_amount_not_negative",
+                violation_error_message="预计金额不能为负数。",
+            ),
+            models.UniqueConstraint(
+                fields=["previous"],
+                name="decisions_matter_reproposed_once",
+                violation_error_message="该事项已经重新提议过。",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="completed") | Q(completed_on__isnull=False),
+                name="decisions_matter_completed_has_date",
+                violation_error_message="已完成的事项须有完成日期。",
+            ),
         ]
         triggers = [
             # What the bulletin showed stays as it was: corrections are amendments.
             pgtrigger.Protect(
-                name="disclosed_content_frozen", operation=pgtrigger.Update,
+                name="disclosed_content_frozen",
+                operation=pgtrigger.Update,
                 condition=pgtrigger.Condition(
                     "OLD.disclosed_on IS NOT NULL AND ("
                     "OLD.title, OLD.content, OLD.category_id, OLD.estimated_amount, OLD.village_id, "
                     "OLD.disclosed_on, OLD.resolved_on, OLD.proposed_on) IS DISTINCT FROM ("
                     "NEW.title, NEW.content, NEW.category_id, NEW.estimated_amount, NEW.village_id, "
-                    "NEW.disclosed_on, NEW.resolved_on, NEW.proposed_on)")),
-            pgtrigger.Protect(name="disclosed_not_deleted", operation=pgtrigger.Delete,
-                              condition=pgtrigger.Condition("OLD.disclosed_on IS NOT NULL")),
+                    "NEW.disclosed_on, NEW.resolved_on, NEW.proposed_on)"
+                ),
+            ),
+            pgtrigger.Protect(
+                name="disclosed_not_deleted",
+                operation=pgtrigger.Delete,
+                condition=pgtrigger.Condition("OLD.disclosed_on IS NOT NULL"),
+            ),
             # A rejected or completed matter is closed for good (its badge is on the bulletin).
-            pgtrigger.Protect(name="closed_frozen", operation=pgtrigger.Update,
-                              condition=pgtrigger.Condition("OLD.status <> 'open'")),
+            pgtrigger.Protect(
+                name="closed_frozen",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Condition("OLD.status <> 'open'"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -300,8 +353,14 @@ class Meeting(VillageOwned):
     minutes = models.TextField("会议记录")
     quorum_met = models.BooleanField("达到法定人数")
     passed = models.BooleanField("通过", null=True, blank=True)  # None: no vote (meeting not held)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="录入人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     recorded_at = models.DateTimeField("录入时间", auto_now_add=True)
 
     class Meta:
@@ -310,24 +369,38 @@ class Meeting(VillageOwned):
         ordering = ["held_on", "id"]
         indexes = [models.Index(fields=["matter", "step"])]
         constraints = [
-            models.CheckConstraint(condition=Q(entitled__gt=0), name="decisions_meeting_entitled_positive",
-                                   violation_error_message="应到人数必须大于0。"),
-            models.CheckConstraint(condition=Q(present__lte=F("entitled")), name="decisions_meeting_present_le_entitled",
-                                   violation_error_message="实到人数不能多于应到人数。"),
+            models.CheckConstraint(
+                condition=Q(entitled__gt=0),
+                name="decisions_meeting_entitled_positive",
+                violation_error_message="应到人数必须大于0。",
+            ),
+            models.CheckConstraint(
+                condition=Q(present__lte=F("entitled")),
+                name="decisions_meeting_present_le_entitled",
+                violation_error_message="实到人数不能多于应到人数。",
+            ),
             models.CheckConstraint(
                 condition=Q(votes_for__lte=F("present") - F("votes_against") - F("votes_abstain")),
                 name="decisions_meeting_votes_le_present",
-                violation_error_message="赞成、反对、弃权票数之和不能多于实到人数。"),
+                violation_error_message="赞成、反对、弃权票数之和不能多于实到人数。",
+            ),
             models.CheckConstraint(
-                condition=Q(households_present__isnull=True) | Q(households_present__lte=F("households_total")),
+                condition=Q(households_present__isnull=True)
+                | Q(households_present__lte=F("households_total")),
                 name="decisions_meeting_households_le_total",
-                violation_error_message="到会户代表数不能多于户数。"),
-            models.UniqueConstraint(fields=["matter", "step"], condition=Q(quorum_met=True),
-                                    name="decisions_meeting_one_held_per_step",
-                                    violation_error_message="该环节的会议已经召开。"),
-            models.CheckConstraint(condition=Q(quorum_met=True) | Q(passed__isnull=True),
-                                   name="decisions_meeting_no_vote_without_quorum",
-                                   violation_error_message="未达到法定人数的会议不能形成表决结果。"),
+                violation_error_message="到会户代表数不能多于户数。",
+            ),
+            models.UniqueConstraint(
+                fields=["matter", "step"],
+                condition=Q(quorum_met=True),
+                name="decisions_meeting_one_held_per_step",
+                violation_error_message="该环节的会议已经召开。",
+            ),
+            models.CheckConstraint(
+                condition=Q(quorum_met=True) | Q(passed__isnull=True),
+                name="decisions_meeting_no_vote_without_quorum",
+                violation_error_message="未达到法定人数的会议不能形成表决结果。",
+            ),
         ]
         triggers = [village_from_parent("matter", Matter), APPEND_ONLY]
 
@@ -361,8 +434,14 @@ class MeetingAttachment(VillageOwned):
     file = models.FileField("文件", upload_to=attachment_path)
     content_type = models.CharField("文件类型", max_length=40)
     size = models.PositiveIntegerField("大小（字节）")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:
@@ -388,12 +467,20 @@ class Disclosure(VillageOwned):
     matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="disclosures")
     kind = models.CharField("公开类型", max_length=12, choices=Kind.choices)
     text = models.TextField("公开内容")
-    spent_amount = models.DecimalField("实际支出（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    spent_amount = models.DecimalField(
+        "实际支出（元）", max_digits=14, decimal_places=2, null=True, blank=True
+    )
     acceptance = models.CharField("验收情况", max_length=300, blank=True)
     posted_on = models.DateField("张贴日期")
     ends_on = models.DateField("公示截止日期")
-    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+")
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:
@@ -402,14 +489,21 @@ class Disclosure(VillageOwned):
         ordering = ["posted_on", "id"]
         indexes = [models.Index(fields=["posted_on", "id"])]  # oversight lists, latest first
         constraints = [
-            models.UniqueConstraint(fields=["matter", "kind"], name="decisions_disclosure_one_per_kind",
-                                    violation_error_message="该事项已经公开过。"),
+            models.UniqueConstraint(
+                fields=["matter", "kind"],
+                name="decisions_disclosure_one_per_kind",
+                violation_error_message="该事项已经公开过。",
+            ),
             models.CheckConstraint(
                 condition=Q(ends_on__gte=F("posted_on") + datetime.timedelta(days=MIN_DISCLOSURE_DAYS - 1)),
-                name="decisions_disclosure_at_least_7_days", violation_error_message="公示期不得少于7天。"),
-            models.CheckConstraint(condition=Q(spent_amount__isnull=True) | Q(spent_amount__gte=0),
-                                   name="decisions_disclosure_spent_not_negative",
-                                   violation_error_message="实际支出不能为负数。"),
+                name="decisions_disclosure_at_least_7_days",
+                violation_error_message="公示期不得少于7天。",
+            ),
+            models.CheckConstraint(
+                condition=Q(spent_amount__isnull=True) | Q(spent_amount__gte=0),
+                name="decisions_disclosure_spent_not_negative",
+                violation_error_message="实际支出不能为负数。",
+            ),
         ]
         triggers = [village_from_parent("matter", Matter), APPEND_ONLY]
 
@@ -432,8 +526,14 @@ class BoardPhoto(VillageOwned):
 
     disclosure = models.ForeignKey(Disclosure, on_delete=models.PROTECT, related_name="board_photos")
     photo = models.ImageField("公开栏照片", upload_to=board_photo_path)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:
@@ -462,8 +562,14 @@ class Amendment(VillageOwned):
     original = models.TextField("原内容")
     corrected = models.TextField("更正为")
     reason = models.CharField("更正理由", max_length=300)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="更正人", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="更正人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField("更正时间", auto_now_add=True)
 
     class Meta:
@@ -471,8 +577,11 @@ class Amendment(VillageOwned):
         verbose_name_plural = "公开内容更正"
         ordering = ["created_at", "id"]
         constraints = [
-            models.CheckConstraint(condition=~Q(reason=""), name="decisions_amendment_has_reason",
-                                   violation_error_message="请填写更正理由。"),
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="decisions_amendment_has_reason",
+                violation_error_message="请填写更正理由。",
+            ),
         ]
         triggers = [village_from_parent("disclosure", Disclosure), APPEND_ONLY]
 
@@ -491,33 +600,53 @@ class Objection(VillageOwned):
     summary = models.CharField("异议内容", max_length=500)
     answer = models.CharField("答复内容", max_length=500, blank=True)
     answered_on = models.DateField("答复日期", null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+")
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="答复人", null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="答复人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "公示期间异议"
         verbose_name_plural = "公示期间异议"
         ordering = ["received_on", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(answered_on__isnull=True) | Q(answered_on__gte=F("received_on")),
-                                   name="decisions_objection_answered_after_received",
-                                   violation_error_message="答复日期不能早于收到日期。"),
-            models.CheckConstraint(condition=Q(answered_on__isnull=True, answer="") |
-                                   Q(answered_on__isnull=False) & ~Q(answer=""),
-                                   name="decisions_objection_answer_with_date",
-                                   violation_error_message="答复须有内容和日期。"),
+            models.CheckConstraint(
+                condition=Q(answered_on__isnull=True) | Q(answered_on__gte=F("received_on")),
+                name="decisions_objection_answered_after_received",
+                violation_error_message="答复日期不能早于收到日期。",
+            ),
+            models.CheckConstraint(
+                condition=Q(answered_on__isnull=True, answer="")
+                | Q(answered_on__isnull=False) & ~Q(answer=""),
+                name="decisions_objection_answer_with_date",
+                violation_error_message="答复须有内容和日期。",
+            ),
         ]
-        triggers = [village_from_parent("disclosure", Disclosure),
+        triggers = [
+            village_from_parent("disclosure", Disclosure),
             # The bulletin counts objections: none is ever deleted; only the answer is added, once.
             pgtrigger.Protect(name="never_deleted", operation=pgtrigger.Delete),
             pgtrigger.Protect(
-                name="only_the_answer_changes", operation=pgtrigger.Update,
+                name="only_the_answer_changes",
+                operation=pgtrigger.Update,
                 condition=pgtrigger.Condition(
                     "OLD.answered_on IS NOT NULL OR (OLD.disclosure_id, OLD.received_on, OLD.summary, "
                     "OLD.recorded_by_id) IS DISTINCT FROM (NEW.disclosure_id, NEW.received_on, NEW.summary, "
-                    "NEW.recorded_by_id)")),
+                    "NEW.recorded_by_id)"
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -538,8 +667,14 @@ class SupervisionOpinion(VillageOwned):
     step = models.CharField("环节", max_length=24, choices=Step.choices)
     verdict = models.CharField("意见", max_length=8, choices=Verdict.choices)
     reason = models.CharField("理由", max_length=500, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="监督委员会成员", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="监督委员会成员",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:
@@ -548,9 +683,11 @@ class SupervisionOpinion(VillageOwned):
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["verdict", "at"])]
         constraints = [
-            models.CheckConstraint(condition=Q(verdict="agree") | ~Q(reason=""),
-                                   name="decisions_opinion_objection_has_reason",
-                                   violation_error_message="提出异议须写明理由。"),
+            models.CheckConstraint(
+                condition=Q(verdict="agree") | ~Q(reason=""),
+                name="decisions_opinion_objection_has_reason",
+                violation_error_message="提出异议须写明理由。",
+            ),
         ]
         triggers = [village_from_parent("matter", Matter), APPEND_ONLY]
 

@@ -14,8 +14,11 @@ from regions.scoping import region_in_scope
 
 def village_data(*, region) -> dict:
     """The village's open matters and what each waits for. One query."""
-    open_matters = list(Matter.objects.filter(village=region, status=Matter.Status.OPEN)
-                        .only("id", "title", "step", "step_since").order_by("step_since", "id")[:6])
+    open_matters = list(
+        Matter.objects.filter(village=region, status=Matter.Status.OPEN)
+        .only("id", "title", "step", "step_since")
+        .order_by("step_since", "id")[:6]
+    )
     return {"matters": open_matters, "region": region}
 
 
@@ -28,5 +31,9 @@ def oversight_data(*, region) -> dict:
     today = timezone.localdate()
     stuck_before = today - datetime.timedelta(days=DecisionRules.for_region(region).stuck_days)
     figures = selectors.decision_figures(region=region, year=today.year, stuck_before=stuck_before)
-    return {"figures": figures, "region": region, "stuck_count": figures["stuck"],
-            "objections_count": selectors.supervision_objections(region=region).count()}
+    return {
+        "figures": figures,
+        "region": region,
+        "stuck_count": figures["stuck"],
+        "objections_count": selectors.supervision_objections(region=region).count(),
+    }

@@ -30,8 +30,11 @@ def quorum_met(body: str, c: Count) -> bool:
     if body == Body.REPRESENTATIVES:
         return 3 * c.present >= 2 * c.entitled
     if body == Body.VILLAGERS:
-        by_households = bool(c.households_total) and c.households_present is not None and \
-            3 * c.households_present >= 2 * c.households_total
+        by_households = (
+            bool(c.households_total)
+            and c.households_present is not None
+            and 3 * c.households_present >= 2 * c.households_total
+        )
         return 2 * c.present > c.entitled or by_households
     return 2 * c.present > c.entitled
 

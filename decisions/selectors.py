@@ -36,13 +36,15 @@ def categories_for_village(village: Region) -> QuerySet[MatterCategory]:
 
 def categories_managed(*, user) -> QuerySet[MatterCategory]:
     """The statutory list plus the categories of the counties and townships the user may maintain."""
-    return (MatterCategory.objects.for_maintenance(user, MANAGE_DECISION_CATEGORIES)
-            .order_by("region__prefix", "sort_order", "id"))
+    return MatterCategory.objects.for_maintenance(user, MANAGE_DECISION_CATEGORIES).order_by(
+        "region__prefix", "sort_order", "id"
+    )
 
 
 def category_get_for_user(*, user, pk: int) -> MatterCategory:
-    return get_object_or_404(MatterCategory.objects.maintained_by(user, MANAGE_DECISION_CATEGORIES)
-                             .select_related("region"), pk=pk)
+    return get_object_or_404(
+        MatterCategory.objects.maintained_by(user, MANAGE_DECISION_CATEGORIES).select_related("region"), pk=pk
+    )
 
 
 def rosters_of(*, village: Region) -> QuerySet[VillageRoster]:
@@ -54,8 +56,16 @@ def roster_on(*, village: Region, day: datetime.date) -> VillageRoster | None:
     return VillageRoster.objects.filter(village=village, valid_from__lte=day).order_by("-valid_from").first()
 
 
-def matters_for_user(*, user, region: Region | None = None, status: str = "", step: str = "", category=None,
-                     year: int | None = None, query: str = "") -> QuerySet[Matter]:
+def matters_for_user(
+    *,
+    user,
+    region: Region | None = None,
+    status: str = "",
+    step: str = "",
+    category=None,
+    year: int | None = None,
+    query: str = "",
+) -> QuerySet[Matter]:
     matters = Matter.objects.for_user(user)
     if region is not None:
         matters = matters.within(region)
@@ -66,12 +76,12 @@ def matters_for_user(*, user, region: Region | None = None, status: str = "", st
     if category is not None:
         matters = matters.filter(category=category)
     if year:
-        matters = matters.filter(Q(proposed_on__year=year) | Q(proposed_on__isnull=True, created_at__year=year))
+        matters = matters.filter(
+            Q(proposed_on__year=year) | Q(proposed_on__isnull=True, created_at__year=year)
+        )
     if query:
         matters = matters.filter(title__contains=query)
     return matters.select_related("village__parent", "category").order_by("-created_at", "-id")
-
-
 
 
 def _disclosures_shown(disclosures, amendments_of, today: datetime.date) -> list[Disclosure]:
@@ -85,11 +95,17 @@ def _disclosures_shown(disclosures, amendments_of, today: datetime.date) -> list
 def matter_record(*, matter: Matter, today: datetime.date) -> dict:
     """Everything on a matter's page and in its record book: meetings with papers, disclosures with their
     amendments, photos and objections, the supervision committee's opinions and the timeline."""
-    disclosures = list(matter.disclosures.select_related("posted_by")
-                       .prefetch_related("amendments", "board_photos", "objections").order_by("posted_on"))
+    disclosures = list(
+        matter.disclosures.select_related("posted_by")
+        .prefetch_related("amendments", "board_photos", "objections")
+        .order_by("posted_on")
+    )
     return {
-        "meetings": list(matter.meetings.select_related("recorded_by").prefetch_related("attachments")
-                         .order_by("held_on", "id")),
+        "meetings": list(
+            matter.meetings.select_related("recorded_by")
+            .prefetch_related("attachments")
+            .order_by("held_on", "id")
+        ),
         "disclosures": _disclosures_shown(disclosures, lambda d: d.amendments.all(), today),
         "opinions": list(matter.opinions.select_related("recorded_by").order_by("at", "id")),
         "events": list(matter.timeline.select_related("actor").order_by("at", "id")),
@@ -122,7 +138,9 @@ def bulletin_entries(matters, today: datetime.date):
     """What one bulletin entry shows, per matter, from the prefetched rows (no further queries): the two
     postings, the resolution's vote, and each posting's period and corrections."""
     for matter in matters:
-        matter.resolution = next((d for d in matter.disclosure_list if d.kind == Disclosure.Kind.RESOLUTION), None)
+        matter.resolution = next(
+            (d for d in matter.disclosure_list if d.kind == Disclosure.Kind.RESOLUTION), None
+        )
         matter.result = next((d for d in matter.disclosure_list if d.kind == Disclosure.Kind.RESULT), None)
         matter.vote = next((m for m in matter.held_meetings if m.step == Step.RESOLUTION), None)
         _disclosures_shown(matter.disclosure_list, lambda d: d.amendment_list, today)
@@ -138,20 +156,58 @@ def bulletin_matters(*, region: Region) -> QuerySet[Matter]:
     """Disclosed matters under the region, latest posting first, with what the bulletin shows of each:
     the disclosures with their amendments and objection counts, and the meetings that were held.
     No personal data is selected for display (no proposer, chair, recorder or objector)."""
-    disclosures = (Disclosure.objects.annotate(objection_count=Count("objections"),
-                                               answered_count=Count("objections",
-                                                                    filter=Q(objections__answered_on__isnull=False)))
-                   .prefetch_related(Prefetch("amendments", to_attr="amendment_list")).order_by("posted_on", "id"))
-    meetings = Meeting.objects.filter(quorum_met=True).only(
-        "id", "matter_id", "step", "body", "held_on", "entitled", "present", "households_total",
-        "households_present", "votes_for", "votes_against", "votes_abstain", "passed").order_by("held_on", "id")
-    return (Matter.objects.within(region).filter(disclosed_on__isnull=False)
-            .select_related("village", "category")
-            .only("id", "title", "content", "estimated_amount", "status", "step", "proposed_on", "resolved_on",
-                  "disclosed_on", "completed_on", "village__name", "village__code", "category__name")
-            .prefetch_related(Prefetch("disclosures", queryset=disclosures, to_attr="disclosure_list"),
-                              Prefetch("meetings", queryset=meetings, to_attr="held_meetings"))
-            .order_by("-disclosed_on", "-id"))
+    disclosures = (
+        Disclosure.objects.annotate(
+            objection_count=Count("objections"),
+            answered_count=Count("objections", filter=Q(objections__answered_on__isnull=False)),
+        )
+        .prefetch_related(Prefetch("amendments", to_attr="amendment_list"))
+        .order_by("posted_on", "id")
+    )
+    meetings = (
+        Meeting.objects.filter(quorum_met=True)
+        .only(
+            "id",
+            "matter_id",
+            "step",
+            "body",
+            "held_on",
+            "entitled",
+            "present",
+            "households_total",
+            "households_present",
+            "votes_for",
+            "votes_against",
+            "votes_abstain",
+            "passed",
+        )
+        .order_by("held_on", "id")
+    )
+    return (
+        Matter.objects.within(region)
+        .filter(disclosed_on__isnull=False)
+        .select_related("village", "category")
+        .only(
+            "id",
+            "title",
+            "content",
+            "estimated_amount",
+            "status",
+            "step",
+            "proposed_on",
+            "resolved_on",
+            "disclosed_on",
+            "completed_on",
+            "village__name",
+            "village__code",
+            "category__name",
+        )
+        .prefetch_related(
+            Prefetch("disclosures", queryset=disclosures, to_attr="disclosure_list"),
+            Prefetch("meetings", queryset=meetings, to_attr="held_meetings"),
+        )
+        .order_by("-disclosed_on", "-id")
+    )
 
 
 # -- oversight --------------------------------------------------------------------------------------
@@ -163,11 +219,19 @@ def matters_by_child(*, region: Region) -> list[dict]:
     """Per child region (villages of a township, townships of a county ...): open matters by step, rejected
     and completed. Two queries."""
     children = list(Region.objects.filter(parent=region).order_by(pinyin("name"), "code")) or [region]
-    counts = {f"step_{step.value}": Count("pk", filter=Q(status=Matter.Status.OPEN, step=step)) for step in Step}
-    by_prefix = by_child(Matter.objects.all(), "village__prefix", region, total=Count("pk"),
-                         rejected=Count("pk", filter=Q(status=Matter.Status.REJECTED)),
-                         completed=Count("pk", filter=Q(status=Matter.Status.COMPLETED)),
-                         late=Count("pk", filter=Q(resolved_late=True) | Q(recorded_late=True)), **counts)
+    counts = {
+        f"step_{step.value}": Count("pk", filter=Q(status=Matter.Status.OPEN, step=step)) for step in Step
+    }
+    by_prefix = by_child(
+        Matter.objects.all(),
+        "village__prefix",
+        region,
+        total=Count("pk"),
+        rejected=Count("pk", filter=Q(status=Matter.Status.REJECTED)),
+        completed=Count("pk", filter=Q(status=Matter.Status.COMPLETED)),
+        late=Count("pk", filter=Q(resolved_late=True) | Q(recorded_late=True)),
+        **counts,
+    )
     empty = {"total": 0, "rejected": 0, "completed": 0, "late": 0, **{k: 0 for k in counts}}
     result = []
     for child in children:
@@ -178,25 +242,41 @@ def matters_by_child(*, region: Region) -> list[dict]:
 
 def stuck_matters(*, region: Region, today: datetime.date, stuck_days: int) -> QuerySet[Matter]:
     """Open matters on the same step for more than ``stuck_days`` (implementation may rightly take longer)."""
-    return (Matter.objects.within(region).filter(status=Matter.Status.OPEN,
-                                                 step_since__lt=today - datetime.timedelta(days=stuck_days))
-            .exclude(step=Step.IMPLEMENTATION).select_related("village__parent", "category").order_by("step_since", "id"))
+    return (
+        Matter.objects.within(region)
+        .filter(status=Matter.Status.OPEN, step_since__lt=today - datetime.timedelta(days=stuck_days))
+        .exclude(step=Step.IMPLEMENTATION)
+        .select_related("village__parent", "category")
+        .order_by("step_since", "id")
+    )
 
 
 def late_matters(*, region: Region) -> QuerySet[Matter]:
-    return (Matter.objects.within(region).filter(Q(resolved_late=True) | Q(recorded_late=True))
-            .select_related("village__parent", "category").order_by("-created_at", "-id"))
+    return (
+        Matter.objects.within(region)
+        .filter(Q(resolved_late=True) | Q(recorded_late=True))
+        .select_related("village__parent", "category")
+        .order_by("-created_at", "-id")
+    )
 
 
 def disclosures_without_photo(*, region: Region) -> QuerySet[Disclosure]:
     # NOT EXISTS, not a LEFT JOIN ... IS NULL: the join would read every photo of the database first.
-    return (Disclosure.objects.within(region).filter(~Exists(BoardPhoto.objects.filter(disclosure=OuterRef("pk"))))
-            .select_related("matter", "village__parent").order_by("-posted_on", "-id"))
+    return (
+        Disclosure.objects.within(region)
+        .filter(~Exists(BoardPhoto.objects.filter(disclosure=OuterRef("pk"))))
+        .select_related("matter", "village__parent")
+        .order_by("-posted_on", "-id")
+    )
 
 
 def supervision_objections(*, region: Region) -> QuerySet[SupervisionOpinion]:
-    return (SupervisionOpinion.objects.within(region).filter(verdict=SupervisionOpinion.Verdict.OBJECT)
-            .select_related("matter", "village__parent").order_by("-at", "-id"))
+    return (
+        SupervisionOpinion.objects.within(region)
+        .filter(verdict=SupervisionOpinion.Verdict.OBJECT)
+        .select_related("matter", "village__parent")
+        .order_by("-at", "-id")
+    )
 
 
 def decision_figures(*, region: Region, year: int, stuck_before: datetime.date | None = None) -> dict:
@@ -204,13 +284,17 @@ def decision_figures(*, region: Region, year: int, stuck_before: datetime.date |
     and all late matters (resolved late or recorded late); with ``stuck_before``, also the open matters on
     one step since before it (implementation excepted). One query."""
     decided = Q(resolved_on__year=year)
-    counts = {"decided": Count("pk", filter=decided),
-              "on_time": Count("pk", filter=decided & Q(resolved_late=False, recorded_late=False)),
-              "completed": Count("pk", filter=decided & Q(status=Matter.Status.COMPLETED)),
-              "late": Count("pk", filter=Q(resolved_late=True) | Q(recorded_late=True))}
+    counts = {
+        "decided": Count("pk", filter=decided),
+        "on_time": Count("pk", filter=decided & Q(resolved_late=False, recorded_late=False)),
+        "completed": Count("pk", filter=decided & Q(status=Matter.Status.COMPLETED)),
+        "late": Count("pk", filter=Q(resolved_late=True) | Q(recorded_late=True)),
+    }
     if stuck_before is not None:
-        counts["stuck"] = Count("pk", filter=Q(status=Matter.Status.OPEN, step_since__lt=stuck_before) &
-                                ~Q(step=Step.IMPLEMENTATION))
+        counts["stuck"] = Count(
+            "pk",
+            filter=Q(status=Matter.Status.OPEN, step_since__lt=stuck_before) & ~Q(step=Step.IMPLEMENTATION),
+        )
     figures = Matter.objects.within(region).aggregate(**counts)
     figures["on_time_rate"] = figures["on_time"] * 100 / figures["decided"] if figures["decided"] else None
     return figures
@@ -220,14 +304,24 @@ def decision_figures(*, region: Region, year: int, stuck_before: datetime.date |
 
 
 def record_book_matters(*, village: Region, year: int) -> QuerySet[Matter]:
-    return (Matter.objects.filter(Q(proposed_on__year=year) | Q(proposed_on__isnull=True, created_at__year=year),
-                                  village=village)
-            .select_related("category", "previous").prefetch_related("disclosures__amendments")
-            .order_by("proposed_on", "id"))
+    return (
+        Matter.objects.filter(
+            Q(proposed_on__year=year) | Q(proposed_on__isnull=True, created_at__year=year), village=village
+        )
+        .select_related("category", "previous")
+        .prefetch_related("disclosures__amendments")
+        .order_by("proposed_on", "id")
+    )
 
 
 def record_book_meetings(*, village: Region, year: int) -> QuerySet[Meeting]:
-    return (Meeting.objects.filter(Q(matter__proposed_on__year=year) |
-                                   Q(matter__proposed_on__isnull=True, matter__created_at__year=year),
-                                   matter__village=village)
-            .select_related("matter").annotate(attachment_count=Count("attachments")).order_by("held_on", "id"))
+    return (
+        Meeting.objects.filter(
+            Q(matter__proposed_on__year=year)
+            | Q(matter__proposed_on__isnull=True, matter__created_at__year=year),
+            matter__village=village,
+        )
+        .select_related("matter")
+        .annotate(attachment_count=Count("attachments"))
+        .order_by("held_on", "id")
+    )

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from core.http import act, attempt, protected_file_response
 from core.formats import zh_date
+from core.http import act, attempt, protected_file_response
 from decisions import quorum, selectors, services
 from decisions.forms import (
     AmendmentForm,
@@ -72,7 +72,9 @@ def _managed_villages(user):
 
 def _get(model, request, pk: int, act: str | None = None, message: str = ONLY_VIEW, related=()):
     """A matter or one of its rows: 404 out of view scope, 403 when visible but ``act`` is not held."""
-    return get_for_user(model.objects.select_related(*related), user=request.user, pk=pk, act=act, message=message)
+    return get_for_user(
+        model.objects.select_related(*related), user=request.user, pk=pk, act=act, message=message
+    )
 
 
 def _matter(request, pk: int, act: str | None = None, message: str = ONLY_VIEW) -> Matter:
@@ -86,15 +88,31 @@ def _matter(request, pk: int, act: str | None = None, message: str = ONLY_VIEW) 
 def matter_list(request):
     form = MatterFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    region = (region_get_for_user(user=request.user, code=request.GET["region"])
-              if request.GET.get("region") else None)
-    matters = selectors.matters_for_user(user=request.user, region=region, status=filters.get("status", ""),
-                                         step=filters.get("step", ""), year=filters.get("year"),
-                                         query=(filters.get("q") or "").strip())
+    region = (
+        region_get_for_user(user=request.user, code=request.GET["region"])
+        if request.GET.get("region")
+        else None
+    )
+    matters = selectors.matters_for_user(
+        user=request.user,
+        region=region,
+        status=filters.get("status", ""),
+        step=filters.get("step", ""),
+        year=filters.get("year"),
+        query=(filters.get("q") or "").strip(),
+    )
     page = Paginator(matters, 30).get_page(request.GET.get("page"))
-    return render(request, "decisions/matter_list.html", {
-        "form": form, "page_obj": page, "region": region, "can_create": _managed_villages(request.user).exists(),
-        "step_count": len(STEP_ORDER)})
+    return render(
+        request,
+        "decisions/matter_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "region": region,
+            "can_create": _managed_villages(request.user).exists(),
+            "step_count": len(STEP_ORDER),
+        },
+    )
 
 
 @login_required
@@ -102,30 +120,47 @@ def matter_create(request):
     villages = _managed_villages(request.user)
     if not villages.exists():
         raise PermissionDenied("只有村干部可以登记决策事项。")
-    chosen = villages.filter(code=request.POST.get("village_code") or request.GET.get("village")).first() \
+    chosen = (
+        villages.filter(code=request.POST.get("village_code") or request.GET.get("village")).first()
         or villages.first()
+    )
     categories = selectors.categories_for_village(chosen)
-    form = MatterForm(request.POST or None, villages=villages, categories=categories, initial={"village": chosen})
+    form = MatterForm(
+        request.POST or None, villages=villages, categories=categories, initial={"village": chosen}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             matter = services.matter_register(
-                actor=request.user, village=data["village"], category=data["category"], title=data["title"],
-                content=data["content"], estimated_amount=data["estimated_amount"], proposed_by=data["proposed_by"])
+                actor=request.user,
+                village=data["village"],
+                category=data["category"],
+                title=data["title"],
+                content=data["content"],
+                estimated_amount=data["estimated_amount"],
+                proposed_by=data["proposed_by"],
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, "事项已登记，下一步：录入党组织提议会议。")
             return redirect(matter)
-    return render(request, "decisions/matter_form.html", {"form": form, "villages": villages, "chosen": chosen})
+    return render(
+        request, "decisions/matter_form.html", {"form": form, "villages": villages, "chosen": chosen}
+    )
 
 
 def _progress(matter: Matter) -> list[dict]:
     """The six steps (and implementation) with done / current / waiting, for the step bar."""
     current = matter.step_index
     done_all = matter.status == Matter.Status.COMPLETED
-    return [{"label": step.label, "state": "done" if done_all or i < current else
-             ("current" if i == current else "waiting")} for i, step in enumerate(STEP_ORDER)]
+    return [
+        {
+            "label": step.label,
+            "state": "done" if done_all or i < current else ("current" if i == current else "waiting"),
+        }
+        for i, step in enumerate(STEP_ORDER)
+    ]
 
 
 def _next_actions(matter: Matter, user) -> list[dict]:
@@ -133,8 +168,12 @@ def _next_actions(matter: Matter, user) -> list[dict]:
     actions = []
     for transition in MATTER.allowed(matter, user, offered_only=True):
         url_name, label = OFFERED[transition.name]
-        actions.append({"url": reverse(url_name, args=[matter.pk]), "label": label.format(
-            step=matter.get_step_display())})
+        actions.append(
+            {
+                "url": reverse(url_name, args=[matter.pk]),
+                "label": label.format(step=matter.get_step_display()),
+            }
+        )
     return actions
 
 
@@ -145,12 +184,23 @@ def matter_detail(request, pk: int):
     today = timezone.localdate()
     record = selectors.matter_record(matter=matter, today=today)
     resolution = next((d for d in record["disclosures"] if d.kind == Disclosure.Kind.RESOLUTION), None)
-    return render(request, "decisions/matter_detail.html", {
-        "matter": matter, **record, "manages": manages,
-        "next_actions": _next_actions(matter, request.user),
-        "supervises": matter.is_open and region_in_scope(request.user, SUPERVISE_DECISIONS, matter.village),
-        "opinion_form": OpinionForm(), "progress": _progress(matter), "resolution": resolution,
-        "attachment_form": AttachmentForm(), "today": today})
+    return render(
+        request,
+        "decisions/matter_detail.html",
+        {
+            "matter": matter,
+            **record,
+            "manages": manages,
+            "next_actions": _next_actions(matter, request.user),
+            "supervises": matter.is_open
+            and region_in_scope(request.user, SUPERVISE_DECISIONS, matter.village),
+            "opinion_form": OpinionForm(),
+            "progress": _progress(matter),
+            "resolution": resolution,
+            "attachment_form": AttachmentForm(),
+            "today": today,
+        },
+    )
 
 
 @login_required
@@ -158,8 +208,12 @@ def meeting_create(request, pk: int):
     """The meeting of the matter's current step; "entitled" comes from the roster valid on the day."""
     matter = _matter(request, pk, act=MANAGE_DECISIONS)
     if request.method != "POST" and (not matter.is_open or matter.step not in MEETING_STEPS):
-        messages.error(request, f"当前环节是“{matter.get_step_display()}”，不需要录入会议。"
-                       if matter.is_open else MATTER_CLOSED[matter.status])
+        messages.error(
+            request,
+            f"当前环节是“{matter.get_step_display()}”，不需要录入会议。"
+            if matter.is_open
+            else MATTER_CLOSED[matter.status],
+        )
         return redirect(matter)
     # A POST goes to the service whatever the step, so that a refusal names the missing step.
     step = Step(matter.step) if matter.step in MEETING_STEPS else Step.PROPOSAL
@@ -172,22 +226,37 @@ def meeting_create(request, pk: int):
         initial.update(entitled=roster.entitled_for(body), households_total=roster.households)
     form = MeetingForm(request.POST or None, request.FILES or None, step=step, body=body, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items()
-                if k not in ("version", "attendance_sheet", "minutes_scan")}
+        data = {
+            k: v
+            for k, v in form.cleaned_data.items()
+            if k not in ("version", "attendance_sheet", "minutes_scan")
+        }
         try:
             meeting = services.meeting_record(
-                actor=request.user, matter=matter, version=form.cleaned_data["version"],
+                actor=request.user,
+                matter=matter,
+                version=form.cleaned_data["version"],
                 data=services.MeetingInput(**{**data, "entitled_reason": data.get("entitled_reason") or ""}),
-                attachments=form.attachments())
+                attachments=form.attachments(),
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             level = messages.SUCCESS if meeting.passed else messages.WARNING
             messages.add_message(request, level, f"{meeting.get_body_display()}已录入：{meeting.outcome}。")
             return redirect(matter)
-    return render(request, "decisions/meeting_form.html", {
-        "matter": matter, "form": form, "step": step, "roster": roster,
-        "rules": {b: quorum.rule_text(b) for b in bodies}, "bodies": [Body(b) for b in bodies]})
+    return render(
+        request,
+        "decisions/meeting_form.html",
+        {
+            "matter": matter,
+            "form": form,
+            "step": step,
+            "roster": roster,
+            "rules": {b: quorum.rule_text(b) for b in bodies},
+            "bodies": [Body(b) for b in bodies],
+        },
+    )
 
 
 @login_required
@@ -196,9 +265,11 @@ def disclosure_create(request, pk: int):
     matter = _matter(request, pk, act=MANAGE_DECISIONS)
     # Once the resolution is posted, the next posting can only be the result.
     result = matter.step == Step.IMPLEMENTATION or matter.disclosed_on is not None
-    if request.method != "POST" and (not matter.is_open or matter.step not in (Step.RESOLUTION_DISCLOSURE,
-                                                                               Step.IMPLEMENTATION)
-                                     or (matter.step == Step.RESOLUTION_DISCLOSURE and result)):
+    if request.method != "POST" and (
+        not matter.is_open
+        or matter.step not in (Step.RESOLUTION_DISCLOSURE, Step.IMPLEMENTATION)
+        or (matter.step == Step.RESOLUTION_DISCLOSURE and result)
+    ):
         messages.error(request, f"当前环节是“{matter.get_step_display()}”，现在不能张贴公示。")
         return redirect(matter)
     kind = Disclosure.Kind.RESULT if result else Disclosure.Kind.RESOLUTION
@@ -211,27 +282,42 @@ def disclosure_create(request, pk: int):
         data = form.cleaned_data
         try:
             services.disclosure_post(
-                actor=request.user, matter=matter, version=data["version"], kind=kind,
-                data=services.DisclosureInput(text=data["text"], posted_on=data["posted_on"],
-                                              spent_amount=data.get("spent_amount"),
-                                              acceptance=data.get("acceptance") or ""),
-                board_photo=data.get("board_photo"))
+                actor=request.user,
+                matter=matter,
+                version=data["version"],
+                kind=kind,
+                data=services.DisclosureInput(
+                    text=data["text"],
+                    posted_on=data["posted_on"],
+                    spent_amount=data.get("spent_amount"),
+                    acceptance=data.get("acceptance") or "",
+                ),
+                board_photo=data.get("board_photo"),
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"{kind.label}已登记，公示期{services.rules_for(matter.village).disclosure_days}天。")
+            messages.success(
+                request, f"{kind.label}已登记，公示期{services.rules_for(matter.village).disclosure_days}天。"
+            )
             return redirect(matter)
-    return render(request, "decisions/disclosure_form.html", {
-        "matter": matter, "form": form, "kind": kind, "rules": services.rules_for(matter.village)})
+    return render(
+        request,
+        "decisions/disclosure_form.html",
+        {"matter": matter, "form": form, "kind": kind, "rules": services.rules_for(matter.village)},
+    )
 
 
 @login_required
 @require_POST
 def board_photo_add(request, pk: int):
     disclosure = _get(Disclosure, request, pk, MANAGE_DECISIONS, related=("matter",))
-    act(request, BoardPhotoForm(request.POST, request.FILES),
-         lambda data: services.board_photo_add(actor=request.user, disclosure=disclosure, photo=data["photo"]),
-         "公开栏照片已上传。")
+    act(
+        request,
+        BoardPhotoForm(request.POST, request.FILES),
+        lambda data: services.board_photo_add(actor=request.user, disclosure=disclosure, photo=data["photo"]),
+        "公开栏照片已上传。",
+    )
     return redirect(disclosure.matter)
 
 
@@ -244,25 +330,36 @@ def amendment_create(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.amendment_create(actor=request.user, disclosure=disclosure, field=data["field"],
-                                      corrected=data["corrected"], reason=data["reason"])
+            services.amendment_create(
+                actor=request.user,
+                disclosure=disclosure,
+                field=data["field"],
+                corrected=data["corrected"],
+                reason=data["reason"],
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, "更正已登记，公开栏上原内容与更正内容并列显示。")
             return redirect(disclosure.matter)
     current = {f: selectors.disclosed_value(disclosure, f) for f in ("text", "spent_amount", "acceptance")}
-    return render(request, "decisions/amendment_form.html", {
-        "disclosure": disclosure, "matter": disclosure.matter, "form": form, "current": current})
+    return render(
+        request,
+        "decisions/amendment_form.html",
+        {"disclosure": disclosure, "matter": disclosure.matter, "form": form, "current": current},
+    )
 
 
 @login_required
 @require_POST
 def objection_create(request, pk: int):
     disclosure = _get(Disclosure, request, pk, MANAGE_DECISIONS, related=("matter",))
-    act(request, ObjectionForm(request.POST),
-         lambda data: services.objection_record(actor=request.user, disclosure=disclosure, **data),
-         "异议已登记，请及时答复。")
+    act(
+        request,
+        ObjectionForm(request.POST),
+        lambda data: services.objection_record(actor=request.user, disclosure=disclosure, **data),
+        "异议已登记，请及时答复。",
+    )
     return redirect(disclosure.matter)
 
 
@@ -271,8 +368,12 @@ def objection_create(request, pk: int):
 def objection_answer(request, pk: int):
     objection = _get(Objection, request, pk, MANAGE_DECISIONS, related=("disclosure__matter",))
     matter = objection.disclosure.matter
-    act(request, ObjectionAnswerForm(request.POST),
-         lambda data: services.objection_answer(actor=request.user, objection=objection, **data), "答复已登记。")
+    act(
+        request,
+        ObjectionAnswerForm(request.POST),
+        lambda data: services.objection_answer(actor=request.user, objection=objection, **data),
+        "答复已登记。",
+    )
     return redirect(matter)
 
 
@@ -280,8 +381,12 @@ def objection_answer(request, pk: int):
 @require_POST
 def opinion_create(request, pk: int):
     matter = _matter(request, pk, act=SUPERVISE_DECISIONS, message=NOT_A_SUPERVISOR)
-    act(request, OpinionForm(request.POST),
-         lambda data: services.opinion_record(actor=request.user, matter=matter, **data), "监督意见已记录。")
+    act(
+        request,
+        OpinionForm(request.POST),
+        lambda data: services.opinion_record(actor=request.user, matter=matter, **data),
+        "监督意见已记录。",
+    )
     return redirect(matter)
 
 
@@ -290,8 +395,11 @@ def opinion_create(request, pk: int):
 def matter_repropose(request, pk: int):
     matter = _matter(request, pk, act=MANAGE_DECISIONS)
     created = []
-    attempt(request, lambda: created.append(services.matter_repropose(actor=request.user, matter=matter)),
-            "已作为新事项重新提议，请从党组织提议开始。")
+    attempt(
+        request,
+        lambda: created.append(services.matter_repropose(actor=request.user, matter=matter)),
+        "已作为新事项重新提议，请从党组织提议开始。",
+    )
     return redirect(created[0] if created else matter)
 
 
@@ -299,9 +407,14 @@ def matter_repropose(request, pk: int):
 @require_POST
 def attachment_add(request, pk: int):
     meeting = _get(Meeting, request, pk, MANAGE_DECISIONS, related=("matter",))
-    act(request, AttachmentForm(request.POST, request.FILES),
-         lambda data: services.attachment_add(actor=request.user, meeting=meeting, kind=data["kind"],
-                                              uploaded=data["file"]), "附件已上传。")
+    act(
+        request,
+        AttachmentForm(request.POST, request.FILES),
+        lambda data: services.attachment_add(
+            actor=request.user, meeting=meeting, kind=data["kind"], uploaded=data["file"]
+        ),
+        "附件已上传。",
+    )
     return redirect(meeting.matter)
 
 
@@ -309,8 +422,9 @@ def attachment_add(request, pk: int):
 def attachment_file(request, pk: int):
     """Meeting papers only to users who may view the matter; PDFs always download, never render here."""
     attachment = _get(MeetingAttachment, request, pk)
-    return protected_file_response(attachment.file, attachment.content_type,
-                                   download=attachment.content_type == "application/pdf")
+    return protected_file_response(
+        attachment.file, attachment.content_type, download=attachment.content_type == "application/pdf"
+    )
 
 
 @login_required
@@ -323,9 +437,15 @@ def board_photo_file(request, pk: int):
 def matter_record(request, pk: int):
     """决策记录簿 of one matter, a printable page."""
     matter = _matter(request, pk)
-    return render(request, "decisions/matter_record.html", {
-        "matter": matter, **selectors.matter_record(matter=matter, today=timezone.localdate()),
-        "printed_at": timezone.localtime()})
+    return render(
+        request,
+        "decisions/matter_record.html",
+        {
+            "matter": matter,
+            **selectors.matter_record(matter=matter, today=timezone.localdate()),
+            "printed_at": timezone.localtime(),
+        },
+    )
 
 
 @login_required
@@ -342,7 +462,9 @@ def record_book(request, code: str):
         year = timezone.localdate().year
     if not 2000 <= year <= 2100:
         raise Http404
-    return xlsx_response(record_book_xlsx(village=village, year=year), f"{village.name}{year}年决策记录簿.xlsx")
+    return xlsx_response(
+        record_book_xlsx(village=village, year=year), f"{village.name}{year}年决策记录簿.xlsx"
+    )
 
 
 # -- rosters ----------------------------------------------------------------------------------------
@@ -366,15 +488,27 @@ def roster(request, code: str):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.roster_record(actor=request.user, village=village, valid_from=data.pop("valid_from"),
-                                       counts=services.RosterCounts(**data))
+                services.roster_record(
+                    actor=request.user,
+                    village=village,
+                    valid_from=data.pop("valid_from"),
+                    counts=services.RosterCounts(**data),
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
                 messages.success(request, "人数登记已保存。")
                 return redirect(request.path)
-    return render(request, "decisions/roster.html", {
-        "village": village, "rosters": selectors.rosters_of(village=village), "form": form, "manages": manages})
+    return render(
+        request,
+        "decisions/roster.html",
+        {
+            "village": village,
+            "rosters": selectors.rosters_of(village=village),
+            "form": form,
+            "manages": manages,
+        },
+    )
 
 
 # -- oversight --------------------------------------------------------------------------------------
@@ -394,15 +528,29 @@ def oversight(request):
     figures = selectors.decision_figures(region=region, year=today.year, stuck_before=stuck_before)
     no_photo = selectors.disclosures_without_photo(region=region)
     objections = selectors.supervision_objections(region=region)
-    return render(request, "decisions/oversight.html", {
-        "region": region, "rows": selectors.matters_by_child(region=region), "steps": STEP_ORDER,
-        "rules": rules, "today": today, "figures": figures,
-        "stuck": list(selectors.stuck_matters(region=region, today=today, stuck_days=rules.stuck_days)[:limit]),
-        "stuck_count": figures["stuck"],
-        "late": list(selectors.late_matters(region=region)[:limit]), "late_count": figures["late"],
-        "no_photo": list(no_photo[:limit]), "no_photo_count": no_photo.count(),
-        "objections": list(objections[:limit]), "objections_count": objections.count(),
-        "breadcrumbs": region_breadcrumbs(user=request.user, region=region)})
+    return render(
+        request,
+        "decisions/oversight.html",
+        {
+            "region": region,
+            "rows": selectors.matters_by_child(region=region),
+            "steps": STEP_ORDER,
+            "rules": rules,
+            "today": today,
+            "figures": figures,
+            "stuck": list(
+                selectors.stuck_matters(region=region, today=today, stuck_days=rules.stuck_days)[:limit]
+            ),
+            "stuck_count": figures["stuck"],
+            "late": list(selectors.late_matters(region=region)[:limit]),
+            "late_count": figures["late"],
+            "no_photo": list(no_photo[:limit]),
+            "no_photo_count": no_photo.count(),
+            "objections": list(objections[:limit]),
+            "objections_count": objections.count(),
+            "breadcrumbs": region_breadcrumbs(user=request.user, region=region),
+        },
+    )
 
 
 # -- categories -------------------------------------------------------------------------------------
@@ -411,8 +559,11 @@ def oversight(request):
 @login_required
 def categories(request):
     require_somewhere(request.user, MANAGE_DECISION_CATEGORIES, message=NO_CATEGORY_PERMISSION)
-    regions = (regions_for_user(request.user, MANAGE_DECISION_CATEGORIES)
-               .filter(level__in=(Level.COUNTY, Level.TOWNSHIP)).order_by("code"))
+    regions = (
+        regions_for_user(request.user, MANAGE_DECISION_CATEGORIES)
+        .filter(level__in=(Level.COUNTY, Level.TOWNSHIP))
+        .order_by("code")
+    )
     form = CategoryForm(request.POST or None, regions=regions)
     if request.method == "POST" and form.is_valid():
         try:
@@ -422,14 +573,20 @@ def categories(request):
         else:
             messages.success(request, "事项类别已添加。")
             return redirect(request.path)
-    return render(request, "decisions/categories.html", {
-        "form": form, "categories": selectors.categories_managed(user=request.user)})
+    return render(
+        request,
+        "decisions/categories.html",
+        {"form": form, "categories": selectors.categories_managed(user=request.user)},
+    )
 
 
 @login_required
 @require_POST
 def category_toggle(request, pk: int):
     category = selectors.category_get_for_user(user=request.user, pk=pk)
-    attempt(request, lambda: list_entry_toggle(actor=request.user, entry=category),
-            lambda category: f"“{category.name}”已{'启用' if category.is_active else '停用'}。")
+    attempt(
+        request,
+        lambda: list_entry_toggle(actor=request.user, entry=category),
+        lambda category: f"“{category.name}”已{'启用' if category.is_active else '停用'}。",
+    )
     return redirect("decisions:categories")

@@ -57,8 +57,11 @@ def bulletin(request, code: str):
     page = Paginator(selectors.bulletin_matters(region=region), PER_PAGE).get_page(request.GET.get("page"))
     selectors.bulletin_entries(page.object_list, timezone.localdate())
     short_url = request.build_absolute_uri(reverse("bulletin-short", args=[short_code(region.code)]))
-    response = render(request, "decisions/bulletin.html", {
-        "region": region, "page_obj": page, "short_url": short_url, "today": timezone.localdate()})
+    response = render(
+        request,
+        "decisions/bulletin.html",
+        {"region": region, "page_obj": page, "short_url": short_url, "today": timezone.localdate()},
+    )
     if anonymous:
         cache.set(key, response.content.decode(), bulletin_cache.TTL)
     return _cacheable(request, response, 60)
@@ -76,6 +79,16 @@ def bulletin_poster(request, code: str):
 
     region = selectors.bulletin_region(code=code)
     short_url = request.build_absolute_uri(reverse("bulletin-short", args=[short_code(region.code)]))
-    return _cacheable(request, render(request, "decisions/bulletin_poster.html", {
-        "region": region, "short_url": short_url,
-        "qr_svg": segno.make(short_url, error="m").svg_inline(scale=6, dark="#222")}), 3600)
+    return _cacheable(
+        request,
+        render(
+            request,
+            "decisions/bulletin_poster.html",
+            {
+                "region": region,
+                "short_url": short_url,
+                "qr_svg": segno.make(short_url, error="m").svg_inline(scale=6, dark="#222"),
+            },
+        ),
+        3600,
+    )

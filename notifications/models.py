@@ -9,8 +9,12 @@ from django.db import models
 class Notification(models.Model):
     """An in-app notification (站内通知) shown under the bell; also mailed when the user has an email."""
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE,
-                                  related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="接收人",
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
     kind = models.CharField("类型", max_length=50)
     title = models.CharField("标题", max_length=200)
     body = models.TextField("内容", blank=True)
@@ -48,19 +52,23 @@ class Reminder(models.Model):
     object_id = models.PositiveBigIntegerField()
     kind = models.CharField("提醒类型", max_length=50)
     due_date = models.DateField("到期日")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE,
-                                  related_name="+")
-    notification = models.OneToOneField(Notification, null=True, blank=True, on_delete=models.SET_NULL,
-                                        related_name="reminder")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE, related_name="+"
+    )
+    notification = models.OneToOneField(
+        Notification, null=True, blank=True, on_delete=models.SET_NULL, related_name="reminder"
+    )
     sent_at = models.DateTimeField("发送时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "提醒记录"
         verbose_name_plural = "提醒记录"
         constraints = [
-            models.UniqueConstraint(fields=["content_type", "object_id", "kind", "due_date", "recipient"],
-                                    name="notifications_reminder_once",
-                                    violation_error_message="该提醒已发送。"),
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "kind", "due_date", "recipient"],
+                name="notifications_reminder_once",
+                violation_error_message="该提醒已发送。",
+            ),
         ]
 
     def __str__(self) -> str:

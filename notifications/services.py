@@ -18,28 +18,36 @@ def notification_create(*, recipient, kind: str, title: str, body: str = "", url
     """Creates an in-app notification and, after commit, queues the other channels (email)."""
     from notifications.tasks import notification_deliver as notification_deliver_task
 
-    notification = Notification.objects.create(recipient=recipient, kind=kind, title=title, body=body, url=url)
+    notification = Notification.objects.create(
+        recipient=recipient, kind=kind, title=title, body=body, url=url
+    )
     # robust: a broker that is down must not turn the committed request into an error;
     # notifications_deliver_pending picks up what was not queued.
     transaction.on_commit(lambda: notification_deliver_task.delay(notification.id), robust=True)
     return notification
 
 
-def remind(obj: models.Model, *, kind: str, due_date: date, recipients, title: str, body: str = "",
-           url: str = "") -> int:
+def remind(
+    obj: models.Model, *, kind: str, due_date: date, recipients, title: str, body: str = "", url: str = ""
+) -> int:
     """Reminds each recipient once per (object, kind, due date): a retried or duplicated job sends
     nothing twice. ``recipients`` may repeat a person (one post as secretary, one as liaison). Returns
     the number of reminders sent now."""
     sent = 0
     for recipient in dict.fromkeys(recipients):
-        if _reminder_send(obj=obj, kind=kind, due_date=due_date, recipient=recipient, title=title, body=body,
-                          url=url) is not None:
+        if (
+            _reminder_send(
+                obj=obj, kind=kind, due_date=due_date, recipient=recipient, title=title, body=body, url=url
+            )
+            is not None
+        ):
             sent += 1
     return sent
 
 
-def _reminder_send(*, obj: models.Model, kind: str, due_date: date, recipient, title: str,
-                   body: str = "", url: str = "") -> Reminder | None:
+def _reminder_send(
+    *, obj: models.Model, kind: str, due_date: date, recipient, title: str, body: str = "", url: str = ""
+) -> Reminder | None:
     """Sends a reminder unless one was already sent for (object, kind, due date, recipient).
 
     Returns the new Reminder, or None when it had been sent before. Safe to call from
@@ -50,12 +58,18 @@ def _reminder_send(*, obj: models.Model, kind: str, due_date: date, recipient, t
     with transaction.atomic():
         try:
             with transaction.atomic():
-                reminder = Reminder.objects.create(content_type=content_type, object_id=obj.pk, kind=kind,
-                                                   due_date=due_date, recipient=recipient)
+                reminder = Reminder.objects.create(
+                    content_type=content_type,
+                    object_id=obj.pk,
+                    kind=kind,
+                    due_date=due_date,
+                    recipient=recipient,
+                )
         except IntegrityError:
             return None
-        reminder.notification = notification_create(recipient=recipient, kind=kind, title=title, body=body,
-                                                    url=url)
+        reminder.notification = notification_create(
+            recipient=recipient, kind=kind, title=title, body=body, url=url
+        )
         reminder.save(update_fields=["notification"])
     return reminder
 
@@ -68,7 +82,9 @@ def notification_mark_read(*, notification: Notification) -> Notification:
 
 
 def notification_mark_all_read(*, recipient) -> int:
-    return Notification.objects.filter(recipient=recipient, read_at__isnull=True).update(read_at=timezone.now())
+    return Notification.objects.filter(recipient=recipient, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
 
 
 def notification_deliver(*, notification_id: int) -> bool:
@@ -81,9 +97,11 @@ def notification_deliver(*, notification_id: int) -> bool:
     from notifications.channels import CHANNELS
 
     now = timezone.now()
-    claimed = (Notification.objects.filter(id=notification_id, delivered_at__isnull=True)
-               .filter(Q(delivery_claimed_at__isnull=True) | Q(delivery_claimed_at__lt=now - DELIVERY_LEASE))
-               .update(delivery_claimed_at=now))
+    claimed = (
+        Notification.objects.filter(id=notification_id, delivered_at__isnull=True)
+        .filter(Q(delivery_claimed_at__isnull=True) | Q(delivery_claimed_at__lt=now - DELIVERY_LEASE))
+        .update(delivery_claimed_at=now)
+    )
     if claimed != 1:
         return False
     notification = Notification.objects.select_related("recipient").get(id=notification_id)
@@ -102,10 +120,16 @@ def notifications_deliver_pending(*, older_than: timedelta = timedelta(minutes=5
     """Queues delivery of notifications that were never delivered (broker down, worker lost)."""
     from notifications.tasks import notification_deliver as notification_deliver_task
 
-    pending = Notification.objects.filter(delivered_at__isnull=True, created_at__lt=timezone.now() - older_than,
-                                          created_at__gt=timezone.now() - timedelta(days=3))
-    ids = list(pending.filter(Q(delivery_claimed_at__isnull=True)
-                              | Q(delivery_claimed_at__lt=timezone.now() - DELIVERY_LEASE)).values_list("id", flat=True))
+    pending = Notification.objects.filter(
+        delivered_at__isnull=True,
+        created_at__lt=timezone.now() - older_than,
+        created_at__gt=timezone.now() - timedelta(days=3),
+    )
+    ids = list(
+        pending.filter(
+            Q(delivery_claimed_at__isnull=True) | Q(delivery_claimed_at__lt=timezone.now() - DELIVERY_LEASE)
+        ).values_list("id", flat=True)
+    )
     for notification_id in ids:
         notification_deliver_task.delay(notification_id)
     return len(ids)

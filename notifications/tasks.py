@@ -7,8 +7,15 @@ from celery import shared_task
 TRANSIENT_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
 
 
-@shared_task(bind=True, acks_late=True, autoretry_for=TRANSIENT_ERRORS, retry_backoff=30,
-             retry_backoff_max=1800, retry_jitter=True, max_retries=8)
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    retry_jitter=True,
+    max_retries=8,
+)
 def notification_deliver(self, notification_id: int) -> bool:
     from notifications.services import notification_deliver
 

@@ -23,7 +23,8 @@ def navigation(request) -> dict:
             if item.perm and not scope_prefixes(user, item.perm):
                 continue
             visible["manage" if item.manage else "main"].append(
-                {"label": item.label, "url": reverse(item.url_name), "key": item.url_name})
+                {"label": item.label, "url": reverse(item.url_name), "key": item.url_name}
+            )
         return visible
 
     return {"nav": SimpleLazyObject(items)}

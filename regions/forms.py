@@ -47,8 +47,12 @@ class PostGrantForm(forms.Form):
 
 
 class PersonCreateForm(PostGrantForm):
-    username = forms.RegexField(label="用户名", max_length=150, regex=r"^[\w.@+-]+$",
-                                error_messages={"invalid": "用户名只能包含字母、数字和@.+-_。"})
+    username = forms.RegexField(
+        label="用户名",
+        max_length=150,
+        regex=r"^[\w.@+-]+$",
+        error_messages={"invalid": "用户名只能包含字母、数字和@.+-_。"},
+    )
     real_name = forms.CharField(label="姓名", max_length=50)
     mobile = forms.CharField(label="手机号码", max_length=11, required=False, validators=[mobile_validator])
 
@@ -88,10 +92,20 @@ class ReportScopeForm(forms.Form):
     def __init__(self, data=None, *, default_start: datetime.date, **kwargs):
         super().__init__(data, **kwargs)
         today = timezone.localdate()
-        self.fields["from"] = forms.DateField(label="起", required=False, initial=default_start, widget=DateInput,
-                                              error_messages={"invalid": "起始日期不是有效日期。"})
-        self.fields["to"] = forms.DateField(label="止", required=False, initial=today, widget=DateInput,
-                                            error_messages={"invalid": "截止日期不是有效日期。"})
+        self.fields["from"] = forms.DateField(
+            label="起",
+            required=False,
+            initial=default_start,
+            widget=DateInput,
+            error_messages={"invalid": "起始日期不是有效日期。"},
+        )
+        self.fields["to"] = forms.DateField(
+            label="止",
+            required=False,
+            initial=today,
+            widget=DateInput,
+            error_messages={"invalid": "截止日期不是有效日期。"},
+        )
         self.default_start, self.today = default_start, today
 
     def clean(self):

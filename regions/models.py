@@ -16,8 +16,17 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from regions.roles import PREFIX_LENGTH, REGION_PERMISSIONS, Level, Role
 from regions.scoping import ScopedQuerySet, prefix_q
 
-__all__ = ["PREFIX_LENGTH", "CalendarDay", "CountySettings", "Post", "Region", "RegionList", "RegionScoped",
-           "VillageOwned", "village_from_parent"]
+__all__ = [
+    "PREFIX_LENGTH",
+    "CalendarDay",
+    "CountySettings",
+    "Post",
+    "Region",
+    "RegionList",
+    "RegionScoped",
+    "VillageOwned",
+    "village_from_parent",
+]
 
 
 @pghistory.track()
@@ -32,8 +41,9 @@ class Region(models.Model):
     prefix = models.CharField("代码前缀", max_length=12, unique=True)
     name = models.CharField("名称", max_length=100)
     level = models.CharField("层级", max_length=10, choices=Level.choices)
-    parent = models.ForeignKey("self", verbose_name="上级", null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
 
     class Meta:
         verbose_name = "行政区划"
@@ -42,10 +52,16 @@ class Region(models.Model):
         # The foundation's permissions; each system's are created from the registry after migrate.
         permissions = REGION_PERMISSIONS
         constraints = [
-            models.CheckConstraint(condition=Q(code__regex=r"^\d{12}$"), name="regions_region_code_12_digits",
-                                   violation_error_message="区划代码必须是12位数字。"),
-            models.CheckConstraint(condition=Q(code__startswith=F("prefix")), name="regions_region_prefix_of_code",
-                                   violation_error_message="代码前缀必须是区划代码的开头。"),
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^\d{12}$"),
+                name="regions_region_code_12_digits",
+                violation_error_message="区划代码必须是12位数字。",
+            ),
+            models.CheckConstraint(
+                condition=Q(code__startswith=F("prefix")),
+                name="regions_region_prefix_of_code",
+                violation_error_message="代码前缀必须是区划代码的开头。",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -105,10 +121,13 @@ def village_from_parent(parent_fk: str, parent: type[models.Model]) -> pgtrigger
     """A trigger that copies the owner village from the parent row on every insert, so the cached
     village is right whoever writes the row (services, bulk loads, the admin)."""
     return pgtrigger.Trigger(
-        name="village_from_parent", operation=pgtrigger.Insert, when=pgtrigger.Before,
+        name="village_from_parent",
+        operation=pgtrigger.Insert,
+        when=pgtrigger.Before,
         # Table and column names come from the model definitions, never from input.
         func=f"NEW.village_id := (SELECT village_id FROM {parent._meta.db_table} "  # noqa: S608
-             f"WHERE id = NEW.{parent_fk}_id); RETURN NEW;")
+        f"WHERE id = NEW.{parent_fk}_id); RETURN NEW;",
+    )
 
 
 class VillageOwned(RegionScoped):
@@ -119,8 +138,9 @@ class VillageOwned(RegionScoped):
 
     owner_parent = ""
 
-    village = models.ForeignKey(Region, verbose_name="村（社区）", on_delete=models.PROTECT, related_name="+",
-                                editable=False)
+    village = models.ForeignKey(
+        Region, verbose_name="村（社区）", on_delete=models.PROTECT, related_name="+", editable=False
+    )
 
     class Meta:
         abstract = True
@@ -140,14 +160,23 @@ class Post(RegionScoped):
 
     scope_field = "region"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="人员", on_delete=models.PROTECT,
-                             related_name="posts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="人员", on_delete=models.PROTECT, related_name="posts"
+    )
     role = models.CharField("职务", max_length=32, choices=Role.choices)
-    region = models.ForeignKey(Region, verbose_name="所在区划", on_delete=models.PROTECT, related_name="posts")
+    region = models.ForeignKey(
+        Region, verbose_name="所在区划", on_delete=models.PROTECT, related_name="posts"
+    )
     started_on = models.DateField("任职日期")
     ended_on = models.DateField("免职日期", null=True, blank=True)
-    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="任命人", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="任命人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:
@@ -155,12 +184,17 @@ class Post(RegionScoped):
         verbose_name_plural = "职务"
         ordering = ["region__code", "role"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "role", "region"], condition=Q(ended_on__isnull=True),
-                                    name="regions_post_one_active_per_role_region",
-                                    violation_error_message="该人员在此区划已担任这一职务。"),
-            models.CheckConstraint(condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
-                                   name="regions_post_end_after_start",
-                                   violation_error_message="免职日期不能早于任职日期。"),
+            models.UniqueConstraint(
+                fields=["user", "role", "region"],
+                condition=Q(ended_on__isnull=True),
+                name="regions_post_one_active_per_role_region",
+                violation_error_message="该人员在此区划已担任这一职务。",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="regions_post_end_after_start",
+                violation_error_message="免职日期不能早于任职日期。",
+            ),
         ]
         indexes = [models.Index(fields=["region", "ended_on"])]
 
@@ -184,7 +218,9 @@ class CalendarDay(models.Model):
         HOLIDAY = "holiday", "节假日（休息）"
         WORKDAY = "workday", "调休上班"
 
-    county = models.ForeignKey(Region, verbose_name="县", on_delete=models.PROTECT, related_name="calendar_days")
+    county = models.ForeignKey(
+        Region, verbose_name="县", on_delete=models.PROTECT, related_name="calendar_days"
+    )
     date = models.DateField("日期")
     kind = models.CharField("类型", max_length=10, choices=Kind.choices)
     name = models.CharField("说明", max_length=50, blank=True)
@@ -194,8 +230,11 @@ class CalendarDay(models.Model):
         verbose_name_plural = "工作日历例外"
         ordering = ["date"]
         constraints = [
-            models.UniqueConstraint(fields=["county", "date"], name="regions_calendarday_one_per_date",
-                                    violation_error_message="该日期已设置。"),
+            models.UniqueConstraint(
+                fields=["county", "date"],
+                name="regions_calendarday_one_per_date",
+                violation_error_message="该日期已设置。",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -220,8 +259,9 @@ class RegionListQuerySet(models.QuerySet):
         (optionally only those in force at ``region``)."""
         rows = self.filter(Q(region__isnull=True) | prefix_q(user, perm, field="region__prefix"))
         if region is not None:
-            rows = rows.filter(Q(region__isnull=True) | Q(region__prefix__in=[*region.ancestor_prefixes(),
-                                                                              region.prefix]))
+            rows = rows.filter(
+                Q(region__isnull=True) | Q(region__prefix__in=[*region.ancestor_prefixes(), region.prefix])
+            )
         return rows.select_related("region")
 
 
@@ -231,8 +271,9 @@ class RegionList(models.Model):
     else a county's (or township's) own row, which applies to the regions below it. Rows are switched
     off, never deleted: records and the audit trail refer to them."""
 
-    region = models.ForeignKey(Region, verbose_name="制定单位", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+")
+    region = models.ForeignKey(
+        Region, verbose_name="制定单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     name = models.CharField("名称", max_length=100)
     is_active = models.BooleanField("启用", default=True)
     sort_order = models.PositiveSmallIntegerField("排序", default=100)

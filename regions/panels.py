@@ -17,5 +17,8 @@ def people_data(*, region) -> dict:
 
 def children_data(*, region) -> dict:
     children = selectors.region_children(region=region)
-    return {"children": children, "child_level_label": children[0].get_level_display() if children else "",
-            "figure_labels": [figure.label for figure, _ in children[0].figures] if children else []}
+    return {
+        "children": children,
+        "child_level_label": children[0].get_level_display() if children else "",
+        "figure_labels": [figure.label for figure, _ in children[0].figures] if children else [],
+    }

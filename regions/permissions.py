@@ -15,9 +15,14 @@ def region_permissions_ensure(*, using: str = DEFAULT_DB_ALIAS) -> int:
     from regions.models import Region
 
     content_type = ContentType.objects.db_manager(using).get_for_model(Region)
-    have = set(Permission.objects.using(using).filter(content_type=content_type).values_list("codename", flat=True))
-    new = [Permission(content_type=content_type, codename=codename, name=label)
-           for codename, label in dict(registry.region_permissions()).items() if codename not in have]
+    have = set(
+        Permission.objects.using(using).filter(content_type=content_type).values_list("codename", flat=True)
+    )
+    new = [
+        Permission(content_type=content_type, codename=codename, name=label)
+        for codename, label in dict(registry.region_permissions()).items()
+        if codename not in have
+    ]
     Permission.objects.using(using).bulk_create(new)
     return len(new)
 

@@ -31,8 +31,11 @@ def report_scope(request, default_start: datetime.date) -> ReportScope:
     ``start``/``end`` empty and the form carries the message for the page to show."""
     form = ReportScopeForm(request.GET or None, default_start=default_start)
     code = (request.GET.get("region") or "").strip()
-    region = (region_get_for_user(user=request.user, code=code) if code
-              else next(iter(user_top_regions(user=request.user)[:1]), None))
+    region = (
+        region_get_for_user(user=request.user, code=code)
+        if code
+        else next(iter(user_top_regions(user=request.user)[:1]), None)
+    )
     if region is None:
         raise PermissionDenied(NO_REGION)
     if not form.is_bound:

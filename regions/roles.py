@@ -75,8 +75,15 @@ class RoleSpec:
         return frozenset(self.base_permissions) | registry.role_permissions(self.role)
 
 
-VILLAGE_ROLES = (Role.LIAISON_CADRE, Role.VILLAGE_SECRETARY, Role.VILLAGE_COMMITTEE, Role.FIRST_SECRETARY,
-                 Role.GRID_WORKER, Role.VILLAGE_MEDIATOR, Role.VILLAGE_SUPERVISOR)
+VILLAGE_ROLES = (
+    Role.LIAISON_CADRE,
+    Role.VILLAGE_SECRETARY,
+    Role.VILLAGE_COMMITTEE,
+    Role.FIRST_SECRETARY,
+    Role.GRID_WORKER,
+    Role.VILLAGE_MEDIATOR,
+    Role.VILLAGE_SUPERVISOR,
+)
 # The organization department appoints every post but the system administrator's; a township's
 # leader and organization member appoint only village-level posts (township posts come from the county).
 _ALL_BUT_ADMIN = tuple(r for r in Role if r != Role.SYSTEM_ADMIN)
@@ -85,8 +92,12 @@ _TOWNSHIP_MANAGER = (VIEW, MANAGE_PEOPLE)
 ROLE_TABLE: dict[str, RoleSpec] = {
     spec.role.value: spec
     for spec in (
-        RoleSpec(Role.COUNTY_ORGANIZATION, (Level.COUNTY,),
-                 (VIEW, MANAGE_PEOPLE, IMPORT_REGIONS, VIEW_AUDIT, MANAGE_COUNTY_SETTINGS), _ALL_BUT_ADMIN),
+        RoleSpec(
+            Role.COUNTY_ORGANIZATION,
+            (Level.COUNTY,),
+            (VIEW, MANAGE_PEOPLE, IMPORT_REGIONS, VIEW_AUDIT, MANAGE_COUNTY_SETTINGS),
+            _ALL_BUT_ADMIN,
+        ),
         RoleSpec(Role.COUNTY_DISCIPLINE, (Level.COUNTY,), (VIEW,)),
         RoleSpec(Role.COUNTY_POLITICS_LAW, (Level.COUNTY,), (VIEW,)),
         RoleSpec(Role.TOWNSHIP_LEADER, (Level.TOWNSHIP,), _TOWNSHIP_MANAGER, VILLAGE_ROLES),
@@ -109,8 +120,13 @@ ROLE_TABLE: dict[str, RoleSpec] = {
 
 def all_permissions() -> frozenset[str]:
     """Every region permission: the foundation's and the ones the systems registered."""
-    return frozenset({VIEW, *(codename for codename, _ in REGION_PERMISSIONS),
-                      *(codename for codename, _ in registry.region_permissions())})
+    return frozenset(
+        {
+            VIEW,
+            *(codename for codename, _ in REGION_PERMISSIONS),
+            *(codename for codename, _ in registry.region_permissions()),
+        }
+    )
 
 
 def roles_granting(perm: str) -> list[str]:
@@ -132,4 +148,4 @@ def level_of(code12: str) -> str:
 
 
 def prefix_of(code12: str) -> str:
-    return code12[:PREFIX_LENGTH[level_of(code12)]]
+    return code12[: PREFIX_LENGTH[level_of(code12)]]

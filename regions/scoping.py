@@ -32,12 +32,15 @@ def _grants(user) -> dict[str, tuple[str, ...]]:
     if cached is None:
         cached = {}
         rows = RegionUserObjectPermission.objects.filter(user_id=user.pk).values_list(
-            "permission__codename", "content_object__prefix")
+            "permission__codename", "content_object__prefix"
+        )
         for codename, prefix in rows:
             cached.setdefault(codename, set()).add(prefix)
         # Keep only the outermost prefixes: an inner grant adds nothing to its ancestor's.
         cached = {
-            codename: tuple(sorted(p for p in prefixes if not any(p != q and p.startswith(q) for q in prefixes)))
+            codename: tuple(
+                sorted(p for p in prefixes if not any(p != q and p.startswith(q) for q in prefixes))
+            )
             for codename, prefixes in cached.items()
         }
         user._region_grants = cached
@@ -110,8 +113,15 @@ def require_level(region, levels: tuple[str, ...], *, message: str) -> None:
         raise ValidationError(message)
 
 
-def get_for_user(queryset: ScopedQuerySet, *, user, perm: str = VIEW, act: str | None = None,
-                 message: str = NOT_ALLOWED, **lookup):
+def get_for_user(
+    queryset: ScopedQuerySet,
+    *,
+    user,
+    perm: str = VIEW,
+    act: str | None = None,
+    message: str = NOT_ALLOWED,
+    **lookup,
+):
     """The object if ``user`` may see it (else 404, the same as a missing one, so ids do not leak);
     with ``act``, 403 when the user may see it but not take that action."""
     field = queryset.model.scope_field

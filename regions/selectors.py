@@ -12,7 +12,15 @@ from django.shortcuts import get_object_or_404
 
 from core import registry
 from regions.models import CalendarDay, Post, Region
-from regions.roles import LEVEL_DEPTH, MANAGE_COUNTY_SETTINGS, MANAGE_PEOPLE, PREFIX_LENGTH, VIEW, Level, level_of
+from regions.roles import (
+    LEVEL_DEPTH,
+    MANAGE_COUNTY_SETTINGS,
+    MANAGE_PEOPLE,
+    PREFIX_LENGTH,
+    VIEW,
+    Level,
+    level_of,
+)
 from regions.scoping import prefix_q, regions_for_user, scope_prefixes
 
 CHILD_LENGTH = {Level.PROVINCE: 4, Level.CITY: 6, Level.COUNTY: 9, Level.TOWNSHIP: 12}
@@ -43,7 +51,7 @@ def region_get_for_user(*, user, code: str, perm: str = VIEW) -> Region:
 def region_page_regions(*, user, code: str) -> tuple[Region, list[Region]]:
     """The region of a page (404 out of scope) and its ancestors the user may see, top first, in one query:
     the ancestors' prefixes are read off the code itself."""
-    prefix = code[:PREFIX_LENGTH[level_of(code)]] if code.isdigit() and len(code) == 12 else code
+    prefix = code[: PREFIX_LENGTH[level_of(code)]] if code.isdigit() and len(code) == 12 else code
     ancestors = [prefix[:n] for n in (2, 4, 6, 9) if n < len(prefix)]
     rows = {r.prefix: r for r in regions_for_user(user, VIEW).filter(Q(code=code) | Q(prefix__in=ancestors))}
     region = next((r for r in rows.values() if r.code == code), None)
@@ -67,13 +75,22 @@ def by_child(queryset: QuerySet, prefix_field: str, region: Region, **aggregates
     village level (or for a village itself) the one group is the region.
     """
     length = CHILD_LENGTH.get(region.level, len(region.prefix))
-    rows = (queryset.filter(**{f"{prefix_field}__startswith": region.prefix})
-            .annotate(child=Substr(prefix_field, 1, length)).order_by().values("child").annotate(**aggregates))
+    rows = (
+        queryset.filter(**{f"{prefix_field}__startswith": region.prefix})
+        .annotate(child=Substr(prefix_field, 1, length))
+        .order_by()
+        .values("child")
+        .annotate(**aggregates)
+    )
     return {row.pop("child"): row for row in rows}
 
 
-CHILD_LEVEL = {Level.PROVINCE: Level.CITY, Level.CITY: Level.COUNTY, Level.COUNTY: Level.TOWNSHIP,
-               Level.TOWNSHIP: Level.VILLAGE}
+CHILD_LEVEL = {
+    Level.PROVINCE: Level.CITY,
+    Level.CITY: Level.COUNTY,
+    Level.COUNTY: Level.TOWNSHIP,
+    Level.TOWNSHIP: Level.VILLAGE,
+}
 
 
 def region_children(*, region: Region) -> list[Region]:
@@ -84,18 +101,38 @@ def region_children(*, region: Region) -> list[Region]:
         return []
     is_child = Q(level=child_level)
     # One grouped query over the subtree gives each child (its own row) and the villages below it.
-    groups = (Region.objects.filter(prefix__startswith=region.prefix).exclude(pk=region.pk)
-              .annotate(child=Substr("prefix", 1, CHILD_LENGTH[region.level])).order_by().values("child")
-              .annotate(child_id=Max("pk", filter=is_child), child_code=Max("code", filter=is_child),
-                        child_name=Max("name", filter=is_child), village_count=Count("pk", filter=Q(level=Level.VILLAGE)))
-              .filter(child_id__isnull=False).order_by(pinyin("child_name"), "child_code"))
-    children = [Region(pk=row["child_id"], code=row["child_code"], prefix=row["child"], name=row["child_name"],
-                       level=child_level, parent_id=region.pk) for row in groups]
+    groups = (
+        Region.objects.filter(prefix__startswith=region.prefix)
+        .exclude(pk=region.pk)
+        .annotate(child=Substr("prefix", 1, CHILD_LENGTH[region.level]))
+        .order_by()
+        .values("child")
+        .annotate(
+            child_id=Max("pk", filter=is_child),
+            child_code=Max("code", filter=is_child),
+            child_name=Max("name", filter=is_child),
+            village_count=Count("pk", filter=Q(level=Level.VILLAGE)),
+        )
+        .filter(child_id__isnull=False)
+        .order_by(pinyin("child_name"), "child_code")
+    )
+    children = [
+        Region(
+            pk=row["child_id"],
+            code=row["child_code"],
+            prefix=row["child"],
+            name=row["child_name"],
+            level=child_level,
+            parent_id=region.pk,
+        )
+        for row in groups
+    ]
     if not children:
         return children
     villages = {row["child"]: row["village_count"] for row in groups}
-    people = by_child(Post.objects.filter(ended_on__isnull=True), "region__prefix", region,
-                      n=Count("user", distinct=True))
+    people = by_child(
+        Post.objects.filter(ended_on__isnull=True), "region__prefix", region, n=Count("user", distinct=True)
+    )
     figures = [(figure, figure.values(region=region)) for figure in registry.child_figures()]
     count_villages = region.level in (Level.PROVINCE, Level.CITY, Level.COUNTY)
     for child in children:
@@ -122,7 +159,9 @@ def user_top_regions(*, user) -> QuerySet[Region]:
     if "" in prefixes:
         top = Region.objects.order_by().values_list("level", flat=True).distinct()
         shallowest = min(top, key=lambda lv: LEVEL_DEPTH[lv], default=None)
-        return Region.objects.filter(level=shallowest).order_by("code") if shallowest else Region.objects.none()
+        return (
+            Region.objects.filter(level=shallowest).order_by("code") if shallowest else Region.objects.none()
+        )
     return Region.objects.filter(prefix__in=prefixes).order_by("code")
 
 
@@ -131,8 +170,11 @@ def user_active_posts(*, user) -> list[Post]:
 
 
 def active_posts_in(*, region: Region) -> QuerySet[Post]:
-    return (Post.objects.filter(region=region, ended_on__isnull=True)
-            .select_related("user").order_by("role", "started_on"))
+    return (
+        Post.objects.filter(region=region, ended_on__isnull=True)
+        .select_related("user")
+        .order_by("role", "started_on")
+    )
 
 
 def post_holders(regions: QuerySet[Region] | Iterable[Region | int], roles: Iterable[str]) -> dict[int, list]:
@@ -146,16 +188,20 @@ def post_holders(regions: QuerySet[Region] | Iterable[Region | int], roles: Iter
         if not region_ids:
             return holders
         posts = Post.objects.filter(region_id__in=region_ids)
-    for post in (posts.filter(role__in=list(roles), ended_on__isnull=True)
-                 .select_related("user").order_by("region_id", "started_on", "id")):
+    for post in (
+        posts.filter(role__in=list(roles), ended_on__isnull=True)
+        .select_related("user")
+        .order_by("region_id", "started_on", "id")
+    ):
         users = holders.setdefault(post.region_id, [])
         if post.user not in users:
             users.append(post.user)
     return holders
 
 
-def people_list(*, user, region: Region | None = None, query: str = "", include_ended: bool = False
-                ) -> QuerySet[Post]:
+def people_list(
+    *, user, region: Region | None = None, query: str = "", include_ended: bool = False
+) -> QuerySet[Post]:
     """Posts in the user's people-management scope (optionally under one region), newest first."""
     posts = Post.objects.for_user(user, MANAGE_PEOPLE).select_related("user", "region")
     if region is not None:
@@ -164,8 +210,12 @@ def people_list(*, user, region: Region | None = None, query: str = "", include_
         posts = posts.filter(ended_on__isnull=True)
     if query:
         # A phone number matches only whole, so masked numbers cannot be uncovered digit by digit.
-        posts = posts.filter(Q(user__real_name__contains=query) | Q(user__username__icontains=query)
-                             | Q(user__mobile=query) | Q(region__name__contains=query))
+        posts = posts.filter(
+            Q(user__real_name__contains=query)
+            | Q(user__username__icontains=query)
+            | Q(user__mobile=query)
+            | Q(region__name__contains=query)
+        )
     return posts.order_by("region__code", "role", "user__real_name")
 
 
@@ -179,11 +229,15 @@ def person_get_for_user(*, user, pk: int):
 
 def person_posts_visible(*, user, person) -> list[Post]:
     """The person's posts (active first) in regions the viewer can see; posts elsewhere stay hidden."""
-    return list(person.posts.filter(prefix_q(user, VIEW)).select_related("region").order_by("ended_on", "-started_on"))
+    return list(
+        person.posts.filter(prefix_q(user, VIEW)).select_related("region").order_by("ended_on", "-started_on")
+    )
 
 
 def post_get_for_user(*, user, pk: int) -> Post:
-    return get_object_or_404(Post.objects.for_user(user, MANAGE_PEOPLE).select_related("user", "region"), pk=pk)
+    return get_object_or_404(
+        Post.objects.for_user(user, MANAGE_PEOPLE).select_related("user", "region"), pk=pk
+    )
 
 
 def settings_counties(*, user) -> QuerySet[Region]:
@@ -196,6 +250,6 @@ def calendar_days(*, county: Region, year: int) -> QuerySet[CalendarDay]:
 
 
 def calendar_day_get_for_user(*, user, pk: int) -> CalendarDay:
-    return get_object_or_404(CalendarDay.objects.filter(county__in=settings_counties(user=user))
-                             .select_related("county"), pk=pk)
-
+    return get_object_or_404(
+        CalendarDay.objects.filter(county__in=settings_counties(user=user)).select_related("county"), pk=pk
+    )

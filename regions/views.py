@@ -30,8 +30,10 @@ NO_SETTINGS_PERMISSION = "只有县级管理员可以维护工作日历和各项
 @login_required
 def home(request):
     """Each role lands on its own region's page: the shallowest region among its active posts."""
-    posts = sorted(selectors.user_active_posts(user=request.user),
-                   key=lambda p: (LEVEL_DEPTH[p.region.level], p.started_on))
+    posts = sorted(
+        selectors.user_active_posts(user=request.user),
+        key=lambda p: (LEVEL_DEPTH[p.region.level], p.started_on),
+    )
     if posts:
         return redirect(posts[0].region.get_absolute_url())
     tops = list(selectors.user_top_regions(user=request.user)[:50])
@@ -48,8 +50,9 @@ def _panels(user, region) -> list[tuple]:
         data: dict = {}
         if panel.data is not None:
             if panel.cache_topic:
-                data = region_cache.cached(panel.cache_topic, panel.key, region,
-                                          lambda panel=panel: panel.data(region=region))
+                data = region_cache.cached(
+                    panel.cache_topic, panel.key, region, lambda panel=panel: panel.data(region=region)
+                )
             else:
                 data = panel.data(region=region)
         if panel.personal is not None:
@@ -61,13 +64,17 @@ def _panels(user, region) -> list[tuple]:
 @login_required
 def region_detail(request, code: str):
     region, breadcrumbs = selectors.region_page_regions(user=request.user, code=code)
-    return render(request, "regions/region_detail.html", {
-        "region": region,
-        "breadcrumbs": breadcrumbs,
-        "panels": _panels(request.user, region),
-        "can_manage_people": region_in_scope(request.user, MANAGE_PEOPLE, region),
-        "can_import": region_in_scope(request.user, IMPORT_REGIONS, region),
-    })
+    return render(
+        request,
+        "regions/region_detail.html",
+        {
+            "region": region,
+            "breadcrumbs": breadcrumbs,
+            "panels": _panels(request.user, region),
+            "can_manage_people": region_in_scope(request.user, MANAGE_PEOPLE, region),
+            "can_import": region_in_scope(request.user, IMPORT_REGIONS, region),
+        },
+    )
 
 
 @login_required
@@ -75,8 +82,9 @@ def region_search(request):
     form = RegionSearchForm(request.GET)
     page = None
     if form.is_valid() and form.cleaned_data["q"]:
-        page = Paginator(selectors.region_search(user=request.user, query=form.cleaned_data["q"]), 50).get_page(
-            request.GET.get("page"))
+        page = Paginator(
+            selectors.region_search(user=request.user, query=form.cleaned_data["q"]), 50
+        ).get_page(request.GET.get("page"))
     return render(request, "regions/region_search.html", {"form": form, "page_obj": page})
 
 
@@ -84,11 +92,15 @@ def region_search(request):
 def region_import(request):
     prefixes = require_somewhere(request.user, IMPORT_REGIONS, message=NO_IMPORT_PERMISSION)
     return table_import(
-        request, title="导入统计用区划代码", result_template="regions/includes/region_import_result.html",
+        request,
+        title="导入统计用区划代码",
+        result_template="regions/includes/region_import_result.html",
         description="文件两列：区划代码、名称（第一行为表头）。代码可为12位，也可为6位（县）、9位（乡镇）。"
-                    "上级区划由代码推断；重复导入同一文件不会产生任何变化，名称有变化的区划会被更名。",
-        run=lambda rows, data: services.regions_import(rows=rows, scope_prefixes=None if "" in prefixes
-                                                       else prefixes))
+        "上级区划由代码推断；重复导入同一文件不会产生任何变化，名称有变化的区划会被更名。",
+        run=lambda rows, data: services.regions_import(
+            rows=rows, scope_prefixes=None if "" in prefixes else prefixes
+        ),
+    )
 
 
 # -- people and posts --------------------------------------------------------------------------------
@@ -99,30 +111,44 @@ def people_list(request):
     require_somewhere(request.user, MANAGE_PEOPLE, message=NO_PEOPLE_PERMISSION)
     region = None
     if request.GET.get("region"):
-        region = selectors.region_get_for_user(user=request.user, code=request.GET["region"], perm=MANAGE_PEOPLE)
+        region = selectors.region_get_for_user(
+            user=request.user, code=request.GET["region"], perm=MANAGE_PEOPLE
+        )
     query = request.GET.get("q", "").strip()[:50]
     include_ended = request.GET.get("ended") == "1"
     posts = selectors.people_list(user=request.user, region=region, query=query, include_ended=include_ended)
     page = Paginator(posts, 50).get_page(request.GET.get("page"))
-    return render(request, "regions/people_list.html",
-                  {"page_obj": page, "region": region, "q": query, "include_ended": include_ended})
+    return render(
+        request,
+        "regions/people_list.html",
+        {"page_obj": page, "region": region, "q": query, "include_ended": include_ended},
+    )
 
 
 @login_required
 def person_create(request):
     require_somewhere(request.user, MANAGE_PEOPLE, message=NO_PEOPLE_PERMISSION)
-    form = PersonCreateForm(request.POST or None, user=request.user, initial={"region": request.GET.get("region", "")})
+    form = PersonCreateForm(
+        request.POST or None, user=request.user, initial={"region": request.GET.get("region", "")}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             user, post, password = services.person_create(
-                actor=request.user, username=data["username"], real_name=data["real_name"], mobile=data["mobile"],
-                role=data["role"], region=data["region"], started_on=data["started_on"])
+                actor=request.user,
+                username=data["username"],
+                real_name=data["real_name"],
+                mobile=data["mobile"],
+                role=data["role"],
+                region=data["region"],
+                started_on=data["started_on"],
+            )
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, str(exc) if isinstance(exc, PermissionDenied) else exc)
         else:
-            return render(request, "regions/person_created.html", {"person": user, "post": post,
-                                                                   "password": password})
+            return render(
+                request, "regions/person_created.html", {"person": user, "post": post, "password": password}
+            )
     return render(request, "regions/person_form.html", {"form": form})
 
 
@@ -133,8 +159,13 @@ def person_detail(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.post_grant(actor=request.user, user=person, role=data["role"], region=data["region"],
-                                started_on=data["started_on"])
+            services.post_grant(
+                actor=request.user,
+                user=person,
+                role=data["role"],
+                region=data["region"],
+                started_on=data["started_on"],
+            )
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, str(exc) if isinstance(exc, PermissionDenied) else exc)
         else:
@@ -142,16 +173,22 @@ def person_detail(request, pk: int):
             return redirect("regions:person-detail", pk=person.pk)
     posts = selectors.person_posts_visible(user=request.user, person=person)
     manageable = {p.pk for p in posts if region_in_scope(request.user, MANAGE_PEOPLE, p.region)}
-    return render(request, "regions/person_detail.html",
-                  {"person": person, "posts": posts, "manageable": manageable, "form": form})
+    return render(
+        request,
+        "regions/person_detail.html",
+        {"person": person, "posts": posts, "manageable": manageable, "form": form},
+    )
 
 
 @login_required
 @require_POST
 def post_end(request, pk: int):
     post = selectors.post_get_for_user(user=request.user, pk=pk)
-    attempt(request, lambda: services.post_end(actor=request.user, post=post),
-            f"已免去{post.user.real_name}的{post.get_role_display()}职务。")
+    attempt(
+        request,
+        lambda: services.post_end(actor=request.user, post=post),
+        f"已免去{post.user.real_name}的{post.get_role_display()}职务。",
+    )
     return redirect("regions:person-detail", pk=post.user_id)
 
 
@@ -160,17 +197,22 @@ def post_end(request, pk: int):
 def person_password_reset(request, pk: int):
     person = selectors.person_get_for_user(user=request.user, pk=pk)
     password = services.person_password_reset(actor=request.user, person=person, request=request)
-    return render(request, "regions/person_created.html", {"person": person, "password": password, "reset": True})
+    return render(
+        request, "regions/person_created.html", {"person": person, "password": password, "reset": True}
+    )
 
 
 @login_required
 def people_import(request):
     require_somewhere(request.user, MANAGE_PEOPLE, message=NO_PEOPLE_PERMISSION)
     return table_import(
-        request, title="批量导入人员和职务", result_template="regions/includes/people_import_result.html",
+        request,
+        title="批量导入人员和职务",
+        result_template="regions/includes/people_import_result.html",
         description="XLSX或CSV文件，第一行为表头，列依次为：用户名、姓名、手机号、职务（如“村党组织书记”）、"
-                    "区划代码、任职日期（如2026-01-01，可空，默认今天）。已有的用户名且姓名一致时，为其增加职务。",
-        run=lambda rows, data: services.people_import(actor=request.user, rows=rows))
+        "区划代码、任职日期（如2026-01-01，可空，默认今天）。已有的用户名且姓名一致时，为其增加职务。",
+        run=lambda rows, data: services.people_import(actor=request.user, rows=rows),
+    )
 
 
 # -- the county's calendar and settings ---------------------------------------------------------------
@@ -205,17 +247,26 @@ def calendar(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.calendar_day_set(actor=request.user, county=county, day=data["date"], kind=data["kind"],
-                                      name=data["name"])
+            services.calendar_day_set(
+                actor=request.user, county=county, day=data["date"], kind=data["kind"], name=data["name"]
+            )
         except ValidationError as exc:
             form.add_error("date", exc)
         else:
             messages.success(request, f"{zh_date(data['date'])}已设置。")
             return redirect(f"{request.path}?county={county.code}&year={data['date'].year}")
-    return render(request, "regions/calendar.html", {
-        "counties": counties, "county": county, "year": year, "form": form,
-        "days": selectors.calendar_days(county=county, year=year), "years": [year - 1, year, year + 1],
-    })
+    return render(
+        request,
+        "regions/calendar.html",
+        {
+            "counties": counties,
+            "county": county,
+            "year": year,
+            "form": form,
+            "days": selectors.calendar_days(county=county, year=year),
+            "years": [year - 1, year, year + 1],
+        },
+    )
 
 
 @login_required
@@ -235,13 +286,15 @@ def county_settings(request):
     posted = request.POST.get("block") if request.method == "POST" else None
     for setting in registry.county_settings():
         current = setting.model.for_region(county)
-        form = setting.form_class(request.POST if posted == setting.key else None, instance=current,
-                                  prefix=setting.key)
+        form = setting.form_class(
+            request.POST if posted == setting.key else None, instance=current, prefix=setting.key
+        )
         if posted == setting.key and form.is_valid():
             values = {name: form.cleaned_data[name] for name in form.Meta.fields}
             try:
-                services.county_settings_save(actor=request.user, county=county, model=setting.model,
-                                              values=values)
+                services.county_settings_save(
+                    actor=request.user, county=county, model=setting.model, values=values
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -250,5 +303,6 @@ def county_settings(request):
         blocks.append((setting, form))
     if posted and posted not in {setting.key for setting, _ in blocks}:
         raise Http404
-    return render(request, "regions/county_settings.html",
-                  {"counties": counties, "county": county, "blocks": blocks})
+    return render(
+        request, "regions/county_settings.html", {"counties": counties, "county": county, "blocks": blocks}
+    )

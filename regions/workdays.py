@@ -18,8 +18,15 @@ def working_days_after(*, county: Region | None, start: date, days: int) -> date
     """The ``days``-th working day after ``start`` (the start day itself does not count). One query."""
     # A window wide enough for any run of holidays (the longest is about 8 days).
     horizon = start + timedelta(days=days * 2 + 30)
-    exceptions = dict(CalendarDay.objects.filter(county=county, date__gt=start, date__lte=horizon)
-                      .values_list("date", "kind")) if county is not None else {}
+    exceptions = (
+        dict(
+            CalendarDay.objects.filter(county=county, date__gt=start, date__lte=horizon).values_list(
+                "date", "kind"
+            )
+        )
+        if county is not None
+        else {}
+    )
     day, counted = start, 0
     while counted < days:
         day += timedelta(days=1)
@@ -32,6 +39,15 @@ def working_days_between(*, county: Region | None, start: date, end: date) -> in
     """Working days after ``start`` up to and including ``end`` (0 when end <= start). One query."""
     if end <= start:
         return 0
-    exceptions = dict(CalendarDay.objects.filter(county=county, date__gt=start, date__lte=end)
-                      .values_list("date", "kind")) if county is not None else {}
-    return sum(1 for n in range(1, (end - start).days + 1) if is_working_day(start + timedelta(days=n), exceptions))
+    exceptions = (
+        dict(
+            CalendarDay.objects.filter(county=county, date__gt=start, date__lte=end).values_list(
+                "date", "kind"
+            )
+        )
+        if county is not None
+        else {}
+    )
+    return sum(
+        1 for n in range(1, (end - start).days + 1) if is_working_day(start + timedelta(days=n), exceptions)
+    )

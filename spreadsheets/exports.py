@@ -33,8 +33,12 @@ def export_job_create(*, user, kind: str, title: str, params: dict) -> ExportJob
 
 def export_job_run(*, job_id: int) -> bool:
     """Builds the file once: the job is claimed by a conditional update, so a duplicate task does nothing."""
-    if ExportJob.objects.filter(id=job_id, status=ExportJob.Status.PENDING).update(
-            status=ExportJob.Status.RUNNING) != 1:
+    if (
+        ExportJob.objects.filter(id=job_id, status=ExportJob.Status.PENDING).update(
+            status=ExportJob.Status.RUNNING
+        )
+        != 1
+    ):
         return False
     job = ExportJob.objects.select_related("user").get(id=job_id)
     try:
@@ -52,7 +56,8 @@ def export_job_run(*, job_id: int) -> bool:
         job.status, job.done_rows, job.finished_at = ExportJob.Status.DONE, rows, timezone.now()
         job.save(update_fields=["file", "status", "done_rows", "finished_at"])
     except Exception as exc:
-        ExportJob.objects.filter(id=job_id).update(status=ExportJob.Status.FAILED, error=str(exc)[:300],
-                                                   finished_at=timezone.now())
+        ExportJob.objects.filter(id=job_id).update(
+            status=ExportJob.Status.FAILED, error=str(exc)[:300], finished_at=timezone.now()
+        )
         raise
     return True

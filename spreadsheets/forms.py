@@ -7,8 +7,11 @@ from django.conf import settings
 class TableUploadForm(forms.Form):
     """An import's upload: the file, and optionally the unit the rows are for (``owners`` to choose from)."""
 
-    file = forms.FileField(label="文件", help_text="CSV（UTF-8或GBK编码）或XLSX，第一行为表头。",
-                           error_messages={"required": "请选择要上传的文件。"})
+    file = forms.FileField(
+        label="文件",
+        help_text="CSV（UTF-8或GBK编码）或XLSX，第一行为表头。",
+        error_messages={"required": "请选择要上传的文件。"},
+    )
 
     def __init__(self, *args, owners=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,8 +14,9 @@ class ExportJob(models.Model):
         DONE = "done", "已完成"
         FAILED = "failed", "失败"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导出人", on_delete=models.CASCADE,
-                             related_name="export_jobs")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="导出人", on_delete=models.CASCADE, related_name="export_jobs"
+    )
     kind = models.CharField("类型", max_length=50)
     title = models.CharField("名称", max_length=100)
     params = models.JSONField("条件", default=dict)
@@ -40,4 +41,8 @@ class ExportJob(models.Model):
 
     @property
     def percent(self) -> int:
-        return min(100, self.done_rows * 100 // self.total) if self.total else (100 if self.status == "done" else 0)
+        return (
+            min(100, self.done_rows * 100 // self.total)
+            if self.total
+            else (100 if self.status == "done" else 0)
+        )

@@ -43,6 +43,14 @@ def table_import(request, *, title: str, description: str, run, result_template:
             form.add_error("file", str(exc))
         else:
             result = run(rows, form.cleaned_data)
-    return render(request, "spreadsheets/table_import.html", {
-        "form": form, "result": result, "title": title, "description": description,
-        "result_template": result_template})
+    return render(
+        request,
+        "spreadsheets/table_import.html",
+        {
+            "form": form,
+            "result": result,
+            "title": title,
+            "description": description,
+            "result_template": result_template,
+        },
+    )

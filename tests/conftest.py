@@ -41,7 +41,9 @@ def rows_of(table) -> list[Row]:
 
 
 def make_user(username: str, role: str | None = None, region: Region | None = None, **extra) -> User:
-    user = User(username=username, real_name=extra.pop("real_name", username), must_change_password=False, **extra)
+    user = User(
+        username=username, real_name=extra.pop("real_name", username), must_change_password=False, **extra
+    )
     user.set_password(PASSWORD)
     user.save()
     if role:
@@ -76,7 +78,9 @@ class World:
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         regions = Region.objects.in_bulk([v.pk for v in values.values() if isinstance(v, Region)])
         users = User.objects.in_bulk([v.pk for v in values.values() if isinstance(v, User)])
-        return World(**{name: (regions if isinstance(v, Region) else users)[v.pk] for name, v in values.items()})
+        return World(
+            **{name: (regions if isinstance(v, Region) else users)[v.pk] for name, v in values.items()}
+        )
 
 
 def build_world() -> World:
@@ -91,7 +95,12 @@ def build_world() -> World:
     county, ta, tb = r["419901000000"], r["419901101000"], r["419901102000"]
     a1, a2, b1 = r["419901101201"], r["419901101202"], r["419901102201"]
     return World(
-        county=county, township_a=ta, township_b=tb, village_a1=a1, village_a2=a2, village_b1=b1,
+        county=county,
+        township_a=ta,
+        township_b=tb,
+        village_a1=a1,
+        village_a2=a2,
+        village_b1=b1,
         sysadmin=make_user("sysadmin", Role.SYSTEM_ADMIN, county, is_superuser=True, is_staff=True),
         county_admin=make_user("county_admin", Role.COUNTY_ORGANIZATION, county),
         township_a_officer=make_user("township_a_officer", Role.TOWNSHIP_ORGANIZATION, ta),

@@ -43,8 +43,12 @@ def test_every_entry_covers_every_role():
 
 
 def test_every_registered_app_has_entries_menu_and_audit_labels():
-    problems = engine.registry_problems(registry.contributions(), matrix_keys=engine.MATRIX,
-                                        record_types=record_types(), modules=engine.APP_MODULES)
+    problems = engine.registry_problems(
+        registry.contributions(),
+        matrix_keys=engine.MATRIX,
+        record_types=record_types(),
+        modules=engine.APP_MODULES,
+    )
     assert not problems, "\n".join(problems)
 
 
@@ -52,8 +56,9 @@ def test_the_registry_check_fails_for_an_app_left_out():
     """The check above can fail: an app registered without entries, module or menu pages in the matrix,
     or whose audited records the audit log does not offer, is named."""
     fake = registry.Contribution(app_label="matrixfake", nav=(registry.NavItem("假页面", "matrixfake:list"),))
-    problems = engine.registry_problems([fake], matrix_keys=engine.MATRIX, record_types=record_types(),
-                                        modules=engine.APP_MODULES)
+    problems = engine.registry_problems(
+        [fake], matrix_keys=engine.MATRIX, record_types=record_types(), modules=engine.APP_MODULES
+    )
     assert any("matrixfake:list" in p for p in problems), problems
     assert any("tests/matrixfake/permissions.py" in p for p in problems), problems
 
@@ -61,20 +66,29 @@ def test_the_registry_check_fails_for_an_app_left_out():
     nav_key = centers.nav[0].url_name
     without = {label: module for label, module in engine.APP_MODULES.items() if label != "centers"}
     problems = engine.registry_problems(
-        [centers], matrix_keys=set(engine.MATRIX) - {nav_key},
-        record_types=[(value, label) for value, label in record_types() if value != "centers.ProxyRequestEvent"],
-        modules=without)
+        [centers],
+        matrix_keys=set(engine.MATRIX) - {nav_key},
+        record_types=[
+            (value, label) for value, label in record_types() if value != "centers.ProxyRequestEvent"
+        ],
+        modules=without,
+    )
     assert any(nav_key in p for p in problems), problems
     assert any("tests/centers/permissions.py" in p for p in problems), problems
     assert any("centers.ProxyRequestEvent" in p and "missing" in p for p in problems), problems
 
-    unlabelled = [(value, value if value == "centers.ProxyRequestEvent" else label) for value, label in record_types()]
-    problems = engine.registry_problems([centers], matrix_keys=engine.MATRIX, record_types=unlabelled,
-                                        modules=engine.APP_MODULES)
+    unlabelled = [
+        (value, value if value == "centers.ProxyRequestEvent" else label) for value, label in record_types()
+    ]
+    problems = engine.registry_problems(
+        [centers], matrix_keys=engine.MATRIX, record_types=unlabelled, modules=engine.APP_MODULES
+    )
     assert any("centers.ProxyRequestEvent" in p and "labelled" in p for p in problems), problems
 
 
-@pytest.mark.parametrize(("key", "role"), [pytest.param(key, role, id=f"{key}|{role}") for key, role in engine.CASES])
+@pytest.mark.parametrize(
+    ("key", "role"), [pytest.param(key, role, id=f"{key}|{role}") for key, role in engine.CASES]
+)
 def test_permission_matrix(ctx, key, role):
     problems = engine.case_problems(ctx, key, role)
     assert not problems, f"{key} as {role}:\n  " + "\n  ".join(problems)

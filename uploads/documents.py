@@ -28,6 +28,10 @@ def document_clean(uploaded, *, max_bytes: int) -> tuple[ContentFile, str]:
         if b"%%EOF" not in data[-2048:]:
             raise ValidationError(DOCUMENT_NOT_ALLOWED.format(name=name))
         return ContentFile(data, name=f"{uuid.uuid4().hex}.pdf"), "application/pdf"
-    image = photo_reencode(uploaded, max_bytes=max_bytes, formats=("JPEG", "PNG"),
-                           not_allowed=DOCUMENT_NOT_ALLOWED.format(name=name))
+    image = photo_reencode(
+        uploaded,
+        max_bytes=max_bytes,
+        formats=("JPEG", "PNG"),
+        not_allowed=DOCUMENT_NOT_ALLOWED.format(name=name),
+    )
     return image, "image/jpeg" if image.name.endswith(".jpg") else "image/png"

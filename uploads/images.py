@@ -15,8 +15,13 @@ PHOTO_NOT_AN_IMAGE = "只能上传JPEG、PNG或WebP格式的照片。"
 MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding
 
 
-def photo_reencode(uploaded, *, max_bytes: int, formats: tuple[str, ...] = tuple(ALLOWED_FORMATS),
-                   not_allowed: str = PHOTO_NOT_AN_IMAGE) -> ContentFile:
+def photo_reencode(
+    uploaded,
+    *,
+    max_bytes: int,
+    formats: tuple[str, ...] = tuple(ALLOWED_FORMATS),
+    not_allowed: str = PHOTO_NOT_AN_IMAGE,
+) -> ContentFile:
     """Validates an uploaded photo by content (not by name) and returns a freshly encoded copy.
 
     Re-encoding drops anything appended to or embedded in the file (scripts, EXIF with GPS).

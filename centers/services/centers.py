@@ -43,16 +43,34 @@ def service_centers_ensure(*, regions: list[Region]) -> int:
 
 
 @transaction.atomic
-def center_update(*, actor, center: ServiceCenter, version: int, name: str, address: str, duty_phone: str,
-                  opening_hours: str, rooms: list[RoomType]) -> ServiceCenter:
+def center_update(
+    *,
+    actor,
+    center: ServiceCenter,
+    version: int,
+    name: str,
+    address: str,
+    duty_phone: str,
+    opening_hours: str,
+    rooms: list[RoomType],
+) -> ServiceCenter:
     """Saves a center's details if nobody saved since ``version`` was read; otherwise refuses."""
     require(actor, CHANGE_CENTER, center.region, message=CENTER_NOT_EDITABLE)
     allowed = set(RoomType.objects.applying_at(center.region).values_list("pk", flat=True))
     if any(room.pk not in allowed for room in rooms):
         raise ValidationError(ROOM_NOT_FOR_COUNTY)
-    center = lock_for_update(ServiceCenter.objects.select_related("region"), center.pk, version=version,
-                             message=CENTER_EDITED_MEANWHILE)
-    center.name, center.address, center.duty_phone, center.opening_hours = name, address, duty_phone, opening_hours
+    center = lock_for_update(
+        ServiceCenter.objects.select_related("region"),
+        center.pk,
+        version=version,
+        message=CENTER_EDITED_MEANWHILE,
+    )
+    center.name, center.address, center.duty_phone, center.opening_hours = (
+        name,
+        address,
+        duty_phone,
+        opening_hours,
+    )
     center.full_clean(exclude=["rooms"])
     versioned_save(center, [*CENTER_FIELDS, "updated_at"])
     center.rooms.set(rooms)
@@ -61,9 +79,18 @@ def center_update(*, actor, center: ServiceCenter, version: int, name: str, addr
 
 
 @transaction.atomic
-def checklist_entry_update(*, actor, center: ServiceCenter, item: ChecklistItem, is_met: bool,
-                           checked_on: date | None, note: str, photo=None, remove_photo: bool = False,
-                           version: int | None = None) -> ChecklistEntry:
+def checklist_entry_update(
+    *,
+    actor,
+    center: ServiceCenter,
+    item: ChecklistItem,
+    is_met: bool,
+    checked_on: date | None,
+    note: str,
+    photo=None,
+    remove_photo: bool = False,
+    version: int | None = None,
+) -> ChecklistEntry:
     """Records a center's state on one standard item; a new photo is checked and re-encoded first.
 
     ``version`` is the entry's version when the form was read (0: no entry yet); a save on top of
@@ -76,7 +103,8 @@ def checklist_entry_update(*, actor, center: ServiceCenter, item: ChecklistItem,
         raise ValidationError(CHECKED_ON_IN_FUTURE)
     clean_photo = photo_reencode(photo, max_bytes=settings.PHOTO_MAX_BYTES) if photo else None
     entry, _ = ChecklistEntry.objects.select_for_update().get_or_create(
-        center=center, item=item, defaults={"region_id": center.region_id})
+        center=center, item=item, defaults={"region_id": center.region_id}
+    )
     version_check(entry, version, message=ENTRY_EDITED_MEANWHILE)
     entry.is_met, entry.checked_on, entry.note, entry.updated_by = is_met, checked_on, note, actor
     if clean_photo is not None:
@@ -105,10 +133,17 @@ def room_type_create(*, actor, region: Region, name: str) -> RoomType:
 
 
 @transaction.atomic
-def checklist_item_create(*, actor, region: Region, category: str, name: str, description: str = "") -> ChecklistItem:
+def checklist_item_create(
+    *, actor, region: Region, category: str, name: str, description: str = ""
+) -> ChecklistItem:
     list_entry_check_owner(actor, ChecklistItem, region)
-    item = ChecklistItem(region=region, category=category.strip(), name=name.strip(),
-                         description=description.strip(), sort_order=500)
+    item = ChecklistItem(
+        region=region,
+        category=category.strip(),
+        name=name.strip(),
+        description=description.strip(),
+        sort_order=500,
+    )
     item.full_clean()
     item.save()
     return item
@@ -124,10 +159,16 @@ def checklist_reminders_send(*, today: date | None = None) -> int:
     due = week_start(today)
     sent = 0
     totals: dict[str, int] = {}  # items in force per county, counted once per county
-    centers = (ServiceCenter.objects.filter(region__level=Level.VILLAGE)
-               .select_related("region")
-               .annotate(met=Count("checklist_entries", filter=Q(checklist_entries__is_met=True,
-                                                                  checklist_entries__item__is_active=True))))
+    centers = (
+        ServiceCenter.objects.filter(region__level=Level.VILLAGE)
+        .select_related("region")
+        .annotate(
+            met=Count(
+                "checklist_entries",
+                filter=Q(checklist_entries__is_met=True, checklist_entries__item__is_active=True),
+            )
+        )
+    )
     secretaries = post_holders(Region.objects.filter(level=Level.VILLAGE), (Role.VILLAGE_SECRETARY,))
     for center in centers.iterator(chunk_size=2000):
         county_prefix = center.region.prefix[:6]
@@ -136,7 +177,13 @@ def checklist_reminders_send(*, today: date | None = None) -> int:
         unmet = totals[county_prefix] - center.met
         if unmet <= 0:
             continue
-        sent += remind(center, kind=CenterReminder.CHECKLIST_UNMET, due_date=due,
-                       recipients=secretaries.get(center.region_id, []), url=center.get_absolute_url(),
-                       title=f"{center.name}有{unmet}项建设标准未达标", body="请对照建设标准逐项整改，并上传达标照片。")
+        sent += remind(
+            center,
+            kind=CenterReminder.CHECKLIST_UNMET,
+            due_date=due,
+            recipients=secretaries.get(center.region_id, []),
+            url=center.get_absolute_url(),
+            title=f"{center.name}有{unmet}项建设标准未达标",
+            body="请对照建设标准逐项整改，并上传达标照片。",
+        )
     return sent

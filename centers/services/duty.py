@@ -51,8 +51,9 @@ def _check_roster(actor, village: Region) -> None:
 
 
 @transaction.atomic
-def roster_apply_pattern(*, actor, village: Region, pattern: dict[int, object], start: dt.date,
-                         end: dt.date) -> int:
+def roster_apply_pattern(
+    *, actor, village: Region, pattern: dict[int, object], start: dt.date, end: dt.date
+) -> int:
     """Applies a weekly pattern (weekday 0-6 -> cadre or None) to the working days from start to end.
 
     Days already checked in are kept; other days in the range are set to the pattern's cadre.
@@ -65,16 +66,25 @@ def roster_apply_pattern(*, actor, village: Region, pattern: dict[int, object], 
     for cadre in pattern.values():
         if cadre is not None and cadre.pk not in allowed:
             raise ValidationError(CADRE_NOT_HERE.format(name=cadre.real_name))
-    exceptions = dict(CalendarDay.objects.filter(county=county_of(village), date__range=(start, end))
-                      .values_list("date", "kind"))
-    existing = {s.date: s for s in DutyShift.objects.select_for_update().filter(village=village,
-                                                                              date__range=(start, end))}
+    exceptions = dict(
+        CalendarDay.objects.filter(county=county_of(village), date__range=(start, end)).values_list(
+            "date", "kind"
+        )
+    )
+    existing = {
+        s.date: s
+        for s in DutyShift.objects.select_for_update().filter(village=village, date__range=(start, end))
+    }
     changed = 0
     day = start
     while day <= end:
         cadre = pattern.get(day.weekday()) if is_working_day(day, exceptions) else None
         shift = existing.get(day)
-        if shift is not None and shift.checked_in_at is None and (cadre is None or shift.cadre_id != cadre.pk):
+        if (
+            shift is not None
+            and shift.checked_in_at is None
+            and (cadre is None or shift.cadre_id != cadre.pk)
+        ):
             if cadre is None:
                 shift.delete()
             else:
@@ -137,8 +147,14 @@ def _check_own_today(actor, shift: DutyShift, now: dt.datetime) -> None:
 
 
 @transaction.atomic
-def shift_check_in(*, actor, shift: DutyShift, now: dt.datetime | None = None,
-                   latitude: Decimal | None = None, longitude: Decimal | None = None) -> DutyShift:
+def shift_check_in(
+    *,
+    actor,
+    shift: DutyShift,
+    now: dt.datetime | None = None,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+) -> DutyShift:
     """Check-in at server time: on time until cutoff + grace, late after (also after an absence was marked)."""
     now = now or timezone.now()
     shift = DutyShift.objects.select_for_update().select_related("village").get(pk=shift.pk)
@@ -200,19 +216,29 @@ def duty_absences_mark(*, now: dt.datetime | None = None) -> int:
     today = _local(now).date()
     rules_of = _rules_cache()
     absent = []
-    for shift in DutyShift.objects.filter(date=today, attendance=Attendance.PENDING).select_related("village",
-                                                                                                    "cadre"):
+    for shift in DutyShift.objects.filter(date=today, attendance=Attendance.PENDING).select_related(
+        "village", "cadre"
+    ):
         if now <= _late_after(rules_of(shift.village), today):
             continue
-        if DutyShift.objects.filter(pk=shift.pk, attendance=Attendance.PENDING,
-                                    checked_in_at__isnull=True).update(attendance=Attendance.ABSENT) == 1:
+        if (
+            DutyShift.objects.filter(
+                pk=shift.pk, attendance=Attendance.PENDING, checked_in_at__isnull=True
+            ).update(attendance=Attendance.ABSENT)
+            == 1
+        ):
             absent.append(shift)
     watchers = post_holders({s.village_id for s in absent}, (Role.VILLAGE_SECRETARY, Role.LIAISON_CADRE))
     for shift in absent:
         region_cache.touch("duty", shift.village)
-        remind(shift, kind=CenterReminder.DUTY_ABSENT, due_date=today, recipients=watchers.get(shift.village_id, []),
-               title=f"{shift.village.name}{zh_month_day(today)}值班干部{shift.cadre.real_name}未按时签到",
-               url=shift.village.get_absolute_url())
+        remind(
+            shift,
+            kind=CenterReminder.DUTY_ABSENT,
+            due_date=today,
+            recipients=watchers.get(shift.village_id, []),
+            title=f"{shift.village.name}{zh_month_day(today)}值班干部{shift.cadre.real_name}未按时签到",
+            url=shift.village.get_absolute_url(),
+        )
     return len(absent)
 
 
@@ -222,12 +248,18 @@ def duty_reminders_send(*, now: dt.datetime | None = None) -> int:
     today = _local(now).date()
     sent = 0
     rules_of = _rules_cache()
-    for shift in DutyShift.objects.filter(date=today, attendance=Attendance.PENDING).select_related("village",
-                                                                                                    "cadre"):
+    for shift in DutyShift.objects.filter(date=today, attendance=Attendance.PENDING).select_related(
+        "village", "cadre"
+    ):
         rules = rules_of(shift.village)
         cutoff = timezone.make_aware(dt.datetime.combine(today, rules.cutoff))
         if cutoff - dt.timedelta(minutes=rules.remind_minutes_before) <= now <= cutoff:
-            sent += remind(shift, kind=CenterReminder.DUTY_CHECK_IN, due_date=today, recipients=[shift.cadre],
-                           title=f"今天您在{shift.village.name}值班，请在{rules.cutoff:%H:%M}前签到",
-                           url=shift.village.get_absolute_url())
+            sent += remind(
+                shift,
+                kind=CenterReminder.DUTY_CHECK_IN,
+                due_date=today,
+                recipients=[shift.cadre],
+                title=f"今天您在{shift.village.name}值班，请在{rules.cutoff:%H:%M}前签到",
+                url=shift.village.get_absolute_url(),
+            )
     return sent

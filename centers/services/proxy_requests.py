@@ -61,15 +61,25 @@ def new_codes(accepted_on: date) -> tuple[str, str]:
     while True:
         number = f"DB{accepted_on:%Y%m%d}{secrets.randbelow(10**6):06d}"
         code = "".join(secrets.choice(alphabet) for _ in range(8))
-        if not ProxyRequest.objects.filter(number=number).exists() and \
-                not ProxyRequest.objects.filter(receipt_code=code).exists():
+        if (
+            not ProxyRequest.objects.filter(number=number).exists()
+            and not ProxyRequest.objects.filter(receipt_code=code).exists()
+        ):
             return number, code
 
 
 @transaction.atomic
-def proxy_request_accept(*, actor, village: Region, item: ServiceItem, applicant_name: str, applicant_phone: str,
-                         applicant_id_number: str = "", materials_received: list[str] | None = None,
-                         notes: str = "") -> ProxyRequest:
+def proxy_request_accept(
+    *,
+    actor,
+    village: Region,
+    item: ServiceItem,
+    applicant_name: str,
+    applicant_phone: str,
+    applicant_id_number: str = "",
+    materials_received: list[str] | None = None,
+    notes: str = "",
+) -> ProxyRequest:
     """受理: the accepting cadre becomes responsible (首问负责); the promised date follows the item and calendar."""
     _check_handles(actor, village)
     if not ServiceItem.objects.applying_at(village).filter(pk=item.pk).exists():
@@ -86,17 +96,32 @@ def proxy_request_accept(*, actor, village: Region, item: ServiceItem, applicant
     promised, warn = promise_dates(village, today, item.promised_days)
     number, code = new_codes(today)
     # A request accepted while the cadre is on duty here links to that shift.
-    shift = DutyShift.objects.filter(village=village, date=today, cadre=actor, checked_in_at__isnull=False,
-                                     checked_out_at__isnull=True).first()
+    shift = DutyShift.objects.filter(
+        village=village, date=today, cadre=actor, checked_in_at__isnull=False, checked_out_at__isnull=True
+    ).first()
     proxy_request = ProxyRequest(
-        number=number, receipt_code=code, village=village, item=item, applicant_name=applicant_name.strip(),
-        applicant_phone=phone, applicant_id_number=id_number, materials_received=materials, notes=notes.strip(),
-        accepted_by=actor, accepted_on=today, handler=actor, office=item.office, promised_date=promised, warn_on=warn,
-        shift=shift)
+        number=number,
+        receipt_code=code,
+        village=village,
+        item=item,
+        applicant_name=applicant_name.strip(),
+        applicant_phone=phone,
+        applicant_id_number=id_number,
+        materials_received=materials,
+        notes=notes.strip(),
+        accepted_by=actor,
+        accepted_on=today,
+        handler=actor,
+        office=item.office,
+        promised_date=promised,
+        warn_on=warn,
+        shift=shift,
+    )
     proxy_request.full_clean()
     proxy_request.save()
-    PROXY_REQUEST.record(proxy_request, Kind.ACCEPT, actor=actor, created=True,
-                         payload={"promised_date": promised})
+    PROXY_REQUEST.record(
+        proxy_request, Kind.ACCEPT, actor=actor, created=True, payload={"promised_date": promised}
+    )
     region_cache.touch("requests", village)
     return proxy_request
 
@@ -113,8 +138,9 @@ class TransitionInput:
 
 
 @transaction.atomic
-def proxy_request_transition(*, actor, proxy_request: ProxyRequest, name: str, version: int,
-                             data: TransitionInput) -> ProxyRequest:
+def proxy_request_transition(
+    *, actor, proxy_request: ProxyRequest, name: str, version: int, data: TransitionInput
+) -> ProxyRequest:
     """Takes one transition of the state machine. Illegal ones, and saves on top of a newer version, are
     refused; the facts of the transition (new handler, dates, the reply) go into the event's payload."""
     _check_handles(actor, proxy_request.village)
@@ -131,8 +157,13 @@ def proxy_request_transition(*, actor, proxy_request: ProxyRequest, name: str, v
             if not data.result.strip():
                 raise ValidationError(RESULT_REQUIRED)
             today = timezone.localdate()
-            changes.update(result=data.result.strip(), finished_on=today, working_days_taken=working_days_between(
-                county=county_of(locked.village), start=locked.accepted_on, end=today))
+            changes.update(
+                result=data.result.strip(),
+                finished_on=today,
+                working_days_taken=working_days_between(
+                    county=county_of(locked.village), start=locked.accepted_on, end=today
+                ),
+            )
             payload["result"] = data.result.strip()
         elif name == Kind.REPLY:
             if data.satisfaction not in ProxyRequest.Satisfaction.values:
@@ -148,11 +179,21 @@ def proxy_request_transition(*, actor, proxy_request: ProxyRequest, name: str, v
             if data.promised_date is None or data.promised_date < locked.accepted_on:
                 raise ValidationError(DATE_NOT_LATER)
             payload.update({"from": locked.promised_date, "to": data.promised_date})
-            changes.update(promised_date=data.promised_date,
-                           warn_on=_warn_before(locked.village, data.promised_date, locked.accepted_on))
+            changes.update(
+                promised_date=data.promised_date,
+                warn_on=_warn_before(locked.village, data.promised_date, locked.accepted_on),
+            )
 
-    proxy_request = PROXY_REQUEST.apply(proxy_request, name, actor=actor, version=version, note=data.note,
-                                        check=check, changes=lambda locked: changes, payload=lambda locked: payload)
+    proxy_request = PROXY_REQUEST.apply(
+        proxy_request,
+        name,
+        actor=actor,
+        version=version,
+        note=data.note,
+        check=check,
+        changes=lambda locked: changes,
+        payload=lambda locked: payload,
+    )
     region_cache.touch("requests", proxy_request.village)
     return proxy_request
 
@@ -162,19 +203,32 @@ def proxy_request_reminders_send(*, today: date | None = None) -> int:
     yellow (one working day left) to the handler; red (overdue) to the village secretary and liaison cadre."""
     today = today or timezone.localdate()
     sent = 0
-    open_requests = ProxyRequest.objects.filter(status__in=ProxyRequest.OPEN).select_related("item", "handler",
-                                                                                              "village")
-    for proxy_request in open_requests.filter(warn_on__lte=today, promised_date__gte=today).iterator(chunk_size=1000):
-        sent += remind(proxy_request, kind=CenterReminder.REQUEST_YELLOW, due_date=proxy_request.promised_date,
-                       recipients=[proxy_request.handler], url=proxy_request.get_absolute_url(),
-                       title=f"黄牌提醒：{proxy_request.village.name}“{proxy_request.item.name}”将于"
-                             f"{zh_month_day(proxy_request.promised_date)}到期")
+    open_requests = ProxyRequest.objects.filter(status__in=ProxyRequest.OPEN).select_related(
+        "item", "handler", "village"
+    )
+    for proxy_request in open_requests.filter(warn_on__lte=today, promised_date__gte=today).iterator(
+        chunk_size=1000
+    ):
+        sent += remind(
+            proxy_request,
+            kind=CenterReminder.REQUEST_YELLOW,
+            due_date=proxy_request.promised_date,
+            recipients=[proxy_request.handler],
+            url=proxy_request.get_absolute_url(),
+            title=f"黄牌提醒：{proxy_request.village.name}“{proxy_request.item.name}”将于"
+            f"{zh_month_day(proxy_request.promised_date)}到期",
+        )
     overdue = list(open_requests.filter(promised_date__lt=today))
     watchers = post_holders({r.village_id for r in overdue}, (Role.VILLAGE_SECRETARY, Role.LIAISON_CADRE))
     for proxy_request in overdue:
-        sent += remind(proxy_request, kind=CenterReminder.REQUEST_RED, due_date=proxy_request.promised_date,
-                       recipients=watchers.get(proxy_request.village_id, []), url=proxy_request.get_absolute_url(),
-                       title=f"红牌督办：{proxy_request.village.name}“{proxy_request.item.name}”已超过承诺日期"
-                             f"{zh_month_day(proxy_request.promised_date)}",
-                       body=f"承办人：{proxy_request.handler.real_name}")
+        sent += remind(
+            proxy_request,
+            kind=CenterReminder.REQUEST_RED,
+            due_date=proxy_request.promised_date,
+            recipients=watchers.get(proxy_request.village_id, []),
+            url=proxy_request.get_absolute_url(),
+            title=f"红牌督办：{proxy_request.village.name}“{proxy_request.item.name}”已超过承诺日期"
+            f"{zh_month_day(proxy_request.promised_date)}",
+            body=f"承办人：{proxy_request.handler.real_name}",
+        )
     return sent

@@ -18,12 +18,30 @@ ITEM_FIELDS = ("name", "category", "handling_way", "office", "materials", "promi
 
 
 @transaction.atomic
-def service_item_create(*, actor, region: Region, name: str, category: str, handling_way: str, office: str,
-                        materials: str, promised_days: int, needs_id_number: bool) -> ServiceItem:
+def service_item_create(
+    *,
+    actor,
+    region: Region,
+    name: str,
+    category: str,
+    handling_way: str,
+    office: str,
+    materials: str,
+    promised_days: int,
+    needs_id_number: bool,
+) -> ServiceItem:
     list_entry_check_owner(actor, ServiceItem, region)
-    item = ServiceItem(region=region, name=name.strip(), category=category.strip(), handling_way=handling_way,
-                       office=office.strip(), materials=materials.strip(), promised_days=promised_days,
-                       needs_id_number=needs_id_number, sort_order=500)
+    item = ServiceItem(
+        region=region,
+        name=name.strip(),
+        category=category.strip(),
+        handling_way=handling_way,
+        office=office.strip(),
+        materials=materials.strip(),
+        promised_days=promised_days,
+        needs_id_number=needs_id_number,
+        sort_order=500,
+    )
     item.full_clean()
     item.save()
     return item
@@ -61,8 +79,13 @@ def service_items_import(*, actor, region: Region, rows: list[Row]) -> ServiceIt
     for row in rows:
         name, category, way_text, office, materials, days_text, id_text = (row.cell(i) for i in range(7))
         problems = []
-        for label, value in (("事项名称", name), ("类别", category), ("办理方式", way_text), ("责任科室", office),
-                             ("承诺时限", days_text)):
+        for label, value in (
+            ("事项名称", name),
+            ("类别", category),
+            ("办理方式", way_text),
+            ("责任科室", office),
+            ("承诺时限", days_text),
+        ):
             if not value:
                 problems.append(f"{label}为空")
         if name in seen:
@@ -76,15 +99,29 @@ def service_items_import(*, actor, region: Region, rows: list[Row]) -> ServiceIt
             problems.append(f"承诺时限“{days_text}”应为1至365的整数")
         if id_text not in ("", "是", "否"):
             problems.append(f"是否需要身份证号应填“是”或“否”，不是“{id_text}”")
-        for label, value, limit in (("事项名称", name, 100), ("类别", category, 30), ("责任科室", office, 60)):
+        for label, value, limit in (
+            ("事项名称", name, 100),
+            ("类别", category, 30),
+            ("责任科室", office, 60),
+        ):
             if len(value) > limit:
                 problems.append(f"{label}超过{limit}个字")
         if problems:
             errors.append(f"第{row.number}行：" + "；".join(problems))
             continue
-        parsed.append({"name": name, "category": category, "handling_way": way, "office": office,
-                       "materials": "\n".join(m.strip() for m in materials.replace(";", "；").split("；") if m.strip()),
-                       "promised_days": days, "needs_id_number": id_text != "否"})
+        parsed.append(
+            {
+                "name": name,
+                "category": category,
+                "handling_way": way,
+                "office": office,
+                "materials": "\n".join(
+                    m.strip() for m in materials.replace(";", "；").split("；") if m.strip()
+                ),
+                "promised_days": days,
+                "needs_id_number": id_text != "否",
+            }
+        )
     if errors:
         return ServiceItemImportResult(errors=errors)
     result = ServiceItemImportResult()

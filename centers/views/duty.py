@@ -33,9 +33,13 @@ def _shift(request, pk: int) -> DutyShift:
 def shift_check_in(request, pk: int):
     shift = _shift(request, pk)
     latitude, longitude = CheckInForm(request.POST).position()
-    attempt(request, lambda: duty.shift_check_in(actor=request.user, shift=shift, latitude=latitude,
-                                                 longitude=longitude),
-            lambda shift: f"已签到（{timezone.localtime(shift.checked_in_at):%H:%M}，{shift.get_attendance_display()}）。")
+    attempt(
+        request,
+        lambda: duty.shift_check_in(actor=request.user, shift=shift, latitude=latitude, longitude=longitude),
+        lambda shift: (
+            f"已签到（{timezone.localtime(shift.checked_in_at):%H:%M}，{shift.get_attendance_display()}）。"
+        ),
+    )
     return redirect(shift.village)
 
 
@@ -43,8 +47,11 @@ def shift_check_in(request, pk: int):
 @require_POST
 def shift_check_out(request, pk: int):
     shift = _shift(request, pk)
-    attempt(request, lambda: duty.shift_check_out(actor=request.user, shift=shift),
-            lambda shift: "已签退。" + ("（早于下班时间，记为早退）" if shift.left_early else ""))
+    attempt(
+        request,
+        lambda: duty.shift_check_out(actor=request.user, shift=shift),
+        lambda shift: "已签退。" + ("（早于下班时间，记为早退）" if shift.left_early else ""),
+    )
     return redirect(shift.village)
 
 
@@ -55,9 +62,14 @@ def shift_log(request, pk: int):
     # Only the cadre on duty keeps the shift's log: others are refused before their input is read.
     if shift.cadre_id != request.user.pk:
         raise PermissionDenied(duty.SHIFT_NOT_YOURS)
-    act(request, ShiftLogForm(request.POST),
-        lambda data: duty.shift_log_update(actor=request.user, shift=shift, visitors=data["visitors"],
-                                           handled=data["handled"]), "值班记录已保存。")
+    act(
+        request,
+        ShiftLogForm(request.POST),
+        lambda data: duty.shift_log_update(
+            actor=request.user, shift=shift, visitors=data["visitors"], handled=data["handled"]
+        ),
+        "值班记录已保存。",
+    )
     return redirect(shift.village)
 
 
@@ -74,23 +86,42 @@ def _roster_post(request, village: Region, cadres) -> None:
     """One of the roster page's three forms: a day, a weekly pattern, or a swap of two days."""
     posted = request.POST.get("form")
     if posted == "swap":
+
         def swap(data):
             first = selectors.duty_shift_by_date(village=village, day=data["first"])
             second = selectors.duty_shift_by_date(village=village, day=data["second"])
             return duty.shift_swap(actor=request.user, first=first, second=second)
 
-        act(request, SwapForm(request.POST), swap,
-            lambda pair: f"{zh_month_day(pair[0].date)}与{zh_month_day(pair[1].date)}已换班。")
+        act(
+            request,
+            SwapForm(request.POST),
+            swap,
+            lambda pair: f"{zh_month_day(pair[0].date)}与{zh_month_day(pair[1].date)}已换班。",
+        )
     elif posted == "pattern":
         form = RosterPatternForm(request.POST, cadres=cadres)
-        act(request, form, lambda data: duty.roster_apply_pattern(
-            actor=request.user, village=village, pattern=form.pattern(), start=data["start"], end=data["end"]),
-            lambda changed: f"已按周排班，更新{changed}天。")
+        act(
+            request,
+            form,
+            lambda data: duty.roster_apply_pattern(
+                actor=request.user,
+                village=village,
+                pattern=form.pattern(),
+                start=data["start"],
+                end=data["end"],
+            ),
+            lambda changed: f"已按周排班，更新{changed}天。",
+        )
     else:
         form = RosterDayForm(request.POST, cadres=cadres)
-        act(request, form, lambda data: duty.roster_set_day(actor=request.user, village=village, day=data["date"],
-                                                             cadre=data["cadre"]),
-            lambda shift: f"{zh_month_day(form.cleaned_data['date'])}的值班已更新。")
+        act(
+            request,
+            form,
+            lambda data: duty.roster_set_day(
+                actor=request.user, village=village, day=data["date"], cadre=data["cadre"]
+            ),
+            lambda shift: f"{zh_month_day(form.cleaned_data['date'])}的值班已更新。",
+        )
 
 
 @login_required
@@ -109,21 +140,39 @@ def roster(request, code: str):
         return redirect(f"{request.path}?month={month:%Y-%m}")
     next_month = (month + dt.timedelta(days=32)).replace(day=1)
     previous_month = (month - dt.timedelta(days=1)).replace(day=1)
-    return render(request, "centers/duty_roster.html", {
-        "village": village, "month": month, "shifts": selectors.duty_month(village=village, month_start=month),
-        "cadres": list(cadres), "can_edit": can_edit, "next_month": next_month, "previous_month": previous_month,
-        "weekdays": list(enumerate("一二三四五六日")),
-        "breadcrumbs": region_breadcrumbs(user=request.user, region=village),
-    })
+    return render(
+        request,
+        "centers/duty_roster.html",
+        {
+            "village": village,
+            "month": month,
+            "shifts": selectors.duty_month(village=village, month_start=month),
+            "cadres": list(cadres),
+            "can_edit": can_edit,
+            "next_month": next_month,
+            "previous_month": previous_month,
+            "weekdays": list(enumerate("一二三四五六日")),
+            "breadcrumbs": region_breadcrumbs(user=request.user, region=village),
+        },
+    )
 
 
 def today_public(request, code: str):
     """Public (no login): who is on duty today at the village's center, and the duty phone."""
-    village = get_object_or_404(Region.objects.select_related("service_center"), code=code, level=Level.VILLAGE)
+    village = get_object_or_404(
+        Region.objects.select_related("service_center"), code=code, level=Level.VILLAGE
+    )
     today = timezone.localdate()
-    return render(request, "centers/duty_today.html", {
-        "village": village, "shift": selectors.duty_today(village=village, today=today), "today": today,
-        "center": getattr(village, "service_center", None)})
+    return render(
+        request,
+        "centers/duty_today.html",
+        {
+            "village": village,
+            "shift": selectors.duty_today(village=village, today=today),
+            "today": today,
+            "center": getattr(village, "service_center", None),
+        },
+    )
 
 
 @login_required
@@ -131,8 +180,11 @@ def attendance(request):
     """Attendance by village for a period, for a township or county (the user's own region by default)."""
     today = timezone.localdate()
     scope = report_scope(request, today.replace(day=1))
-    rows = (selectors.attendance_by_village(region=scope.region, start=scope.start, end=scope.end, today=today)
-            if scope.valid else [])
+    rows = (
+        selectors.attendance_by_village(region=scope.region, start=scope.start, end=scope.end, today=today)
+        if scope.valid
+        else []
+    )
     if request.GET.get("format") == "xlsx" and scope.valid:
         from centers.exports import attendance_to_xlsx
         from spreadsheets.writing import xlsx_response
@@ -141,6 +193,15 @@ def attendance(request):
         return xlsx_response(attendance_to_xlsx(rows, title), "坐班出勤.xlsx")
     totals = {k: sum(r[k] for r in rows) for k in ("due", "attended", "late", "absent", "early")}
     totals["rate"] = totals["attended"] * 100 / totals["due"] if totals["due"] else None
-    return render(request, "centers/duty_attendance.html", {
-        "scope": scope, "region": scope.region, "rows": rows, "totals": totals, "start": scope.start,
-        "end": scope.end})
+    return render(
+        request,
+        "centers/duty_attendance.html",
+        {
+            "scope": scope,
+            "region": scope.region,
+            "rows": rows,
+            "totals": totals,
+            "start": scope.start,
+            "end": scope.end,
+        },
+    )

@@ -39,21 +39,35 @@ NOT_AN_INTAKE_CADRE = "只有村干部和乡镇干部可以受理代办事项。
 
 
 def _proxy_request(request, pk: int, act: str | None = None, message: str = ONLY_VIEW) -> ProxyRequest:
-    return get_for_user(ProxyRequest.objects.select_related("village__parent", "item", "handler", "accepted_by"),
-                        user=request.user, pk=pk, act=act, message=message)
+    return get_for_user(
+        ProxyRequest.objects.select_related("village__parent", "item", "handler", "accepted_by"),
+        user=request.user,
+        pk=pk,
+        act=act,
+        message=message,
+    )
 
 
 @login_required
 def request_list(request):
-    form = ProxyRequestFilterForm(request.GET or None, items=selectors.service_items_visible(user=request.user))
+    form = ProxyRequestFilterForm(
+        request.GET or None, items=selectors.service_items_visible(user=request.user)
+    )
     filters = form.cleaned_data if form.is_valid() else {}
     requests = selectors.proxy_requests_for_user(user=request.user, **{k: v for k, v in filters.items() if v})
     page = Paginator(requests, 30).get_page(request.GET.get("page"))
     today = timezone.localdate()
     rows = [(proxy_request, proxy_request.flag_on(today)) for proxy_request in page]
-    return render(request, "centers/proxyrequest_list.html", {
-        "form": form, "page_obj": page, "rows": rows,
-        "can_accept": selectors.acceptable_villages(user=request.user).exists()})
+    return render(
+        request,
+        "centers/proxyrequest_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "rows": rows,
+            "can_accept": selectors.acceptable_villages(user=request.user).exists(),
+        },
+    )
 
 
 @login_required
@@ -79,12 +93,27 @@ def request_figures(request):
     """Township and county figures: accepted, done, on time, average working days, satisfaction."""
     scope = report_scope(request, timezone.localdate().replace(month=1, day=1))
     by = "item" if request.GET.get("by") == "item" else "village"
-    rows = (selectors.proxy_request_figures(user=request.user, region=scope.region, start=scope.start,
-                                            end=scope.end, by=by) if scope.valid else [])
+    rows = (
+        selectors.proxy_request_figures(
+            user=request.user, region=scope.region, start=scope.start, end=scope.end, by=by
+        )
+        if scope.valid
+        else []
+    )
     totals = {k: sum(r[k] for r in rows) for k in ("accepted", "done", "on_time", "replied", "satisfied")}
-    return render(request, "centers/proxyrequest_figures.html", {
-        "scope": scope, "region": scope.region, "rows": rows, "totals": totals, "start": scope.start,
-        "end": scope.end, "by": by})
+    return render(
+        request,
+        "centers/proxyrequest_figures.html",
+        {
+            "scope": scope,
+            "region": scope.region,
+            "rows": rows,
+            "totals": totals,
+            "start": scope.start,
+            "end": scope.end,
+            "by": by,
+        },
+    )
 
 
 @login_required
@@ -94,16 +123,25 @@ def request_create(request):
         raise PermissionDenied(NOT_AN_INTAKE_CADRE)
     items = selectors.service_items_visible(user=request.user)
     single = villages.count() == 1
-    form = ProxyRequestAcceptForm(request.POST or None, villages=villages, items=items,
-                                  initial={"village": villages.first()} if single else {})
+    form = ProxyRequestAcceptForm(
+        request.POST or None,
+        villages=villages,
+        items=items,
+        initial={"village": villages.first()} if single else {},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             created = services.proxy_request_accept(
-                actor=request.user, village=data["village"], item=data["item"],
-                applicant_name=data["applicant_name"], applicant_phone=data["applicant_phone"],
-                applicant_id_number=data["applicant_id_number"], materials_received=data["materials_received"],
-                notes=data["notes"])
+                actor=request.user,
+                village=data["village"],
+                item=data["item"],
+                applicant_name=data["applicant_name"],
+                applicant_phone=data["applicant_phone"],
+                applicant_id_number=data["applicant_id_number"],
+                materials_received=data["materials_received"],
+                notes=data["notes"],
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -116,40 +154,63 @@ def request_materials(request):
     """htmx partial: the material checklist of the chosen item."""
     items = selectors.service_items_visible(user=request.user)
     item = get_object_or_404(items, pk=request.GET.get("item") or 0) if request.GET.get("item") else None
-    return render(request, "centers/includes/materials.html", {"materials": item.material_list if item else [],
-                                                               "item": item})
+    return render(
+        request,
+        "centers/includes/materials.html",
+        {"materials": item.material_list if item else [], "item": item},
+    )
 
 
 @login_required
 def request_detail(request, pk: int):
     proxy_request = _proxy_request(request, pk)
     may_handle = region_in_scope(request.user, CHANGE_CENTER, proxy_request.village)
-    return render(request, "centers/proxyrequest_detail.html", {
-        "req": proxy_request,
-        "events": selectors.proxy_request_events(proxy_request=proxy_request),
-        "allowed": PROXY_REQUEST.allowed(proxy_request, request.user),
-        "may_handle": may_handle,
-        "handlers": selectors.village_handlers(village=proxy_request.village) if may_handle else [],
-        "flag": proxy_request.flag_on(timezone.localdate()),
-        "satisfaction_choices": ProxyRequest.Satisfaction.choices,
-        "reply_channels": ProxyRequestTransitionForm.REPLY_CHANNELS,
-    })
+    return render(
+        request,
+        "centers/proxyrequest_detail.html",
+        {
+            "req": proxy_request,
+            "events": selectors.proxy_request_events(proxy_request=proxy_request),
+            "allowed": PROXY_REQUEST.allowed(proxy_request, request.user),
+            "may_handle": may_handle,
+            "handlers": selectors.village_handlers(village=proxy_request.village) if may_handle else [],
+            "flag": proxy_request.flag_on(timezone.localdate()),
+            "satisfaction_choices": ProxyRequest.Satisfaction.choices,
+            "reply_channels": ProxyRequestTransitionForm.REPLY_CHANNELS,
+        },
+    )
 
 
 @login_required
 @require_POST
 def request_transition(request, pk: int):
     proxy_request = _proxy_request(request, pk, act=CHANGE_CENTER)
-    form = ProxyRequestTransitionForm(request.POST, handlers=selectors.village_handlers(village=proxy_request.village))
+    form = ProxyRequestTransitionForm(
+        request.POST, handlers=selectors.village_handlers(village=proxy_request.village)
+    )
     if not form.is_valid():
         messages.error(request, form_errors(form))
         return redirect(proxy_request)
     data = form.cleaned_data
-    attempt(request, lambda: services.proxy_request_transition(
-        actor=request.user, proxy_request=proxy_request, name=data["name"], version=data["version"],
-        data=services.TransitionInput(note=data["note"], result=data["result"], satisfaction=data["satisfaction"],
-                                      reply_channel=data["reply_channel"], handler=data["handler"],
-                                      office=data["office"], promised_date=data["promised_date"])), "已保存。")
+    attempt(
+        request,
+        lambda: services.proxy_request_transition(
+            actor=request.user,
+            proxy_request=proxy_request,
+            name=data["name"],
+            version=data["version"],
+            data=services.TransitionInput(
+                note=data["note"],
+                result=data["result"],
+                satisfaction=data["satisfaction"],
+                reply_channel=data["reply_channel"],
+                handler=data["handler"],
+                office=data["office"],
+                promised_date=data["promised_date"],
+            ),
+        ),
+        "已保存。",
+    )
     return redirect(proxy_request)
 
 
@@ -158,8 +219,9 @@ def request_transition(request, pk: int):
 def request_reveal(request, pk: int):
     """Shows the applicant's full phone and ID number once, to those who handle the request; recorded."""
     proxy_request = _proxy_request(request, pk, act=CHANGE_CENTER, message=NO_REVEAL)
-    personal_data_reveal_record(request=request, user=request.user, record=proxy_request,
-                                fields="applicant_phone,applicant_id_number")
+    personal_data_reveal_record(
+        request=request, user=request.user, record=proxy_request, fields="applicant_phone,applicant_id_number"
+    )
     return render(request, "centers/includes/revealed.html", {"req": proxy_request})
 
 
@@ -171,10 +233,16 @@ def request_receipt(request, pk: int):
     proxy_request = _proxy_request(request, pk)
     lookup_url = request.build_absolute_uri(f"{reverse('lookup')}?code={proxy_request.receipt_code}")
     center = getattr(proxy_request.village, "service_center", None)
-    return render(request, "centers/proxyrequest_receipt.html", {
-        "req": proxy_request, "center": center, "lookup_url": lookup_url,
-        "qr_svg": segno.make(lookup_url, error="m").svg_inline(scale=3, dark="#222"),
-    })
+    return render(
+        request,
+        "centers/proxyrequest_receipt.html",
+        {
+            "req": proxy_request,
+            "center": center,
+            "lookup_url": lookup_url,
+            "qr_svg": segno.make(lookup_url, error="m").svg_inline(scale=3, dark="#222"),
+        },
+    )
 
 
 def lookup(request):
@@ -182,8 +250,9 @@ def lookup(request):
 
     A wrong code and a wrong phone get the same answer; attempts are limited per client address.
     """
-    form = LookupForm(request.GET if "phone_last4" in request.GET else None,
-                      initial={"code": request.GET.get("code", "")})
+    form = LookupForm(
+        request.GET if "phone_last4" in request.GET else None, initial={"code": request.GET.get("code", "")}
+    )
     found, message, status = None, "", 200
     if form.is_bound:
         key = f"lookup:{client_address(request)}"
@@ -191,11 +260,16 @@ def lookup(request):
         if cache.incr(key) > LOOKUP_LIMIT:
             message, status = LOOKUP_TOO_MANY, 429
         elif form.is_valid():
-            found = selectors.proxy_request_public(receipt_code=form.cleaned_data["code"],
-                                                   phone_last4=form.cleaned_data["phone_last4"])
+            found = selectors.proxy_request_public(
+                receipt_code=form.cleaned_data["code"], phone_last4=form.cleaned_data["phone_last4"]
+            )
             message = "" if found else LOOKUP_NOT_FOUND
         else:
             message = LOOKUP_NOT_FOUND
     events = selectors.proxy_request_events(proxy_request=found, public_only=True) if found else []
-    return render(request, "centers/lookup.html", {"form": form, "found": found, "events": events,
-                                                   "message": message}, status=status)
+    return render(
+        request,
+        "centers/lookup.html",
+        {"form": form, "found": found, "events": events, "message": message},
+        status=status,
+    )

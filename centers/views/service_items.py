@@ -33,16 +33,20 @@ def _owners_or_403(user):
 
 def _managed_item(request, pk: int) -> ServiceItem:
     """An item the user's county or township made (standard items are changed in the admin); else 404."""
-    return get_object_or_404(ServiceItem.objects.maintained_by(request.user, MANAGE_SERVICE_ITEMS)
-                             .select_related("region"), pk=pk)
+    return get_object_or_404(
+        ServiceItem.objects.maintained_by(request.user, MANAGE_SERVICE_ITEMS).select_related("region"), pk=pk
+    )
 
 
 def _filtered_items(request):
     form = ServiceItemFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    items = selectors.service_items_visible(user=request.user, query=filters.get("q", ""),
-                                            category=filters.get("category", ""),
-                                            handling_way=filters.get("handling_way", ""))
+    items = selectors.service_items_visible(
+        user=request.user,
+        query=filters.get("q", ""),
+        category=filters.get("category", ""),
+        handling_way=filters.get("handling_way", ""),
+    )
     return form, items
 
 
@@ -51,11 +55,19 @@ def service_item_list(request):
     form, items = _filtered_items(request)
     page = Paginator(items, 50).get_page(request.GET.get("page"))
     prefixes = scope_prefixes(request.user, MANAGE_SERVICE_ITEMS)
-    manageable = {item.pk for item in page
-                  if item.region_id and any(item.region.prefix.startswith(p) for p in prefixes)}
-    return render(request, "centers/serviceitem_list.html", {
-        "form": form, "page_obj": page, "manageable": manageable, "can_manage": bool(prefixes),
-    })
+    manageable = {
+        item.pk for item in page if item.region_id and any(item.region.prefix.startswith(p) for p in prefixes)
+    }
+    return render(
+        request,
+        "centers/serviceitem_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "manageable": manageable,
+            "can_manage": bool(prefixes),
+        },
+    )
 
 
 @login_required
@@ -100,8 +112,11 @@ def service_item_edit(request, pk: int):
 @require_POST
 def service_item_toggle(request, pk: int):
     item = _managed_item(request, pk)
-    attempt(request, lambda: list_entry_toggle(actor=request.user, entry=item),
-            lambda item: f"“{item.name}”已{'启用' if item.is_active else '停用'}。")
+    attempt(
+        request,
+        lambda: list_entry_toggle(actor=request.user, entry=item),
+        lambda item: f"“{item.name}”已{'启用' if item.is_active else '停用'}。",
+    )
     return redirect("centers:service-item-list")
 
 
@@ -109,9 +124,14 @@ def service_item_toggle(request, pk: int):
 def service_item_import(request):
     owners = _owners_or_403(request.user)
     return table_import(
-        request, title="导入服务事项", result_template="centers/includes/serviceitem_import_result.html",
+        request,
+        title="导入服务事项",
+        result_template="centers/includes/serviceitem_import_result.html",
         owners=owners,
         description="XLSX或CSV，第一行为表头，列依次为：事项名称、类别、办理方式（现场办/代理办/协助办/介绍办/全程办）、"
-                    "责任科室、所需材料（用“；”分隔）、承诺时限（工作日）、是否需要身份证号（是/否）。"
-                    "“导出Excel”得到的文件可直接修改后导入；同名事项会被更新。",
-        run=lambda rows, data: services.service_items_import(actor=request.user, region=data["owner"], rows=rows))
+        "责任科室、所需材料（用“；”分隔）、承诺时限（工作日）、是否需要身份证号（是/否）。"
+        "“导出Excel”得到的文件可直接修改后导入；同名事项会被更新。",
+        run=lambda rows, data: services.service_items_import(
+            actor=request.user, region=data["owner"], rows=rows
+        ),
+    )

@@ -150,7 +150,9 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # The client address is REMOTE_ADDR unless a trusted proxy count is configured;
 # X-Forwarded-For from the client is never trusted by default.
 AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
 
 # Idle sessions end after 30 minutes: activity slides the expiry, refreshed at most once a minute
 # (accounts.middleware.SlidingSessionMiddleware) rather than written on every request.

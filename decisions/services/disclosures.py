@@ -55,8 +55,9 @@ def _check_posting(matter: Matter, kind: str, data: DisclosureInput) -> None:
     if kind == Disclosure.Kind.RESOLUTION:
         require_step(matter, Step.RESOLUTION_DISCLOSURE)
         if matter.disclosed_on is not None:
-            raise ValidationError(STEP_DONE.format(step=Step.RESOLUTION_DISCLOSURE.label,
-                                                   current=matter.get_step_display()))
+            raise ValidationError(
+                STEP_DONE.format(step=Step.RESOLUTION_DISCLOSURE.label, current=matter.get_step_display())
+            )
         if data.posted_on < matter.resolved_on:
             raise ValidationError(POSTED_BEFORE_RESOLUTION.format(date=zh_date(matter.resolved_on)))
         return
@@ -73,8 +74,9 @@ def _check_posting(matter: Matter, kind: str, data: DisclosureInput) -> None:
 
 
 @transaction.atomic
-def disclosure_post(*, actor, matter: Matter, version: int, kind: str, data: DisclosureInput,
-                    board_photo=None) -> Disclosure:
+def disclosure_post(
+    *, actor, matter: Matter, version: int, kind: str, data: DisclosureInput, board_photo=None
+) -> Disclosure:
     """Posts the resolution (or, after implementation, the result) on the bulletin for the county's period."""
     check_manages(actor, matter.village)
     matter = MATTER.lock(matter, version)
@@ -89,13 +91,21 @@ def disclosure_post(*, actor, matter: Matter, version: int, kind: str, data: Dis
     # A posting entered after its whole period (or long after it went up) never ran its period online:
     # oversight sees it as recorded late.
     ends_on = data.posted_on + datetime.timedelta(days=rules.disclosure_days - 1)
-    late = (ends_on < today or (today - data.posted_on).days > rules.record_within_days) and not matter.recorded_late
+    late = (
+        ends_on < today or (today - data.posted_on).days > rules.record_within_days
+    ) and not matter.recorded_late
     photo = photo_reencode(board_photo, max_bytes=MAX_BOARD_PHOTO_BYTES) if board_photo is not None else None
     result = kind == Disclosure.Kind.RESULT
     disclosure = Disclosure(
-        matter=matter, kind=kind, text=data.text.strip(), posted_on=data.posted_on, ends_on=ends_on,
-        spent_amount=data.spent_amount if result else None, acceptance=data.acceptance.strip() if result else "",
-        posted_by=actor)
+        matter=matter,
+        kind=kind,
+        text=data.text.strip(),
+        posted_on=data.posted_on,
+        ends_on=ends_on,
+        spent_amount=data.spent_amount if result else None,
+        acceptance=data.acceptance.strip() if result else "",
+        posted_by=actor,
+    )
     disclosure.full_clean()
     disclosure.save()
     if photo is not None:
@@ -103,11 +113,25 @@ def disclosure_post(*, actor, matter: Matter, version: int, kind: str, data: Dis
     changes = {"recorded_late": True} if late else {}
     facts = {"posted_on": disclosure.posted_on, "ends_on": disclosure.ends_on}
     if result:
-        MATTER.apply(matter, Kind.RESULT_DISCLOSED, actor=actor, version=None, locked=matter,
-                     changes={**changes, "step_since": data.posted_on}, payload=facts)
+        MATTER.apply(
+            matter,
+            Kind.RESULT_DISCLOSED,
+            actor=actor,
+            version=None,
+            locked=matter,
+            changes={**changes, "step_since": data.posted_on},
+            payload=facts,
+        )
     else:
-        MATTER.apply(matter, Kind.RESOLUTION_DISCLOSED, actor=actor, version=None, locked=matter,
-                     changes={**changes, "disclosed_on": data.posted_on}, payload=facts)
+        MATTER.apply(
+            matter,
+            Kind.RESOLUTION_DISCLOSED,
+            actor=actor,
+            version=None,
+            locked=matter,
+            changes={**changes, "disclosed_on": data.posted_on},
+            payload=facts,
+        )
     bulletin_changed(matter.village)
     region_cache.touch("decisions", matter.village)
     # A posting recorded after the fact may already have run its period.
@@ -134,8 +158,9 @@ def amendment_create(*, actor, disclosure: Disclosure, field: str, corrected: st
     """Corrects disclosed content: a new row with the reason; the original stays as it was posted."""
     check_manages(actor, disclosure.village)
     matter = Matter.objects.select_for_update(of=("self",)).get(pk=disclosure.matter_id)
-    if field not in Amendment.Field.values or (field != Amendment.Field.TEXT and
-                                                disclosure.kind != Disclosure.Kind.RESULT):
+    if field not in Amendment.Field.values or (
+        field != Amendment.Field.TEXT and disclosure.kind != Disclosure.Kind.RESULT
+    ):
         raise ValidationError(FIELD_REQUIRED)
     corrected, reason = corrected.strip(), reason.strip()
     if field == Amendment.Field.SPENT_AMOUNT:
@@ -151,18 +176,33 @@ def amendment_create(*, actor, disclosure: Disclosure, field: str, corrected: st
     original = disclosed_value(disclosure, field)
     if not corrected or corrected == original:
         raise ValidationError(NOTHING_CORRECTED)
-    amendment = Amendment(disclosure=disclosure, field=field, original=original, corrected=corrected,
-                          reason=reason, created_by=actor)
+    amendment = Amendment(
+        disclosure=disclosure,
+        field=field,
+        original=original,
+        corrected=corrected,
+        reason=reason,
+        created_by=actor,
+    )
     amendment.full_clean()
     amendment.save()
     bulletin_changed(disclosure.village)
-    MATTER.record(matter, Kind.AMENDED, actor=actor, note=reason,
-                  payload={"amendment_id": amendment.pk, "field": field, "disclosure": disclosure.kind})
+    MATTER.record(
+        matter,
+        Kind.AMENDED,
+        actor=actor,
+        note=reason,
+        payload={"amendment_id": amendment.pk, "field": field, "disclosure": disclosure.kind},
+    )
     return amendment
 
 
 def _disclosure_step(disclosure: Disclosure) -> str:
-    return Step.RESOLUTION_DISCLOSURE if disclosure.kind == Disclosure.Kind.RESOLUTION else Step.RESULT_DISCLOSURE
+    return (
+        Step.RESOLUTION_DISCLOSURE
+        if disclosure.kind == Disclosure.Kind.RESOLUTION
+        else Step.RESULT_DISCLOSURE
+    )
 
 
 @transaction.atomic
@@ -173,14 +213,18 @@ def objection_record(*, actor, disclosure: Disclosure, received_on: datetime.dat
     if matter.status != Status.OPEN or matter.step != _disclosure_step(disclosure):
         raise ValidationError(OBJECTION_MATTER_MOVED)
     if not (disclosure.posted_on <= received_on <= disclosure.ends_on):
-        raise ValidationError(OBJECTION_OUTSIDE_PERIOD.format(start=zh_date(disclosure.posted_on),
-                                                              end=zh_date(disclosure.ends_on)))
+        raise ValidationError(
+            OBJECTION_OUTSIDE_PERIOD.format(
+                start=zh_date(disclosure.posted_on), end=zh_date(disclosure.ends_on)
+            )
+        )
     if received_on > timezone.localdate():
         raise ValidationError(DATE_IN_FUTURE.format(what="收到日期"))
     if not summary.strip():
         raise ValidationError(OBJECTION_REQUIRED)
-    objection = Objection(disclosure=disclosure, received_on=received_on, summary=summary.strip(),
-                          recorded_by=actor)
+    objection = Objection(
+        disclosure=disclosure, received_on=received_on, summary=summary.strip(), recorded_by=actor
+    )
     objection.full_clean()
     objection.save()
     bulletin_changed(disclosure.village)
@@ -215,7 +259,11 @@ def disclosure_period_close(*, disclosure: Disclosure, today: datetime.date) -> 
     if disclosure.ends_on >= today:
         return "running", 0
     with transaction.atomic():
-        matter = Matter.objects.select_for_update(of=("self",)).select_related("village").get(pk=disclosure.matter_id)
+        matter = (
+            Matter.objects.select_for_update(of=("self",))
+            .select_related("village")
+            .get(pk=disclosure.matter_id)
+        )
         if matter.status != Status.OPEN or matter.step != _disclosure_step(disclosure):
             return "moved_before", 0
         if disclosure.objections.filter(answered_on__isnull=True).exists():
@@ -225,19 +273,43 @@ def disclosure_period_close(*, disclosure: Disclosure, today: datetime.date) -> 
         day_after = disclosure.ends_on + datetime.timedelta(days=1)
         facts = {"ends_on": disclosure.ends_on}
         if disclosure.kind == Disclosure.Kind.RESOLUTION:
-            MATTER.apply(matter, Kind.PERIOD_ENDED, actor=None, version=None, locked=matter,
-                         changes={"step_since": day_after}, payload=facts)
+            MATTER.apply(
+                matter,
+                Kind.PERIOD_ENDED,
+                actor=None,
+                version=None,
+                locked=matter,
+                changes={"step_since": day_after},
+                payload=facts,
+            )
         else:
-            MATTER.apply(matter, Kind.COMPLETED, actor=None, version=None, locked=matter,
-                         changes={"status": Status.COMPLETED, "completed_on": day_after}, payload=facts)
-        sent = secretaries_remind(matter, disclosure, kind=DecisionReminder.DISCLOSURE_ENDED,
-                                  title=f"公示期满：{matter.village.name}“{matter.title}”{disclosure.get_kind_display()}"
-                                        f"已于{zh_month_day(disclosure.ends_on)}期满")
+            MATTER.apply(
+                matter,
+                Kind.COMPLETED,
+                actor=None,
+                version=None,
+                locked=matter,
+                changes={"status": Status.COMPLETED, "completed_on": day_after},
+                payload=facts,
+            )
+        sent = secretaries_remind(
+            matter,
+            disclosure,
+            kind=DecisionReminder.DISCLOSURE_ENDED,
+            title=f"公示期满：{matter.village.name}“{matter.title}”{disclosure.get_kind_display()}"
+            f"已于{zh_month_day(disclosure.ends_on)}期满",
+        )
     return "moved", sent
 
 
 def secretaries_remind(matter: Matter, disclosure: Disclosure, *, kind: str, title: str) -> int:
     """Tells the village's party secretary about a disclosure of the matter, once."""
     secretaries = post_holders([matter.village_id], (Role.VILLAGE_SECRETARY,))
-    return remind(disclosure, kind=kind, due_date=disclosure.ends_on, title=title, url=matter.get_absolute_url(),
-                  recipients=secretaries.get(matter.village_id, []))
+    return remind(
+        disclosure,
+        kind=kind,
+        due_date=disclosure.ends_on,
+        title=title,
+        url=matter.get_absolute_url(),
+        recipients=secretaries.get(matter.village_id, []),
+    )

@@ -52,7 +52,9 @@ class RosterCounts:
     households: int
 
 
-def roster_record(*, actor, village: Region, valid_from: datetime.date, counts: RosterCounts) -> VillageRoster:
+def roster_record(
+    *, actor, village: Region, valid_from: datetime.date, counts: RosterCounts
+) -> VillageRoster:
     check_manages(actor, village)
     if valid_from > timezone.localdate():
         raise ValidationError(DATE_IN_FUTURE.format(what="起始日期"))
@@ -66,19 +68,42 @@ def roster_record(*, actor, village: Region, valid_from: datetime.date, counts: 
 
 
 @transaction.atomic
-def matter_register(*, actor, village: Region, category: MatterCategory, title: str, content: str,
-                    estimated_amount: Decimal | None, proposed_by: str, previous: Matter | None = None) -> Matter:
+def matter_register(
+    *,
+    actor,
+    village: Region,
+    category: MatterCategory,
+    title: str,
+    content: str,
+    estimated_amount: Decimal | None,
+    proposed_by: str,
+    previous: Matter | None = None,
+) -> Matter:
     """Registers a matter; it starts at 党组织提议 (the proposal meeting is its first step)."""
     check_manages(actor, village)
     if not category_applies(category, village):
         raise ValidationError(CATEGORY_NOT_HERE)
-    matter = Matter(village=village, category=category, title=title.strip(), content=content.strip(),
-                    estimated_amount=estimated_amount, proposed_by=proposed_by.strip(), previous=previous,
-                    step=Step.PROPOSAL, step_since=timezone.localdate(), created_by=actor)
+    matter = Matter(
+        village=village,
+        category=category,
+        title=title.strip(),
+        content=content.strip(),
+        estimated_amount=estimated_amount,
+        proposed_by=proposed_by.strip(),
+        previous=previous,
+        step=Step.PROPOSAL,
+        step_since=timezone.localdate(),
+        created_by=actor,
+    )
     matter.full_clean()
     matter.save()
-    MATTER.record(matter, Kind.REGISTERED, actor=actor, created=True,
-                  payload={"previous_id": previous.pk, "previous_title": previous.title} if previous else {})
+    MATTER.record(
+        matter,
+        Kind.REGISTERED,
+        actor=actor,
+        created=True,
+        payload={"previous_id": previous.pk, "previous_title": previous.title} if previous else {},
+    )
     region_cache.touch("decisions", village)
     return matter
 
@@ -87,15 +112,24 @@ def matter_register(*, actor, village: Region, category: MatterCategory, title: 
 def matter_repropose(*, actor, matter: Matter) -> Matter:
     """A rejected matter may be proposed again, once: a new matter linked to the old one."""
     check_manages(actor, matter.village)
-    matter = Matter.objects.select_for_update(of=("self",)).select_related("village", "category").get(pk=matter.pk)
+    matter = (
+        Matter.objects.select_for_update(of=("self",)).select_related("village", "category").get(pk=matter.pk)
+    )
     if matter.status != Status.REJECTED:
         raise ValidationError(NOT_REJECTED)
     if matter.reproposals.exists():
         raise ValidationError(ALREADY_REPROPOSED)
     if not category_applies(matter.category, matter.village):
         raise ValidationError(CATEGORY_NOT_HERE)
-    new = matter_register(actor=actor, village=matter.village, category=matter.category, title=matter.title,
-                          content=matter.content, estimated_amount=matter.estimated_amount,
-                          proposed_by=matter.proposed_by, previous=matter)
+    new = matter_register(
+        actor=actor,
+        village=matter.village,
+        category=matter.category,
+        title=matter.title,
+        content=matter.content,
+        estimated_amount=matter.estimated_amount,
+        proposed_by=matter.proposed_by,
+        previous=matter,
+    )
     MATTER.record(matter, Kind.REPROPOSED, actor=actor, payload={"new_id": new.pk})
     return new

@@ -73,11 +73,13 @@ def meeting_check_numbers(data: MeetingInput) -> None:
         if not data.households_total:
             raise ValidationError(HOUSEHOLDS_REQUIRED)
         if (data.households_present or 0) > data.households_total:
-            raise ValidationError(HOUSEHOLDS_OVER_TOTAL.format(present=data.households_present,
-                                                               total=data.households_total))
+            raise ValidationError(
+                HOUSEHOLDS_OVER_TOTAL.format(present=data.households_present, total=data.households_total)
+            )
         if (data.households_present or 0) > data.present:
-            raise ValidationError(HOUSEHOLDS_OVER_PRESENT.format(households=data.households_present,
-                                                                 present=data.present))
+            raise ValidationError(
+                HOUSEHOLDS_OVER_PRESENT.format(households=data.households_present, present=data.present)
+            )
 
 
 def _check_step(matter: Matter, step: str, body: str) -> None:
@@ -88,13 +90,17 @@ def _check_step(matter: Matter, step: str, body: str) -> None:
         raise ValidationError(STEP_DONE.format(step=Step(step).label, current=matter.get_step_display()))
     require_step(matter, step)
     if body not in BODIES_OF_STEP[Step(step)]:
-        raise ValidationError(WRONG_BODY.format(step=Step(step).label, bodies="或".join(
-            Body(b).label for b in BODIES_OF_STEP[Step(step)])))
+        raise ValidationError(
+            WRONG_BODY.format(
+                step=Step(step).label, bodies="或".join(Body(b).label for b in BODIES_OF_STEP[Step(step)])
+            )
+        )
 
 
 @transaction.atomic
-def meeting_record(*, actor, matter: Matter, version: int, data: MeetingInput,
-                   attachments: list[tuple[str, object]] = ()) -> Meeting:
+def meeting_record(
+    *, actor, matter: Matter, version: int, data: MeetingInput, attachments: list[tuple[str, object]] = ()
+) -> Meeting:
     """Records the meeting of the matter's current step; quorum and result are computed from the counts.
 
     Passed: the matter moves to the next step. Failed: the matter ends as rejected. No quorum: the
@@ -109,42 +115,69 @@ def meeting_record(*, actor, matter: Matter, version: int, data: MeetingInput,
         raise ValidationError(DATE_IN_FUTURE.format(what="会议日期"))
     previous = matter.meetings.filter(quorum_met=True).order_by("-held_on").first()
     if previous and data.held_on < previous.held_on:
-        raise ValidationError(DATE_BEFORE_PREVIOUS.format(step=previous.get_step_display(),
-                                                          date=zh_date(previous.held_on)))
+        raise ValidationError(
+            DATE_BEFORE_PREVIOUS.format(step=previous.get_step_display(), date=zh_date(previous.held_on))
+        )
     roster = roster_on(village=matter.village, day=data.held_on)
     roster_entitled = roster.entitled_for(data.body) if roster else None
     reason = data.entitled_reason.strip()
     if roster_entitled is None and not reason:
         raise ValidationError(NO_ROSTER_REASON_REQUIRED)
     if roster_entitled is not None and data.entitled != roster_entitled and not reason:
-        raise ValidationError(ENTITLED_REASON_REQUIRED.format(
-            entitled=data.entitled, date=zh_date(roster.valid_from), roster=roster_entitled))
+        raise ValidationError(
+            ENTITLED_REASON_REQUIRED.format(
+                entitled=data.entitled, date=zh_date(roster.valid_from), roster=roster_entitled
+            )
+        )
     households_total = data.households_total
     if data.body == Body.VILLAGERS and roster:
         # The household route to quorum counts against the roster too; another figure needs its reason.
         if not households_total:
             households_total = roster.households
         elif households_total != roster.households and not reason:
-            raise ValidationError(HOUSEHOLDS_REASON_REQUIRED.format(
-                total=households_total, date=zh_date(roster.valid_from), roster=roster.households))
+            raise ValidationError(
+                HOUSEHOLDS_REASON_REQUIRED.format(
+                    total=households_total, date=zh_date(roster.valid_from), roster=roster.households
+                )
+            )
     data = MeetingInput(**{**data.__dict__, "households_total": households_total})
     meeting_check_numbers(data)
-    count = quorum.Count(entitled=data.entitled, present=data.present, votes_for=data.votes_for,
-                         households_total=data.households_total, households_present=data.households_present)
+    count = quorum.Count(
+        entitled=data.entitled,
+        present=data.present,
+        votes_for=data.votes_for,
+        households_total=data.households_total,
+        households_present=data.households_present,
+    )
     quorum_met, passed = quorum.evaluate(data.body, count)
     # Papers are checked before anything is written, so a bad file leaves no meeting and no stray file.
-    papers = [(kind, *document_clean(uploaded, max_bytes=MAX_ATTACHMENT_BYTES)) for kind, uploaded in attachments]
+    papers = [
+        (kind, *document_clean(uploaded, max_bytes=MAX_ATTACHMENT_BYTES)) for kind, uploaded in attachments
+    ]
     villagers = data.body == Body.VILLAGERS
     meeting = Meeting(
-        matter=matter, step=data.step, body=data.body, held_on=data.held_on, place=data.place.strip(),
-        chair=data.chair.strip(), recorder=data.recorder.strip(), entitled=data.entitled,
-        roster_entitled=roster_entitled, entitled_reason=reason, present=data.present,
+        matter=matter,
+        step=data.step,
+        body=data.body,
+        held_on=data.held_on,
+        place=data.place.strip(),
+        chair=data.chair.strip(),
+        recorder=data.recorder.strip(),
+        entitled=data.entitled,
+        roster_entitled=roster_entitled,
+        entitled_reason=reason,
+        present=data.present,
         households_total=data.households_total if villagers else None,
         households_present=data.households_present if villagers else None,
         # No quorum, no vote: counts typed for a meeting that was not held are not kept.
-        votes_for=data.votes_for if quorum_met else 0, votes_against=data.votes_against if quorum_met else 0,
-        votes_abstain=data.votes_abstain if quorum_met else 0, minutes=data.minutes.strip(),
-        quorum_met=quorum_met, passed=passed, recorded_by=actor)
+        votes_for=data.votes_for if quorum_met else 0,
+        votes_against=data.votes_against if quorum_met else 0,
+        votes_abstain=data.votes_abstain if quorum_met else 0,
+        minutes=data.minutes.strip(),
+        quorum_met=quorum_met,
+        passed=passed,
+        recorded_by=actor,
+    )
     meeting.full_clean()
     meeting.save()
     for kind, content, content_type in papers:
@@ -164,14 +197,29 @@ def _meeting_transition(actor, matter: Matter, meeting: Meeting, today: datetime
     if meeting.households_total:  # a villagers' meeting may reach its quorum through the households
         facts.update(households_total=meeting.households_total, households_present=meeting.households_present)
     if not meeting.quorum_met:
-        MATTER.apply(matter, Kind.MEETING_NOT_HELD, actor=actor, version=None, locked=matter, changes=changes,
-                     payload=facts)
+        MATTER.apply(
+            matter,
+            Kind.MEETING_NOT_HELD,
+            actor=actor,
+            version=None,
+            locked=matter,
+            changes=changes,
+            payload=facts,
+        )
         return
-    facts.update(votes_for=meeting.votes_for, votes_against=meeting.votes_against,
-                 votes_abstain=meeting.votes_abstain)
+    facts.update(
+        votes_for=meeting.votes_for, votes_against=meeting.votes_against, votes_abstain=meeting.votes_abstain
+    )
     if not meeting.passed:
-        MATTER.apply(matter, Kind.REJECTED, actor=actor, version=None, locked=matter,
-                     changes={**changes, "status": Status.REJECTED}, payload=facts)
+        MATTER.apply(
+            matter,
+            Kind.REJECTED,
+            actor=actor,
+            version=None,
+            locked=matter,
+            changes={**changes, "status": Status.REJECTED},
+            payload=facts,
+        )
         return
     changes["step_since"] = meeting.held_on
     if meeting.step == Step.PROPOSAL:
@@ -181,8 +229,9 @@ def _meeting_transition(actor, matter: Matter, meeting: Meeting, today: datetime
         start = matter.proposed_on or meeting.held_on
         if (meeting.held_on - start).days > rules.resolution_within_days:
             changes["resolved_late"] = True
-    MATTER.apply(matter, Kind.MEETING_HELD, actor=actor, version=None, locked=matter, changes=changes,
-                 payload=facts)
+    MATTER.apply(
+        matter, Kind.MEETING_HELD, actor=actor, version=None, locked=matter, changes=changes, payload=facts
+    )
 
 
 def attachment_add(*, actor, meeting: Meeting, kind: str, uploaded) -> MeetingAttachment:
@@ -195,8 +244,9 @@ def attachment_add(*, actor, meeting: Meeting, kind: str, uploaded) -> MeetingAt
 
 
 def _attachment_save(actor, meeting: Meeting, kind: str, content, content_type: str) -> MeetingAttachment:
-    attachment = MeetingAttachment(meeting=meeting, kind=kind, content_type=content_type, size=content.size,
-                                   uploaded_by=actor)
+    attachment = MeetingAttachment(
+        meeting=meeting, kind=kind, content_type=content_type, size=content.size, uploaded_by=actor
+    )
     attachment.file.save(content.name, content, save=False)
     attachment.save()
     return attachment

@@ -30,8 +30,9 @@ def opinion_record(*, actor, matter: Matter, verdict: str, reason: str = "") -> 
         raise ValidationError(OPINION_CLOSED)
     if verdict == SupervisionOpinion.Verdict.OBJECT and not reason.strip():
         raise ValidationError(OBJECTION_REASON_REQUIRED)
-    opinion = SupervisionOpinion(matter=matter, step=matter.step, verdict=verdict, reason=reason.strip(),
-                                 recorded_by=actor)
+    opinion = SupervisionOpinion(
+        matter=matter, step=matter.step, verdict=verdict, reason=reason.strip(), recorded_by=actor
+    )
     opinion.full_clean()
     opinion.save()
     if verdict == SupervisionOpinion.Verdict.OBJECT:
@@ -44,9 +45,17 @@ def _objection_alert(opinion: SupervisionOpinion) -> int:
     """The township's leader and organization member, and the village's liaison cadre, are told once."""
     matter = opinion.matter
     # Township posts sit on the township, the liaison cadre's on the village: one query for both.
-    holders = post_holders([matter.village.parent_id, matter.village_id],
-                           (Role.TOWNSHIP_LEADER, Role.TOWNSHIP_ORGANIZATION, Role.LIAISON_CADRE))
+    holders = post_holders(
+        [matter.village.parent_id, matter.village_id],
+        (Role.TOWNSHIP_LEADER, Role.TOWNSHIP_ORGANIZATION, Role.LIAISON_CADRE),
+    )
     recipients = [*holders.get(matter.village.parent_id, []), *holders.get(matter.village_id, [])]
-    return remind(opinion, kind=DecisionReminder.SUPERVISION_OBJECTION, due_date=timezone.localdate(),
-                  recipients=recipients, body=opinion.reason, url=matter.get_absolute_url(),
-                  title=f"村务监督委员会异议：{matter.village.name}“{matter.title}”（{opinion.get_step_display()}）")
+    return remind(
+        opinion,
+        kind=DecisionReminder.SUPERVISION_OBJECTION,
+        due_date=timezone.localdate(),
+        recipients=recipients,
+        body=opinion.reason,
+        url=matter.get_absolute_url(),
+        title=f"村务监督委员会异议：{matter.village.name}“{matter.title}”（{opinion.get_step_display()}）",
+    )

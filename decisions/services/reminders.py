@@ -23,27 +23,41 @@ def decision_reminders_send(*, today: datetime.date | None = None) -> int:
     today = today or timezone.localdate()
     sent = 0
     ended = Disclosure.objects.filter(
-        Q(kind=Disclosure.Kind.RESOLUTION, matter__step=Step.RESOLUTION_DISCLOSURE) |
-        Q(kind=Disclosure.Kind.RESULT, matter__step=Step.RESULT_DISCLOSURE),
-        ends_on__lt=today, matter__status=Status.OPEN).select_related("matter__village")
+        Q(kind=Disclosure.Kind.RESOLUTION, matter__step=Step.RESOLUTION_DISCLOSURE)
+        | Q(kind=Disclosure.Kind.RESULT, matter__step=Step.RESULT_DISCLOSURE),
+        ends_on__lt=today,
+        matter__status=Status.OPEN,
+    ).select_related("matter__village")
     for disclosure in ended:
         outcome, moved_sent = disclosure_period_close(disclosure=disclosure, today=today)
         sent += moved_sent
         if outcome == "objections":
             matter = disclosure.matter
-            sent += secretaries_remind(matter, disclosure, kind=DecisionReminder.DISCLOSURE_OBJECTIONS_OPEN,
-                                       title=f"公示期已满但尚有异议未答复：{matter.village.name}“{matter.title}”")
+            sent += secretaries_remind(
+                matter,
+                disclosure,
+                kind=DecisionReminder.DISCLOSURE_OBJECTIONS_OPEN,
+                title=f"公示期已满但尚有异议未答复：{matter.village.name}“{matter.title}”",
+            )
     rules = {r.county_id: r for r in DecisionRules.objects.all()}
     for county in Region.objects.filter(level=Level.COUNTY):
         limit = (rules.get(county.pk) or DecisionRules()).stuck_days
-        stuck = list(Matter.objects.within(county).filter(status=Status.OPEN,
-                                                          step_since__lt=today - datetime.timedelta(days=limit))
-                     .exclude(step=Step.IMPLEMENTATION).select_related("village"))
+        stuck = list(
+            Matter.objects.within(county)
+            .filter(status=Status.OPEN, step_since__lt=today - datetime.timedelta(days=limit))
+            .exclude(step=Step.IMPLEMENTATION)
+            .select_related("village")
+        )
         secretaries = post_holders({m.village_id for m in stuck}, (Role.VILLAGE_SECRETARY,))
         for matter in stuck:
             # Once per step it is stuck on (the kind names the step), from the day the step began.
-            sent += remind(matter, kind=stuck_kind(matter.step), due_date=matter.step_since,
-                           recipients=secretaries.get(matter.village_id, []), url=matter.get_absolute_url(),
-                           title=f"事项停滞：{matter.village.name}“{matter.title}”在“{matter.get_step_display()}”"
-                                 f"环节已超过{limit}天")
+            sent += remind(
+                matter,
+                kind=stuck_kind(matter.step),
+                due_date=matter.step_since,
+                recipients=secretaries.get(matter.village_id, []),
+                url=matter.get_absolute_url(),
+                title=f"事项停滞：{matter.village.name}“{matter.title}”在“{matter.get_step_display()}”"
+                f"环节已超过{limit}天",
+            )
     return sent

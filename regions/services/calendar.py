@@ -29,7 +29,9 @@ def calendar_day_set(*, actor, county: Region, day: date, kind: str, name: str =
         raise ValidationError(HOLIDAY_ON_WEEKEND)
     if kind == CalendarDay.Kind.WORKDAY and day.weekday() < 5:
         raise ValidationError(WORKDAY_ON_WEEKDAY)
-    entry, _ = CalendarDay.objects.update_or_create(county=county, date=day, defaults={"kind": kind, "name": name})
+    entry, _ = CalendarDay.objects.update_or_create(
+        county=county, date=day, defaults={"kind": kind, "name": name}
+    )
     return entry
 
 

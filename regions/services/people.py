@@ -60,8 +60,16 @@ def person_password_reset(*, actor, person: User, request=None) -> str:
 
 
 @transaction.atomic
-def person_create(*, actor, username: str, real_name: str, mobile: str, role: str, region: Region,
-                  started_on: dt.date | None = None) -> tuple[User, Post, str]:
+def person_create(
+    *,
+    actor,
+    username: str,
+    real_name: str,
+    mobile: str,
+    role: str,
+    region: Region,
+    started_on: dt.date | None = None,
+) -> tuple[User, Post, str]:
     """Creates a user with a one-time initial password and grants the first post, in one transaction."""
     check_may_grant(actor=actor, user=None, role=role, region=region)
     user, password = user_create(username=username, real_name=real_name, mobile=mobile)
@@ -101,8 +109,11 @@ def people_import(*, actor, rows: list[Row]) -> PeopleImportResult:
     manageable = {u.username for u in existing_users.values() if person_manageable(actor=actor, person=u)}
     mobiles = {r.cell(2) for r in rows if r.cell(2)}
     mobile_owner = dict(User.objects.filter(mobile__in=mobiles).values_list("mobile", "username"))
-    active_posts = set(Post.objects.filter(user__username__in=usernames, ended_on__isnull=True)
-                       .values_list("user__username", "role", "region__code"))
+    active_posts = set(
+        Post.objects.filter(user__username__in=usernames, ended_on__isnull=True).values_list(
+            "user__username", "role", "region__code"
+        )
+    )
     first_row: dict[str, tuple[int, str]] = {}  # username -> (row, real name)
     mobile_row: dict[str, tuple[int, str]] = {}  # mobile -> (row, username)
     grantable: dict[int, set[str]] = {}
@@ -112,8 +123,12 @@ def people_import(*, actor, rows: list[Row]) -> PeopleImportResult:
     for row in rows:
         username, real_name, mobile, role_text, code, date_text = (row.cell(i) for i in range(6))
         problems = []
-        for label, value, limit in (("用户名", username, 150), ("姓名", real_name, 50), ("职务", role_text, 0),
-                                    ("区划代码", code, 0)):
+        for label, value, limit in (
+            ("用户名", username, 150),
+            ("姓名", real_name, 50),
+            ("职务", role_text, 0),
+            ("区划代码", code, 0),
+        ):
             if not value:
                 problems.append(FIELD_MISSING.format(field=label))
             elif limit and len(value) > limit:
@@ -149,7 +164,9 @@ def people_import(*, actor, rows: list[Row]) -> PeopleImportResult:
             if actor is not None and not region_in_scope(actor, MANAGE_PEOPLE, region):
                 problems.append(REGION_OUT_OF_SCOPE.format(name=region.name))
             elif role and region.level not in ROLE_TABLE[role].levels:
-                problems.append(ROLE_WRONG_LEVEL.format(role=Role(role).label, level=Level(region.level).label))
+                problems.append(
+                    ROLE_WRONG_LEVEL.format(role=Role(role).label, level=Level(region.level).label)
+                )
             elif role and role not in grantable.setdefault(region.pk, grantable_roles(actor, region)):
                 problems.append(ROLE_NOT_GRANTABLE.format(role=Role(role).label))
             elif role:

@@ -35,7 +35,9 @@ def grantable_roles(actor, region: Region) -> set[str]:
     if actor is None or actor.is_superuser:
         return set(ROLE_TABLE)
     roles: set[str] = set()
-    for role, prefix in Post.objects.filter(user=actor, ended_on__isnull=True).values_list("role", "region__prefix"):
+    for role, prefix in Post.objects.filter(user=actor, ended_on__isnull=True).values_list(
+        "role", "region__prefix"
+    ):
         if region.prefix.startswith(prefix) and MANAGE_PEOPLE in ROLE_TABLE[role].permissions:
             roles.update(ROLE_TABLE[role].grants)
     return roles
@@ -74,12 +76,19 @@ def post_permissions_sync(*, user, region: Region) -> None:
     and an end running at the same time from losing a permission both posts give.
     """
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"post:{user.pk}:{region.pk}"])
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"post:{user.pk}:{region.pk}"]
+        )
     wanted = set()
-    for role in Post.objects.filter(user=user, region=region, ended_on__isnull=True).values_list("role", flat=True):
+    for role in Post.objects.filter(user=user, region=region, ended_on__isnull=True).values_list(
+        "role", flat=True
+    ):
         wanted.update(ROLE_TABLE[role].permissions)
-    held = set(RegionUserObjectPermission.objects.filter(user=user, content_object=region)
-               .values_list("permission__codename", flat=True))
+    held = set(
+        RegionUserObjectPermission.objects.filter(user=user, content_object=region).values_list(
+            "permission__codename", flat=True
+        )
+    )
     for codename in wanted - held:
         assign_perm(f"regions.{codename}", user, region)
     for codename in held - wanted:
@@ -102,16 +111,22 @@ def post_grants_sync_all() -> tuple[int, int]:
     permission_ids = dict(Permission.objects.filter(content_type=content_type).values_list("codename", "pk"))
     wanted = set()
     for user_id, region_id, role in Post.objects.filter(ended_on__isnull=True).values_list(
-            "user_id", "region_id", "role"):
+        "user_id", "region_id", "role"
+    ):
         for codename in ROLE_TABLE[role].permissions:
             if codename in permission_ids:
                 wanted.add((user_id, region_id, permission_ids[codename]))
-    held = {(u, r, p): pk for pk, u, r, p in RegionUserObjectPermission.objects.values_list(
-        "pk", "user_id", "content_object_id", "permission_id")}
+    held = {
+        (u, r, p): pk
+        for pk, u, r, p in RegionUserObjectPermission.objects.values_list(
+            "pk", "user_id", "content_object_id", "permission_id"
+        )
+    }
     missing = wanted - held.keys()
     RegionUserObjectPermission.objects.bulk_create(
         [RegionUserObjectPermission(user_id=u, content_object_id=r, permission_id=p) for u, r, p in missing],
-        batch_size=5000)
+        batch_size=5000,
+    )
     extra = [pk for key, pk in held.items() if key not in wanted]
     RegionUserObjectPermission.objects.filter(pk__in=extra).delete()
     return len(missing), len(extra)
@@ -123,9 +138,13 @@ def post_grant(*, actor, user, role: str, region: Region, started_on: date | Non
     started_on = started_on or timezone.localdate()
     spec = ROLE_TABLE[role]
     if region.level not in spec.levels:
-        raise ValidationError(ROLE_WRONG_LEVEL.format(
-            role=_role_label(role), levels="、".join(Level(lv).label for lv in spec.levels),
-            level=region.get_level_display()))
+        raise ValidationError(
+            ROLE_WRONG_LEVEL.format(
+                role=_role_label(role),
+                levels="、".join(Level(lv).label for lv in spec.levels),
+                level=region.get_level_display(),
+            )
+        )
     check_may_grant(actor=actor, user=user, role=role, region=region)
     if started_on > timezone.localdate():
         raise ValidationError(POST_START_IN_FUTURE)
@@ -133,8 +152,12 @@ def post_grant(*, actor, user, role: str, region: Region, started_on: date | Non
     post.full_clean()
     post.save()
     post_permissions_sync(user=user, region=region)
-    notification_create(recipient=user, kind=RegionNotice.POST_GRANTED, title=f"您已被任命为：{region.name} · {_role_label(role)}",
-                        url=region.get_absolute_url())
+    notification_create(
+        recipient=user,
+        kind=RegionNotice.POST_GRANTED,
+        title=f"您已被任命为：{region.name} · {_role_label(role)}",
+        url=region.get_absolute_url(),
+    )
     return post
 
 

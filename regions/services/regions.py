@@ -8,7 +8,7 @@ from django.db import connection, transaction
 
 from core import region_cache, registry
 from regions.models import Region
-from regions.roles import LEVEL_DEPTH, PREFIX_LENGTH, Level, level_of, prefix_of
+from regions.roles import LEVEL_DEPTH, PREFIX_LENGTH, level_of, prefix_of
 from spreadsheets.reading import Row
 
 NOT_A_NUMBER = "区划代码“{code}”不是数字"
@@ -84,8 +84,12 @@ def _parse(rows: list[Row], errors: list[tuple[int, str]]) -> dict[str, _Parsed]
         seen = parsed.get(code)
         if seen is not None:
             if seen.name != name:
-                errors.append((row.number, DUPLICATE_CODE.format(
-                    code=code, other=seen.row, name=name, other_name=seen.name)))
+                errors.append(
+                    (
+                        row.number,
+                        DUPLICATE_CODE.format(code=code, other=seen.row, name=name, other_name=seen.name),
+                    )
+                )
             continue
         parsed[code] = _Parsed(row.number, code, name[:100], level, parent_code_of(code, level))
     return parsed
@@ -104,19 +108,24 @@ def regions_import(*, rows: list[Row], scope_prefixes: tuple[str, ...] | None = 
     result = RegionImportResult()
     errors: list[tuple[int, str]] = []
     parsed = _parse(rows, errors)
-    existing = {r.code: r for r in Region.objects.filter(code__in=[*parsed, *{
-        p.parent_code for p in parsed.values() if p.parent_code}])}
+    existing = {
+        r.code: r
+        for r in Region.objects.filter(
+            code__in=[*parsed, *{p.parent_code for p in parsed.values() if p.parent_code}]
+        )
+    }
     top_depth = min((LEVEL_DEPTH[p.level] for p in parsed.values()), default=0)
     for item in parsed.values():
         problems = []
-        prefix = item.code[:PREFIX_LENGTH[item.level]]
+        prefix = item.code[: PREFIX_LENGTH[item.level]]
         if scope_prefixes is not None and not any(prefix.startswith(s) for s in scope_prefixes):
             problems.append(OUT_OF_SCOPE.format(code=item.code))
         if scope_prefixes is None:
             parent_required = LEVEL_DEPTH[item.level] > top_depth
         else:
             parent_required = item.parent_code is not None and any(
-                prefix_of(item.parent_code).startswith(s) for s in scope_prefixes)
+                prefix_of(item.parent_code).startswith(s) for s in scope_prefixes
+            )
         if parent_required and item.parent_code not in parsed and item.parent_code not in existing:
             problems.append(PARENT_MISSING.format(parent=item.parent_code))
         if problems:
@@ -137,8 +146,15 @@ def regions_import(*, rows: list[Row], scope_prefixes: tuple[str, ...] | None = 
             region = existing.get(item.code)
             parent = existing.get(item.parent_code) if item.parent_code else None
             if region is None:
-                new.append(Region(code=item.code, prefix=item.code[:PREFIX_LENGTH[item.level]], name=item.name,
-                                  level=item.level, parent=parent))
+                new.append(
+                    Region(
+                        code=item.code,
+                        prefix=item.code[: PREFIX_LENGTH[item.level]],
+                        name=item.name,
+                        level=item.level,
+                        parent=parent,
+                    )
+                )
             elif region.name != item.name or (parent is not None and region.parent_id != parent.pk):
                 region.name = item.name
                 region.parent = parent or region.parent
@@ -156,4 +172,3 @@ def regions_import(*, rows: list[Row], scope_prefixes: tuple[str, ...] | None = 
     for hook in registry.regions_created_hooks():
         hook(regions=created)
     return result
-

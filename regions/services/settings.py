@@ -16,7 +16,9 @@ LIST_OWNER_LEVEL = "清单项只能由{levels}添加。"
 
 
 @transaction.atomic
-def county_settings_save(*, actor, county: Region, model: type[CountySettings], values: dict) -> CountySettings:
+def county_settings_save(
+    *, actor, county: Region, model: type[CountySettings], values: dict
+) -> CountySettings:
     """Saves a county's settings of one system (created on the first save; the defaults until then)."""
     require_level(county, (Level.COUNTY,), message=SETTINGS_NOT_YOURS)
     require(actor, MANAGE_COUNTY_SETTINGS, county, message=SETTINGS_NOT_YOURS)

@@ -89,31 +89,44 @@ def test_lockout_ends_after_30_minutes(settings):
 def test_first_login_requires_changing_the_initial_password(world):
     from regions.services import person_create
 
-    user, _, initial = person_create(actor=world.county_admin, username="newbie", real_name="新人", mobile="",
-                                     role="grid_worker", region=world.village_a1)
+    user, _, initial = person_create(
+        actor=world.county_admin,
+        username="newbie",
+        real_name="新人",
+        mobile="",
+        role="grid_worker",
+        region=world.village_a1,
+    )
     client = Client()
     assert login(client, "newbie", initial).status_code == 302
     response = client.get("/regions/419901101201/")
     assert response.status_code == 302 and response.url == "/accounts/password/"
-    weak = client.post("/accounts/password/", {"old_password": initial, "new_password1": "abcdefgh",
-                                               "new_password2": "abcdefgh"})
+    weak = client.post(
+        "/accounts/password/",
+        {"old_password": initial, "new_password1": "abcdefgh", "new_password2": "abcdefgh"},
+    )
     assert "至少3类" in weak.content.decode()
-    ok = client.post("/accounts/password/", {"old_password": initial, "new_password1": "Village#2026x",
-                                             "new_password2": "Village#2026x"})
+    ok = client.post(
+        "/accounts/password/",
+        {"old_password": initial, "new_password1": "Village#2026x", "new_password2": "Village#2026x"},
+    )
     assert ok.status_code == 302
     user.refresh_from_db()
     assert not user.must_change_password
     assert client.get("/regions/419901101201/").status_code == 200
 
 
-@pytest.mark.parametrize("password,ok", [
-    ("Abcdef1!", True),      # 4 classes, 8 chars
-    ("abcdef1!", True),      # lower, digit, symbol
-    ("ABCDEFG1a", True),     # upper, digit, lower
-    ("abcdefg1", False),     # 2 classes
-    ("Ab1!", False),         # too short
-    ("abcdefgh", False),     # 1 class
-])
+@pytest.mark.parametrize(
+    "password,ok",
+    [
+        ("Abcdef1!", True),  # 4 classes, 8 chars
+        ("abcdef1!", True),  # lower, digit, symbol
+        ("ABCDEFG1a", True),  # upper, digit, lower
+        ("abcdefg1", False),  # 2 classes
+        ("Ab1!", False),  # too short
+        ("abcdefgh", False),  # 1 class
+    ],
+)
 def test_password_rules(password, ok):
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError

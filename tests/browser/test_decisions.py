@@ -10,32 +10,45 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from regions.roles import Role
 from decisions.models import BoardPhoto, Disclosure, Matter, MatterCategory, Meeting, Step
 from decisions.services import RosterCounts, matter_register, roster_record
+from regions.roles import Role
 from tests.browser.conftest import WIDTHS, log_in, screenshot
 from tests.conftest import make_user, png_bytes
 
 pytestmark = pytest.mark.browser
 
-COUNTS = RosterCounts(branch_committee=5, party_members=41, committee_members=7, representatives=30, adults=900,
-                      households=300)
+COUNTS = RosterCounts(
+    branch_committee=5, party_members=41, committee_members=7, representatives=30, adults=900, households=300
+)
 TITLE = "修建村东头文化广场"
 CATEGORY = "公益事业兴办和筹资筹劳"
 SECRETARY_NAME = "赵建国"
 CHAIR, RECORDER = "王德明", "李秀兰"
 
 
-def _meeting(page: Page, *, heading: str, held_on, entitled: int, present: int, votes_for: int,
-             votes_against: int = 0, votes_abstain: int = 0, body: str | None = None,
-             rule: str | None = None, screenshot_as: str | None = None) -> None:
+def _meeting(
+    page: Page,
+    *,
+    heading: str,
+    held_on,
+    entitled: int,
+    present: int,
+    votes_for: int,
+    votes_against: int = 0,
+    votes_abstain: int = 0,
+    body: str | None = None,
+    rule: str | None = None,
+    screenshot_as: str | None = None,
+) -> None:
     """From the matter page: the next-step button, then the meeting form of the current step, saved."""
     page.locator("#next-step").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
     if body:
         page.get_by_role("group", name="会议形式").get_by_role("link", name=body, exact=True).click()
-        expect(page.get_by_role("group", name="会议形式").get_by_role("link", name=body, exact=True)) \
-            .to_have_class(re.compile(r"\bbtn-danger\b"))
+        expect(
+            page.get_by_role("group", name="会议形式").get_by_role("link", name=body, exact=True)
+        ).to_have_class(re.compile(r"\bbtn-danger\b"))
     if rule:
         expect(page.locator("#quorum-rule")).to_contain_text(rule)
     expect(page.locator("#id_entitled")).to_have_value(str(entitled))  # prefilled from the roster
@@ -55,11 +68,13 @@ def _meeting(page: Page, *, heading: str, held_on, entitled: int, present: int, 
 
 
 def test_secretary_takes_matter_through_four_meetings_and_two_disclosures_on_phone(
-        world, live_server, open_page, browser, tmp_path):
+    world, live_server, open_page, browser, tmp_path
+):
     village = world.village_a1
     secretary = make_user("baima_secretary", Role.VILLAGE_SECRETARY, village, real_name=SECRETARY_NAME)
-    roster_record(actor=secretary, village=village, valid_from=timezone.localdate() - timedelta(days=400),
-                  counts=COUNTS)
+    roster_record(
+        actor=secretary, village=village, valid_from=timezone.localdate() - timedelta(days=400), counts=COUNTS
+    )
     today = timezone.localdate()
     photo = tmp_path / "公开栏.png"
     photo.write_bytes(png_bytes(size=(160, 120)))
@@ -87,17 +102,42 @@ def test_secretary_takes_matter_through_four_meetings_and_two_disclosures_on_pho
     expect(page.locator("#next-step")).to_have_text("录入“党组织提议”会议")
 
     # The four meetings, on consecutive days well before the posting (dates never go backwards).
-    _meeting(page, heading="党组织提议", held_on=today - timedelta(days=14), entitled=5, present=5, votes_for=5)
+    _meeting(
+        page, heading="党组织提议", held_on=today - timedelta(days=14), entitled=5, present=5, votes_for=5
+    )
     expect(page.locator("#matter-status")).to_have_text("两委商议")
-    _meeting(page, heading="两委商议", held_on=today - timedelta(days=13), entitled=7, present=7, votes_for=6,
-             votes_abstain=1)
-    _meeting(page, heading="党员大会审议", held_on=today - timedelta(days=12), entitled=41, present=38,
-             votes_for=36, votes_against=1, votes_abstain=1)
+    _meeting(
+        page,
+        heading="两委商议",
+        held_on=today - timedelta(days=13),
+        entitled=7,
+        present=7,
+        votes_for=6,
+        votes_abstain=1,
+    )
+    _meeting(
+        page,
+        heading="党员大会审议",
+        held_on=today - timedelta(days=12),
+        entitled=41,
+        present=38,
+        votes_for=36,
+        votes_against=1,
+        votes_abstain=1,
+    )
 
-    _meeting(page, heading="村民（代表）会议决议", held_on=today - timedelta(days=11), entitled=30, present=27,
-             votes_for=25, votes_against=2, body="村民代表会议",
-             rule="三分之二以上村民代表到会方可开会",
-             screenshot_as="decision-meeting-form-resolution-phone")
+    _meeting(
+        page,
+        heading="村民（代表）会议决议",
+        held_on=today - timedelta(days=11),
+        entitled=30,
+        present=27,
+        votes_for=25,
+        votes_against=2,
+        body="村民代表会议",
+        rule="三分之二以上村民代表到会方可开会",
+        screenshot_as="decision-meeting-form-resolution-phone",
+    )
     expect(page.locator("#matter-status")).to_have_text("决议公开")
     expect(page.locator("#step-bar li")).to_have_count(7)
     expect(page.locator(".meeting")).to_have_count(4)
@@ -135,8 +175,17 @@ def test_secretary_takes_matter_through_four_meetings_and_two_disclosures_on_pho
     matter.refresh_from_db()
     assert matter.step == Step.RESULT_DISCLOSURE and matter.status == Matter.Status.OPEN
     assert list(Meeting.objects.filter(matter=matter).order_by("held_on").values_list("step", "passed")) == [
-        (Step.PROPOSAL, True), (Step.CONSULTATION, True), (Step.REVIEW, True), (Step.RESOLUTION, True)]
-    assert BoardPhoto.objects.filter(disclosure__matter=matter, disclosure__kind=Disclosure.Kind.RESOLUTION).count() == 1
+        (Step.PROPOSAL, True),
+        (Step.CONSULTATION, True),
+        (Step.REVIEW, True),
+        (Step.RESOLUTION, True),
+    ]
+    assert (
+        BoardPhoto.objects.filter(
+            disclosure__matter=matter, disclosure__kind=Disclosure.Kind.RESOLUTION
+        ).count()
+        == 1
+    )
 
     # A villager opens the bulletin in a browser of their own: the votes and the result, no names.
     context = browser.new_context(base_url=live_server.url, locale="zh-CN", **WIDTHS["phone"])
@@ -151,9 +200,12 @@ def test_secretary_takes_matter_through_four_meetings_and_two_disclosures_on_pho
         expect(entry).to_contain_text("结果公示中")
         expect(entry).to_contain_text("预计金额120000.00元")
         expect(entry.locator("ol li")).to_have_count(4)
-        expect(entry).to_contain_text("党员大会审议（党员大会）：应到41人，实到38人，赞成36票，反对1票，弃权1票，通过")
         expect(entry).to_contain_text(
-            "村民（代表）会议决议（村民代表会议）：应到30人，实到27人，赞成25票，反对2票，弃权0票，通过")
+            "党员大会审议（党员大会）：应到41人，实到38人，赞成36票，反对1票，弃权1票，通过"
+        )
+        expect(entry).to_contain_text(
+            "村民（代表）会议决议（村民代表会议）：应到30人，实到27人，赞成25票，反对2票，弃权0票，通过"
+        )
         expect(entry).to_contain_text("文化广场已建成，健身器材已安装到位。")
         expect(entry).to_contain_text("118500.00")
         expect(entry).to_contain_text("镇村联合验收合格")
@@ -166,14 +218,31 @@ def test_secretary_takes_matter_through_four_meetings_and_two_disclosures_on_pho
 
 
 def test_township_sees_stuck_matter_on_oversight_page(world, live_server, open_page):
-    roster_record(actor=world.village_a1_clerk, village=world.village_a1,
-                  valid_from=timezone.localdate() - timedelta(days=400), counts=COUNTS)
+    roster_record(
+        actor=world.village_a1_clerk,
+        village=world.village_a1,
+        valid_from=timezone.localdate() - timedelta(days=400),
+        counts=COUNTS,
+    )
     category = MatterCategory.objects.get(name=CATEGORY)
-    stuck = matter_register(actor=world.village_a1_clerk, village=world.village_a1, category=category,
-                            title="村集体鱼塘对外承包", content="村集体鱼塘30亩对外公开承包，期限5年。",
-                            estimated_amount=None, proposed_by="村党组织")
-    matter_register(actor=world.village_a1_clerk, village=world.village_a1, category=category, title=TITLE,
-                    content="在村东头空地修建文化广场。", estimated_amount=None, proposed_by="村党组织")
+    stuck = matter_register(
+        actor=world.village_a1_clerk,
+        village=world.village_a1,
+        category=category,
+        title="村集体鱼塘对外承包",
+        content="村集体鱼塘30亩对外公开承包，期限5年。",
+        estimated_amount=None,
+        proposed_by="村党组织",
+    )
+    matter_register(
+        actor=world.village_a1_clerk,
+        village=world.village_a1,
+        category=category,
+        title=TITLE,
+        content="在村东头空地修建文化广场。",
+        estimated_amount=None,
+        proposed_by="村党组织",
+    )
     since = timezone.localdate() - timedelta(days=45)
     Matter.objects.filter(pk=stuck.pk).update(step_since=since)
 
@@ -186,7 +255,8 @@ def test_township_sees_stuck_matter_on_oversight_page(world, live_server, open_p
     expect(stuck_list).to_contain_text("停滞事项（同一环节超过30天，共1件）")
     expect(stuck_list.get_by_role("listitem")).to_have_count(1)
     expect(stuck_list.get_by_role("listitem")).to_contain_text(
-        f"村集体鱼塘对外承包 · 安乐镇白马村 · 党组织提议，自{since.year}年{since.month}月{since.day}日")
+        f"村集体鱼塘对外承包 · 安乐镇白马村 · 党组织提议，自{since.year}年{since.month}月{since.day}日"
+    )
     expect(stuck_list).not_to_contain_text(TITLE)  # registered today: not stuck
     # Both matters wait for the proposal meeting in 白马村; 张庄村 has none.
     rows = page.locator("#by-step tbody tr")

@@ -15,10 +15,29 @@ from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-REAL_NAMES = dict(zip(Role, [
-    "赵建国", "钱秀英", "孙志强", "李明华", "周晓燕", "吴国庆", "郑海涛", "王春梅",
-    "冯立新", "陈桂兰", "褚文博", "卫红霞", "蒋德福", "沈玉珍", "韩宇航",
-], strict=True))
+REAL_NAMES = dict(
+    zip(
+        Role,
+        [
+            "赵建国",
+            "钱秀英",
+            "孙志强",
+            "李明华",
+            "周晓燕",
+            "吴国庆",
+            "郑海涛",
+            "王春梅",
+            "冯立新",
+            "陈桂兰",
+            "褚文博",
+            "卫红霞",
+            "蒋德福",
+            "沈玉珍",
+            "韩宇航",
+        ],
+        strict=True,
+    )
+)
 
 
 def region_for(world, role: Role):
@@ -32,8 +51,13 @@ def region_for(world, role: Role):
 
 def user_for(world, role: Role) -> User:
     admin = role == Role.SYSTEM_ADMIN
-    user = User(username=f"u_{role.value}", real_name=REAL_NAMES[role], must_change_password=False,
-                is_superuser=admin, is_staff=admin)
+    user = User(
+        username=f"u_{role.value}",
+        real_name=REAL_NAMES[role],
+        must_change_password=False,
+        is_superuser=admin,
+        is_staff=admin,
+    )
     user.set_password(PASSWORD)
     user.save()
     post_grant(actor=None, user=user, role=role.value, region=region_for(world, role))

@@ -19,8 +19,9 @@ def test_check_in_accept_receipt_lookup_and_overdue_board(world, live_server, op
     from centers.models import DutyShift
     from centers.services import duty
 
-    shift = duty.roster_set_day(actor=None, village=world.village_a1, day=timezone.localdate(),
-                                cadre=world.village_a1_clerk)
+    shift = duty.roster_set_day(
+        actor=None, village=world.village_a1, day=timezone.localdate(), cadre=world.village_a1_clerk
+    )
     page = open_page("phone")
     log_in(page, world.village_a1_clerk.username)
     expect(page).to_have_url(f"{live_server.url}{world.village_a1.get_absolute_url()}")
@@ -31,8 +32,10 @@ def test_check_in_accept_receipt_lookup_and_overdue_board(world, live_server, op
     expect(page.locator("#panel-duty").get_by_role("button", name="签退")).to_be_visible()
     screenshot(page, "duty-checked-in-village_secretary-phone")
     shift.refresh_from_db()
-    assert shift.checked_in_at is not None and shift.attendance in (DutyShift.Attendance.ON_TIME,
-                                                                    DutyShift.Attendance.LATE)
+    assert shift.checked_in_at is not None and shift.attendance in (
+        DutyShift.Attendance.ON_TIME,
+        DutyShift.Attendance.LATE,
+    )
 
     started = time.monotonic()
     page.get_by_role("link", name="＋ 受理代办事项").click()
@@ -64,9 +67,11 @@ def test_check_in_accept_receipt_lookup_and_overdue_board(world, live_server, op
 
     # The promised date passes: the township sees a red flag on its overdue board.
     today = timezone.localdate()
-    ProxyRequest.objects.filter(pk=request.pk).update(accepted_on=today - timedelta(days=30),
-                                                      promised_date=today - timedelta(days=1),
-                                                      warn_on=today - timedelta(days=2))
+    ProxyRequest.objects.filter(pk=request.pk).update(
+        accepted_on=today - timedelta(days=30),
+        promised_date=today - timedelta(days=1),
+        warn_on=today - timedelta(days=2),
+    )
     township = open_page("desktop")
     log_in(township, world.township_a_officer.username)
     board = township.locator("#overdue-board")

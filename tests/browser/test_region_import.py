@@ -29,12 +29,16 @@ def upload(page, path):
 
 def test_county_admin_imports_a_new_township(world, live_server, open_page, tmp_path):
     table = tmp_path / "新兴镇区划.xlsx"
-    table.write_bytes(xlsx_bytes([
-        HEADER,
-        ("419901103000", "新兴镇"),
-        ("419901103201", "新兴村"),
-        ("419901103202", "东风村"),
-    ]))
+    table.write_bytes(
+        xlsx_bytes(
+            [
+                HEADER,
+                ("419901103000", "新兴镇"),
+                ("419901103201", "新兴村"),
+                ("419901103202", "东风村"),
+            ]
+        )
+    )
     page = open_page("desktop")
     open_import_page(page, world)
 
@@ -68,12 +72,16 @@ def test_county_admin_imports_a_new_township(world, live_server, open_page, tmp_
 
 def test_bad_table_names_every_bad_row_and_imports_nothing(world, live_server, open_page, tmp_path):
     table = tmp_path / "有错误的区划.xlsx"
-    table.write_bytes(xlsx_bytes([
-        HEADER,
-        ("41A", "错误代码村"),
-        ("419901103201", ""),
-        ("419901103000", "新兴镇"),
-    ]))
+    table.write_bytes(
+        xlsx_bytes(
+            [
+                HEADER,
+                ("41A", "错误代码村"),
+                ("419901103201", ""),
+                ("419901103000", "新兴镇"),
+            ]
+        )
+    )
     regions_before = Region.objects.count()
     page = open_page("desktop")
     open_import_page(page, world)

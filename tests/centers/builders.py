@@ -19,9 +19,15 @@ def item(name: str = "低保申请") -> ServiceItem:
 
 def accept(world, **changes) -> ProxyRequest:
     """A request for 低保申请 accepted by village A1's clerk (keyword arguments override the intake)."""
-    data = {"actor": world.village_a1_clerk, "village": world.village_a1, "item": item(),
-            "applicant_name": "赵大爷", "applicant_phone": "13812345678", "applicant_id_number": VALID_ID,
-            "materials_received": ["申请书", "身份证"]}
+    data = {
+        "actor": world.village_a1_clerk,
+        "village": world.village_a1,
+        "item": item(),
+        "applicant_name": "赵大爷",
+        "applicant_phone": "13812345678",
+        "applicant_id_number": VALID_ID,
+        "materials_received": ["申请书", "身份证"],
+    }
     data.update(changes)
     return proxy_request_accept(**data)
 
@@ -29,8 +35,13 @@ def accept(world, **changes) -> ProxyRequest:
 def transition(world, proxy_request: ProxyRequest, name: str, actor=None, **data) -> ProxyRequest:
     """Takes transition ``name`` on the current version (by village A1's clerk unless ``actor`` is given)."""
     proxy_request.refresh_from_db()
-    return proxy_request_transition(actor=actor or world.village_a1_clerk, proxy_request=proxy_request, name=name,
-                                    version=proxy_request.version, data=TransitionInput(**data))
+    return proxy_request_transition(
+        actor=actor or world.village_a1_clerk,
+        proxy_request=proxy_request,
+        name=name,
+        version=proxy_request.version,
+        data=TransitionInput(**data),
+    )
 
 
 def center_of(region) -> ServiceCenter:
@@ -39,5 +50,6 @@ def center_of(region) -> ServiceCenter:
 
 def shift_on(world, day: dt.date = MONDAY, cadre=None) -> DutyShift:
     """A shift at village A1 rostered by its clerk (the clerk on duty unless ``cadre`` is given)."""
-    return duty.roster_set_day(actor=world.village_a1_clerk, village=world.village_a1, day=day,
-                               cadre=cadre or world.village_a1_clerk)
+    return duty.roster_set_day(
+        actor=world.village_a1_clerk, village=world.village_a1, day=day, cadre=cadre or world.village_a1_clerk
+    )

@@ -39,34 +39,68 @@ from tests.permissions.engine import (
 
 # Centers and checklist entries change through the portal's services; list rows are switched off, never deleted.
 ADMIN_NO_ADD = {"centers.servicecenter", "centers.checklistentry"}
-ADMIN_NO_DELETE = {"centers.servicecenter", "centers.checklistentry", "centers.roomtype", "centers.checklistitem",
-                   "centers.serviceitem"}
+ADMIN_NO_DELETE = {
+    "centers.servicecenter",
+    "centers.checklistentry",
+    "centers.roomtype",
+    "centers.checklistitem",
+    "centers.serviceitem",
+}
 
 
 def _county_item(side: Side) -> ChecklistItem:
     """The side's county's own checklist item (one per county: sides A and B share theirs)."""
     county = county_of(side.region)
-    return (ChecklistItem.objects.filter(region=county).first()
-            or checklist_item_create(actor=None, region=county, category="县级自定", name=f"{county.name}自定项"))
+    return ChecklistItem.objects.filter(region=county).first() or checklist_item_create(
+        actor=None, region=county, category="县级自定", name=f"{county.name}自定项"
+    )
 
 
 def build_side(ctx: Ctx, side: Side) -> None:
     village, person = side.region, side.person
-    item = ChecklistItem.objects.filter(region__isnull=True, is_active=True).order_by("sort_order", "pk").first()
+    item = (
+        ChecklistItem.objects.filter(region__isnull=True, is_active=True).order_by("sort_order", "pk").first()
+    )
     assert item is not None, "the standard checklist items (centers.standards) are missing"
     center = ServiceCenter.objects.get(region=village)
-    entry = checklist_entry_update(actor=None, center=center, item=item, is_met=True, checked_on=None, note="",
-                                   photo=SimpleUploadedFile("a.png", png_bytes(), "image/png"))
+    entry = checklist_entry_update(
+        actor=None,
+        center=center,
+        item=item,
+        is_met=True,
+        checked_on=None,
+        note="",
+        photo=SimpleUploadedFile("a.png", png_bytes(), "image/png"),
+    )
     assert entry.photo
-    service_item = service_item_create(actor=None, region=village.parent, name=f"{village.parent.name}事项{side.key}",
-                                       category="其他", handling_way="proxy", office="党政办", materials="",
-                                       promised_days=5, needs_id_number=False)
+    service_item = service_item_create(
+        actor=None,
+        region=village.parent,
+        name=f"{village.parent.name}事项{side.key}",
+        category="其他",
+        handling_way="proxy",
+        office="党政办",
+        materials="",
+        promised_days=5,
+        needs_id_number=False,
+    )
     proxy_request = proxy_request_accept(
-        actor=person, village=village, item=ServiceItem.objects.get(name="政策咨询", region__isnull=True),
-        applicant_name="矩阵", applicant_phone="13800000000")
+        actor=person,
+        village=village,
+        item=ServiceItem.objects.get(name="政策咨询", region__isnull=True),
+        applicant_name="矩阵",
+        applicant_phone="13800000000",
+    )
     shift = roster_set_day(actor=None, village=village, day=timezone.localdate(), cadre=person)
-    side.add(center=center, checklist_item=item, photo_entry=entry, county_item=_county_item(side),
-             service_item=service_item, proxy_request=proxy_request, shift=shift)
+    side.add(
+        center=center,
+        checklist_item=item,
+        photo_entry=entry,
+        county_item=_county_item(side),
+        service_item=service_item,
+        proxy_request=proxy_request,
+        shift=shift,
+    )
 
 
 VIEWS = row(302, SCOPE, SCOPE, SCOPE, SCOPE, SCOPE, BOTH)
@@ -108,24 +142,39 @@ ENTRIES: dict[str, Entry] = {
     "centers:duty-roster": Entry("scoped", kwargs=code_of("region"), get=VIEWS),
     # -- change_center scope -------------------------------------------------------------------
     "centers:center-edit": Entry("scoped", kwargs=pk_of("center"), get=CHANGES),
-    "centers:checklist-entry-edit": Entry("scoped", kwargs=kwargs_of(pk="center", item_pk="checklist_item"),
-                                          get=CHANGES),
+    "centers:checklist-entry-edit": Entry(
+        "scoped", kwargs=kwargs_of(pk="center", item_pk="checklist_item"), get=CHANGES
+    ),
     # an empty transition is refused with the form's errors on the request's page
-    "centers:request-transition": Entry("scoped", kwargs=pk_of("proxy_request"), get=logged_in(405),
-                                        post=CHANGES_REDIRECT, location=to_url("centers:request-detail",
-                                                                               pk="proxy_request")),
-    "centers:request-reveal": Entry("scoped", kwargs=pk_of("proxy_request"), get=logged_in(405), post=CHANGES),
+    "centers:request-transition": Entry(
+        "scoped",
+        kwargs=pk_of("proxy_request"),
+        get=logged_in(405),
+        post=CHANGES_REDIRECT,
+        location=to_url("centers:request-detail", pk="proxy_request"),
+    ),
+    "centers:request-reveal": Entry(
+        "scoped", kwargs=pk_of("proxy_request"), get=logged_in(405), post=CHANGES
+    ),
     # -- duty shifts: only the cadre on duty (403 for others who can see the shift) -------------------
     "centers:shift-check-in": Entry("scoped", kwargs=pk_of("shift"), get=logged_in(405), post=ON_DUTY),
     "centers:shift-check-out": Entry("scoped", kwargs=pk_of("shift"), get=logged_in(405), post=ON_DUTY),
     "centers:shift-log": Entry("scoped", kwargs=pk_of("shift"), get=logged_in(405), post=ON_DUTY),
     # -- manage_service_items scope ------------------------------------------------------------
     "centers:service-item-edit": Entry("scoped", kwargs=pk_of("service_item"), get=MANAGES_ITEMS),
-    "centers:service-item-toggle": Entry("scoped", kwargs=pk_of("service_item"), get=logged_in(405),
-                                         post=MANAGES_ITEMS_REDIRECT, location=to("/service-items/")),
+    "centers:service-item-toggle": Entry(
+        "scoped",
+        kwargs=pk_of("service_item"),
+        get=logged_in(405),
+        post=MANAGES_ITEMS_REDIRECT,
+        location=to("/service-items/"),
+    ),
     # -- manage_center_lists scope: a county's own items; nothing is in a township or village user's scope
-    "centers:list-entry-toggle": Entry("scoped", kwargs=pk_of("county_item", kind="items"), get=logged_in(405),
-                                       post=row(302, 404, 404, 404, 404, (302, 404), (302, 302)),
-                                       location=to_url("centers:center-lists", query=lambda side: (
-                                           f"county={side.county_item.region.code}"))),
+    "centers:list-entry-toggle": Entry(
+        "scoped",
+        kwargs=pk_of("county_item", kind="items"),
+        get=logged_in(405),
+        post=row(302, 404, 404, 404, 404, (302, 404), (302, 302)),
+        location=to_url("centers:center-lists", query=lambda side: f"county={side.county_item.region.code}"),
+    ),
 }

@@ -19,11 +19,21 @@ pytestmark = pytest.mark.django_db
 def test_county_admin_adds_a_room_type_and_a_standard_item(world):
     client = world.client_for(world.county_admin)
     assert client.get("/center-lists/").status_code == 200
-    response = client.post("/center-lists/", {"form": "room", "county": world.county.code, "room-name": "电商服务站"})
+    response = client.post(
+        "/center-lists/", {"form": "room", "county": world.county.code, "room-name": "电商服务站"}
+    )
     assert response.status_code == 302
     assert RoomType.objects.get(name="电商服务站").region == world.county
-    client.post("/center-lists/", {"form": "item", "county": world.county.code, "item-category": "公开事项",
-                                   "item-name": "监督电话公示", "item-description": ""})
+    client.post(
+        "/center-lists/",
+        {
+            "form": "item",
+            "county": world.county.code,
+            "item-category": "公开事项",
+            "item-name": "监督电话公示",
+            "item-description": "",
+        },
+    )
     assert ChecklistItem.objects.get(name="监督电话公示").region == world.county
     center = center_of(world.village_a1)
     checklist = world.client_for(world.village_a1_clerk).get(f"/centers/{center.pk}/").context["checklist"]
@@ -35,7 +45,9 @@ def test_duplicate_and_empty_names_get_chinese_messages(world):
     response = client.post("/center-lists/", {"form": "room", "county": world.county.code, "room-name": ""})
     assert "这个字段是必填项" in response.content.decode()
     client.post("/center-lists/", {"form": "room", "county": world.county.code, "room-name": "电商服务站"})
-    again = client.post("/center-lists/", {"form": "room", "county": world.county.code, "room-name": "电商服务站"})
+    again = client.post(
+        "/center-lists/", {"form": "room", "county": world.county.code, "room-name": "电商服务站"}
+    )
     assert "已有同名的功能室" in again.content.decode()
     assert RoomType.objects.filter(name="电商服务站").count() == 1
 
@@ -51,7 +63,10 @@ def test_toggle_switches_off_own_items_only(world):
     other = other_county()
     foreign = RoomType.objects.create(region=other, name="邻县室")
     assert client.post(f"/center-lists/rooms/{foreign.pk}/toggle/").status_code == 404
-    assert client.post("/center-lists/", {"form": "room", "county": other.code, "room-name": "越界"}).status_code == 404
+    assert (
+        client.post("/center-lists/", {"form": "room", "county": other.code, "room-name": "越界"}).status_code
+        == 404
+    )
     standard.refresh_from_db()
     foreign.refresh_from_db()
     assert standard.is_active and foreign.is_active and not RoomType.objects.filter(name="越界").exists()

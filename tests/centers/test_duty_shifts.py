@@ -34,8 +34,13 @@ def test_weekly_pattern_skips_weekends_and_holidays_and_keeps_attended_days(worl
     attended = shift_on(world, MONDAY, committee)
     duty.shift_check_in(actor=committee, shift=attended, now=at(MONDAY, 8, 40))
     pattern = {d: world.village_a1_clerk for d in range(7)}
-    duty.roster_apply_pattern(actor=world.village_a1_clerk, village=world.village_a1, pattern=pattern,
-                              start=MONDAY, end=MONDAY + dt.timedelta(days=6))
+    duty.roster_apply_pattern(
+        actor=world.village_a1_clerk,
+        village=world.village_a1,
+        pattern=pattern,
+        start=MONDAY,
+        end=MONDAY + dt.timedelta(days=6),
+    )
     days = {s.date: s.cadre for s in DutyShift.objects.filter(village=world.village_a1)}
     # Mon kept (attended), Tue, Thu, Fri, and the make-up Saturday; Wed holiday and Sunday skipped.
     assert sorted(d.day for d in days) == [23, 24, 26, 27, 28]
@@ -44,13 +49,22 @@ def test_weekly_pattern_skips_weekends_and_holidays_and_keeps_attended_days(worl
 
 def test_only_village_duty_cadres_can_be_rostered_by_their_village_or_township(world):
     with pytest.raises(ValidationError, match="不在该村任职"):
-        duty.roster_set_day(actor=world.village_a1_clerk, village=world.village_a1, day=MONDAY,
-                            cadre=world.village_a1_readonly)  # a grid worker takes no shifts
+        duty.roster_set_day(
+            actor=world.village_a1_clerk,
+            village=world.village_a1,
+            day=MONDAY,
+            cadre=world.village_a1_readonly,
+        )  # a grid worker takes no shifts
     with pytest.raises(PermissionDenied):
-        duty.roster_set_day(actor=world.village_a1_readonly, village=world.village_a1, day=MONDAY,
-                            cadre=world.village_a1_clerk)
-    assert duty.roster_set_day(actor=world.township_a_officer, village=world.village_a1, day=MONDAY,
-                               cadre=world.village_a1_clerk)
+        duty.roster_set_day(
+            actor=world.village_a1_readonly,
+            village=world.village_a1,
+            day=MONDAY,
+            cadre=world.village_a1_clerk,
+        )
+    assert duty.roster_set_day(
+        actor=world.township_a_officer, village=world.village_a1, day=MONDAY, cadre=world.village_a1_clerk
+    )
 
 
 def test_swap_records_who_agreed(world, committee):
@@ -63,7 +77,9 @@ def test_swap_records_who_agreed(world, committee):
 
 @pytest.mark.parametrize("hour,minute,expected", [(8, 30, "on_time"), (9, 10, "on_time"), (9, 11, "late")])
 def test_check_in_against_cutoff_and_grace(world, hour, minute, expected):
-    shift = duty.shift_check_in(actor=world.village_a1_clerk, shift=shift_on(world), now=at(MONDAY, hour, minute))
+    shift = duty.shift_check_in(
+        actor=world.village_a1_clerk, shift=shift_on(world), now=at(MONDAY, hour, minute)
+    )
     assert shift.attendance == expected
 
 
@@ -77,9 +93,14 @@ def test_check_out_before_the_end_is_early(world):
     shift = duty.shift_check_in(actor=world.village_a1_clerk, shift=shift_on(world), now=at(MONDAY, 8, 30))
     shift = duty.shift_check_out(actor=world.village_a1_clerk, shift=shift, now=at(MONDAY, 16, 0))
     assert shift.left_early
-    other = duty.shift_check_in(actor=world.village_a1_clerk, shift=shift_on(world, MONDAY + dt.timedelta(days=1)),
-                                now=at(MONDAY + dt.timedelta(days=1), 8, 30))
-    other = duty.shift_check_out(actor=world.village_a1_clerk, shift=other, now=at(MONDAY + dt.timedelta(days=1), 17, 40))
+    other = duty.shift_check_in(
+        actor=world.village_a1_clerk,
+        shift=shift_on(world, MONDAY + dt.timedelta(days=1)),
+        now=at(MONDAY + dt.timedelta(days=1), 8, 30),
+    )
+    other = duty.shift_check_out(
+        actor=world.village_a1_clerk, shift=other, now=at(MONDAY + dt.timedelta(days=1), 17, 40)
+    )
     assert not other.left_early
 
 
@@ -88,7 +109,9 @@ def test_only_the_cadre_checks_in_and_only_that_day(world, committee):
     with pytest.raises(PermissionDenied):
         duty.shift_check_in(actor=committee, shift=shift, now=at(MONDAY, 8, 30))
     with pytest.raises(ValidationError, match="只能在值班当天"):
-        duty.shift_check_in(actor=world.village_a1_clerk, shift=shift, now=at(MONDAY - dt.timedelta(days=1), 8, 30))
+        duty.shift_check_in(
+            actor=world.village_a1_clerk, shift=shift, now=at(MONDAY - dt.timedelta(days=1), 8, 30)
+        )
     with pytest.raises(ValidationError, match="请先签到"):
         duty.shift_check_out(actor=world.village_a1_clerk, shift=shift, now=at(MONDAY, 17, 40))
 
@@ -101,7 +124,9 @@ def test_absence_at_the_cutoff_is_marked_and_reported_once(world):
     assert duty.duty_absences_mark(now=at(MONDAY, 9, 20)) == 0  # a second run changes nothing
     shift.refresh_from_db()
     assert shift.attendance == "absent"
-    told = sorted(Notification.objects.filter(kind="duty_absent").values_list("recipient__username", flat=True))
+    told = sorted(
+        Notification.objects.filter(kind="duty_absent").values_list("recipient__username", flat=True)
+    )
     assert told == ["liaison", "village_a1_clerk"]
     # Arriving after the absence was marked still records the check-in, as late.
     shift = duty.shift_check_in(actor=liaison, shift=shift, now=at(MONDAY, 10, 0))
@@ -120,8 +145,13 @@ def test_one_tap_check_in_from_the_home_page(world):
     """Through the real clock (the session needs it): a cutoff at 23:00 with two hours' grace makes any
     check-in that day on time (the cutoff must fall before the end of the day's hours); the late and absent
     cases are covered above with frozen clocks."""
-    DutyRules.objects.create(county=world.county, starts_at=dt.time(0, 0), ends_at=dt.time(23, 59),
-                             cutoff=dt.time(23, 0), grace_minutes=120)
+    DutyRules.objects.create(
+        county=world.county,
+        starts_at=dt.time(0, 0),
+        ends_at=dt.time(23, 59),
+        cutoff=dt.time(23, 0),
+        grace_minutes=120,
+    )
     today = timezone.localdate()
     shift = shift_on(world, today)
     client = world.client_for(world.village_a1_clerk)
@@ -130,13 +160,19 @@ def test_one_tap_check_in_from_the_home_page(world):
     client.post(f"/duty/shifts/{shift.pk}/check-in/", {"latitude": "34.1", "longitude": "113.2"})
     shift.refresh_from_db()
     assert shift.attendance == "on_time" and str(shift.latitude) == "34.100000"
-    assert client.post(f"/duty/shifts/{shift.pk}/log/", {"visitors": "7", "handled": "代办低保2件"}).status_code == 302
+    assert (
+        client.post(f"/duty/shifts/{shift.pk}/log/", {"visitors": "7", "handled": "代办低保2件"}).status_code
+        == 302
+    )
     shift.refresh_from_db()
     assert shift.visitors == 7
     # Someone else's shift: visible in scope, but not theirs to check in.
     other = world.client_for(world.village_a1_readonly)
     assert other.post(f"/duty/shifts/{shift.pk}/check-out/").status_code == 403
-    assert world.client_for(world.township_b_officer).post(f"/duty/shifts/{shift.pk}/check-out/").status_code == 404
+    assert (
+        world.client_for(world.township_b_officer).post(f"/duty/shifts/{shift.pk}/check-out/").status_code
+        == 404
+    )
 
 
 def test_public_today_panel_shows_cadre_and_duty_phone(world):
@@ -153,9 +189,16 @@ def test_public_today_panel_shows_cadre_and_duty_phone(world):
 
 def test_roster_page_and_attendance_figures(world, committee):
     client = world.client_for(world.village_a1_clerk)
-    response = client.post("/duty/419901101201/roster/", {
-        "form": "pattern", "month": "2026-11", "start": "2026-11-16", "end": "2026-11-22",
-        **{f"weekday{d}": world.village_a1_clerk.pk for d in range(5)}})
+    response = client.post(
+        "/duty/419901101201/roster/",
+        {
+            "form": "pattern",
+            "month": "2026-11",
+            "start": "2026-11-16",
+            "end": "2026-11-22",
+            **{f"weekday{d}": world.village_a1_clerk.pk for d in range(5)},
+        },
+    )
     assert response.status_code == 302
     assert DutyShift.objects.filter(village=world.village_a1).count() == 5
     shifts = list(DutyShift.objects.filter(village=world.village_a1).order_by("date"))
@@ -163,20 +206,27 @@ def test_roster_page_and_attendance_figures(world, committee):
     duty.shift_check_in(actor=world.village_a1_clerk, shift=shifts[1], now=at(shifts[1].date, 9, 30))
     DutyShift.objects.filter(pk=shifts[2].pk).update(attendance="absent")
     page = world.client_for(world.township_a_officer).get(
-        "/duty/attendance/", {"region": "419901101000", "from": "2026-11-16", "to": "2026-11-18"})
+        "/duty/attendance/", {"region": "419901101000", "from": "2026-11-16", "to": "2026-11-18"}
+    )
     row = page.context["rows"][0]
     assert (row["due"], row["attended"], row["late"], row["absent"]) == (3, 2, 1, 1)
     assert round(row["rate"], 1) == 66.7
-    assert world.client_for(world.village_a1_readonly).post("/duty/419901101201/roster/", {
-        "form": "day", "date": "2026-11-30", "cadre": ""}).status_code == 403
+    assert (
+        world.client_for(world.village_a1_readonly)
+        .post("/duty/419901101201/roster/", {"form": "day", "date": "2026-11-30", "cadre": ""})
+        .status_code
+        == 403
+    )
     assert world.client_for(world.township_b_officer).get("/duty/419901101201/roster/").status_code == 404
 
 
 def test_swap_through_the_roster_page(world, committee):
     first = shift_on(world, dt.date(2026, 11, 30), world.village_a1_clerk)
     second = shift_on(world, dt.date(2026, 12, 1), committee)
-    response = world.client_for(world.village_a1_clerk).post("/duty/419901101201/roster/", {
-        "form": "swap", "month": "2026-11", "first": "2026-11-30", "second": "2026-12-01"})
+    response = world.client_for(world.village_a1_clerk).post(
+        "/duty/419901101201/roster/",
+        {"form": "swap", "month": "2026-11", "first": "2026-11-30", "second": "2026-12-01"},
+    )
     assert response.status_code == 302
     first.refresh_from_db()
     second.refresh_from_db()
@@ -187,14 +237,19 @@ def test_swap_through_the_roster_page(world, committee):
 def test_roster_page_refuses_bad_dates_with_a_message(world):
     """The roster page's three forms validate their dates (the old page answered the same message)."""
     client = world.client_for(world.village_a1_clerk)
-    for data in ({"form": "day", "date": "2026-13-40", "cadre": world.village_a1_clerk.pk},
-                 {"form": "pattern", "start": "", "end": "2026-11-22", "weekday0": world.village_a1_clerk.pk},
-                 {"form": "swap", "first": "2026-11-30", "second": "tomorrow"}):
+    for data in (
+        {"form": "day", "date": "2026-13-40", "cadre": world.village_a1_clerk.pk},
+        {"form": "pattern", "start": "", "end": "2026-11-22", "weekday0": world.village_a1_clerk.pk},
+        {"form": "swap", "first": "2026-11-30", "second": "tomorrow"},
+    ):
         response = client.post("/duty/419901101201/roster/", {"month": "2026-11", **data}, follow=True)
         assert response.redirect_chain == [("/duty/419901101201/roster/?month=2026-11", 302)]
         assert "请填写有效的日期。" in response.content.decode()
-    ends_first = client.post("/duty/419901101201/roster/", {
-        "form": "pattern", "month": "2026-11", "start": "2026-11-22", "end": "2026-11-16"}, follow=True)
+    ends_first = client.post(
+        "/duty/419901101201/roster/",
+        {"form": "pattern", "month": "2026-11", "start": "2026-11-22", "end": "2026-11-16"},
+        follow=True,
+    )
     assert "结束日期不能早于开始日期。" in ends_first.content.decode()
     assert not DutyShift.objects.exists()
 

@@ -19,10 +19,17 @@ pytestmark = pytest.mark.django_db
 def test_intake_through_the_page_gives_a_receipt(world):
     client = world.client_for(world.village_a1_clerk)
     assert client.get("/requests/new/").status_code == 200
-    response = client.post("/requests/new/", {
-        "village": world.village_a1.pk, "item": item().pk, "applicant_name": "赵大爷",
-        "applicant_phone": "13812345678", "applicant_id_number": VALID_ID.lower(),
-        "materials_received": ["申请书", "户口簿"]})
+    response = client.post(
+        "/requests/new/",
+        {
+            "village": world.village_a1.pk,
+            "item": item().pk,
+            "applicant_name": "赵大爷",
+            "applicant_phone": "13812345678",
+            "applicant_id_number": VALID_ID.lower(),
+            "materials_received": ["申请书", "户口簿"],
+        },
+    )
     assert response.status_code == 302
     request = ProxyRequest.objects.get()
     assert response.url == f"/requests/{request.pk}/receipt/"
@@ -35,12 +42,15 @@ def test_intake_through_the_page_gives_a_receipt(world):
     assert request.timeline.get().kind == "accept"
 
 
-@pytest.mark.parametrize("field,value,message", [
-    ("applicant_id_number", "110105194912310021", "身份证号码不正确"),
-    ("applicant_id_number", "", "该事项需要申请人的身份证号"),
-    ("applicant_phone", "1381234", "请输入11位手机号码"),
-    ("materials_received", ["房产证"], "不在该事项的材料清单中"),
-])
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("applicant_id_number", "110105194912310021", "身份证号码不正确"),
+        ("applicant_id_number", "", "该事项需要申请人的身份证号"),
+        ("applicant_phone", "1381234", "请输入11位手机号码"),
+        ("materials_received", ["房产证"], "不在该事项的材料清单中"),
+    ],
+)
 def test_bad_intake_is_refused_and_writes_nothing(world, field, value, message):
     with pytest.raises(ValidationError, match=message):
         accept(world, **{field: value})
@@ -55,8 +65,15 @@ def test_promised_date_counts_working_days_across_weekend_holiday_and_make_up_da
     for day in (1, 2, 5, 6, 7):
         CalendarDay.objects.create(county=world.county, date=date(2026, 10, day), kind="holiday")
     CalendarDay.objects.create(county=world.county, date=date(2026, 9, 27), kind="workday")
-    five_days = ServiceItem.objects.create(region=None, name="五日事项", category="其他", handling_way="proxy",
-                                           office="民政办", promised_days=5, needs_id_number=False)
+    five_days = ServiceItem.objects.create(
+        region=None,
+        name="五日事项",
+        category="其他",
+        handling_way="proxy",
+        office="民政办",
+        promised_days=5,
+        needs_id_number=False,
+    )
     request = accept(world, item=five_days, materials_received=[])
     # Sun 27 (make-up), Mon 28, Tue 29, Wed 30 are 1-4; Thu 1 and Fri 2 off; Sat 3, Sun 4 weekend;
     # Mon 5 - Wed 7 off; Thu 8 is the 5th working day. The yellow flag starts on Wed 30.
@@ -75,32 +92,66 @@ def test_every_transition_in_order(world):
     request = transition(world, request, "transfer", handler=world.township_a_officer, note="乡镇直接办理")
     assert request.handler == world.township_a_officer
     new_promise = first_promise.replace(day=28) if first_promise.day < 28 else first_promise
-    request = transition(world, request, "reschedule", actor=world.township_a_officer, promised_date=new_promise,
-                         note="等待县里审批")
+    request = transition(
+        world,
+        request,
+        "reschedule",
+        actor=world.township_a_officer,
+        promised_date=new_promise,
+        note="等待县里审批",
+    )
     assert request.promised_date == new_promise
-    request = transition(world, request, "complete", actor=world.township_a_officer, result="已批准，每月发放")
+    request = transition(
+        world, request, "complete", actor=world.township_a_officer, result="已批准，每月发放"
+    )
     assert request.status == "done" and request.finished_on is not None
     request = transition(world, request, "reply", satisfaction="satisfied", reply_channel="电话告知")
     assert request.status == "replied" and request.satisfaction == "satisfied"
     events = list(request.timeline.order_by("at", "id"))
-    assert [e.kind for e in events] == ["accept", "start", "progress", "transfer", "reschedule", "complete", "reply"]
+    assert [e.kind for e in events] == [
+        "accept",
+        "start",
+        "progress",
+        "transfer",
+        "reschedule",
+        "complete",
+        "reply",
+    ]
     assert [(e.from_state, e.to_state) for e in events] == [
-        ("", "accepted"), ("accepted", "in_progress"), ("in_progress", "in_progress"), ("in_progress", "in_progress"),
-        ("in_progress", "in_progress"), ("in_progress", "done"), ("done", "replied")]
+        ("", "accepted"),
+        ("accepted", "in_progress"),
+        ("in_progress", "in_progress"),
+        ("in_progress", "in_progress"),
+        ("in_progress", "in_progress"),
+        ("in_progress", "done"),
+        ("done", "replied"),
+    ]
     # The facts are in the payload (ISO dates), the users' own words in the note.
     payloads = {e.kind: e.payload for e in events}
     assert payloads["accept"] == {"promised_date": first_promise.isoformat()}
-    assert payloads["transfer"] == {"handler_id": world.township_a_officer.pk, "handler": "township_a_officer"}
+    assert payloads["transfer"] == {
+        "handler_id": world.township_a_officer.pk,
+        "handler": "township_a_officer",
+    }
     assert payloads["reschedule"] == {"from": first_promise.isoformat(), "to": new_promise.isoformat()}
     assert payloads["complete"] == {"result": "已批准，每月发放"}
     assert payloads["reply"] == {"satisfaction": "satisfied", "channel": "电话告知"}
-    assert {e.kind: e.note for e in events if e.note} == {"progress": "已报送乡镇审核", "transfer": "乡镇直接办理",
-                                                        "reschedule": "等待县里审批"}
+    assert {e.kind: e.note for e in events if e.note} == {
+        "progress": "已报送乡镇审核",
+        "transfer": "乡镇直接办理",
+        "reschedule": "等待县里审批",
+    }
     # The request page renders them through the timeline partial.
     page = world.client_for(world.village_a1_clerk).get(f"/requests/{request.pk}/").content.decode()
-    for text in (f"承诺{zh_date(first_promise)}前办结", "转交township_a_officer承办",
-                 f"承诺日期由{zh_date(first_promise)}改为{zh_date(new_promise)}", "办理结果：已批准，每月发放",
-                 "电话告知；满意", "已报送乡镇审核", "等待县里审批"):
+    for text in (
+        f"承诺{zh_date(first_promise)}前办结",
+        "转交township_a_officer承办",
+        f"承诺日期由{zh_date(first_promise)}改为{zh_date(new_promise)}",
+        "办理结果：已批准，每月发放",
+        "电话告知；满意",
+        "已报送乡镇审核",
+        "等待县里审批",
+    ):
         assert text in page
     # The public lookup shows the public events only, without names, notes or the result's wording.
     from django.test import Client
@@ -109,17 +160,27 @@ def test_every_transition_in_order(world):
     assert [e.kind for e in lookup.context["events"]] == ["accept", "start", "complete", "reply"]
     public = lookup.content.decode().split("lookup-result")[1]
     assert f"承诺{zh_date(first_promise)}前办结" in public and "电话告知；满意" in public
-    for text in ("转交", "township_a_officer", "village_a1_clerk", "办理结果：", "已报送乡镇审核", "等待县里审批"):
+    for text in (
+        "转交",
+        "township_a_officer",
+        "village_a1_clerk",
+        "办理结果：",
+        "已报送乡镇审核",
+        "等待县里审批",
+    ):
         assert text not in public
 
 
-@pytest.mark.parametrize("path,illegal", [
-    ([], "complete"),                       # accepted -> done skips 承办
-    ([], "reply"),
-    (["start"], "start"),
-    (["start", "complete"], "return"),     # done cannot be returned
-    (["withdraw"], "start"),               # withdrawn is final
-])
+@pytest.mark.parametrize(
+    "path,illegal",
+    [
+        ([], "complete"),  # accepted -> done skips 承办
+        ([], "reply"),
+        (["start"], "start"),
+        (["start", "complete"], "return"),  # done cannot be returned
+        (["withdraw"], "start"),  # withdrawn is final
+    ],
+)
 def test_illegal_transitions_are_refused_with_a_clear_message(world, path, illegal):
     request = accept(world)
     for kind in path:
@@ -151,11 +212,21 @@ def test_timeline_events_are_immutable(world):
 def test_second_concurrent_transition_is_refused(world):
     request = accept(world)
     stale_version = request.version
-    proxy_request_transition(actor=world.village_a1_clerk, proxy_request=request, name="start",
-                             version=stale_version, data=TransitionInput())
+    proxy_request_transition(
+        actor=world.village_a1_clerk,
+        proxy_request=request,
+        name="start",
+        version=stale_version,
+        data=TransitionInput(),
+    )
     with pytest.raises(ValidationError, match="已被他人更新"):
-        proxy_request_transition(actor=world.township_a_officer, proxy_request=request, name="withdraw",
-                                 version=stale_version, data=TransitionInput(note="撤回"))
+        proxy_request_transition(
+            actor=world.township_a_officer,
+            proxy_request=request,
+            name="withdraw",
+            version=stale_version,
+            data=TransitionInput(note="撤回"),
+        )
     request.refresh_from_db()
     assert request.status == "in_progress"
 
@@ -163,15 +234,24 @@ def test_second_concurrent_transition_is_refused(world):
 def test_transition_through_the_page_and_its_messages(world):
     request = accept(world)
     client = world.client_for(world.village_a1_clerk)
-    response = client.post(f"/requests/{request.pk}/transition/", {"name": "complete", "version": request.version,
-                                                                   "result": "x"}, follow=True)
+    response = client.post(
+        f"/requests/{request.pk}/transition/",
+        {"name": "complete", "version": request.version, "result": "x"},
+        follow=True,
+    )
     assert "当前状态为“已受理”，不能“办结”" in response.content.decode()
     client.post(f"/requests/{request.pk}/transition/", {"name": "start", "version": request.version})
     request.refresh_from_db()
     assert request.status == "in_progress"
-    assert world.client_for(world.village_a1_readonly).post(
-        f"/requests/{request.pk}/transition/", {"name": "withdraw", "version": request.version, "note": "n"}
-    ).status_code == 403
+    assert (
+        world.client_for(world.village_a1_readonly)
+        .post(
+            f"/requests/{request.pk}/transition/",
+            {"name": "withdraw", "version": request.version, "note": "n"},
+        )
+        .status_code
+        == 403
+    )
 
 
 def test_flags(world):
@@ -191,7 +271,9 @@ def test_public_lookup_same_answer_for_wrong_code_and_wrong_phone(world):
 
     request = accept(world)
     client = Client()
-    ok = client.get("/lookup/", {"code": request.receipt_code.lower(), "phone_last4": "5678"}).content.decode()
+    ok = client.get(
+        "/lookup/", {"code": request.receipt_code.lower(), "phone_last4": "5678"}
+    ).content.decode()
     assert "低保申请" in ok and "已受理" in ok
     assert "赵大爷" not in ok and "5678" not in ok.split("lookup-result")[1] and "13812345678" not in ok
     wrong_code = client.get("/lookup/", {"code": "ZZZZZZZZ", "phone_last4": "5678"})
@@ -210,9 +292,13 @@ def test_public_lookup_is_rate_limited_per_client_address(world):
     client = Client()
     for _ in range(10):
         client.get("/lookup/", {"code": "WRONG123", "phone_last4": "0000"}, REMOTE_ADDR="10.0.0.9")
-    blocked = client.get("/lookup/", {"code": request.receipt_code, "phone_last4": "5678"}, REMOTE_ADDR="10.0.0.9")
+    blocked = client.get(
+        "/lookup/", {"code": request.receipt_code, "phone_last4": "5678"}, REMOTE_ADDR="10.0.0.9"
+    )
     assert blocked.status_code == 429 and "查询过于频繁" in blocked.content.decode()
-    other = client.get("/lookup/", {"code": request.receipt_code, "phone_last4": "5678"}, REMOTE_ADDR="10.0.0.10")
+    other = client.get(
+        "/lookup/", {"code": request.receipt_code, "phone_last4": "5678"}, REMOTE_ADDR="10.0.0.10"
+    )
     assert other.status_code == 200 and other.context["found"] == request
 
 
@@ -223,11 +309,15 @@ def test_masked_everywhere_and_reveal_is_audited(world):
         for url in ("/requests/", f"/requests/{request.pk}/"):
             text = client.get(url).content.decode()
             assert "13812345678" not in text and VALID_ID not in text
-    revealed = world.client_for(world.village_a1_clerk).post(f"/requests/{request.pk}/reveal/").content.decode()
+    revealed = (
+        world.client_for(world.village_a1_clerk).post(f"/requests/{request.pk}/reveal/").content.decode()
+    )
     assert "13812345678" in revealed and VALID_ID in revealed
     log = PersonalDataReveal.objects.get()
     assert log.user_id == world.village_a1_clerk.pk and log.record_id == request.pk
-    assert world.client_for(world.village_a1_readonly).post(f"/requests/{request.pk}/reveal/").status_code == 403
+    assert (
+        world.client_for(world.village_a1_readonly).post(f"/requests/{request.pk}/reveal/").status_code == 403
+    )
     assert world.client_for(world.county_admin).post(f"/requests/{request.pk}/reveal/").status_code == 403
 
 
@@ -237,8 +327,13 @@ def test_other_villages_requests_answer_404(world):
         client = world.client_for(user)
         assert client.get(f"/requests/{request.pk}/").status_code == 404
         assert client.get(f"/requests/{request.pk}/receipt/").status_code == 404
-        assert client.post(f"/requests/{request.pk}/transition/", {"name": "start", "version": 1}).status_code == 404
-    assert world.client_for(world.township_b_officer).get("/requests/").context["page_obj"].paginator.count == 0
+        assert (
+            client.post(f"/requests/{request.pk}/transition/", {"name": "start", "version": 1}).status_code
+            == 404
+        )
+    assert (
+        world.client_for(world.township_b_officer).get("/requests/").context["page_obj"].paginator.count == 0
+    )
     with pytest.raises(PermissionDenied, match="不能在该村"):  # out of scope
         accept(world, actor=world.township_b_officer)
     with pytest.raises(ValidationError, match="代办事项只能在村（社区）受理"):  # in scope, wrong level
@@ -253,9 +348,11 @@ def test_village_home_has_one_tap_intake_and_township_sees_overdue(world):
 
     request = accept(world)
     today = timezone.localdate()
-    ProxyRequest.objects.filter(pk=request.pk).update(accepted_on=today - timedelta(days=5),
-                                                      promised_date=today - timedelta(days=1),
-                                                      warn_on=today - timedelta(days=2))
+    ProxyRequest.objects.filter(pk=request.pk).update(
+        accepted_on=today - timedelta(days=5),
+        promised_date=today - timedelta(days=1),
+        warn_on=today - timedelta(days=2),
+    )
     village = world.client_for(world.village_a1_clerk).get("/regions/419901101201/").content.decode()
     assert "/requests/new/" in village
     township = world.client_for(world.township_a_officer).get("/regions/419901101000/").content.decode()
@@ -273,20 +370,30 @@ def test_yellow_and_red_reminders_are_sent_once_even_when_the_task_runs_twice(wo
 
     liaison = make_user("liaison", Role.LIAISON_CADRE, world.village_a1)
     request = accept(world)
-    proxy_request_transition(actor=world.village_a1_clerk, proxy_request=request, name="transfer",
-                             version=request.version, data=TransitionInput(handler=liaison))
+    proxy_request_transition(
+        actor=world.village_a1_clerk,
+        proxy_request=request,
+        name="transfer",
+        version=request.version,
+        data=TransitionInput(handler=liaison),
+    )
     request.refresh_from_db()
     # Yellow day: the handler (now the liaison cadre) is reminded, once.
     with mock.patch("django.utils.timezone.localdate", return_value=request.warn_on):
         proxy_request_reminders_send.delay()
         proxy_request_reminders_send.delay()
-    assert list(Notification.objects.filter(kind="request_yellow").values_list("recipient__username", flat=True)) == [
-        "liaison"]
+    assert list(
+        Notification.objects.filter(kind="request_yellow").values_list("recipient__username", flat=True)
+    ) == ["liaison"]
     # Red: the day after the promised date, the secretary and the liaison cadre are told, once each.
-    with mock.patch("django.utils.timezone.localdate", return_value=request.promised_date + timedelta(days=1)):
+    with mock.patch(
+        "django.utils.timezone.localdate", return_value=request.promised_date + timedelta(days=1)
+    ):
         proxy_request_reminders_send.delay()
         proxy_request_reminders_send.delay()
-    red = sorted(Notification.objects.filter(kind="request_red").values_list("recipient__username", flat=True))
+    red = sorted(
+        Notification.objects.filter(kind="request_red").values_list("recipient__username", flat=True)
+    )
     assert red == ["liaison", "village_a1_clerk"]
 
 

@@ -22,7 +22,9 @@ def test_figures_by_village_and_by_item(world):
     done = transition(world, transition(world, accept(world), "start"), "complete", result="已办")
     transition(world, done, "reply", satisfaction="fairly")
     accept(world, applicant_name="钱")
-    response = world.client_for(world.township_a_officer).get("/requests/figures/", {"region": "419901101000"})
+    response = world.client_for(world.township_a_officer).get(
+        "/requests/figures/", {"region": "419901101000"}
+    )
     row = response.context["rows"][0]
     assert (row["label"], row["accepted"], row["done"], row["on_time"]) == ("白马村", 2, 1, 1)
     assert row["on_time_rate"] == 100 and row["satisfaction_rate"] == 100 and row["avg_days"] == 0
@@ -43,7 +45,9 @@ def test_register_export_masks_and_escapes(world):
     assert len(rows_of(world.client_for(world.township_b_officer).post("/requests/export/", {}).content)) == 1
 
 
-def test_large_register_is_built_by_a_task_with_progress(world, monkeypatch, django_capture_on_commit_callbacks):
+def test_large_register_is_built_by_a_task_with_progress(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
     monkeypatch.setattr("spreadsheets.exports.LARGE_EXPORT_ROWS", 2)
     for n in range(3):
         accept(world, applicant_name=f"申请人{n}")
@@ -69,7 +73,9 @@ def test_attendance_sheet(world):
 
     shift_on(world, dt.date(2026, 11, 16))
     response = world.client_for(world.township_a_officer).get(
-        "/duty/attendance/", {"region": "419901101000", "from": "2026-11-16", "to": "2026-11-20", "format": "xlsx"})
+        "/duty/attendance/",
+        {"region": "419901101000", "from": "2026-11-16", "to": "2026-11-20", "format": "xlsx"},
+    )
     rows = rows_of(response.content)
     assert rows[1][0] == "村（社区）" and rows[2][:3] == ("白马村", "419901101201", 1)
     assert ProxyRequest.objects.count() == 0
@@ -86,9 +92,11 @@ def test_figures_pages_refuse_a_bad_period_with_a_message_and_no_rows(world, url
     client = world.client_for(world.township_a_officer)
     good = client.get(url, {"region": "419901101000", "from": today.isoformat(), "to": today.isoformat()})
     assert good.context["scope"].valid and len(good.context["rows"]) == 1
-    for params, message in (({"from": "2026-13-40"}, "起始日期不是有效日期。"),
-                            ({"from": "2026-01-01", "to": "someday"}, "截止日期不是有效日期。"),
-                            ({"from": today.isoformat(), "to": "2000-01-01"}, "开始日期不能晚于结束日期。")):
+    for params, message in (
+        ({"from": "2026-13-40"}, "起始日期不是有效日期。"),
+        ({"from": "2026-01-01", "to": "someday"}, "截止日期不是有效日期。"),
+        ({"from": today.isoformat(), "to": "2000-01-01"}, "开始日期不能晚于结束日期。"),
+    ):
         response = client.get(url, {"region": "419901101000", **params})
         assert response.status_code == 200
         scope = response.context["scope"]

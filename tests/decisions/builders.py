@@ -18,19 +18,33 @@ from decisions.models import Disclosure, Matter, MatterCategory, Meeting
 from decisions.services import DisclosureInput, MeetingInput, RosterCounts
 
 # The roster the issue's boundary examples use: 41 party members, 30 representatives.
-COUNTS = RosterCounts(branch_committee=5, party_members=41, committee_members=7, representatives=30, adults=900,
-                      households=300)
-BODY_OF = {"proposal": "party_organization", "consultation": "two_committees", "review": "party_congress",
-           "resolution": "representatives"}
-ENTITLED_OF = {"party_organization": 5, "two_committees": 7, "party_congress": 41, "representatives": 30,
-               "villagers": 900}
+COUNTS = RosterCounts(
+    branch_committee=5, party_members=41, committee_members=7, representatives=30, adults=900, households=300
+)
+BODY_OF = {
+    "proposal": "party_organization",
+    "consultation": "two_committees",
+    "review": "party_congress",
+    "resolution": "representatives",
+}
+ENTITLED_OF = {
+    "party_organization": 5,
+    "two_committees": 7,
+    "party_congress": 41,
+    "representatives": 30,
+    "villagers": 900,
+}
 MEETING_STEPS = ("proposal", "consultation", "review", "resolution")
 
 TITLE = "修建村东头文化广场"
 CONTENT = "在村东头空地修建约800平方米的文化广场，含健身器材。"
 CATEGORY = "公益事业兴办和筹资筹劳"
-MEETING_PAPERS = {"place": "村委会会议室", "chair": "王书记", "recorder": "李会计",
-                  "minutes": "会议讨论了事项内容，与会人员充分发表意见后表决。"}
+MEETING_PAPERS = {
+    "place": "村委会会议室",
+    "chair": "王书记",
+    "recorder": "李会计",
+    "minutes": "会议讨论了事项内容，与会人员充分发表意见后表决。",
+}
 RESOLUTION_TEXT = "决议：修建村东头文化广场，预算12万元。"
 
 
@@ -40,27 +54,57 @@ def zh(day: date) -> str:
 
 
 def roster_for(village, *, actor=None, counts: RosterCounts = COUNTS, days_ago: int = 400):
-    return services.roster_record(actor=actor, village=village,
-                                  valid_from=timezone.localdate() - timedelta(days=days_ago), counts=counts)
+    return services.roster_record(
+        actor=actor,
+        village=village,
+        valid_from=timezone.localdate() - timedelta(days=days_ago),
+        counts=counts,
+    )
 
 
-def matter_register(actor, village, title: str = TITLE, amount: str = "120000.00",
-                    category: str = CATEGORY) -> Matter:
+def matter_register(
+    actor, village, title: str = TITLE, amount: str = "120000.00", category: str = CATEGORY
+) -> Matter:
     return services.matter_register(
-        actor=actor, village=village, category=MatterCategory.objects.get(name=category), title=title,
-        content=CONTENT, estimated_amount=Decimal(amount) if amount else None, proposed_by="村党组织")
+        actor=actor,
+        village=village,
+        category=MatterCategory.objects.get(name=category),
+        title=title,
+        content=CONTENT,
+        estimated_amount=Decimal(amount) if amount else None,
+        proposed_by="村党组织",
+    )
 
 
-def meeting_record(actor, matter: Matter, step: str, *, present: int, votes_for: int, votes_against: int = 0,
-                   held_on: date | None = None, body: str | None = None) -> Meeting:
+def meeting_record(
+    actor,
+    matter: Matter,
+    step: str,
+    *,
+    present: int,
+    votes_for: int,
+    votes_against: int = 0,
+    held_on: date | None = None,
+    body: str | None = None,
+) -> Meeting:
     """The meeting of ``step`` with these counts (entitled from the roster); the matter is refreshed."""
     matter.refresh_from_db()
     body = body or BODY_OF[step]
     meeting = services.meeting_record(
-        actor=actor, matter=matter, version=matter.version,
-        data=MeetingInput(step=step, body=body, held_on=held_on or timezone.localdate(),
-                          entitled=ENTITLED_OF[body], present=present, votes_for=votes_for,
-                          votes_against=votes_against, **MEETING_PAPERS))
+        actor=actor,
+        matter=matter,
+        version=matter.version,
+        data=MeetingInput(
+            step=step,
+            body=body,
+            held_on=held_on or timezone.localdate(),
+            entitled=ENTITLED_OF[body],
+            present=present,
+            votes_for=votes_for,
+            votes_against=votes_against,
+            **MEETING_PAPERS,
+        ),
+    )
     matter.refresh_from_db()
     return meeting
 
@@ -74,7 +118,7 @@ def step_pass(actor, matter: Matter, step: str, held_on: date | None = None) -> 
 
 def take_to(actor, matter: Matter, step: str, held_on: date | None = None) -> Matter:
     """Passes every meeting step before ``step`` (all held on ``held_on``, default today)."""
-    for earlier in MEETING_STEPS[:MEETING_STEPS.index(step)]:
+    for earlier in MEETING_STEPS[: MEETING_STEPS.index(step)]:
         step_pass(actor, matter, earlier, held_on=held_on)
     return matter
 
@@ -90,18 +134,30 @@ def resolve(actor, matter: Matter, held_on: date | None = None) -> Matter:
     return step_pass(actor, matter, "resolution", held_on=held_on)
 
 
-def disclose(actor, matter: Matter, *, posted_on: date, text: str = RESOLUTION_TEXT, result: bool = False,
-             spent_amount: str = "118500.00", acceptance: str = "2026年镇村联合验收合格",
-             board_photo=None) -> Disclosure:
+def disclose(
+    actor,
+    matter: Matter,
+    *,
+    posted_on: date,
+    text: str = RESOLUTION_TEXT,
+    result: bool = False,
+    spent_amount: str = "118500.00",
+    acceptance: str = "2026年镇村联合验收合格",
+    board_photo=None,
+) -> Disclosure:
     """Posts the resolution (or with ``result`` the result), optionally with the board's photo; the matter
     is refreshed."""
     matter.refresh_from_db()
     kind = Disclosure.Kind.RESULT if result else Disclosure.Kind.RESOLUTION
-    data = DisclosureInput(text=text, posted_on=posted_on,
-                           spent_amount=Decimal(spent_amount) if result else None,
-                           acceptance=acceptance if result else "")
-    disclosure = services.disclosure_post(actor=actor, matter=matter, version=matter.version, kind=kind, data=data,
-                                         board_photo=board_photo)
+    data = DisclosureInput(
+        text=text,
+        posted_on=posted_on,
+        spent_amount=Decimal(spent_amount) if result else None,
+        acceptance=acceptance if result else "",
+    )
+    disclosure = services.disclosure_post(
+        actor=actor, matter=matter, version=matter.version, kind=kind, data=data, board_photo=board_photo
+    )
     matter.refresh_from_db()
     return disclosure
 

@@ -40,22 +40,52 @@ def clerk(world):
 
 def matter_register_via(client, village, title="修建村东头文化广场", amount="120000.00") -> Matter:
     category = MatterCategory.objects.get(name=CATEGORY)
-    response = client.post(reverse("decisions:matter-create"), {
-        "village": village.pk, "village_code": village.code, "category": category.pk, "title": title,
-        "content": CONTENT, "estimated_amount": amount, "proposed_by": "村党组织"})
+    response = client.post(
+        reverse("decisions:matter-create"),
+        {
+            "village": village.pk,
+            "village_code": village.code,
+            "category": category.pk,
+            "title": title,
+            "content": CONTENT,
+            "estimated_amount": amount,
+            "proposed_by": "村党组织",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     return Matter.objects.get(title=title, village=village)
 
 
-def meeting_post(client, matter: Matter, step: str, *, present: int, votes_for: int, votes_against: int = 0,
-                 votes_abstain: int = 0, body: str | None = None, held_on: date | None = None, entitled=None,
-                 files: dict | None = None, **extra):
+def meeting_post(
+    client,
+    matter: Matter,
+    step: str,
+    *,
+    present: int,
+    votes_for: int,
+    votes_against: int = 0,
+    votes_abstain: int = 0,
+    body: str | None = None,
+    held_on: date | None = None,
+    entitled=None,
+    files: dict | None = None,
+    **extra,
+):
     matter.refresh_from_db()
     body = body or BODY_OF[step]
-    data = {"step": step, "version": matter.version, "body": body,
-            "held_on": (held_on or timezone.localdate()).isoformat(), **MEETING_PAPERS,
-            "entitled": ENTITLED_OF[body] if entitled is None else entitled, "present": present,
-            "votes_for": votes_for, "votes_against": votes_against, "votes_abstain": votes_abstain, **extra}
+    data = {
+        "step": step,
+        "version": matter.version,
+        "body": body,
+        "held_on": (held_on or timezone.localdate()).isoformat(),
+        **MEETING_PAPERS,
+        "entitled": ENTITLED_OF[body] if entitled is None else entitled,
+        "present": present,
+        "votes_for": votes_for,
+        "votes_against": votes_against,
+        "votes_abstain": votes_abstain,
+        **extra,
+    }
     data.update(files or {})
     return client.post(reverse("decisions:meeting-create", args=[matter.pk]), data)
 
@@ -68,8 +98,16 @@ def pass_step(client, matter: Matter, step: str, held_on: date | None = None):
     return response
 
 
-def disclose_post(client, matter: Matter, *, posted_on: date, text: str = RESOLUTION_TEXT,
-                  result: bool = False, photo=None, **extra):
+def disclose_post(
+    client,
+    matter: Matter,
+    *,
+    posted_on: date,
+    text: str = RESOLUTION_TEXT,
+    result: bool = False,
+    photo=None,
+    **extra,
+):
     matter.refresh_from_db()
     data = {"version": matter.version, "text": text, "posted_on": posted_on.isoformat(), **extra}
     if result:

@@ -39,55 +39,115 @@ from tests.permissions.engine import (
 # Matters, meetings and disclosures change only through the services; categories (the statutory ones
 # among them) and a county's rules may be added, never deleted.
 ADMIN_NO_ADD = {"decisions.matter", "decisions.meeting", "decisions.disclosure"}
-ADMIN_NO_DELETE = {"decisions.mattercategory", "decisions.decisionrules", "decisions.matter", "decisions.meeting",
-                   "decisions.disclosure"}
+ADMIN_NO_DELETE = {
+    "decisions.mattercategory",
+    "decisions.decisionrules",
+    "decisions.matter",
+    "decisions.meeting",
+    "decisions.disclosure",
+}
 
 
 def _decided_matter(side: Side) -> dict:
     village, person = side.region, side.person
     today = timezone.localdate()
-    ds.roster_record(actor=None, village=village, valid_from=today - timedelta(days=400), counts=ds.RosterCounts(
-        branch_committee=5, party_members=41, committee_members=7, representatives=30, adults=900,
-        households=300))
+    ds.roster_record(
+        actor=None,
+        village=village,
+        valid_from=today - timedelta(days=400),
+        counts=ds.RosterCounts(
+            branch_committee=5,
+            party_members=41,
+            committee_members=7,
+            representatives=30,
+            adults=900,
+            households=300,
+        ),
+    )
     matter = ds.matter_register(
-        actor=person, village=village, category=MatterCategory.objects.get(name="公益事业兴办和筹资筹劳"),
-        title=f"{village.name}修建文化广场", content="在村东头空地修建文化广场。", estimated_amount=None,
-        proposed_by="村党组织")
+        actor=person,
+        village=village,
+        category=MatterCategory.objects.get(name="公益事业兴办和筹资筹劳"),
+        title=f"{village.name}修建文化广场",
+        content="在村东头空地修建文化广场。",
+        estimated_amount=None,
+        proposed_by="村党组织",
+    )
     roster = roster_on(village=village, day=today)
     held_on = today - timedelta(days=3)
     for step in MEETING_STEPS:
         body = BODIES_OF_STEP[step][0]
         matter.refresh_from_db()
         entitled = roster.entitled_for(body)
-        meeting = ds.meeting_record(actor=person, matter=matter, version=matter.version, data=ds.MeetingInput(
-            step=step, body=body, held_on=held_on, place="村委会会议室", chair="王书记", recorder="李会计",
-            entitled=entitled, present=entitled, votes_for=entitled, minutes="一致通过。"))
+        meeting = ds.meeting_record(
+            actor=person,
+            matter=matter,
+            version=matter.version,
+            data=ds.MeetingInput(
+                step=step,
+                body=body,
+                held_on=held_on,
+                place="村委会会议室",
+                chair="王书记",
+                recorder="李会计",
+                entitled=entitled,
+                present=entitled,
+                votes_for=entitled,
+                minutes="一致通过。",
+            ),
+        )
         assert meeting.passed, step
-    attachment = ds.attachment_add(actor=person, meeting=meeting, kind="attendance",
-                                   uploaded=SimpleUploadedFile("sign.png", png_bytes(), "image/png"))
+    attachment = ds.attachment_add(
+        actor=person,
+        meeting=meeting,
+        kind="attendance",
+        uploaded=SimpleUploadedFile("sign.png", png_bytes(), "image/png"),
+    )
     matter.refresh_from_db()
     disclosure = ds.disclosure_post(
-        actor=person, matter=matter, version=matter.version, kind=Disclosure.Kind.RESOLUTION,
+        actor=person,
+        matter=matter,
+        version=matter.version,
+        kind=Disclosure.Kind.RESOLUTION,
         data=ds.DisclosureInput(text="决议：修建文化广场。", posted_on=today),
-        board_photo=SimpleUploadedFile("board.png", png_bytes(), "image/png"))
-    objection = ds.objection_record(actor=person, disclosure=disclosure, received_on=today, summary="选址有意见")
+        board_photo=SimpleUploadedFile("board.png", png_bytes(), "image/png"),
+    )
+    objection = ds.objection_record(
+        actor=person, disclosure=disclosure, received_on=today, summary="选址有意见"
+    )
     matter.refresh_from_db()
     assert matter.is_open and matter.step == "resolution_disclosure", matter.step
-    return {"matter": matter, "meeting": meeting, "attachment": attachment, "disclosure": disclosure,
-            "board_photo": disclosure.board_photos.get(), "objection": objection}
+    return {
+        "matter": matter,
+        "meeting": meeting,
+        "attachment": attachment,
+        "disclosure": disclosure,
+        "board_photo": disclosure.board_photos.get(),
+        "objection": objection,
+    }
 
 
 def build_side(ctx: Ctx, side: Side) -> None:
     township = side.region.parent
-    side.add(**_decided_matter(side),
-             township_category=ds.category_create(actor=None, region=township, name=f"{township.name}自定事项"))
+    side.add(
+        **_decided_matter(side),
+        township_category=ds.category_create(actor=None, region=township, name=f"{township.name}自定事项"),
+    )
 
 
 def build_world(ctx: Ctx) -> None:
     # a county's rules, for the admin's object pages
-    county_settings_save(actor=None, county=ctx.world.county, model=DecisionRules,
-                         values={"disclosure_days": 7, "resolution_within_days": 60, "record_within_days": 7,
-                                 "stuck_days": 30})
+    county_settings_save(
+        actor=None,
+        county=ctx.world.county,
+        model=DecisionRules,
+        values={
+            "disclosure_days": 7,
+            "resolution_within_days": 60,
+            "record_within_days": 7,
+            "stuck_days": 30,
+        },
+    )
 
 
 def _short(c: Ctx, role: str, which: str) -> dict:
@@ -105,7 +165,9 @@ ENTRIES: dict[str, Entry] = {
     # -- public: the village-affairs bulletin (村务公开栏) of a village, its poster and its short link ------
     "bulletin": Entry("public", kwargs=code_of("region"), get=everyone(200)),
     "bulletin-poster": Entry("public", kwargs=code_of("region"), get=everyone(200)),
-    "bulletin-short": Entry("public", kwargs=_short, get=everyone(302), location=to_url("bulletin", code="region.code")),
+    "bulletin-short": Entry(
+        "public", kwargs=_short, get=everyone(302), location=to_url("bulletin", code="region.code")
+    ),
     # -- any logged-in user; a permission held somewhere -------------------------------------------
     "decisions:matter-list": Entry("login", get=logged_in(200)),
     "decisions:oversight": Entry("login", get=logged_in(200)),
@@ -114,9 +176,13 @@ ENTRIES: dict[str, Entry] = {
     # categories: county and township administrators
     "decisions:categories": Entry("login", get=row(302, 403, 403, 200, 200, 200, 200)),
     # a township's own category: in the scope of its township's and county's administrators only
-    "decisions:category-toggle": Entry("scoped", kwargs=pk_of("township_category"), get=logged_in(405),
-                                       post=row(302, 404, 404, (302, 404), (302, 404), (302, 404), (302, 302)),
-                                       location=to("/decisions/categories/")),
+    "decisions:category-toggle": Entry(
+        "scoped",
+        kwargs=pk_of("township_category"),
+        get=logged_in(405),
+        post=row(302, 404, 404, (302, 404), (302, 404), (302, 404), (302, 302)),
+        location=to("/decisions/categories/"),
+    ),
     # -- view scope reads a matter, its record book, its papers and photos, a village's roster and record book
     "decisions:matter-detail": Entry("scoped", kwargs=pk_of("matter"), get=VIEWS),
     "decisions:matter-record": Entry("scoped", kwargs=pk_of("matter"), get=VIEWS),
@@ -126,22 +192,36 @@ ENTRIES: dict[str, Entry] = {
     "decisions:record-book": Entry("scoped", kwargs=code_of("region"), get=VIEWS),
     # -- manage_decisions scope acts; the matter is at 决议公开 with its resolution posted, so neither a
     # meeting nor a posting is due: a manager's GET is sent back to the matter
-    "decisions:meeting-create": Entry("scoped", kwargs=pk_of("matter"), get=MANAGES_REDIRECT, location=to_matter),
-    "decisions:disclosure-create": Entry("scoped", kwargs=pk_of("matter"), get=MANAGES_REDIRECT, location=to_matter),
+    "decisions:meeting-create": Entry(
+        "scoped", kwargs=pk_of("matter"), get=MANAGES_REDIRECT, location=to_matter
+    ),
+    "decisions:disclosure-create": Entry(
+        "scoped", kwargs=pk_of("matter"), get=MANAGES_REDIRECT, location=to_matter
+    ),
     "decisions:amendment-create": Entry("scoped", kwargs=pk_of("disclosure"), get=MANAGES),
     # POST-only actions: an empty form (or a matter that was not rejected) is refused with a message on the
     # matter's page
-    "decisions:matter-repropose": Entry("scoped", kwargs=pk_of("matter"), get=logged_in(405), post=MANAGES_REDIRECT,
-                                        location=to_matter),
-    "decisions:attachment-add": Entry("scoped", kwargs=pk_of("meeting"), get=logged_in(405), post=MANAGES_REDIRECT,
-                                      location=to_matter),
-    "decisions:board-photo-add": Entry("scoped", kwargs=pk_of("disclosure"), get=logged_in(405),
-                                       post=MANAGES_REDIRECT, location=to_matter),
-    "decisions:objection-create": Entry("scoped", kwargs=pk_of("disclosure"), get=logged_in(405),
-                                        post=MANAGES_REDIRECT, location=to_matter),
-    "decisions:objection-answer": Entry("scoped", kwargs=pk_of("objection"), get=logged_in(405),
-                                        post=MANAGES_REDIRECT, location=to_matter),
+    "decisions:matter-repropose": Entry(
+        "scoped", kwargs=pk_of("matter"), get=logged_in(405), post=MANAGES_REDIRECT, location=to_matter
+    ),
+    "decisions:attachment-add": Entry(
+        "scoped", kwargs=pk_of("meeting"), get=logged_in(405), post=MANAGES_REDIRECT, location=to_matter
+    ),
+    "decisions:board-photo-add": Entry(
+        "scoped", kwargs=pk_of("disclosure"), get=logged_in(405), post=MANAGES_REDIRECT, location=to_matter
+    ),
+    "decisions:objection-create": Entry(
+        "scoped", kwargs=pk_of("disclosure"), get=logged_in(405), post=MANAGES_REDIRECT, location=to_matter
+    ),
+    "decisions:objection-answer": Entry(
+        "scoped", kwargs=pk_of("objection"), get=logged_in(405), post=MANAGES_REDIRECT, location=to_matter
+    ),
     # supervise_decisions: the village's supervision committee, which no role here holds but the superuser
-    "decisions:opinion-create": Entry("scoped", kwargs=pk_of("matter"), get=logged_in(405),
-                                      post=row(302, *[(403, 404)] * 5, (302, 302)), location=to_matter),
+    "decisions:opinion-create": Entry(
+        "scoped",
+        kwargs=pk_of("matter"),
+        get=logged_in(405),
+        post=row(302, *[(403, 404)] * 5, (302, 302)),
+        location=to_matter,
+    ),
 }

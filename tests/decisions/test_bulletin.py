@@ -29,8 +29,12 @@ def test_the_village_bulletin_shows_only_its_disclosed_matters(world, roster, se
     shown = disclosed_matter(secretary, world.village_a1, "修建村东头文化广场", days_ago=3)  # still running
     matter_register(secretary, world.village_a1, title="尚未决议的鱼塘承包")  # not disclosed
     other = disclosed_matter(b1_secretary, world.village_b1, "李楼村道路硬化")
-    objection_record(actor=None, disclosure=shown.disclosures.get(), received_on=shown.disclosed_on,
-                     summary="张三反映占用了他家的宅基地")
+    objection_record(
+        actor=None,
+        disclosure=shown.disclosures.get(),
+        received_on=shown.disclosed_on,
+        summary="张三反映占用了他家的宅基地",
+    )
     response = world.client_for(None).get(reverse("bulletin", args=[world.village_a1.code]))
     assert response.status_code == 200
     page = response.content.decode()
@@ -38,13 +42,25 @@ def test_the_village_bulletin_shows_only_its_disclosed_matters(world, roster, se
     assert "尚未决议的鱼塘承包" not in page and other.title not in page
     # The vote of every step with its date, and the period (posted the day after the meetings, still running) ...
     held_on = timezone.localdate() - timedelta(days=3)
-    assert f"{zh(held_on)} 村民（代表）会议决议（村民代表会议）：应到30人，实到30人，赞成30票，反对0票，弃权0票，通过" in page
-    assert f"{zh(held_on)} 党组织提议（村党组织会议）：应到5人，实到5人，赞成5票，反对0票，弃权0票，通过" in page
+    assert (
+        f"{zh(held_on)} 村民（代表）会议决议（村民代表会议）：应到30人，实到30人，赞成30票，反对0票，弃权0票，通过"
+        in page
+    )
+    assert (
+        f"{zh(held_on)} 党组织提议（村党组织会议）：应到5人，实到5人，赞成5票，反对0票，弃权0票，通过" in page
+    )
     assert shown.disclosed_on == held_on + timedelta(days=1)
     assert f"公示期 {zh(shown.disclosed_on)}至{zh(shown.disclosed_on + timedelta(days=6))}（公示中）" in page
     assert "收到异议1条，已答复0条" in page
     # ... and no personal data: not the chair, recorder, proposer, objector or who recorded it.
-    for personal in ("王书记", "李会计", "提议人", "张三", "village_a1_clerk", world.village_a1_clerk.real_name):
+    for personal in (
+        "王书记",
+        "李会计",
+        "提议人",
+        "张三",
+        "village_a1_clerk",
+        world.village_a1_clerk.real_name,
+    ):
         assert personal not in page, personal
 
 
@@ -73,7 +89,9 @@ def test_short_link_and_qr_poster(world):
     assert len(short) <= 8 and code_of(short) == world.village_a1.code
     anonymous = world.client_for(None)
     response = anonymous.get(reverse("bulletin-short", args=[short]))
-    assert response.status_code == 302 and response["Location"] == reverse("bulletin", args=[world.village_a1.code])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "bulletin", args=[world.village_a1.code]
+    )
     assert anonymous.get(f"/b/{short_code('419901000000')}/").status_code == 404  # a county has no bulletin
     assert anonymous.get("/b/zzzzzzzz/").status_code == 404
     poster = anonymous.get(reverse("bulletin-poster", args=[world.village_a1.code])).content.decode()
@@ -92,8 +110,9 @@ def test_the_bulletin_costs_the_same_queries_for_one_matter_or_many(world, roste
         matter = disclosed_matter(secretary, world.village_a1, f"事项{n}")
         from decisions.services import amendment_create
 
-        amendment_create(actor=None, disclosure=matter.disclosures.get(), field="text", corrected=f"更正{n}",
-                         reason="笔误")
+        amendment_create(
+            actor=None, disclosure=matter.disclosures.get(), field="text", corrected=f"更正{n}", reason="笔误"
+        )
     with CaptureQueriesContext(connection) as many:
         page = anonymous.get(url).content.decode()
     assert "事项5" in page and "更正5" in page
@@ -102,7 +121,10 @@ def test_the_bulletin_costs_the_same_queries_for_one_matter_or_many(world, roste
 
 def test_a_roster_change_needs_manage_rights(world, roster):
     url = reverse("decisions:roster", args=[world.village_a1.code])
-    data = {"valid_from": timezone.localdate().isoformat(), **{f: 1 for f in RosterCounts.__dataclass_fields__}}
+    data = {
+        "valid_from": timezone.localdate().isoformat(),
+        **{f: 1 for f in RosterCounts.__dataclass_fields__},
+    }
     assert world.client_for(world.village_a1_readonly).post(url, data).status_code == 403
     assert world.client_for(world.township_a_officer).post(url, data).status_code == 403
     response = world.client_for(world.village_a1_clerk).post(url, data)
@@ -125,8 +147,13 @@ def test_anonymous_pages_are_served_from_the_cache_until_something_changes(world
     with CaptureQueriesContext(connection) as cached:
         again = anonymous.get(url).content
     assert again == first and len(cached) == 1  # the region only
-    amendment_create(actor=None, disclosure=matter.disclosures.get(), field="text", corrected="决议：改为修建篮球场。",
-                     reason="村民代表会议复议")
+    amendment_create(
+        actor=None,
+        disclosure=matter.disclosures.get(),
+        field="text",
+        corrected="决议：改为修建篮球场。",
+        reason="村民代表会议复议",
+    )
     assert "决议：改为修建篮球场。" in anonymous.get(url).content.decode()
     # A signed-in cadre never gets (or fills) the shared page.
     assert "当前用户" in clerk.get(url).content.decode()

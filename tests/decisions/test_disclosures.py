@@ -23,16 +23,30 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def resolved(world, roster, secretary):
     """A matter whose resolution passed 30 days ago (every meeting through the services)."""
-    return resolve(secretary, matter_register(secretary, world.village_a1),
-                   held_on=timezone.localdate() - timedelta(days=30))
+    return resolve(
+        secretary,
+        matter_register(secretary, world.village_a1),
+        held_on=timezone.localdate() - timedelta(days=30),
+    )
 
 
 def rules_post(client, county, **values):
     """The county settings page's block of the decisions system."""
-    fields = {"disclosure_days": 7, "resolution_within_days": 60, "record_within_days": 7, "stuck_days": 30,
-              **values}
-    return client.post(reverse("regions:county-settings"), {
-        "block": "decisions", "county": county.code, **{f"decisions-{name}": v for name, v in fields.items()}})
+    fields = {
+        "disclosure_days": 7,
+        "resolution_within_days": 60,
+        "record_within_days": 7,
+        "stuck_days": 30,
+        **values,
+    }
+    return client.post(
+        reverse("regions:county-settings"),
+        {
+            "block": "decisions",
+            "county": county.code,
+            **{f"decisions-{name}": v for name, v in fields.items()},
+        },
+    )
 
 
 def test_the_period_is_seven_days_and_the_matter_moves_on_after_it(world, resolved, clerk):
@@ -68,8 +82,13 @@ def test_the_county_may_lengthen_the_period_but_not_shorten_it(world, resolved, 
 
 
 def test_a_period_shorter_than_seven_days_is_refused_by_the_database(world, resolved):
-    disclosure_ok = dict(matter=resolved, kind="resolution", text="x", posted_on=timezone.localdate(),
-                         posted_by=world.village_a1_clerk)
+    disclosure_ok = dict(
+        matter=resolved,
+        kind="resolution",
+        text="x",
+        posted_on=timezone.localdate(),
+        posted_by=world.village_a1_clerk,
+    )
     with pytest.raises(DatabaseError), transaction.atomic():
         Disclosure.objects.create(**disclosure_ok, ends_on=timezone.localdate() + timedelta(days=5))
 
@@ -87,8 +106,11 @@ def test_objections_during_the_period_hold_the_matter_until_answered(world, reso
     disclose_post(clerk, resolved, posted_on=today - timedelta(days=8))
     resolved.refresh_from_db()
     assert resolved.step == Step.IMPLEMENTATION  # recorded after its period: moved at once
-    matter = resolve(secretary, matter_register(secretary, world.village_a1, title="调整误工补贴标准", amount=""),
-                     held_on=today - timedelta(days=20))
+    matter = resolve(
+        secretary,
+        matter_register(secretary, world.village_a1, title="调整误工补贴标准", amount=""),
+        held_on=today - timedelta(days=20),
+    )
     disclosure = disclose(secretary, matter, posted_on=today - timedelta(days=3))
     url = reverse("decisions:objection-create", args=[disclosure.pk])
     # Outside the period: refused.
@@ -99,8 +121,10 @@ def test_objections_during_the_period_hold_the_matter_until_answered(world, reso
     assert decision_reminders_send(today=today + timedelta(days=5)) == 1  # "ended with objections open"
     matter.refresh_from_db()
     assert matter.step == Step.RESOLUTION_DISCLOSURE
-    response = clerk.post(reverse("decisions:objection-answer", args=[objection.pk]),
-                          {"answer": "标准经乡镇审核，与本村工作量相符", "answered_on": today.isoformat()})
+    response = clerk.post(
+        reverse("decisions:objection-answer", args=[objection.pk]),
+        {"answer": "标准经乡镇审核，与本村工作量相符", "answered_on": today.isoformat()},
+    )
     assert response.status_code == 302
     objection.refresh_from_db()
     assert objection.answered_on == today
@@ -118,8 +142,14 @@ def test_objections_during_the_period_hold_the_matter_until_answered(world, reso
 def test_result_disclosure_completes_the_matter_after_its_period(world, resolved, secretary, clerk):
     today = timezone.localdate()
     disclose(secretary, resolved, posted_on=today - timedelta(days=29))
-    response = disclose_post(clerk, resolved, posted_on=today - timedelta(days=2), result=True,
-                             text="文化广场已建成", spent_amount="")
+    response = disclose_post(
+        clerk,
+        resolved,
+        posted_on=today - timedelta(days=2),
+        result=True,
+        text="文化广场已建成",
+        spent_amount="",
+    )
     assert "请填写实际支出金额" in response.content.decode()
     disclose_post(clerk, resolved, posted_on=today - timedelta(days=2), result=True, text="文化广场已建成")
     resolved.refresh_from_db()
@@ -132,8 +162,11 @@ def test_result_disclosure_completes_the_matter_after_its_period(world, resolved
 def test_board_photo_is_checked_by_content(world, resolved, secretary, clerk):
     disclosure = disclose(secretary, resolved, posted_on=timezone.localdate())
     url = reverse("decisions:board-photo-add", args=[disclosure.pk])
-    response = clerk.post(url, {"photo": SimpleUploadedFile("board.jpg", b"<html>not an image</html>", "image/jpeg")},
-                          follow=True)
+    response = clerk.post(
+        url,
+        {"photo": SimpleUploadedFile("board.jpg", b"<html>not an image</html>", "image/jpeg")},
+        follow=True,
+    )
     assert "只能上传JPEG、PNG或WebP格式的照片" in response.content.decode()
     assert not disclosure.board_photos.exists()
     clerk.post(url, {"photo": SimpleUploadedFile("board.png", png_bytes(), "image/png")})
@@ -148,7 +181,9 @@ def test_board_photo_is_checked_by_content(world, resolved, secretary, clerk):
 
 @pytest.fixture
 def disclosed(world, resolved, secretary):
-    return disclose(secretary, resolved, posted_on=timezone.localdate(), text="决议：修建文化广场，预算12万元。")
+    return disclose(
+        secretary, resolved, posted_on=timezone.localdate(), text="决议：修建文化广场，预算12万元。"
+    )
 
 
 def _unchanged(disclosure, matter_title="修建村东头文化广场"):
@@ -190,14 +225,21 @@ def test_the_title_may_change_before_disclosure(world, roster, secretary):
 def test_the_admin_cannot_edit_disclosed_content(world, disclosed):
     admin = world.client_for(world.sysadmin)
     url = reverse("admin:decisions_disclosure_change", args=[disclosed.pk])
-    assert admin.post(url, {"text": "决议：预算20万元。", "posted_on": disclosed.posted_on.isoformat()}).status_code == 403
+    assert (
+        admin.post(
+            url, {"text": "决议：预算20万元。", "posted_on": disclosed.posted_on.isoformat()}
+        ).status_code
+        == 403
+    )
     url = reverse("admin:decisions_matter_change", args=[disclosed.matter_id])
     assert admin.post(url, {"title": "改名"}).status_code == 403
     _unchanged(disclosed)
 
 
 def test_the_portal_has_no_edit_and_a_second_posting_is_refused(world, disclosed, clerk):
-    response = disclose_post(clerk, disclosed.matter, posted_on=timezone.localdate(), text="决议：预算20万元。")
+    response = disclose_post(
+        clerk, disclosed.matter, posted_on=timezone.localdate(), text="决议：预算20万元。"
+    )
     assert response.status_code == 200
     assert "不能跳过“决议公示期满”" in response.content.decode()
     assert Disclosure.objects.filter(matter=disclosed.matter).count() == 1
@@ -206,15 +248,23 @@ def test_the_portal_has_no_edit_and_a_second_posting_is_refused(world, disclosed
 
 def test_an_amendment_is_shown_beside_the_original(world, disclosed, clerk):
     url = reverse("decisions:amendment-create", args=[disclosed.pk])
-    response = clerk.post(url, {"field": "text", "corrected": "决议：修建文化广场，预算12.5万元。", "reason": ""})
+    response = clerk.post(
+        url, {"field": "text", "corrected": "决议：修建文化广场，预算12.5万元。", "reason": ""}
+    )
     # The form refuses a correction without its reason (the service is never asked).
     assert response.status_code == 200
     assert response.context["form"].errors == {"reason": ["这个字段是必填项。"]}
     response = clerk.post(url, {"field": "text", "corrected": disclosed.text, "reason": "笔误"})
     assert "更正后的内容与原内容相同" in response.content.decode()
     assert not Amendment.objects.exists()
-    response = clerk.post(url, {"field": "text", "corrected": "决议：修建文化广场，预算12.5万元。",
-                                "reason": "预算金额笔误，以会议记录为准"})
+    response = clerk.post(
+        url,
+        {
+            "field": "text",
+            "corrected": "决议：修建文化广场，预算12.5万元。",
+            "reason": "预算金额笔误，以会议记录为准",
+        },
+    )
     assert response.status_code == 302
     amendment = Amendment.objects.get()
     assert amendment.original == "决议：修建文化广场，预算12万元。"
@@ -231,13 +281,19 @@ def test_an_amendment_is_shown_beside_the_original(world, disclosed, clerk):
     event = disclosed.matter.timeline.get(kind="amended")
     assert event.payload == {"amendment_id": amendment.pk, "field": "text", "disclosure": "resolution"}
     assert event.note == "预算金额笔误，以会议记录为准"
-    timeline = detail[detail.index('id="timeline"'):]
-    assert "更正公示内容" in timeline and "更正公开内容" in timeline and "预算金额笔误，以会议记录为准" in timeline
+    timeline = detail[detail.index('id="timeline"') :]
+    assert (
+        "更正公示内容" in timeline
+        and "更正公开内容" in timeline
+        and "预算金额笔误，以会议记录为准" in timeline
+    )
 
 
 def test_a_resolution_amendment_may_only_correct_the_text(world, disclosed, clerk):
-    clerk.post(reverse("decisions:amendment-create", args=[disclosed.pk]),
-               {"field": "spent_amount", "corrected": "100", "reason": "x"})
+    clerk.post(
+        reverse("decisions:amendment-create", args=[disclosed.pk]),
+        {"field": "spent_amount", "corrected": "100", "reason": "x"},
+    )
     assert not Amendment.objects.exists()
 
 
@@ -246,10 +302,16 @@ def test_county_settings_refuse_less_than_seven_days(world):
 
     values = {"disclosure_days": 5, "resolution_within_days": 60, "record_within_days": 7, "stuck_days": 30}
     with pytest.raises(ValidationError, match="公示期不得少于7天"):
-        county_settings_save(actor=world.county_admin, county=world.county, model=DecisionRules, values=values)
+        county_settings_save(
+            actor=world.county_admin, county=world.county, model=DecisionRules, values=values
+        )
     assert not DecisionRules.objects.filter(county=world.county).exists()
-    rules = county_settings_save(actor=world.county_admin, county=world.county, model=DecisionRules,
-                                 values={**values, "disclosure_days": 7})
+    rules = county_settings_save(
+        actor=world.county_admin,
+        county=world.county,
+        model=DecisionRules,
+        values={**values, "disclosure_days": 7},
+    )
     assert DecisionRules.for_region(world.village_a1) == rules and rules.disclosure_days == 7
 
 
@@ -257,13 +319,19 @@ def test_county_settings_refuse_less_than_seven_days(world):
 def test_a_spent_amount_correction_must_be_an_amount(world, resolved, secretary, clerk, bad):
     today = timezone.localdate()
     disclose(secretary, resolved, posted_on=today - timedelta(days=29))
-    result = disclose(secretary, resolved, posted_on=today - timedelta(days=2), result=True, text="文化广场已建成")
-    response = clerk.post(reverse("decisions:amendment-create", args=[result.pk]),
-                          {"field": "spent_amount", "corrected": bad, "reason": "发票复核"})
+    result = disclose(
+        secretary, resolved, posted_on=today - timedelta(days=2), result=True, text="文化广场已建成"
+    )
+    response = clerk.post(
+        reverse("decisions:amendment-create", args=[result.pk]),
+        {"field": "spent_amount", "corrected": bad, "reason": "发票复核"},
+    )
     assert "实际支出须是不小于0的金额" in response.content.decode()
     assert not Amendment.objects.exists()
-    response = clerk.post(reverse("decisions:amendment-create", args=[result.pk]),
-                          {"field": "spent_amount", "corrected": "119000", "reason": "发票复核"})
+    response = clerk.post(
+        reverse("decisions:amendment-create", args=[result.pk]),
+        {"field": "spent_amount", "corrected": "119000", "reason": "发票复核"},
+    )
     assert Amendment.objects.get().corrected == "119000.00"
 
 
@@ -285,9 +353,11 @@ def test_no_objection_reminder_for_a_matter_past_its_resolution_period(world, re
     decision_reminders_send(today=today)
     assert not Notification.objects.filter(kind="disclosure_objections_open").exists()
     # An objection on the closed resolution disclosure is refused.
-    response = clerk.post(reverse("decisions:objection-create", args=[resolved.disclosures.get(kind="resolution").pk]),
-                          {"received_on": (today - timedelta(days=28)).isoformat(), "summary": "迟到的异议"},
-                          follow=True)
+    response = clerk.post(
+        reverse("decisions:objection-create", args=[resolved.disclosures.get(kind="resolution").pk]),
+        {"received_on": (today - timedelta(days=28)).isoformat(), "summary": "迟到的异议"},
+        follow=True,
+    )
     assert "不能再登记异议" in response.content.decode()
 
 

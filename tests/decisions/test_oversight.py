@@ -38,8 +38,9 @@ def supervisor(world):
     return make_user("a1_supervisor", Role.VILLAGE_SUPERVISOR, world.village_a1, real_name="监委会主任")
 
 
-def test_the_supervision_committee_objects_and_the_township_is_told_once(world, roster, secretary, clerk,
-                                                                         supervisor):
+def test_the_supervision_committee_objects_and_the_township_is_told_once(
+    world, roster, secretary, clerk, supervisor
+):
     make_user("ta_leader", Role.TOWNSHIP_LEADER, world.township_a)
     matter = step_pass(secretary, matter_register(secretary, world.village_a1), "proposal")
     url = reverse("decisions:opinion-create", args=[matter.pk])
@@ -57,11 +58,18 @@ def test_the_supervision_committee_objects_and_the_township_is_told_once(world, 
     assert set(told.values_list("recipient__username", flat=True)) == {"township_a_officer", "ta_leader"}
     client.post(url, {"verdict": "agree"})
     assert told.count() == 2
-    oversight = world.client_for(world.township_a_officer).get(
-        reverse("decisions:oversight") + f"?region={world.township_a.code}").content.decode()
+    oversight = (
+        world.client_for(world.township_a_officer)
+        .get(reverse("decisions:oversight") + f"?region={world.township_a.code}")
+        .content.decode()
+    )
     assert "未征求村民小组长意见" in oversight
-    assert "未征求村民小组长意见" not in world.client_for(world.township_b_officer).get(
-        reverse("decisions:oversight") + f"?region={world.township_b.code}").content.decode()
+    assert (
+        "未征求村民小组长意见"
+        not in world.client_for(world.township_b_officer)
+        .get(reverse("decisions:oversight") + f"?region={world.township_b.code}")
+        .content.decode()
+    )
 
 
 def test_stuck_and_late_matters_on_the_oversight_page(world, roster, secretary):
@@ -84,21 +92,32 @@ def test_stuck_and_late_matters_on_the_oversight_page(world, roster, secretary):
     assert late.resolved_late and not in_time.resolved_late
     # The proposal of "late" was recorded 61 days after it was held: recorded late too.
     assert late.recorded_late and in_time.recorded_late
-    page = world.client_for(world.township_a_officer).get(
-        reverse("decisions:oversight") + f"?region={world.township_a.code}").content.decode()
-    stuck_section = page[page.index('id="stuck"'):page.index('id="late"')]
+    page = (
+        world.client_for(world.township_a_officer)
+        .get(reverse("decisions:oversight") + f"?region={world.township_a.code}")
+        .content.decode()
+    )
+    stuck_section = page[page.index('id="stuck"') : page.index('id="late"')]
     assert "停滞的事项" in stuck_section and "刚好三十天的事项" not in stuck_section
-    late_section = page[page.index('id="late"'):page.index('id="no-photo"')]
+    late_section = page[page.index('id="late"') : page.index('id="no-photo"')]
     assert "决议超时的事项" in late_section and "决议超时" in late_section
     # Matters by step per village: 白马村 has 2 open at proposal, 2 waiting for the resolution's disclosure.
-    row = page[page.index("白马村"):].split("</tr>")[0]
+    row = page[page.index("白马村") :].split("</tr>")[0]
     cells = [c.split(">")[-1] for c in row.split("</td>")[1:8]]
     assert cells[0] == "2" and cells[4] == "2"
-    county_page = world.client_for(world.county_admin).get(
-        reverse("decisions:oversight") + f"?region={world.county.code}").content.decode()
+    county_page = (
+        world.client_for(world.county_admin)
+        .get(reverse("decisions:oversight") + f"?region={world.county.code}")
+        .content.decode()
+    )
     assert "安乐镇" in county_page and "停滞的事项" in county_page
     # The figures: 2 decided this year, none of them on time (both were recorded late).
-    assert "今年决议" in world.client_for(world.township_a_officer).get(world.township_a.get_absolute_url()).content.decode()
+    assert (
+        "今年决议"
+        in world.client_for(world.township_a_officer)
+        .get(world.township_a.get_absolute_url())
+        .content.decode()
+    )
 
 
 def test_stuck_reminders_go_to_the_secretary_once(world, roster, secretary):
@@ -120,7 +139,9 @@ def test_stuck_reminders_go_to_the_secretary_once(world, roster, secretary):
     assert again.title == "事项停滞：白马村“停滞的事项”在“两委商议”环节已超过30天"
 
 
-def test_a_matter_moved_on_the_day_its_step_began_is_reminded_again_on_the_next_step(world, roster, secretary):
+def test_a_matter_moved_on_the_day_its_step_began_is_reminded_again_on_the_next_step(
+    world, roster, secretary
+):
     """The proposal meeting is held on the day the matter was registered, so the next step begins the same
     day (step_since unchanged): the stuck reminder of the new step is still sent."""
     today = timezone.localdate()
@@ -157,8 +178,12 @@ def test_matter_pages_cost_fixed_queries(world, roster, secretary, clerk):
     with CaptureQueriesContext(connection) as early:
         clerk.get(matter.get_absolute_url())
     resolve(secretary, matter)
-    disclose(secretary, matter, posted_on=timezone.localdate(),
-             board_photo=SimpleUploadedFile("b.png", png_bytes(), "image/png"))
+    disclose(
+        secretary,
+        matter,
+        posted_on=timezone.localdate(),
+        board_photo=SimpleUploadedFile("b.png", png_bytes(), "image/png"),
+    )
     assert matter.meetings.count() == 4 and matter.disclosures.get().board_photos.count() == 1
     with CaptureQueriesContext(connection) as late:
         clerk.get(matter.get_absolute_url())
@@ -184,7 +209,7 @@ def test_the_record_book_of_a_matter_prints_every_meeting(world, roster, secreta
 
 
 def test_the_village_record_book_workbook(world, roster, secretary, clerk):
-    take_to_resolution(secretary, matter_register(secretary, world.village_a1, title="=HYPERLINK(\"x\")"))
+    take_to_resolution(secretary, matter_register(secretary, world.village_a1, title='=HYPERLINK("x")'))
     matter_register(secretary, world.village_a1, title="第二件事")
     response = clerk.get(reverse("decisions:record-book", args=[world.village_a1.code]))
     assert response.status_code == 200
@@ -192,7 +217,7 @@ def test_the_village_record_book_workbook(world, roster, secretary, clerk):
     assert book.sheetnames == ["决策事项", "会议记录"]
     matters = list(book["决策事项"].values)
     assert len(matters) == 3 and matters[0][1] == "事项名称"
-    assert matters[1][1] == "'=HYPERLINK(\"x\")"  # no formula runs in the reader's Excel
+    assert matters[1][1] == '\'=HYPERLINK("x")'  # no formula runs in the reader's Excel
     meetings = list(book["会议记录"].values)
     assert len(meetings) == 4 and meetings[1][3] == "村党组织会议" and meetings[3][8] == 41
     other_year = clerk.get(reverse("decisions:record-book", args=[world.village_a1.code]) + "?year=2001")
@@ -208,8 +233,16 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 def test_meeting_papers_are_checked_by_content_and_served_in_scope(world, roster, secretary, clerk, settings):
     matter = matter_register(secretary, world.village_a1)
-    response = meeting_post(clerk, matter, "proposal", present=5, votes_for=5, files={
-        "attendance_sheet": SimpleUploadedFile("签到表.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")})
+    response = meeting_post(
+        clerk,
+        matter,
+        "proposal",
+        present=5,
+        votes_for=5,
+        files={
+            "attendance_sheet": SimpleUploadedFile("签到表.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")
+        },
+    )
     assert "不是PDF、JPEG或PNG格式" in response.content.decode()
     assert not matter.meetings.exists()  # nothing half-recorded
     big = SimpleUploadedFile("scan.pdf", PDF + b"0" * (10 * 1024 * 1024), "application/pdf")
@@ -218,23 +251,47 @@ def test_meeting_papers_are_checked_by_content_and_served_in_scope(world, roster
     gif = SimpleUploadedFile("a.gif", png_bytes(fmt="GIF"), "image/gif")
     response = meeting_post(clerk, matter, "proposal", present=5, votes_for=5, files={"minutes_scan": gif})
     assert "不是PDF、JPEG或PNG格式" in response.content.decode()
-    response = meeting_post(clerk, matter, "proposal", present=5, votes_for=5, files={
-        "attendance_sheet": SimpleUploadedFile("签到表.pdf", PDF, "application/pdf"),
-        "minutes_scan": SimpleUploadedFile("记录.jpg", png_bytes(fmt="JPEG"), "image/jpeg")})
+    response = meeting_post(
+        clerk,
+        matter,
+        "proposal",
+        present=5,
+        votes_for=5,
+        files={
+            "attendance_sheet": SimpleUploadedFile("签到表.pdf", PDF, "application/pdf"),
+            "minutes_scan": SimpleUploadedFile("记录.jpg", png_bytes(fmt="JPEG"), "image/jpeg"),
+        },
+    )
     assert response.status_code == 302
     sheet, scan = MeetingAttachment.objects.order_by("id")
-    assert (sheet.kind, sheet.content_type, scan.content_type) == ("attendance", "application/pdf", "image/jpeg")
+    assert (sheet.kind, sheet.content_type, scan.content_type) == (
+        "attendance",
+        "application/pdf",
+        "image/jpeg",
+    )
     response = clerk.get(reverse("decisions:attachment-file", args=[sheet.pk]))
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
-    assert world.client_for(world.township_b_officer).get(
-        reverse("decisions:attachment-file", args=[sheet.pk])).status_code == 404
+    assert (
+        world.client_for(world.township_b_officer)
+        .get(reverse("decisions:attachment-file", args=[sheet.pk]))
+        .status_code
+        == 404
+    )
     # A paper added later, after the meeting was recorded.
-    clerk.post(reverse("decisions:attachment-add", args=[sheet.meeting_id]),
-               {"kind": "other", "file": SimpleUploadedFile("x.png", png_bytes(), "image/png")})
-    assert MeetingAttachment.objects.count() == 3
-    assert world.client_for(world.village_a1_readonly).post(
+    clerk.post(
         reverse("decisions:attachment-add", args=[sheet.meeting_id]),
-        {"kind": "other", "file": SimpleUploadedFile("x.png", png_bytes(), "image/png")}).status_code == 403
+        {"kind": "other", "file": SimpleUploadedFile("x.png", png_bytes(), "image/png")},
+    )
+    assert MeetingAttachment.objects.count() == 3
+    assert (
+        world.client_for(world.village_a1_readonly)
+        .post(
+            reverse("decisions:attachment-add", args=[sheet.meeting_id]),
+            {"kind": "other", "file": SimpleUploadedFile("x.png", png_bytes(), "image/png")},
+        )
+        .status_code
+        == 403
+    )
 
 
 # -- scope and categories ------------------------------------------------------------------------------
@@ -243,33 +300,59 @@ def test_meeting_papers_are_checked_by_content_and_served_in_scope(world, roster
 def test_other_villages_matters_answer_404(world, roster, clerk):
     from decisions import services
 
-    other = services.matter_register(actor=None, village=world.village_b1,
-                            category=MatterCategory.objects.get(name="宅基地使用方案"), title="李楼村宅基地方案",
-                            content="x", estimated_amount=None, proposed_by="村党组织")
+    other = services.matter_register(
+        actor=None,
+        village=world.village_b1,
+        category=MatterCategory.objects.get(name="宅基地使用方案"),
+        title="李楼村宅基地方案",
+        content="x",
+        estimated_amount=None,
+        proposed_by="村党组织",
+    )
     for name in ("matter-detail", "meeting-create", "disclosure-create", "matter-record"):
         assert clerk.get(reverse(f"decisions:{name}", args=[other.pk])).status_code == 404, name
     assert clerk.post(reverse("decisions:matter-repropose", args=[other.pk])).status_code == 404
     assert "李楼村宅基地方案" not in clerk.get(reverse("decisions:matter-list")).content.decode()
     # A village cadre cannot register a matter for another village either.
-    response = clerk.post(reverse("decisions:matter-create"), {
-        "village": world.village_b1.pk, "category": other.category_id, "title": "越权", "content": "x",
-        "proposed_by": "x"})
+    response = clerk.post(
+        reverse("decisions:matter-create"),
+        {
+            "village": world.village_b1.pk,
+            "category": other.category_id,
+            "title": "越权",
+            "content": "x",
+            "proposed_by": "x",
+        },
+    )
     assert response.status_code == 200 and not Matter.objects.filter(title="越权").exists()
 
 
 def test_township_categories_apply_to_its_villages_only(world, roster, clerk):
     officer = world.client_for(world.township_b_officer)
-    response = officer.post(reverse("decisions:categories"), {"region": world.township_b.pk, "name": "村级债务化解方案"})
+    response = officer.post(
+        reverse("decisions:categories"), {"region": world.township_b.pk, "name": "村级债务化解方案"}
+    )
     assert response.status_code == 302
     category = MatterCategory.objects.get(name="村级债务化解方案")
-    assert officer.post(reverse("decisions:categories"),
-                        {"region": world.township_b.pk, "name": "村级债务化解方案"}).status_code == 200
+    assert (
+        officer.post(
+            reverse("decisions:categories"), {"region": world.township_b.pk, "name": "村级债务化解方案"}
+        ).status_code
+        == 200
+    )
     assert MatterCategory.objects.filter(name="村级债务化解方案").count() == 1
     # Township B's category is not offered in village A1, and is refused there.
     assert "村级债务化解方案" not in clerk.get(reverse("decisions:matter-create")).content.decode()
-    clerk.post(reverse("decisions:matter-create"), {
-        "village": world.village_a1.pk, "category": category.pk, "title": "不适用", "content": "x",
-        "proposed_by": "x"})
+    clerk.post(
+        reverse("decisions:matter-create"),
+        {
+            "village": world.village_a1.pk,
+            "category": category.pk,
+            "title": "不适用",
+            "content": "x",
+            "proposed_by": "x",
+        },
+    )
     assert not Matter.objects.filter(title="不适用").exists()
     # The statutory list cannot be switched off; a township's own can.
     statutory = MatterCategory.objects.filter(region__isnull=True).first()
@@ -282,8 +365,12 @@ def test_township_categories_apply_to_its_villages_only(world, roster, clerk):
     officer.post(reverse("decisions:category-toggle", args=[category.pk]))
     category.refresh_from_db()
     assert not category.is_active
-    assert world.client_for(world.township_a_officer).post(
-        reverse("decisions:category-toggle", args=[category.pk])).status_code == 404
+    assert (
+        world.client_for(world.township_a_officer)
+        .post(reverse("decisions:category-toggle", args=[category.pk]))
+        .status_code
+        == 404
+    )
     with pytest.raises(PermissionDenied):
         list_entry_toggle(actor=world.township_a_officer, entry=category)
     assert clerk.get(reverse("decisions:categories")).status_code == 403
@@ -301,18 +388,31 @@ def test_every_row_of_a_matter_is_audited_in_its_county_only(world, roster, secr
     other_auditor = world.client_for(make_user("other_county_admin", Role.COUNTY_ORGANIZATION, other_county))
     matter = matter_register(secretary, world.village_a1)
     # The proposal meeting and its attendance sheet through the portal, the rest through the services.
-    response = meeting_post(clerk, matter, "proposal", present=5, votes_for=5, files={
-        "attendance_sheet": SimpleUploadedFile("签到表.pdf", PDF, "application/pdf")})
+    response = meeting_post(
+        clerk,
+        matter,
+        "proposal",
+        present=5,
+        votes_for=5,
+        files={"attendance_sheet": SimpleUploadedFile("签到表.pdf", PDF, "application/pdf")},
+    )
     assert response.status_code == 302
     for step in ("consultation", "review", "resolution"):
         step_pass(secretary, matter, step)
     disclosure = disclose(secretary, matter, posted_on=timezone.localdate())
-    amendment = amendment_create(actor=secretary, disclosure=disclosure, field="text", corrected="决议：改为修建篮球场。",
-                                 reason="村民代表会议复议")
-    rows = {"decisions.MeetingEvent": set(matter.meetings.values_list("pk", flat=True)),
-            "decisions.MeetingAttachmentEvent": set(MeetingAttachment.objects.values_list("pk", flat=True)),
-            "decisions.DisclosureEvent": {disclosure.pk},
-            "decisions.AmendmentEvent": {amendment.pk}}
+    amendment = amendment_create(
+        actor=secretary,
+        disclosure=disclosure,
+        field="text",
+        corrected="决议：改为修建篮球场。",
+        reason="村民代表会议复议",
+    )
+    rows = {
+        "decisions.MeetingEvent": set(matter.meetings.values_list("pk", flat=True)),
+        "decisions.MeetingAttachmentEvent": set(MeetingAttachment.objects.values_list("pk", flat=True)),
+        "decisions.DisclosureEvent": {disclosure.pk},
+        "decisions.AmendmentEvent": {amendment.pk},
+    }
     assert len(rows["decisions.MeetingEvent"]) == 4 and len(rows["decisions.MeetingAttachmentEvent"]) == 1
 
     def logged(client, model):
@@ -329,13 +429,17 @@ def test_every_row_of_a_matter_is_audited_in_its_county_only(world, roster, secr
     # The meeting recorded through the portal names the clerk and the client address.
     sheet = MeetingAttachment.objects.get()
     sheet_event = logged(admin, "decisions.MeetingAttachmentEvent")[0]
-    meeting_event = next(e for e in logged(admin, "decisions.MeetingEvent")
-                         if int(e.pgh_obj_id) == sheet.meeting_id)
+    meeting_event = next(
+        e for e in logged(admin, "decisions.MeetingEvent") if int(e.pgh_obj_id) == sheet.meeting_id
+    )
     for event in (meeting_event, sheet_event):
-        assert event.pgh_context["user"] == world.village_a1_clerk.pk and event.pgh_context["ip"] == "127.0.0.1"
+        assert (
+            event.pgh_context["user"] == world.village_a1_clerk.pk and event.pgh_context["ip"] == "127.0.0.1"
+        )
     # Each step also changes the matter: the county sees who took it.
-    matter_events = audit_event_list(user=world.county_admin).filter(pgh_model="decisions.MatterEvent",
-                                                                      pgh_obj_id=str(matter.pk))
+    matter_events = audit_event_list(user=world.county_admin).filter(
+        pgh_model="decisions.MatterEvent", pgh_obj_id=str(matter.pk)
+    )
     assert matter_events.count() >= 6  # registered, four meetings, the posting
     # The auditor of another county sees its own county's records, and none of these.
     assert "邻县" in {e.pgh_data["name"] for e in logged(other_auditor, "regions.RegionEvent")}
@@ -343,4 +447,6 @@ def test_every_row_of_a_matter_is_audited_in_its_county_only(world, roster, secr
         assert logged(other_auditor, model) == [], model
     # The supervisor of another township sees none of it (no audit permission at all).
     assert world.client_for(world.township_b_officer).get(reverse("auditlog:event-list")).status_code == 403
-    assert not audit_event_list(user=world.township_b_officer).filter(pgh_model="decisions.MatterEvent").exists()
+    assert (
+        not audit_event_list(user=world.township_b_officer).filter(pgh_model="decisions.MatterEvent").exists()
+    )

@@ -47,39 +47,67 @@ def test_a_matter_goes_through_every_step_in_order(world, roster, clerk):
     # Posted 19 days ago with a 7-day period: it has already run, so the matter is being implemented.
     assert matter.step == Step.IMPLEMENTATION
     result_posted = timezone.localdate() - timedelta(days=3)
-    response = disclose_post(clerk, matter, posted_on=result_posted, result=True, text="文化广场已建成并投入使用。")
+    response = disclose_post(
+        clerk, matter, posted_on=result_posted, result=True, text="文化广场已建成并投入使用。"
+    )
     assert response.status_code == 302
     matter.refresh_from_db()
     assert matter.step == Step.RESULT_DISCLOSURE and matter.status == Matter.Status.OPEN
     kinds = list(matter.timeline.values_list("kind", flat=True))
-    assert kinds == ["registered", "meeting_held", "meeting_held", "meeting_held", "meeting_held",
-                     "resolution_disclosed", "period_ended", "result_disclosed"]
+    assert kinds == [
+        "registered",
+        "meeting_held",
+        "meeting_held",
+        "meeting_held",
+        "meeting_held",
+        "resolution_disclosed",
+        "period_ended",
+        "result_disclosed",
+    ]
     # The timeline keeps the facts (the vote, each posting's period), not prose ...
     resolution_vote = matter.timeline.filter(kind="meeting_held").last()
-    assert resolution_vote.payload == {"body": "representatives", "entitled": 30, "present": 30, "votes_for": 30,
-                                       "votes_against": 0, "votes_abstain": 0}
+    assert resolution_vote.payload == {
+        "body": "representatives",
+        "entitled": 30,
+        "present": 30,
+        "votes_for": 30,
+        "votes_against": 0,
+        "votes_abstain": 0,
+    }
     posted, ends = start + timedelta(days=1), start + timedelta(days=7)
-    assert matter.timeline.get(kind="resolution_disclosed").payload == {"posted_on": posted.isoformat(),
-                                                                        "ends_on": ends.isoformat()}
+    assert matter.timeline.get(kind="resolution_disclosed").payload == {
+        "posted_on": posted.isoformat(),
+        "ends_on": ends.isoformat(),
+    }
     assert matter.timeline.get(kind="period_ended").payload == {"ends_on": ends.isoformat()}
     # ... and the matter's page writes them out.
     page = clerk.get(matter.get_absolute_url()).content.decode()
     assert "实施结果公示中" in page and "文化广场已建成并投入使用。" in page
-    timeline = page[page.index('id="timeline"'):]
+    timeline = page[page.index('id="timeline"') :]
     assert "村民代表会议：应到30人，实到30人；赞成30票，反对0票，弃权0票，通过" in timeline
     assert f"公示期{zh(posted)}至{zh(ends)}" in timeline
     assert f"{zh(ends)}期满，转入组织实施" in timeline
     assert f"公示期{zh(result_posted)}至{zh(result_posted + timedelta(days=6))}" in timeline
 
 
-@pytest.mark.parametrize("step_posted, missing", [
-    ("consultation", "党组织提议"), ("review", "党组织提议"), ("resolution", "党组织提议")])
-def test_steps_out_of_order_are_refused_naming_the_missing_one(world, roster, secretary, clerk, step_posted,
-                                                                missing):
+@pytest.mark.parametrize(
+    "step_posted, missing",
+    [("consultation", "党组织提议"), ("review", "党组织提议"), ("resolution", "党组织提议")],
+)
+def test_steps_out_of_order_are_refused_naming_the_missing_one(
+    world, roster, secretary, clerk, step_posted, missing
+):
     matter = matter_register(secretary, world.village_a1)
-    response = meeting_post(clerk, matter, step_posted, present=30, votes_for=30,
-                            body={"consultation": "two_committees", "review": "party_congress",
-                                  "resolution": "representatives"}[step_posted])
+    response = meeting_post(
+        clerk,
+        matter,
+        step_posted,
+        present=30,
+        votes_for=30,
+        body={"consultation": "two_committees", "review": "party_congress", "resolution": "representatives"}[
+            step_posted
+        ],
+    )
     assert response.status_code == 200
     assert f"不能跳过“{missing}”" in errors_of(response)
     assert not Meeting.objects.filter(matter=matter).exists()
@@ -120,15 +148,24 @@ def _at(world, step):
     return take_to(world.village_a1_clerk, matter_register(world.village_a1_clerk, world.village_a1), step)
 
 
-@pytest.mark.parametrize("present, votes_for, held, passed", [
-    (20, 11, True, True),    # 20 of 30 is two thirds: the meeting is held; 11 of 20 present is a majority
-    (20, 10, True, False),   # 10 of 20 is not more than half: rejected
-    (19, 19, False, None),   # 19 of 30 is short of two thirds: not held, whatever the votes
-])
+@pytest.mark.parametrize(
+    "present, votes_for, held, passed",
+    [
+        (20, 11, True, True),  # 20 of 30 is two thirds: the meeting is held; 11 of 20 present is a majority
+        (20, 10, True, False),  # 10 of 20 is not more than half: rejected
+        (19, 19, False, None),  # 19 of 30 is short of two thirds: not held, whatever the votes
+    ],
+)
 def test_representatives_meeting_boundaries(world, roster, clerk, present, votes_for, held, passed):
     matter = _at(world, "resolution")
-    response = meeting_post(clerk, matter, "resolution", present=present, votes_for=votes_for,
-                            votes_against=present - votes_for if held else 0)
+    response = meeting_post(
+        clerk,
+        matter,
+        "resolution",
+        present=present,
+        votes_for=votes_for,
+        votes_against=present - votes_for if held else 0,
+    )
     assert response.status_code == 302
     meeting = matter.meetings.get(step="resolution")
     assert (meeting.quorum_met, meeting.passed) == (held, passed)
@@ -138,12 +175,15 @@ def test_representatives_meeting_boundaries(world, roster, clerk, present, votes
     assert matter.status == (Matter.Status.REJECTED if passed is False else Matter.Status.OPEN)
 
 
-@pytest.mark.parametrize("present, votes_for, held, passed", [
-    (21, 21, True, True),    # 21 of 41 present holds; 21 for is more than half of the 41 entitled
-    (41, 20, True, False),   # 20 for is not more than half of 41 entitled, even with everyone present
-    (21, 20, True, False),   # 20 of 21 present is a majority of those present, but not of the entitled
-    (20, 20, False, None),   # 20 of 41 present: not held
-])
+@pytest.mark.parametrize(
+    "present, votes_for, held, passed",
+    [
+        (21, 21, True, True),  # 21 of 41 present holds; 21 for is more than half of the 41 entitled
+        (41, 20, True, False),  # 20 for is not more than half of 41 entitled, even with everyone present
+        (21, 20, True, False),  # 20 of 21 present is a majority of those present, but not of the entitled
+        (20, 20, False, None),  # 20 of 41 present: not held
+    ],
+)
 def test_party_congress_boundaries(world, roster, clerk, present, votes_for, held, passed):
     matter = _at(world, "review")
     meeting_post(clerk, matter, "review", present=present, votes_for=votes_for)
@@ -151,31 +191,40 @@ def test_party_congress_boundaries(world, roster, clerk, present, votes_for, hel
     assert (meeting.quorum_met, meeting.passed) == (held, passed)
 
 
-@pytest.mark.parametrize("present, households_present, votes_for, held, passed", [
-    (451, None, 226, True, True),    # more than half of 900 adults present; 226 of 451 is a majority
-    (451, None, 225, True, False),   # 225 of 451 is not
-    (450, 199, 300, False, None),    # half of the adults is not more than half; 199 of 300 households < 2/3
-    (450, 200, 226, True, True),     # but representatives of 200 of 300 households (two thirds) hold it
-])
-def test_villagers_meeting_boundaries(world, roster, clerk, present, households_present, votes_for, held, passed):
+@pytest.mark.parametrize(
+    "present, households_present, votes_for, held, passed",
+    [
+        (451, None, 226, True, True),  # more than half of 900 adults present; 226 of 451 is a majority
+        (451, None, 225, True, False),  # 225 of 451 is not
+        (450, 199, 300, False, None),  # half of the adults is not more than half; 199 of 300 households < 2/3
+        (450, 200, 226, True, True),  # but representatives of 200 of 300 households (two thirds) hold it
+    ],
+)
+def test_villagers_meeting_boundaries(
+    world, roster, clerk, present, households_present, votes_for, held, passed
+):
     matter = _at(world, "resolution")
     extra = {"households_total": 300}
     if households_present is not None:
         extra["households_present"] = households_present
-    response = meeting_post(clerk, matter, "resolution", body="villagers", present=present, votes_for=votes_for,
-                            **extra)
+    response = meeting_post(
+        clerk, matter, "resolution", body="villagers", present=present, votes_for=votes_for, **extra
+    )
     assert response.status_code == 302, errors_of(response)[:2000]
     meeting = matter.meetings.get(step="resolution")
     assert (meeting.quorum_met, meeting.passed) == (held, passed)
 
 
-@pytest.mark.parametrize("step, present, votes_for, held, passed", [
-    ("consultation", 4, 3, True, True),   # 4 of 7 members present; 3 of 4 for
-    ("consultation", 4, 2, True, False),  # 2 of 4 is not more than half
-    ("consultation", 3, 3, False, None),  # 3 of 7 is not more than half
-    ("proposal", 3, 2, True, True),       # 3 of the 5 branch committee members; 2 of 3
-    ("proposal", 2, 2, False, None),
-])
+@pytest.mark.parametrize(
+    "step, present, votes_for, held, passed",
+    [
+        ("consultation", 4, 3, True, True),  # 4 of 7 members present; 3 of 4 for
+        ("consultation", 4, 2, True, False),  # 2 of 4 is not more than half
+        ("consultation", 3, 3, False, None),  # 3 of 7 is not more than half
+        ("proposal", 3, 2, True, True),  # 3 of the 5 branch committee members; 2 of 3
+        ("proposal", 2, 2, False, None),
+    ],
+)
 def test_committee_meetings_boundaries(world, roster, clerk, step, present, votes_for, held, passed):
     matter = _at(world, step)
     meeting_post(clerk, matter, step, present=present, votes_for=votes_for)
@@ -192,7 +241,9 @@ def test_a_meeting_without_quorum_leaves_the_step_open_and_can_be_held_again(wor
     assert not_held.votes_for == 0 and not_held.passed is None  # no quorum, no vote kept
     event = matter.timeline.get(kind=MatterTimelineEvent.Kind.MEETING_NOT_HELD)
     assert event.payload == {"body": "representatives", "entitled": 30, "present": 19}  # no votes either
-    assert "村民代表会议：应到30人，实到19人，未达到法定人数，会议不成立" in errors_of(clerk.get(matter.get_absolute_url()))
+    assert "村民代表会议：应到30人，实到19人，未达到法定人数，会议不成立" in errors_of(
+        clerk.get(matter.get_absolute_url())
+    )
     pass_step(clerk, matter, "resolution")
     assert matter.step == Step.RESOLUTION_DISCLOSURE
     assert matter.meetings.filter(step="resolution").count() == 2
@@ -208,12 +259,18 @@ def test_the_result_is_computed_not_typed(world, roster, clerk):
 # -- numbers that do not add up -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("fields, message", [
-    ({"present": 31, "votes_for": 20}, "实到人数（31人）不能多于应到人数（30人）"),
-    ({"present": 20, "votes_for": 15, "votes_against": 5, "votes_abstain": 1}, "票数之和（21票）不能多于实到人数（20人）"),
-    ({"present": -1, "votes_for": 0}, "实到人数不能为负数"),
-    ({"present": "二十", "votes_for": 0}, "输入整数"),
-])
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"present": 31, "votes_for": 20}, "实到人数（31人）不能多于应到人数（30人）"),
+        (
+            {"present": 20, "votes_for": 15, "votes_against": 5, "votes_abstain": 1},
+            "票数之和（21票）不能多于实到人数（20人）",
+        ),
+        ({"present": -1, "votes_for": 0}, "实到人数不能为负数"),
+        ({"present": "二十", "votes_for": 0}, "输入整数"),
+    ],
+)
 def test_numbers_that_do_not_add_up_are_refused(world, roster, clerk, fields, message):
     matter = _at(world, "resolution")
     version = Matter.objects.get(pk=matter.pk).version
@@ -229,8 +286,15 @@ def test_entitled_other_than_the_roster_needs_a_reason(world, roster, secretary,
     response = meeting_post(clerk, matter, "proposal", entitled=4, present=3, votes_for=3)
     assert "应到人数（4人）与" in errors_of(response) and "（5人）不同，请填写调整理由" in errors_of(response)
     assert not matter.meetings.exists()
-    response = meeting_post(clerk, matter, "proposal", entitled=4, present=3, votes_for=3,
-                            entitled_reason="一名委员已调离，尚未补选")
+    response = meeting_post(
+        clerk,
+        matter,
+        "proposal",
+        entitled=4,
+        present=3,
+        votes_for=3,
+        entitled_reason="一名委员已调离，尚未补选",
+    )
     assert response.status_code == 302
     meeting = matter.meetings.get()
     assert (meeting.entitled, meeting.roster_entitled) == (4, 5)
@@ -240,13 +304,24 @@ def test_the_roster_valid_on_the_meeting_date_applies(world, roster, secretary, 
     from decisions.services import RosterCounts, roster_record
 
     today = timezone.localdate()
-    roster_record(actor=world.village_a1_clerk, village=world.village_a1, valid_from=today - timedelta(days=5),
-                  counts=RosterCounts(branch_committee=7, party_members=45, committee_members=9, representatives=33,
-                                      adults=950, households=310))
+    roster_record(
+        actor=world.village_a1_clerk,
+        village=world.village_a1,
+        valid_from=today - timedelta(days=5),
+        counts=RosterCounts(
+            branch_committee=7,
+            party_members=45,
+            committee_members=9,
+            representatives=33,
+            adults=950,
+            households=310,
+        ),
+    )
     matter = matter_register(secretary, world.village_a1)
     # A meeting ten days ago uses the old roster (5 committee members) without a reason ...
-    response = meeting_post(clerk, matter, "proposal", entitled=5, present=3, votes_for=3,
-                            held_on=today - timedelta(days=10))
+    response = meeting_post(
+        clerk, matter, "proposal", entitled=5, present=3, votes_for=3, held_on=today - timedelta(days=10)
+    )
     assert response.status_code == 302
     # ... and today's uses the new one (9 two-committee members).
     response = meeting_post(clerk, matter, "consultation", entitled=7, present=7, votes_for=7)
@@ -262,10 +337,14 @@ def test_a_village_without_roster_must_give_the_basis(world, secretary, clerk):
 def test_meeting_date_in_the_future_or_before_the_previous_step_is_refused(world, roster, secretary, clerk):
     matter = matter_register(secretary, world.village_a1)
     today = timezone.localdate()
-    response = meeting_post(clerk, matter, "proposal", present=5, votes_for=5, held_on=today + timedelta(days=1))
+    response = meeting_post(
+        clerk, matter, "proposal", present=5, votes_for=5, held_on=today + timedelta(days=1)
+    )
     assert "会议日期不能晚于今天" in errors_of(response)
     step_pass(secretary, matter, "proposal", held_on=today - timedelta(days=3))
-    response = meeting_post(clerk, matter, "consultation", present=7, votes_for=7, held_on=today - timedelta(days=4))
+    response = meeting_post(
+        clerk, matter, "consultation", present=7, votes_for=7, held_on=today - timedelta(days=4)
+    )
     assert "不能早于上一环节“党组织提议”的会议日期" in errors_of(response)
 
 
@@ -273,10 +352,24 @@ def test_a_stale_form_is_refused(world, roster, secretary, clerk):
     matter = matter_register(secretary, world.village_a1)
     stale = Matter.objects.get(pk=matter.pk)
     step_pass(secretary, matter, "proposal")
-    response = clerk.post(reverse("decisions:meeting-create", args=[matter.pk]), {
-        "step": "proposal", "version": stale.version, "body": "party_organization",
-        "held_on": timezone.localdate().isoformat(), "place": "x", "chair": "x", "recorder": "x", "entitled": 5,
-        "present": 5, "votes_for": 5, "votes_against": 0, "votes_abstain": 0, "minutes": "x"})
+    response = clerk.post(
+        reverse("decisions:meeting-create", args=[matter.pk]),
+        {
+            "step": "proposal",
+            "version": stale.version,
+            "body": "party_organization",
+            "held_on": timezone.localdate().isoformat(),
+            "place": "x",
+            "chair": "x",
+            "recorder": "x",
+            "entitled": 5,
+            "present": 5,
+            "votes_for": 5,
+            "votes_against": 0,
+            "votes_abstain": 0,
+            "minutes": "x",
+        },
+    )
     assert "已被他人更新" in errors_of(response)
     assert matter.meetings.count() == 1
 
@@ -290,8 +383,13 @@ def test_rejection_ends_the_matter_and_it_may_be_proposed_again(world, roster, c
     matter.refresh_from_db()
     assert matter.status == Matter.Status.REJECTED and matter.step == Step.REVIEW
     assert matter.timeline.get(kind=MatterTimelineEvent.Kind.REJECTED).payload == {
-        "body": "party_congress", "entitled": 41, "present": 41, "votes_for": 20, "votes_against": 21,
-        "votes_abstain": 0}
+        "body": "party_congress",
+        "entitled": 41,
+        "present": 41,
+        "votes_for": 20,
+        "votes_against": 21,
+        "votes_abstain": 0,
+    }
     # Nothing further can be recorded on it.
     response = meeting_post(clerk, matter, "review", present=41, votes_for=41)
     assert "该事项表决未通过，已终止，不能再办理" in errors_of(response)
@@ -301,13 +399,15 @@ def test_rejection_ends_the_matter_and_it_may_be_proposed_again(world, roster, c
     assert response.status_code == 302 and response["Location"] == new.get_absolute_url()
     assert new.step == Step.PROPOSAL and new.is_open and new.title == matter.title
     # Each timeline names the other matter (the facts are in the events' payloads).
-    assert new.timeline.get(kind="registered").payload == {"previous_id": matter.pk,
-                                                           "previous_title": matter.title}
+    assert new.timeline.get(kind="registered").payload == {
+        "previous_id": matter.pk,
+        "previous_title": matter.title,
+    }
     assert matter.timeline.get(kind="reproposed").payload == {"new_id": new.pk}
     new_page = clerk.get(new.get_absolute_url()).content.decode()
-    assert f"重新提议，原事项：{matter.title}" in new_page[new_page.index('id="timeline"'):]
+    assert f"重新提议，原事项：{matter.title}" in new_page[new_page.index('id="timeline"') :]
     old_page = clerk.get(matter.get_absolute_url()).content.decode()
-    old_timeline = old_page[old_page.index('id="timeline"'):]
+    old_timeline = old_page[old_page.index('id="timeline"') :]
     assert f"已重新提议（事项编号{new.pk}）" in old_timeline
     assert "党员大会：应到41人，实到41人；赞成20票，反对21票，弃权0票，未通过" in old_timeline
 
@@ -321,11 +421,27 @@ def test_an_open_matter_cannot_be_reproposed(world, roster, secretary, clerk):
 def test_the_household_route_counts_against_the_roster(world, roster, clerk):
     matter = _at(world, "resolution")
     # A made-up household total would let 10 of 900 villagers pass a resolution.
-    response = meeting_post(clerk, matter, "resolution", body="villagers", present=10, votes_for=6,
-                            households_total=3, households_present=2)
+    response = meeting_post(
+        clerk,
+        matter,
+        "resolution",
+        body="villagers",
+        present=10,
+        votes_for=6,
+        households_total=3,
+        households_present=2,
+    )
     assert "户数（3户）与" in errors_of(response) and "（300户）不同" in errors_of(response)
-    response = meeting_post(clerk, matter, "resolution", body="villagers", present=150, votes_for=100,
-                            households_total=300, households_present=200)
+    response = meeting_post(
+        clerk,
+        matter,
+        "resolution",
+        body="villagers",
+        present=150,
+        votes_for=100,
+        households_total=300,
+        households_present=200,
+    )
     assert "到会户代表数（200户）不能多于实到人数（150人）" in errors_of(response)
     assert not matter.meetings.filter(step="resolution").exists()
 

@@ -31,10 +31,22 @@ def test_reminder_is_sent_once_even_when_asked_twice(world):
     assert (first, second) == (1, 0)
     assert Notification.objects.filter(recipient=clerk, kind="test").count() == 1
     # A different due date or recipient is a different reminder; a person named twice is reminded once.
-    assert remind(center, kind="test", due_date=MONDAY + dt.timedelta(days=7), recipients=[clerk, clerk],
-                  title="提醒") == 1
-    assert remind(center, kind="test", due_date=MONDAY, recipients=[clerk, world.village_a1_readonly],
-                  title="提醒") == 1
+    assert (
+        remind(
+            center,
+            kind="test",
+            due_date=MONDAY + dt.timedelta(days=7),
+            recipients=[clerk, clerk],
+            title="提醒",
+        )
+        == 1
+    )
+    assert (
+        remind(
+            center, kind="test", due_date=MONDAY, recipients=[clerk, world.village_a1_readonly], title="提醒"
+        )
+        == 1
+    )
     assert Notification.objects.filter(recipient=clerk, kind="test").count() == 2
     assert Notification.objects.filter(recipient=world.village_a1_readonly, kind="test").count() == 1
 
@@ -45,14 +57,18 @@ def test_unique_constraint_holds_in_the_database(world):
 
     center = ServiceCenter.objects.get(region=world.village_a1)
     ct = ContentType.objects.get_for_model(center)
-    Reminder.objects.create(content_type=ct, object_id=center.pk, kind="k", due_date=MONDAY,
-                            recipient=world.village_a1_clerk)
+    Reminder.objects.create(
+        content_type=ct, object_id=center.pk, kind="k", due_date=MONDAY, recipient=world.village_a1_clerk
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
-        Reminder.objects.create(content_type=ct, object_id=center.pk, kind="k", due_date=MONDAY,
-                                recipient=world.village_a1_clerk)
+        Reminder.objects.create(
+            content_type=ct, object_id=center.pk, kind="k", due_date=MONDAY, recipient=world.village_a1_clerk
+        )
 
 
-def test_weekly_checklist_reminder_goes_to_the_village_secretary_once_a_week(world, django_capture_on_commit_callbacks):
+def test_weekly_checklist_reminder_goes_to_the_village_secretary_once_a_week(
+    world, django_capture_on_commit_callbacks
+):
     secretary_email(world)
     with django_capture_on_commit_callbacks(execute=True):
         assert checklist_reminders_send(today=MONDAY + dt.timedelta(days=2)) == 1
@@ -61,15 +77,28 @@ def test_weekly_checklist_reminder_goes_to_the_village_secretary_once_a_week(wor
     assert notification.title == "白马村党群服务中心有12项建设标准未达标"
     assert len(mail.outbox) == 1 and "白马村党群服务中心" in mail.outbox[0].subject
     # Not to the grid worker of the same village, nor to anyone elsewhere.
-    assert not Notification.objects.filter(kind="checklist_unmet").exclude(recipient=world.village_a1_clerk).exists()
+    assert (
+        not Notification.objects.filter(kind="checklist_unmet")
+        .exclude(recipient=world.village_a1_clerk)
+        .exists()
+    )
     assert checklist_reminders_send(today=MONDAY + dt.timedelta(days=7)) == 1
 
 
 def test_bell_counts_unread_and_marking_read_clears_it(world):
     Notification.objects.update(read_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))  # the post-granted notices
     center = ServiceCenter.objects.get(region=world.village_a1)
-    assert remind(center, kind="test", due_date=MONDAY, recipients=[world.village_a1_clerk], title="请整改",
-                  url=center.get_absolute_url()) == 1
+    assert (
+        remind(
+            center,
+            kind="test",
+            due_date=MONDAY,
+            recipients=[world.village_a1_clerk],
+            title="请整改",
+            url=center.get_absolute_url(),
+        )
+        == 1
+    )
     reminder = Reminder.objects.get(kind="test", recipient=world.village_a1_clerk)
     client = world.client_for(world.village_a1_clerk)
     bell = client.get("/notifications/bell/").content.decode()
@@ -83,8 +112,12 @@ def test_other_users_notifications_answer_404(world):
     center = ServiceCenter.objects.get(region=world.village_a1)
     assert remind(center, kind="test", due_date=MONDAY, recipients=[world.village_a1_clerk], title="x") == 1
     reminder = Reminder.objects.get(kind="test", recipient=world.village_a1_clerk)
-    assert world.client_for(world.village_a1_readonly).post(
-        f"/notifications/{reminder.notification_id}/read/").status_code == 404
+    assert (
+        world.client_for(world.village_a1_readonly)
+        .post(f"/notifications/{reminder.notification_id}/read/")
+        .status_code
+        == 404
+    )
 
 
 def test_mark_all_read(world):
@@ -132,7 +165,8 @@ def test_a_delivery_whose_worker_died_is_taken_over_after_the_lease(world):
     Notification.objects.filter(pk=notification.pk).update(delivery_claimed_at=timezone.now())
     assert notification_deliver(notification_id=notification.pk) is False  # another worker holds it
     Notification.objects.filter(pk=notification.pk).update(
-        delivery_claimed_at=timezone.now() - DELIVERY_LEASE - timedelta(seconds=1))
+        delivery_claimed_at=timezone.now() - DELIVERY_LEASE - timedelta(seconds=1)
+    )
     assert notification_deliver(notification_id=notification.pk) is True
     assert len(mail.outbox) == 1
 

@@ -41,8 +41,10 @@ def test_a_real_worker_on_redis_sends_reminders_once(world, settings):
             task.delay()  # a duplicated enqueue must send nothing twice
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline:
-                if (Notification.objects.filter(kind="checklist_unmet", delivered_at__isnull=False).exists()
-                        and len(mail.outbox) >= 1):
+                if (
+                    Notification.objects.filter(kind="checklist_unmet", delivered_at__isnull=False).exists()
+                    and len(mail.outbox) >= 1
+                ):
                     break
                 time.sleep(0.2)
             time.sleep(1.0)  # let the duplicate finish too

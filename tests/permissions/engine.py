@@ -139,8 +139,11 @@ def build_ctx() -> Ctx:
     world = build_world()
     regions_import(rows=rows_of(OTHER_COUNTY))
     c1 = Region.objects.get(code=OTHER_COUNTY[-1][0])
-    ctx = Ctx(world=world, stranger=make_user("matrix_stranger"),
-              sides={"A": Side("A", world.village_a1), "B": Side("B", world.village_b1), "C": Side("C", c1)})
+    ctx = Ctx(
+        world=world,
+        stranger=make_user("matrix_stranger"),
+        sides={"A": Side("A", world.village_a1), "B": Side("B", world.village_b1), "C": Side("C", c1)},
+    )
     for module in APP_MODULES.values():
         build_side = getattr(module, "build_side", None)
         if build_side is not None:
@@ -169,8 +172,13 @@ def _package_admin_objects(ctx: Ctx) -> None:
     from audit.models import AuthEvent
 
     Group.objects.create(name="矩阵测试组")
-    access = {"user_agent": "matrix", "ip_address": "127.0.0.1", "username": "someone", "http_accept": "*/*",
-              "path_info": "/accounts/login/"}
+    access = {
+        "user_agent": "matrix",
+        "ip_address": "127.0.0.1",
+        "username": "someone",
+        "http_accept": "*/*",
+        "path_info": "/accounts/login/",
+    }
     AccessAttempt.objects.create(**access, get_data="", post_data="", failures_since_start=1)
     AccessLog.objects.create(**access)
     AccessFailureLog.objects.create(**access)
@@ -179,8 +187,12 @@ def _package_admin_objects(ctx: Ctx) -> None:
     CrontabSchedule.objects.create(minute="0", hour="3")
     SolarSchedule.objects.create(event="sunrise", latitude=34.75, longitude=113.62)
     PeriodicTask.objects.create(name="矩阵测试任务", task="centers.tasks.nothing", interval=interval)
-    AuthEvent.objects.create(kind=AuthEvent.Kind.LOGIN, user=ctx.world.village_a1_clerk, username="village_a1_clerk",
-                             ip_address="127.0.0.1")
+    AuthEvent.objects.create(
+        kind=AuthEvent.Kind.LOGIN,
+        user=ctx.world.village_a1_clerk,
+        username="village_a1_clerk",
+        ip_address="127.0.0.1",
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -352,7 +364,9 @@ APP_MODULES, MISSING_MODULES = _load_modules()
 
 def _admin_row(staff_status: int, others: int = 302) -> dict[str, Cell]:
     """Anonymous and the non-staff role: ``others`` (the redirect to the admin login)."""
-    return {role: ((staff_status, staff_status) if role == STAFF else (others, others)) for role in ADMIN_ROLES}
+    return {
+        role: ((staff_status, staff_status) if role == STAFF else (others, others)) for role in ADMIN_ROLES
+    }
 
 
 def _admin_models() -> dict[str, type]:
@@ -400,13 +414,17 @@ def _admin_redirect_entry(model) -> Entry:
     """``<app>/<model>/<object_id>/`` (no name): the superuser is sent on to the change page."""
 
     def url(c, role, which):
-        return f"/admin/{model._meta.app_label}/{model._meta.model_name}/{admin_quote(admin_object(model).pk)}/"
+        return (
+            f"/admin/{model._meta.app_label}/{model._meta.model_name}/{admin_quote(admin_object(model).pk)}/"
+        )
 
     def location(c, role, which, method):
         if role != STAFF:
             return None
-        return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change",
-                       kwargs={"object_id": admin_quote(admin_object(model).pk)})
+        return reverse(
+            f"admin:{model._meta.app_label}_{model._meta.model_name}_change",
+            kwargs={"object_id": admin_quote(admin_object(model).pk)},
+        )
 
     return Entry("admin", get=_admin_row(302), url=url, location=location)
 
@@ -416,33 +434,48 @@ def _admin_site_entries() -> dict[str, Entry]:
         return {"id": c.world.village_a1_clerk.pk}
 
     def on_site(c, role, which):
-        return {"content_type_id": ContentType.objects.get_for_model(Region).pk,
-                "object_id": c.world.village_a1.pk}
+        return {
+            "content_type_id": ContentType.objects.get_for_model(Region).pk,
+            "object_id": c.world.village_a1.pk,
+        }
 
     return {
         "admin:index": Entry("admin", get=_admin_row(200)),
-        "admin:app_list": Entry("admin", get=_admin_row(200), kwargs=lambda c, role, which: {"app_label": "regions"}),
+        "admin:app_list": Entry(
+            "admin", get=_admin_row(200), kwargs=lambda c, role, which: {"app_label": "regions"}
+        ),
         # the login page is public; a logged-in non-staff user gets the form again (with a notice)
-        "admin:login": Entry("admin", get=_admin_row(302, others=200),
-                             location=lambda c, role, which, method: "/admin/" if role == STAFF else None),
+        "admin:login": Entry(
+            "admin",
+            get=_admin_row(302, others=200),
+            location=lambda c, role, which, method: "/admin/" if role == STAFF else None,
+        ),
         # POST-only (Django 5): non-staff are sent to the admin index (which then asks them to log in),
         # the superuser's logout goes to LOGOUT_REDIRECT_URL
-        "admin:logout": Entry("admin", get=_admin_row(405), post=_admin_row(302),
-                              location=lambda c, role, which, method: (
-                                  "/accounts/login/" if role == STAFF else "/admin/")),
+        "admin:logout": Entry(
+            "admin",
+            get=_admin_row(405),
+            post=_admin_row(302),
+            location=lambda c, role, which, method: "/accounts/login/" if role == STAFF else "/admin/",
+        ),
         "admin:password_change": Entry("admin", get=_admin_row(200)),
         "admin:password_change_done": Entry("admin", get=_admin_row(200)),
         "admin:jsi18n": Entry("admin", get=_admin_row(200)),
         # without app_label/model_name/field_name the autocomplete view refuses (no admin uses it)
         "admin:autocomplete": Entry("admin", get=_admin_row(403)),
-        "admin:view_on_site": Entry("admin", get=_admin_row(302), kwargs=on_site,
-                                    location=lambda c, role, which, method: (
-                                        "http://testserver" + c.world.village_a1.get_absolute_url()
-                                        if role == STAFF else None)),
+        "admin:view_on_site": Entry(
+            "admin",
+            get=_admin_row(302),
+            kwargs=on_site,
+            location=lambda c, role, which, method: (
+                "http://testserver" + c.world.village_a1.get_absolute_url() if role == STAFF else None
+            ),
+        ),
         "admin:auth_user_password_change": Entry("admin", get=_admin_row(200), kwargs=user_kwargs),
         # the admin's final catch-all: 404 for staff, the login redirect for anyone else
-        "admin:[admin/(?P<url>.*)$]": Entry("admin", get=_admin_row(404),
-                                            url=lambda c, role, which: "/admin/no-such-page/"),
+        "admin:[admin/(?P<url>.*)$]": Entry(
+            "admin", get=_admin_row(404), url=lambda c, role, which: "/admin/no-such-page/"
+        ),
     }
 
 
@@ -481,14 +514,20 @@ def _app_entries() -> tuple[dict[str, Entry], list[str]]:
     for label, module in APP_MODULES.items():
         for key, entry in module.ENTRIES.items():
             if key in owners:
-                problems.append(f"{key} has entries in tests/{owners[key]}/permissions.py and tests/{label}/permissions.py")
+                problems.append(
+                    f"{key} has entries in tests/{owners[key]}/permissions.py and tests/{label}/permissions.py"
+                )
             if key in apps_of and apps_of[key] != label:
-                problems.append(f"{key} is served by {apps_of[key]}, but its entry is in tests/{label}/permissions.py")
+                problems.append(
+                    f"{key} is served by {apps_of[key]}, but its entry is in tests/{label}/permissions.py"
+                )
             entries[key], owners[key] = entry, label
         for attribute in ("ADMIN_NO_ADD", "ADMIN_NO_DELETE"):
             foreign = sorted(m for m in getattr(module, attribute, ()) if m.split(".")[0] != label)
             if foreign:
-                problems.append(f"tests/{label}/permissions.py {attribute} names other apps' models: {foreign}")
+                problems.append(
+                    f"tests/{label}/permissions.py {attribute} names other apps' models: {foreign}"
+                )
     return entries, problems
 
 
@@ -500,7 +539,9 @@ CASES = [(key, role) for key in sorted(MATRIX) for role in MATRIX[key].roles]
 def coverage_problems() -> list[str]:
     """URL patterns without an entry, entries without a pattern, modules missing or misplaced entries."""
     keys = [p.key for p in PATTERNS]
-    problems = [f"tests/{label}/permissions.py is missing (the app is registered)" for label in MISSING_MODULES]
+    problems = [
+        f"tests/{label}/permissions.py is missing (the app is registered)" for label in MISSING_MODULES
+    ]
     duplicates = sorted({k for k in keys if keys.count(k) > 1})
     if duplicates:
         problems.append(f"URL names used twice (only the last one can be reversed): {duplicates}")
@@ -534,12 +575,20 @@ def role_problems() -> list[str]:
 def _event_models(app_label: str) -> list[type]:
     from pghistory.models import Event
 
-    return [model for model in apps.get_app_config(app_label).get_models()
-            if issubclass(model, Event) and getattr(model, "pgh_tracked_model", None) is not None]
+    return [
+        model
+        for model in apps.get_app_config(app_label).get_models()
+        if issubclass(model, Event) and getattr(model, "pgh_tracked_model", None) is not None
+    ]
 
 
-def registry_problems(contributions: Iterable[registry.Contribution], *, matrix_keys: Iterable[str],
-                      record_types: Iterable[tuple[str, str]], modules: Mapping[str, ModuleType]) -> list[str]:
+def registry_problems(
+    contributions: Iterable[registry.Contribution],
+    *,
+    matrix_keys: Iterable[str],
+    record_types: Iterable[tuple[str, str]],
+    modules: Mapping[str, ModuleType],
+) -> list[str]:
     """For each registered app: its menu's pages are in the matrix, its audited records are offered by the
     audit log's filter under a real name, and it has its permissions module."""
     matrix_keys = set(matrix_keys)
@@ -560,11 +609,16 @@ def registry_problems(contributions: Iterable[registry.Contribution], *, matrix_
         for model in event_models:
             label, tracked = model._meta.label, model.pgh_tracked_model
             if label not in labels:
-                problems.append(f"{app}: audited records {label} are missing from auditlog.forms.record_types()")
-            elif labels[label] == label or (tracked._meta.auto_created
-                                            and labels[label] == str(tracked._meta.verbose_name)):
-                problems.append(f"{app}: audited records {label} are labelled {labels[label]!r} in the audit log "
-                                f"(register a name in the app's Contribution.audit_labels)")
+                problems.append(
+                    f"{app}: audited records {label} are missing from auditlog.forms.record_types()"
+                )
+            elif labels[label] == label or (
+                tracked._meta.auto_created and labels[label] == str(tracked._meta.verbose_name)
+            ):
+                problems.append(
+                    f"{app}: audited records {label} are labelled {labels[label]!r} in the audit log "
+                    f"(register a name in the app's Contribution.audit_labels)"
+                )
     return problems
 
 
@@ -587,8 +641,9 @@ def _login_redirect_problem(response, path: str, login: str) -> str | None:
     return None
 
 
-def _redirect_problem(ctx: Ctx, entry: Entry, role: str, which: str, method: str, response,
-                      path: str) -> str | None:
+def _redirect_problem(
+    ctx: Ctx, entry: Entry, role: str, which: str, method: str, response, path: str
+) -> str | None:
     if role == "anonymous" and entry.kind in ("login", "scoped"):
         return _login_redirect_problem(response, path, "/accounts/login/")
     expected = entry.location(ctx, role, which, method) if entry.location else None

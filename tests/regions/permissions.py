@@ -43,8 +43,13 @@ LANDING = {
 
 def build_side(ctx: Ctx, side: Side) -> None:
     person = make_user(f"person_{side.key.lower()}", Role.VILLAGE_COMMITTEE, side.region)
-    holiday = calendar_day_set(actor=None, county=county_of(side.region), day=date(2026, 10, 1),
-                               kind=CalendarDay.Kind.HOLIDAY, name="国庆节")
+    holiday = calendar_day_set(
+        actor=None,
+        county=county_of(side.region),
+        day=date(2026, 10, 1),
+        kind=CalendarDay.Kind.HOLIDAY,
+        name="国庆节",
+    )
     side.add(person=person, post=Post.objects.get(user=person), calendar_day=holiday)
 
 
@@ -66,19 +71,35 @@ ENTRIES: dict[str, Entry] = {
     "regions:calendar": Entry("login", get=COUNTY_SETTINGS),
     "regions:county-settings": Entry("login", get=COUNTY_SETTINGS),
     # -- view scope ----------------------------------------------------------------------------
-    "regions:region-detail": Entry("scoped", kwargs=code_of("region"),
-                                   get=row(302, SCOPE, SCOPE, SCOPE, SCOPE, SCOPE, BOTH)),
+    "regions:region-detail": Entry(
+        "scoped", kwargs=code_of("region"), get=row(302, SCOPE, SCOPE, SCOPE, SCOPE, SCOPE, BOTH)
+    ),
     # -- manage_people scope: nothing is in a village user's scope --------------------------------
-    "regions:person-detail": Entry("scoped", kwargs=pk_of("person"), get=row(302, 404, 404, SCOPE, SCOPE, SCOPE, BOTH)),
-    "regions:person-password-reset": Entry("scoped", kwargs=pk_of("person"), get=logged_in(405),
-                                           post=row(302, 404, 404, SCOPE, SCOPE, SCOPE, BOTH)),
-    "regions:post-end": Entry("scoped", kwargs=pk_of("post"), get=logged_in(405),
-                              post=row(302, 404, 404, (302, 404), (302, 404), (302, 404), (302, 302)),
-                              location=to_url("regions:person-detail", pk="person")),
+    "regions:person-detail": Entry(
+        "scoped", kwargs=pk_of("person"), get=row(302, 404, 404, SCOPE, SCOPE, SCOPE, BOTH)
+    ),
+    "regions:person-password-reset": Entry(
+        "scoped",
+        kwargs=pk_of("person"),
+        get=logged_in(405),
+        post=row(302, 404, 404, SCOPE, SCOPE, SCOPE, BOTH),
+    ),
+    "regions:post-end": Entry(
+        "scoped",
+        kwargs=pk_of("post"),
+        get=logged_in(405),
+        post=row(302, 404, 404, (302, 404), (302, 404), (302, 404), (302, 302)),
+        location=to_url("regions:person-detail", pk="person"),
+    ),
     # -- manage_county_settings scope: a county's calendar ---------------------------------------
-    "regions:calendar-day-delete": Entry("scoped", kwargs=pk_of("calendar_day"), get=logged_in(405),
-                                         post=row(302, 404, 404, 404, 404, (302, 404), (302, 302)),
-                                         location=to_url("regions:calendar", query=lambda side: (
-                                             f"county={side.calendar_day.county.code}"
-                                             f"&year={side.calendar_day.date.year}"))),
+    "regions:calendar-day-delete": Entry(
+        "scoped",
+        kwargs=pk_of("calendar_day"),
+        get=logged_in(405),
+        post=row(302, 404, 404, 404, 404, (302, 404), (302, 302)),
+        location=to_url(
+            "regions:calendar",
+            query=lambda side: f"county={side.calendar_day.county.code}&year={side.calendar_day.date.year}",
+        ),
+    ),
 }

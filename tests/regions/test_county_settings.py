@@ -14,8 +14,15 @@ pytestmark = pytest.mark.django_db
 
 
 def duty_block(county, **changes) -> dict:
-    data = {"block": "duty", "county": county.code, "duty-starts_at": "08:00", "duty-ends_at": "17:00",
-            "duty-cutoff": "08:30", "duty-grace_minutes": "5", "duty-remind_minutes_before": "30"}
+    data = {
+        "block": "duty",
+        "county": county.code,
+        "duty-starts_at": "08:00",
+        "duty-ends_at": "17:00",
+        "duty-cutoff": "08:30",
+        "duty-grace_minutes": "5",
+        "duty-remind_minutes_before": "30",
+    }
     data.update({f"duty-{name}": value for name, value in changes.items()})
     return data
 
@@ -45,14 +52,26 @@ def test_county_sets_duty_rules_on_the_settings_page(world):
 
 def test_duty_rules_are_no_longer_set_on_the_calendar_page(world):
     client = world.client_for(world.county_admin)
-    client.post("/calendar/", {"form": "rules", "county": world.county.code, "rules-starts_at": "08:00",
-                               "rules-ends_at": "17:00", "rules-cutoff": "08:30", "rules-grace_minutes": "5"})
+    client.post(
+        "/calendar/",
+        {
+            "form": "rules",
+            "county": world.county.code,
+            "rules-starts_at": "08:00",
+            "rules-ends_at": "17:00",
+            "rules-cutoff": "08:30",
+            "rules-grace_minutes": "5",
+        },
+    )
     assert not DutyRules.objects.exists()
 
 
 def test_only_county_administrators_of_that_county_keep_the_settings(world):
     assert world.client_for(world.township_a_officer).get("/settings/").status_code == 403
-    assert world.client_for(world.township_a_officer).post("/settings/", duty_block(world.county)).status_code == 403
+    assert (
+        world.client_for(world.township_a_officer).post("/settings/", duty_block(world.county)).status_code
+        == 403
+    )
     other = other_county()
     client = world.client_for(world.county_admin)
     assert client.post("/settings/", duty_block(other)).status_code == 404

@@ -16,9 +16,17 @@ HEADER = ("用户名", "姓名", "手机号", "职务", "区划代码", "任职�
 
 def test_township_officer_creates_a_person_with_a_one_time_password(world):
     client = world.client_for(world.township_a_officer)
-    response = client.post("/people/new/", {"username": "zhangsan", "real_name": "张三", "mobile": "13912345678",
-                                            "role": "grid_worker", "region": "419901101202",
-                                            "started_on": "2026-01-05"})
+    response = client.post(
+        "/people/new/",
+        {
+            "username": "zhangsan",
+            "real_name": "张三",
+            "mobile": "13912345678",
+            "role": "grid_worker",
+            "region": "419901101202",
+            "started_on": "2026-01-05",
+        },
+    )
     assert response.status_code == 200
     password = response.context["password"]
     user = User.objects.get(username="zhangsan")
@@ -28,21 +36,45 @@ def test_township_officer_creates_a_person_with_a_one_time_password(world):
 
 def test_person_in_another_township_is_refused_with_a_clear_message(world):
     client = world.client_for(world.township_a_officer)
-    response = client.post("/people/new/", {"username": "lisi", "real_name": "李四", "role": "grid_worker",
-                                            "region": "419901102201", "started_on": "2026-01-05"})
+    response = client.post(
+        "/people/new/",
+        {
+            "username": "lisi",
+            "real_name": "李四",
+            "role": "grid_worker",
+            "region": "419901102201",
+            "started_on": "2026-01-05",
+        },
+    )
     assert "不在您的管辖范围内" in response.content.decode()
     assert not User.objects.filter(username="lisi").exists()
 
 
 def test_bad_input_gets_chinese_messages_and_changes_nothing(world):
     client = world.client_for(world.township_a_officer)
-    response = client.post("/people/new/", {"username": "village_a1_clerk", "real_name": "", "mobile": "123",
-                                            "role": "village_secretary", "region": "419901101000",
-                                            "started_on": "2026-01-05"})
+    response = client.post(
+        "/people/new/",
+        {
+            "username": "village_a1_clerk",
+            "real_name": "",
+            "mobile": "123",
+            "role": "village_secretary",
+            "region": "419901101000",
+            "started_on": "2026-01-05",
+        },
+    )
     text = response.content.decode()
     assert "该用户名已被使用" in text and "请输入11位手机号码" in text
-    response = client.post("/people/new/", {"username": "ok_name", "real_name": "王五", "role": "village_secretary",
-                                            "region": "419901101000", "started_on": "2026-01-05"})
+    response = client.post(
+        "/people/new/",
+        {
+            "username": "ok_name",
+            "real_name": "王五",
+            "role": "village_secretary",
+            "region": "419901101000",
+            "started_on": "2026-01-05",
+        },
+    )
     assert "只能设在村（社区）一级" in response.content.decode()
     assert not User.objects.filter(username="ok_name").exists()
 
@@ -74,11 +106,17 @@ def test_password_reset_forces_a_change_at_next_login(world):
 
 
 def test_import_people_and_posts(world):
-    data = xlsx_bytes([HEADER, ("wang1", "王一", "13900000001", "村党组织书记", "419901101202", "2026-03-01"),
-                       ("wang2", "王二", "", "网格员", "419901101202", ""),
-                       ("village_a1_readonly", "village_a1_readonly", "", "村调解员", "419901101201", "")])
+    data = xlsx_bytes(
+        [
+            HEADER,
+            ("wang1", "王一", "13900000001", "村党组织书记", "419901101202", "2026-03-01"),
+            ("wang2", "王二", "", "网格员", "419901101202", ""),
+            ("village_a1_readonly", "village_a1_readonly", "", "村调解员", "419901101201", ""),
+        ]
+    )
     response = world.client_for(world.township_a_officer).post(
-        "/people/import/", {"file": SimpleUploadedFile("p.xlsx", data)})
+        "/people/import/", {"file": SimpleUploadedFile("p.xlsx", data)}
+    )
     result = response.context["result"]
     assert result.errors == []
     assert result.posts == 3 and len(result.created_users) == 2
@@ -86,16 +124,21 @@ def test_import_people_and_posts(world):
 
 
 def test_import_with_bad_rows_names_each_and_writes_nothing(world):
-    data = xlsx_bytes([HEADER,
-                       ("ok1", "正常", "", "网格员", "419901101202", ""),
-                       ("", "无名", "", "网格员", "419901101202", ""),
-                       ("bad2", "坏二", "12345", "村长", "419901101202", ""),
-                       ("bad3", "坏三", "", "网格员", "419901102201", ""),
-                       ("bad4", "坏四", "", "村党组织书记", "419901101000", "2026/13/40"),
-                       ("ok1", "重复", "", "网格员", "419901101202", ""),
-                       ("village_a1_clerk", "别人", "", "网格员", "419901101202", "")])
+    data = xlsx_bytes(
+        [
+            HEADER,
+            ("ok1", "正常", "", "网格员", "419901101202", ""),
+            ("", "无名", "", "网格员", "419901101202", ""),
+            ("bad2", "坏二", "12345", "村长", "419901101202", ""),
+            ("bad3", "坏三", "", "网格员", "419901102201", ""),
+            ("bad4", "坏四", "", "村党组织书记", "419901101000", "2026/13/40"),
+            ("ok1", "重复", "", "网格员", "419901101202", ""),
+            ("village_a1_clerk", "别人", "", "网格员", "419901101202", ""),
+        ]
+    )
     response = world.client_for(world.township_a_officer).post(
-        "/people/import/", {"file": SimpleUploadedFile("p.xlsx", data)})
+        "/people/import/", {"file": SimpleUploadedFile("p.xlsx", data)}
+    )
     errors = response.context["result"].errors
     assert [e.split("：")[0] for e in errors] == ["第3行", "第4行", "第5行", "第6行", "第7行", "第8行"]
     assert "用户名为空" in errors[0]
@@ -113,10 +156,18 @@ def test_village_users_cannot_manage_people(world):
 
 
 def test_same_new_person_on_two_rows_gets_two_posts(world):
-    data = xlsx_bytes([HEADER, ("wang1", "王一", "", "村党组织书记", "419901101202", ""),
-                       ("wang1", "王一", "", "村调解员", "419901101202", "")])
-    result = world.client_for(world.township_a_officer).post(
-        "/people/import/", {"file": SimpleUploadedFile("p.xlsx", data)}).context["result"]
+    data = xlsx_bytes(
+        [
+            HEADER,
+            ("wang1", "王一", "", "村党组织书记", "419901101202", ""),
+            ("wang1", "王一", "", "村调解员", "419901101202", ""),
+        ]
+    )
+    result = (
+        world.client_for(world.township_a_officer)
+        .post("/people/import/", {"file": SimpleUploadedFile("p.xlsx", data)})
+        .context["result"]
+    )
     assert result.errors == [] and result.posts == 2 and len(result.created_users) == 1
 
 
@@ -124,19 +175,26 @@ def test_import_cannot_reach_people_outside_the_scope(world):
     """Importing an existing username of another township (or the superuser) is refused, name not revealed."""
     for username, real_name in (("township_b_officer", "township_b_officer"), ("sysadmin", "sysadmin")):
         data = xlsx_bytes([HEADER, (username, real_name, "", "网格员", "419901101202", "")])
-        result = world.client_for(world.township_a_officer).post(
-            "/people/import/", {"file": SimpleUploadedFile("p.xlsx", data)}).context["result"]
+        result = (
+            world.client_for(world.township_a_officer)
+            .post("/people/import/", {"file": SimpleUploadedFile("p.xlsx", data)})
+            .context["result"]
+        )
         assert result.errors == [f"第2行：用户名“{username}”已被使用"]
     assert not Post.objects.filter(user=world.sysadmin, region=world.village_a2).exists()
 
 
 def test_township_officer_cannot_grant_township_posts_or_grant_to_self(world):
     client = world.client_for(world.township_a_officer)
-    response = client.post(f"/people/{world.village_a1_readonly.pk}/", {
-        "role": "township_discipline", "region": "419901101000", "started_on": "2026-01-05"})
+    response = client.post(
+        f"/people/{world.village_a1_readonly.pk}/",
+        {"role": "township_discipline", "region": "419901101000", "started_on": "2026-01-05"},
+    )
     assert "选择一个有效的选项" in response.content.decode()  # not even offered
-    response = client.post(f"/people/{world.township_a_officer.pk}/", {
-        "role": "grid_worker", "region": "419901101201", "started_on": "2026-01-05"})
+    response = client.post(
+        f"/people/{world.township_a_officer.pk}/",
+        {"role": "grid_worker", "region": "419901101201", "started_on": "2026-01-05"},
+    )
     # The officer's own post lies in their people scope, so their page shows; the grant is refused on it.
     assert response.status_code == 200
     assert "不能给自己任命职务" in response.content.decode()
@@ -144,16 +202,19 @@ def test_township_officer_cannot_grant_township_posts_or_grant_to_self(world):
 
 
 def test_county_organization_cannot_make_anyone_system_administrator(world):
-    response = world.client_for(world.county_admin).post(f"/people/{world.township_a_officer.pk}/", {
-        "role": "system_admin", "region": "419901000000", "started_on": "2026-01-05"})
+    response = world.client_for(world.county_admin).post(
+        f"/people/{world.township_a_officer.pk}/",
+        {"role": "system_admin", "region": "419901000000", "started_on": "2026-01-05"},
+    )
     assert "选择一个有效的选项" in response.content.decode()
     from django.core.exceptions import PermissionDenied
 
     from regions.services import post_grant
 
     with pytest.raises(PermissionDenied, match="您无权任命“系统管理员”职务"):
-        post_grant(actor=world.county_admin, user=world.township_a_officer, role="system_admin",
-                   region=world.county)
+        post_grant(
+            actor=world.county_admin, user=world.township_a_officer, role="system_admin", region=world.county
+        )
 
 
 def test_password_reset_refused_for_people_posted_beyond_the_scope(world):

@@ -19,8 +19,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_grant_assigns_role_permissions_on_the_region(world):
-    codenames = set(RegionUserObjectPermission.objects.filter(user=world.village_a1_clerk)
-                    .values_list("permission__codename", flat=True))
+    codenames = set(
+        RegionUserObjectPermission.objects.filter(user=world.village_a1_clerk).values_list(
+            "permission__codename", flat=True
+        )
+    )
     assert codenames == {VIEW, CHANGE_CENTER, MANAGE_DECISIONS}
     assert world.village_a1_clerk.has_perm(f"regions.{VIEW}", world.village_a1)
     assert world.village_a1_clerk.has_perm(f"regions.{CHANGE_CENTER}", world.village_a1)
@@ -63,7 +66,9 @@ def test_township_officer_cannot_grant_posts_in_another_township(world):
 
 def test_same_active_post_twice_is_refused(world):
     with pytest.raises(ValidationError, match="已担任这一职务"):
-        post_grant(actor=None, user=world.village_a1_clerk, role=Role.VILLAGE_SECRETARY, region=world.village_a1)
+        post_grant(
+            actor=None, user=world.village_a1_clerk, role=Role.VILLAGE_SECRETARY, region=world.village_a1
+        )
 
 
 def test_ending_a_post_removes_access_at_the_next_request(world):
@@ -80,7 +85,9 @@ def test_ending_a_post_removes_access_at_the_next_request(world):
 
 
 def test_ending_one_post_keeps_permissions_another_post_still_grants(world):
-    second = post_grant(actor=None, user=world.village_a1_clerk, role=Role.VILLAGE_MEDIATOR, region=world.village_a1)
+    second = post_grant(
+        actor=None, user=world.village_a1_clerk, role=Role.VILLAGE_MEDIATOR, region=world.village_a1
+    )
     first = Post.objects.get(user=world.village_a1_clerk, role=Role.VILLAGE_SECRETARY)
     post_end(actor=None, post=first)
     world.village_a1_clerk = type(world.village_a1_clerk).objects.get(pk=world.village_a1_clerk.pk)
@@ -103,9 +110,12 @@ def test_grant_is_audited(world):
     from pghistory.models import Events
 
     post = Post.objects.get(user=world.village_a1_clerk)
-    assert Events.objects.filter(pgh_model="regions.PostEvent", pgh_obj_id=str(post.pk), pgh_label="insert").exists()
-    assert MANAGE_PEOPLE not in {p.permission.codename for p in
-                                 RegionUserObjectPermission.objects.filter(user=world.village_a1_clerk)}
+    assert Events.objects.filter(
+        pgh_model="regions.PostEvent", pgh_obj_id=str(post.pk), pgh_label="insert"
+    ).exists()
+    assert MANAGE_PEOPLE not in {
+        p.permission.codename for p in RegionUserObjectPermission.objects.filter(user=world.village_a1_clerk)
+    }
 
 
 def test_post_holders_of_many_regions_in_one_query_each_user_once(world, django_assert_num_queries):
@@ -120,7 +130,10 @@ def test_post_holders_of_many_regions_in_one_query_each_user_once(world, django_
     regions = [world.village_a1, world.village_a2, world.village_b1, world.township_a]
     with django_assert_num_queries(1):
         holders = post_holders(regions, roles)
-    assert holders == {world.village_a1.pk: [world.village_a1_clerk, liaison], world.village_b1.pk: [secretary_b1]}
+    assert holders == {
+        world.village_a1.pk: [world.village_a1_clerk, liaison],
+        world.village_b1.pk: [secretary_b1],
+    }
     with django_assert_num_queries(1):
         by_ids = post_holders({r.pk for r in regions}, roles)
     assert by_ids == holders

@@ -34,7 +34,9 @@ BUDGETS = [
 
 
 @pytest.mark.parametrize("username,url,cached,computed", BUDGETS)
-def test_page_stays_within_its_query_budget(world, django_assert_max_num_queries, username, url, cached, computed):
+def test_page_stays_within_its_query_budget(
+    world, django_assert_max_num_queries, username, url, cached, computed
+):
     assert cached <= PAGE_CEILING
     client = world.client_for(getattr(world, username) if username else None)
     status = 302 if url == "/" else 200

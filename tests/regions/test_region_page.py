@@ -59,8 +59,9 @@ def test_breadcrumbs_show_ancestors_in_scope(world):
 
 def test_children_are_sorted_by_pinyin(world):
     """Pinyin order (a-li, bai-ma, zhang-zhuang) differs from code-point order (张 < 白 < 阿)."""
-    Region.objects.create(code="419901101203", prefix="419901101203", name="阿里村", level="village",
-                          parent=world.township_a)
+    Region.objects.create(
+        code="419901101203", prefix="419901101203", name="阿里村", level="village", parent=world.township_a
+    )
     response = world.client_for(world.township_a_officer).get("/regions/419901101000/")
     names = [c.name for c in panel(response, "children")["children"]]
     assert names == ["阿里村", "白马村", "张庄村"]
@@ -102,7 +103,8 @@ def test_region_pages_cost_the_same_queries_whatever_the_size(world, django_asse
 def test_pinyin_order_without_icu_uses_gb18030(world, settings):
     """The embedded server has no ICU; GB18030 byte order gives the same pinyin order for common names."""
     settings.PINYIN_ORDER = "gb18030"
-    Region.objects.create(code="419901101203", prefix="419901101203", name="阿里村", level="village",
-                          parent=world.township_a)
+    Region.objects.create(
+        code="419901101203", prefix="419901101203", name="阿里村", level="village", parent=world.township_a
+    )
     response = world.client_for(world.township_a_officer).get("/regions/419901101000/")
     assert [c.name for c in panel(response, "children")["children"]] == ["阿里村", "白马村", "张庄村"]

@@ -67,19 +67,32 @@ def test_renamed_region_is_updated_not_duplicated():
 
 
 def test_six_and_nine_digit_codes_are_accepted():
-    result = regions_import(rows=rows_of([("411199", "示例县"), ("411199101", "一镇"), ("411199101201", "一村")]))
+    result = regions_import(
+        rows=rows_of([("411199", "示例县"), ("411199101", "一镇"), ("411199101201", "一村")])
+    )
     assert result.created == 3
     assert Region.objects.get(code="411199101000").level == "township"
 
 
-@pytest.mark.parametrize("rows,message", [
-    ([("411199000000", "示例县"), ("4111AB101000", "坏镇")], "第3行：区划代码“4111AB101000”不是数字"),
-    ([("411199000000", "示例县"), ("41119910100", "坏镇")], "第3行：区划代码“41119910100”长度为11位，应为6、9或12位"),
-    ([("411199000000", "示例县"), ("411199101000", "")], "第3行：名称为空"),
-    ([("411199000000", "示例县"), ("411199101000", "甲镇"), ("411199101000", "乙镇")],
-     "第4行：区划代码411199101000与第3行相同但名称不同（“乙镇”与“甲镇”）"),
-    ([("411199000000", "示例县"), ("411199102201", "孤村")], "第3行：上级区划（代码411199102000）既不在文件中也不在系统中"),
-])
+@pytest.mark.parametrize(
+    "rows,message",
+    [
+        ([("411199000000", "示例县"), ("4111AB101000", "坏镇")], "第3行：区划代码“4111AB101000”不是数字"),
+        (
+            [("411199000000", "示例县"), ("41119910100", "坏镇")],
+            "第3行：区划代码“41119910100”长度为11位，应为6、9或12位",
+        ),
+        ([("411199000000", "示例县"), ("411199101000", "")], "第3行：名称为空"),
+        (
+            [("411199000000", "示例县"), ("411199101000", "甲镇"), ("411199101000", "乙镇")],
+            "第4行：区划代码411199101000与第3行相同但名称不同（“乙镇”与“甲镇”）",
+        ),
+        (
+            [("411199000000", "示例县"), ("411199102201", "孤村")],
+            "第3行：上级区划（代码411199102000）既不在文件中也不在系统中",
+        ),
+    ],
+)
 def test_each_kind_of_bad_row_is_named_and_nothing_is_written(rows, message):
     before = Region.objects.count()
     result = regions_import(rows=rows_of(rows))
@@ -120,12 +133,15 @@ def test_gbk_csv_and_xlsx_are_read():
     assert xlsx[0].cells == ("411199000000", "示例县") and xlsx[0].number == 2
 
 
-@pytest.mark.parametrize("data,name", [
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00garbage", "photo.png"),
-    (b"PK\x03\x04 not really a zip", "table.xlsx"),
-    ("code,name\n411199000000,示例县\n".encode("utf-16"), "table.csv"),
-    (b"code,name\n", "empty.csv"),
-])
+@pytest.mark.parametrize(
+    "data,name",
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00garbage", "photo.png"),
+        (b"PK\x03\x04 not really a zip", "table.xlsx"),
+        ("code,name\n411199000000,示例县\n".encode("utf-16"), "table.csv"),
+        (b"code,name\n", "empty.csv"),
+    ],
+)
 def test_a_file_that_is_not_a_table_gets_one_clear_message(data, name):
     with pytest.raises(TableReadError):
         table_rows(data, name)
@@ -143,8 +159,9 @@ def test_command_reports_bad_rows_and_exits_non_zero(tmp_path, capsys):
 
 def test_upload_page_imports_within_scope(world):
     client = world.client_for(world.county_admin)
-    upload = SimpleUploadedFile("t.xlsx", xlsx_bytes([("code", "name"), ("419901103000", "新兴镇"),
-                                                      ("419901103201", "新兴村")]))
+    upload = SimpleUploadedFile(
+        "t.xlsx", xlsx_bytes([("code", "name"), ("419901103000", "新兴镇"), ("419901103201", "新兴村")])
+    )
     response = client.post("/regions/import/", {"file": upload})
     assert response.status_code == 200
     assert response.context["result"].created == 2
@@ -177,6 +194,7 @@ def test_uploader_cannot_create_orphans_inside_the_scope(world):
     """A township-level file from a county admin needs its township; the county itself needs no parent."""
     orphan = regions_import(rows=rows_of([("419901109201", "孤村")]), scope_prefixes=("419901",))
     assert orphan.errors == ["第2行：上级区划（代码419901109000）既不在文件中也不在系统中"]
-    own_county = regions_import(rows=rows_of([("419901000000", "测试县"), ("419901109000", "新镇")]),
-                                scope_prefixes=("419901",))
+    own_county = regions_import(
+        rows=rows_of([("419901000000", "测试县"), ("419901109000", "新镇")]), scope_prefixes=("419901",)
+    )
     assert own_county.errors == [] and own_county.created == 1

@@ -44,12 +44,25 @@ def seeded(django_db_setup, django_db_blocker):
 
 
 def counts() -> tuple:
-    return (Region.objects.count(), ServiceCenter.objects.count(), User.objects.count(), Post.objects.count(),
-            ChecklistEntry.objects.count(), VillageRoster.objects.count(), Matter.objects.count(),
-            Meeting.objects.count(), Disclosure.objects.count(), BoardPhoto.objects.count(),
-            MatterTimelineEvent.objects.count(), Objection.objects.count(), Amendment.objects.count(),
-            SupervisionOpinion.objects.count(), DutyShift.objects.count(), ProxyRequest.objects.count(),
-            ProxyRequestTimelineEvent.objects.count())
+    return (
+        Region.objects.count(),
+        ServiceCenter.objects.count(),
+        User.objects.count(),
+        Post.objects.count(),
+        ChecklistEntry.objects.count(),
+        VillageRoster.objects.count(),
+        Matter.objects.count(),
+        Meeting.objects.count(),
+        Disclosure.objects.count(),
+        BoardPhoto.objects.count(),
+        MatterTimelineEvent.objects.count(),
+        Objection.objects.count(),
+        Amendment.objects.count(),
+        SupervisionOpinion.objects.count(),
+        DutyShift.objects.count(),
+        ProxyRequest.objects.count(),
+        ProxyRequestTimelineEvent.objects.count(),
+    )
 
 
 def test_seed_demo_builds_a_county_with_every_role_and_runs_twice_without_change(seeded):
@@ -60,12 +73,21 @@ def test_seed_demo_builds_a_county_with_every_role_and_runs_twice_without_change
     met = ChecklistEntry.objects.filter(is_met=True).count()
     assert 0 < met < ChecklistEntry.objects.count()  # varied checklist states
     text = seeded
-    for username in ("admin", "county_org", "village_secretary", "grid_worker", "liaison_cadre",
-                     "village_supervisor"):
+    for username in (
+        "admin",
+        "county_org",
+        "village_secretary",
+        "grid_worker",
+        "liaison_cadre",
+        "village_supervisor",
+    ):
         assert username in text
     assert "Demo@2026" in text
     assert "民主决策" in text and "党群服务中心：新增值班" in text
-    assert DutyShift.objects.exists() and ProxyRequest.objects.count() == ProxyRequestTimelineEvent.objects.count()
+    assert (
+        DutyShift.objects.exists()
+        and ProxyRequest.objects.count() == ProxyRequestTimelineEvent.objects.count()
+    )
     first = counts()
     call_command("seed_demo", stdout=io.StringIO())
     assert counts() == first
@@ -74,18 +96,31 @@ def test_seed_demo_builds_a_county_with_every_role_and_runs_twice_without_change
 def test_seed_demo_gives_every_village_a_roster_and_matters_in_varied_states_on_the_bulletin(seeded):
     villages = Region.objects.filter(level="village")
     today = timezone.localdate()
-    assert VillageRoster.objects.filter(valid_from__lte=today - timedelta(days=330)).values("village").distinct() \
-        .count() == villages.count()
+    assert (
+        VillageRoster.objects.filter(valid_from__lte=today - timedelta(days=330))
+        .values("village")
+        .distinct()
+        .count()
+        == villages.count()
+    )
     per_village = Counter(Matter.objects.values_list("village_id", flat=True))
     assert set(per_village) == set(villages.values_list("pk", flat=True))
     assert min(per_village.values()) >= 2 and max(per_village.values()) <= 4
     assert {"open", "completed", "rejected"} <= set(Matter.objects.values_list("status", flat=True))
     open_steps = set(Matter.objects.filter(status="open").values_list("step", flat=True))
     assert open_steps == set(Step.values)
-    assert Matter.objects.filter(status="open", step_since__lt=today - timedelta(days=30)).exclude(
-        step=Step.IMPLEMENTATION).exists()  # stuck
-    assert Matter.objects.filter(recorded_late=True).exists() and Matter.objects.filter(resolved_late=True).exists()
-    assert Matter.objects.filter(recorded_late=False, resolved_late=False).count() > 0.9 * Matter.objects.count()
+    assert (
+        Matter.objects.filter(status="open", step_since__lt=today - timedelta(days=30))
+        .exclude(step=Step.IMPLEMENTATION)
+        .exists()
+    )  # stuck
+    assert (
+        Matter.objects.filter(recorded_late=True).exists()
+        and Matter.objects.filter(resolved_late=True).exists()
+    )
+    assert (
+        Matter.objects.filter(recorded_late=False, resolved_late=False).count() > 0.9 * Matter.objects.count()
+    )
     assert Meeting.objects.filter(quorum_met=False).exists()
     assert Disclosure.objects.filter(board_photos__isnull=True).exists()
     assert Disclosure.objects.filter(board_photos__isnull=False).exists()
@@ -93,8 +128,11 @@ def test_seed_demo_gives_every_village_a_roster_and_matters_in_varied_states_on_
     # Never in the future, meetings in order, the result posted after the resolution's period.
     assert not Meeting.objects.filter(held_on__gt=today).exists()
     for matter in Matter.objects.filter(status="completed").prefetch_related("meetings", "disclosures")[:50]:
-        held = [m.held_on for m in sorted(matter.meetings.all(), key=lambda m: Step.values.index(m.step))
-                if m.quorum_met]
+        held = [
+            m.held_on
+            for m in sorted(matter.meetings.all(), key=lambda m: Step.values.index(m.step))
+            if m.quorum_met
+        ]
         assert held == sorted(held) and len(held) == 4
         by_kind = {d.kind: d for d in matter.disclosures.all()}
         assert by_kind["result"].posted_on > by_kind["resolution"].ends_on
@@ -102,12 +140,16 @@ def test_seed_demo_gives_every_village_a_roster_and_matters_in_varied_states_on_
     # The supervision committee's objection, by the printed supervisor login, alerting the township.
     objection = SupervisionOpinion.objects.get(verdict="object")
     assert objection.recorded_by.username == "village_supervisor" and objection.matter.status == "open"
-    assert User.objects.get(username="township_leader").notifications.filter(kind="decision_objection").exists()
+    assert (
+        User.objects.get(username="township_leader").notifications.filter(kind="decision_objection").exists()
+    )
     # Completed matters are on the public bulletin: the first village's (services) and the last one's (bulk).
     client = Client()
     first_village = Region.objects.filter(level="village").order_by("code").first()
-    for matter in (Matter.objects.filter(village=first_village, status="completed").first(),
-                   Matter.objects.filter(status="completed").order_by("-village__code").first()):
+    for matter in (
+        Matter.objects.filter(village=first_village, status="completed").first(),
+        Matter.objects.filter(status="completed").order_by("-village__code").first(),
+    ):
         assert matter is not None
         response = client.get(f"/bulletin/{matter.village.code}/")
         assert response.status_code == 200

@@ -25,7 +25,9 @@ def test_public_holiday_and_make_up_day(world):
     """National Day week 2026 (made up for this test): Oct 1-7 off, Sunday Sept 27 and Saturday Oct 10 worked."""
     for day in range(1, 8):
         if date(2026, 10, day).weekday() < 5:
-            CalendarDay.objects.create(county=world.county, date=date(2026, 10, day), kind="holiday", name="国庆节")
+            CalendarDay.objects.create(
+                county=world.county, date=date(2026, 10, day), kind="holiday", name="国庆节"
+            )
     CalendarDay.objects.create(county=world.county, date=date(2026, 9, 27), kind="workday", name="调休上班")
     CalendarDay.objects.create(county=world.county, date=date(2026, 10, 10), kind="workday", name="调休上班")
     # From Friday 25 Sept: Sun 27 (make-up) is 1, Mon 28 is 2, Tue 29 is 3, Wed 30 is 4, then the holiday,
@@ -47,13 +49,18 @@ def test_another_countys_holidays_do_not_apply(world):
 def test_county_admin_maintains_the_calendar_with_clear_refusals(world):
     client = world.client_for(world.county_admin)
     assert client.get("/calendar/").status_code == 200
-    ok = client.post("/calendar/", {"county": world.county.code, "date": "2026-10-01", "kind": "holiday",
-                                    "name": "国庆节"})
+    ok = client.post(
+        "/calendar/", {"county": world.county.code, "date": "2026-10-01", "kind": "holiday", "name": "国庆节"}
+    )
     assert ok.status_code == 302
     assert CalendarDay.objects.get(county=world.county, date=date(2026, 10, 1)).kind == "holiday"
-    weekend = client.post("/calendar/", {"county": world.county.code, "date": "2026-10-03", "kind": "holiday"})
+    weekend = client.post(
+        "/calendar/", {"county": world.county.code, "date": "2026-10-03", "kind": "holiday"}
+    )
     assert "周末本来就休息" in weekend.content.decode()
-    weekday = client.post("/calendar/", {"county": world.county.code, "date": "2026-10-09", "kind": "workday"})
+    weekday = client.post(
+        "/calendar/", {"county": world.county.code, "date": "2026-10-09", "kind": "workday"}
+    )
     assert "工作日本来就上班" in weekday.content.decode()
     assert CalendarDay.objects.count() == 1
     entry = CalendarDay.objects.get()

@@ -28,5 +28,8 @@ class Command(BaseCommand):
             for error in result.errors:
                 self.stderr.write(error)
             raise CommandError(f"文件有{len(result.errors)}处错误，未导入任何数据。")
-        self.stdout.write(self.style.SUCCESS(
-            f"导入完成：新增{result.created}个，更名{result.renamed}个，未变{result.unchanged}个。"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"导入完成：新增{result.created}个，更名{result.renamed}个，未变{result.unchanged}个。"
+            )
+        )

@@ -71,13 +71,23 @@ class Command(BaseCommand):
         for username, role, region in plan:
             user = User.objects.filter(username=username).first()
             if user is None:
-                user = User(username=username, real_name=person_name(rng), must_change_password=False,
-                            is_staff=role == Role.SYSTEM_ADMIN, is_superuser=role == Role.SYSTEM_ADMIN)
+                user = User(
+                    username=username,
+                    real_name=person_name(rng),
+                    must_change_password=False,
+                    is_staff=role == Role.SYSTEM_ADMIN,
+                    is_superuser=role == Role.SYSTEM_ADMIN,
+                )
                 user.set_password(DEMO_PASSWORD)
                 user.save()
             if not Post.objects.filter(user=user, role=role, region=region, ended_on__isnull=True).exists():
-                post_grant(actor=None, user=user, role=role, region=region,
-                           started_on=timezone.localdate() - dt.timedelta(days=365))
+                post_grant(
+                    actor=None,
+                    user=user,
+                    role=role,
+                    region=region,
+                    started_on=timezone.localdate() - dt.timedelta(days=365),
+                )
             logins.append((username, role.label, region.name))
         return logins
 
@@ -87,12 +97,22 @@ class Command(BaseCommand):
 
         county = Region.objects.get(code=COUNTY_CODE)
         villages = Region.objects.filter(prefix__startswith=county.prefix, level=Level.VILLAGE)
-        have = set(Post.objects.filter(region__in=villages, role=Role.VILLAGE_SECRETARY, ended_on__isnull=True)
-                   .values_list("region_id", flat=True))
+        have = set(
+            Post.objects.filter(
+                region__in=villages, role=Role.VILLAGE_SECRETARY, ended_on__isnull=True
+            ).values_list("region_id", flat=True)
+        )
         rng = random.Random(17)
         password = make_password(DEMO_PASSWORD)
         for village in villages.exclude(pk__in=have).order_by("code"):
-            user, _ = User.objects.get_or_create(username=f"sec_{village.code}", defaults={
-                "real_name": person_name(rng), "password": password, "must_change_password": False})
-            post_grant(actor=None, user=user, role=Role.VILLAGE_SECRETARY, region=village,
-                       started_on=timezone.localdate() - dt.timedelta(days=400))
+            user, _ = User.objects.get_or_create(
+                username=f"sec_{village.code}",
+                defaults={"real_name": person_name(rng), "password": password, "must_change_password": False},
+            )
+            post_grant(
+                actor=None,
+                user=user,
+                role=Role.VILLAGE_SECRETARY,
+                region=village,
+                started_on=timezone.localdate() - dt.timedelta(days=400),
+            )
