@@ -165,8 +165,9 @@ class ProxyRequestFilterForm(forms.Form):
     date_to = forms.DateField(label="受理止", required=False, widget=DateInput)
 
     def __init__(self, *args, items=(), **kwargs):
+        """``items``: (id, name) pairs of the service items to choose from."""
         super().__init__(*args, **kwargs)
-        self.fields["item_id"].choices = [("", "全部"), *((item.pk, item.name) for item in items)]
+        self.fields["item_id"].choices = [("", "全部"), *items]
 
 
 class LookupForm(forms.Form):

@@ -26,11 +26,11 @@ def requests_data(*, region) -> dict:
     return selectors.open_requests_summary(region=region, today=timezone.localdate())
 
 
-def requests_personal(*, user, region, data) -> dict:
+def requests_personal(*, user, region) -> dict:
     return {"can_accept": region.level == Level.VILLAGE and region_in_scope(user, CHANGE_CENTER, region)}
 
 
-def duty_personal(*, user, region, data) -> dict:
+def duty_personal(*, user, region) -> dict:
     """Today's shift at the village, with one-tap check-in/out for the cadre on duty. Two queries."""
     today = timezone.localdate()
     shift = selectors.duty_today(village=region, today=today)

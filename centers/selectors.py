@@ -125,6 +125,11 @@ def service_items_visible(
     return items.order_by("sort_order", "id")
 
 
+def service_item_choices(*, user) -> list[tuple[int, str]]:
+    """(id, name) of the items that apply where the user works, for filter forms (no model instances)."""
+    return list(service_items_visible(user=user).values_list("pk", "name"))
+
+
 def service_item_owner_choices(*, user) -> QuerySet[Region]:
     """Counties and townships for which the user maintains service items (their own posts' regions)."""
     prefixes = scope_prefixes(user, MANAGE_SERVICE_ITEMS)

@@ -31,10 +31,12 @@ class NavItem:
 class Panel:
     """A home-page panel: one template plus one selector.
 
-    ``data(region)`` returns the template's context in at most two queries. With ``cache_topic`` the
-    result is cached per region under a version that ``region_cache.touch(topic, region)`` bumps on every
-    change below the region (see core.region_cache). ``personal(user, region, data)`` adds what depends
-    on the viewer; it must not query the database (scope checks read the per-request grants).
+    ``data(region)`` returns the template's context (``data``) in at most two queries. ``personal(user,
+    region)`` adds what depends on the viewer without querying (scope checks read the per-request grants).
+    With ``cache_topic`` the panel is rendered once per region, topic version and viewer's part (keep it to
+    a few booleans) and served as HTML from the cache; ``core.region_cache.touch(topic, village)`` on every
+    change below the region renders it afresh. Without it (the viewer's own shift, their notices) it is
+    rendered on every request.
     """
 
     key: str

@@ -22,7 +22,7 @@ def village_data(*, region) -> dict:
     return {"matters": open_matters, "region": region}
 
 
-def village_personal(*, user, region, data) -> dict:
+def village_personal(*, user, region) -> dict:
     return {"can_create": region_in_scope(user, MANAGE_DECISIONS, region)}
 
 

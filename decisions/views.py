@@ -10,14 +10,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from core import region_cache
 from core.formats import zh_date
 from core.http import act, attempt, protected_file_response
-from decisions import quorum, selectors, services
+from decisions import caching, quorum, selectors, services
 from decisions.forms import (
     AmendmentForm,
     AttachmentForm,
@@ -177,30 +181,44 @@ def _next_actions(matter: Matter, user) -> list[dict]:
     return actions
 
 
+# Cached HTML carries this in place of a CSRF token; each request puts its own token in.
+CSRF_PLACEHOLDER = "__csrf_token_placeholder__"
+
+
 @login_required
 def matter_detail(request, pk: int):
+    """The matter with its meetings, postings, opinions and timeline. The body is rendered once per matter
+    version (every write bumps it, decisions.caching) and viewer's part (may they manage, supervise)."""
     matter = _matter(request, pk)
     manages = region_in_scope(request.user, MANAGE_DECISIONS, matter.village)
+    supervises = matter.is_open and region_in_scope(request.user, SUPERVISE_DECISIONS, matter.village)
     today = timezone.localdate()
-    record = selectors.matter_record(matter=matter, today=today)
-    resolution = next((d for d in record["disclosures"] if d.kind == Disclosure.Kind.RESOLUTION), None)
-    return render(
-        request,
-        "decisions/matter_detail.html",
-        {
-            "matter": matter,
-            **record,
-            "manages": manages,
-            "next_actions": _next_actions(matter, request.user),
-            "supervises": matter.is_open
-            and region_in_scope(request.user, SUPERVISE_DECISIONS, matter.village),
-            "opinion_form": OpinionForm(),
-            "progress": _progress(matter),
-            "resolution": resolution,
-            "attachment_form": AttachmentForm(),
-            "today": today,
-        },
+
+    def render_body() -> str:
+        record = selectors.matter_record(matter=matter, today=today)
+        resolution = next((d for d in record["disclosures"] if d.kind == Disclosure.Kind.RESOLUTION), None)
+        return render_to_string(
+            "decisions/includes/matter_body.html",
+            {
+                "matter": matter,
+                **record,
+                "manages": manages,
+                "supervises": supervises,
+                "next_actions": _next_actions(matter, request.user),
+                "opinion_form": OpinionForm(),
+                "progress": _progress(matter),
+                "resolution": resolution,
+                "attachment_form": AttachmentForm(),
+                "today": today,
+                "csrf_token": CSRF_PLACEHOLDER,
+            },
+        )
+
+    body = region_cache.cached_for_record(
+        caching.MATTER_PAGE, matter.pk, f"page:{int(manages)}{int(supervises)}:{today}", render_body
     )
+    body = mark_safe(body.replace(CSRF_PLACEHOLDER, get_token(request)))  # noqa: S308 (our own template)
+    return render(request, "decisions/matter_detail.html", {"matter": matter, "body": body})
 
 
 @login_required

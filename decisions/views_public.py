@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
-from decisions import bulletin_cache, selectors
+from decisions import caching, selectors
 
 ALPHABET = string.digits + string.ascii_lowercase
 PER_PAGE = 20
@@ -50,7 +50,7 @@ def bulletin(request, code: str):
     region = selectors.bulletin_region(code=code)
     anonymous = not request.user.is_authenticated
     if anonymous:
-        key = bulletin_cache.page_key(region, request.GET.get("page", "1")[:6])
+        key = caching.bulletin_page_key(region, request.GET.get("page", "1")[:6])
         html = cache.get(key)
         if html is not None:
             return _cacheable(request, HttpResponse(html), 60)
@@ -63,7 +63,7 @@ def bulletin(request, code: str):
         {"region": region, "page_obj": page, "short_url": short_url, "today": timezone.localdate()},
     )
     if anonymous:
-        cache.set(key, response.content.decode(), bulletin_cache.TTL)
+        cache.set(key, response.content.decode(), caching.BULLETIN_TTL)
     return _cacheable(request, response, 60)
 
 

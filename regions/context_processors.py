@@ -1,10 +1,17 @@
 from __future__ import annotations
 
+import functools
+
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
 from core import registry
 from regions.scoping import scope_prefixes
+
+
+@functools.cache
+def _url(url_name: str) -> str:
+    return reverse(url_name)
 
 
 def navigation(request) -> dict:

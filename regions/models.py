@@ -4,6 +4,8 @@ record, standard lists with local additions, county settings with defaults)."""
 
 from __future__ import annotations
 
+import functools
+
 import pghistory
 import pgtrigger
 from django.conf import settings
@@ -68,7 +70,8 @@ class Region(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("regions:region-detail", args=[self.code])
+        # Pages list hundreds of regions: the URL is reversed once per process, then filled in.
+        return _region_url().replace(_URL_PLACEHOLDER, self.code)
 
     @property
     def is_village(self) -> bool:
@@ -81,6 +84,14 @@ class Region(models.Model):
     @property
     def county_prefix(self) -> str | None:
         return self.prefix[:6] if len(self.prefix) >= 6 else None
+
+
+_URL_PLACEHOLDER = "000000000000"
+
+
+@functools.cache
+def _region_url() -> str:
+    return reverse("regions:region-detail", args=[_URL_PLACEHOLDER])
 
 
 class RegionUserObjectPermission(UserObjectPermissionBase):

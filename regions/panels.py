@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from notifications.selectors import notification_list
+from notifications.selectors import unread_latest
 from regions import selectors
 
 
-def due_personal(*, user, region, data) -> dict:
-    """The viewer's unread notifications (personal: never cached). One query."""
-    return {"due_notifications": list(notification_list(user=user).filter(read_at__isnull=True)[:8])}
+def due_personal(*, user, region) -> dict:
+    """The viewer's unread notifications (personal: never cached); the menu's bell reuses the count. One query."""
+    return {"due_notifications": unread_latest(user=user)}
 
 
 def people_data(*, region) -> dict:

@@ -9,8 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from core import region_cache, registry
@@ -42,23 +44,37 @@ def home(request):
     return render(request, "regions/home_no_post.html", {"regions": tops})
 
 
-def _panels(user, region) -> list[tuple]:
-    """Every registered panel of the region's level with its context: the region's part from the cache
-    when the panel allows it, the viewer's part computed now."""
-    rendered = []
-    for panel in registry.panels_for(region.level):
-        data: dict = {}
-        if panel.data is not None:
-            if panel.cache_topic:
-                data = region_cache.cached(
-                    panel.cache_topic, panel.key, region, lambda panel=panel: panel.data(region=region)
-                )
-            else:
-                data = panel.data(region=region)
-        if panel.personal is not None:
-            data = {**data, **panel.personal(user=user, region=region, data=data)}
-        rendered.append((panel, data))
-    return rendered
+def _panels(request, region) -> list[tuple]:
+    """Every registered panel of the region's level, rendered. A panel with a cache topic is rendered once
+    per region, version and viewer's part (a few booleans) and served as HTML from the cache (all of them
+    in two cache round trips); the others are rendered for this request."""
+    panels = registry.panels_for(region.level)
+    personal = {p.key: p.personal(user=request.user, region=region) if p.personal else {} for p in panels}
+
+    def render(panel, **options) -> str:
+        data = {**(panel.data(region=region) if panel.data else {}), **personal[panel.key]}
+        return render_to_string(panel.template, {"data": data, "region": region}, **options)
+
+    cached = [p for p in panels if p.cache_topic]
+    variants = [",".join(f"{k}={v}" for k, v in sorted(personal[p.key].items())) for p in cached]
+    html = dict(
+        zip(
+            (p.key for p in cached),
+            region_cache.cached_many(
+                region,
+                [
+                    (p.cache_topic, f"{p.key}:{variant}", lambda p=p: render(p))
+                    for p, variant in zip(cached, variants, strict=True)
+                ],
+            ),
+            strict=True,
+        )
+    )
+    # Our own templates, autoescaped: the HTML is safe to insert as it is.
+    return [
+        (p, mark_safe(html[p.key] if p.cache_topic else render(p, request=request)))  # noqa: S308
+        for p in panels
+    ]
 
 
 @login_required
@@ -70,7 +86,7 @@ def region_detail(request, code: str):
         {
             "region": region,
             "breadcrumbs": breadcrumbs,
-            "panels": _panels(request.user, region),
+            "panels": _panels(request, region),
             "can_manage_people": region_in_scope(request.user, MANAGE_PEOPLE, region),
             "can_import": region_in_scope(request.user, IMPORT_REGIONS, region),
         },

@@ -3,14 +3,18 @@ the register export, and the public lookup."""
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from audit.context import client_address
@@ -25,9 +29,11 @@ from centers.forms import (
 from centers.models import ProxyRequest
 from centers.permissions import CHANGE_CENTER
 from centers.workflows import PROXY_REQUEST
+from core import region_cache
 from core.http import attempt, form_errors
 from regions.reports import report_scope
-from regions.scoping import get_for_user, region_in_scope
+from regions.roles import VIEW
+from regions.scoping import get_for_user, region_in_scope, scope_prefixes
 
 LOOKUP_LIMIT = 10  # attempts per client address
 LOOKUP_WINDOW = 10 * 60  # seconds
@@ -50,22 +56,33 @@ def _proxy_request(request, pk: int, act: str | None = None, message: str = ONLY
 
 @login_required
 def request_list(request):
+    """The requests the user may see, filtered. The rows are rendered once per scope, filters, page and day
+    and served from the cache until a request changes in one of the user's regions (core.region_cache)."""
     form = ProxyRequestFilterForm(
-        request.GET or None, items=selectors.service_items_visible(user=request.user)
+        request.GET or None, items=selectors.service_item_choices(user=request.user)
     )
-    filters = form.cleaned_data if form.is_valid() else {}
-    requests = selectors.proxy_requests_for_user(user=request.user, **{k: v for k, v in filters.items() if v})
-    page = Paginator(requests, 30).get_page(request.GET.get("page"))
+    filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
     today = timezone.localdate()
-    rows = [(proxy_request, proxy_request.flag_on(today)) for proxy_request in page]
+
+    def render_rows() -> str:
+        requests = selectors.proxy_requests_for_user(user=request.user, today=today, **filters)
+        page = Paginator(requests, 30).get_page(request.GET.get("page"))
+        rows = [(proxy_request, proxy_request.flag_on(today)) for proxy_request in page]
+        return render_to_string(
+            "centers/includes/proxyrequest_rows.html", {"rows": rows, "page_obj": page, "request": request}
+        )
+
+    query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:24]
+    rows_html = region_cache.cached_for_scope(
+        "requests", scope_prefixes(request.user, VIEW), f"list:{today}:{query}", render_rows
+    )
     return render(
         request,
         "centers/proxyrequest_list.html",
         {
             "form": form,
-            "page_obj": page,
-            "rows": rows,
-            "can_accept": selectors.acceptable_villages(user=request.user).exists(),
+            "rows_html": mark_safe(rows_html),  # noqa: S308 (our own template, autoescaped)
+            "can_accept": bool(scope_prefixes(request.user, CHANGE_CENTER)),
         },
     )
 
@@ -78,7 +95,7 @@ def request_export(request):
     from spreadsheets.exports import LARGE_EXPORT_ROWS, export_job_create
     from spreadsheets.writing import xlsx_response
 
-    form = ProxyRequestFilterForm(request.POST, items=selectors.service_items_visible(user=request.user))
+    form = ProxyRequestFilterForm(request.POST, items=selectors.service_item_choices(user=request.user))
     filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
     requests = selectors.proxy_requests_for_user(user=request.user, **filters)
     if requests.count() > LARGE_EXPORT_ROWS:

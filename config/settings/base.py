@@ -157,6 +157,8 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 # Idle sessions end after 30 minutes: activity slides the expiry, refreshed at most once a minute
 # (accounts.middleware.SlidingSessionMiddleware) rather than written on every request.
 SESSION_COOKIE_AGE = 30 * 60
+# Read from the cache (Redis in production), written through to the database: no session query per page.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -232,6 +234,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="党群服务中心平台
 PGHISTORY_DEFAULT_TRACKERS = (pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 PGHISTORY_APPEND_ONLY = True
 PGHISTORY_OBJ_FIELD = pghistory.ObjForeignKey(db_index=True)
+# The request context (actor, URL, address) is attached to the writes of these methods; GET requests change
+# no audited record, and skipping them spares every query of every page the context's set_config.
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 # Triggers live in migrations, except those on auto-created M2M tables (centers.ServiceCenter.rooms),
 # which pgtrigger installs after every migrate.
 PGTRIGGER_INSTALL_ON_MIGRATE = True

@@ -13,4 +13,5 @@ CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}}
+# core.cache.RedisCache: Django's, with one client per connection pool (see there why).
+CACHES = {"default": {"BACKEND": "core.cache.RedisCache", "LOCATION": env("REDIS_URL")}}

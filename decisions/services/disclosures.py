@@ -11,9 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from core import region_cache
 from core.formats import zh_date, zh_month_day
-from decisions.bulletin_cache import bulletin_changed
+from decisions.caching import matter_changed
 from decisions.kinds import DecisionReminder
 from decisions.models import Amendment, BoardPhoto, Disclosure, Matter, Objection, Step
 from decisions.selectors import disclosed_value
@@ -132,8 +131,7 @@ def disclosure_post(
             changes={**changes, "disclosed_on": data.posted_on},
             payload=facts,
         )
-    bulletin_changed(matter.village)
-    region_cache.touch("decisions", matter.village)
+    matter_changed(matter)
     # A posting recorded after the fact may already have run its period.
     if disclosure.ends_on < today:
         disclosure_period_close(disclosure=disclosure, today=today)
@@ -143,7 +141,9 @@ def disclosure_post(
 def board_photo_add(*, actor, disclosure: Disclosure, photo) -> BoardPhoto:
     """A photo of the notice board, also later: checked by content and re-encoded."""
     check_manages(actor, disclosure.village)
-    return _board_photo_save(actor, disclosure, photo_reencode(photo, max_bytes=MAX_BOARD_PHOTO_BYTES))
+    board_photo = _board_photo_save(actor, disclosure, photo_reencode(photo, max_bytes=MAX_BOARD_PHOTO_BYTES))
+    matter_changed(disclosure.matter)
+    return board_photo
 
 
 def _board_photo_save(actor, disclosure: Disclosure, content) -> BoardPhoto:
@@ -186,7 +186,7 @@ def amendment_create(*, actor, disclosure: Disclosure, field: str, corrected: st
     )
     amendment.full_clean()
     amendment.save()
-    bulletin_changed(disclosure.village)
+    matter_changed(matter)
     MATTER.record(
         matter,
         Kind.AMENDED,
@@ -227,7 +227,7 @@ def objection_record(*, actor, disclosure: Disclosure, received_on: datetime.dat
     )
     objection.full_clean()
     objection.save()
-    bulletin_changed(disclosure.village)
+    matter_changed(matter)
     return objection
 
 
@@ -245,7 +245,7 @@ def objection_answer(*, actor, objection: Objection, answer: str, answered_on: d
         raise ValidationError(DATE_IN_FUTURE.format(what="答复日期"))
     objection.answer, objection.answered_on, objection.answered_by = answer.strip(), answered_on, actor
     objection.save(update_fields=["answer", "answered_on", "answered_by"])
-    bulletin_changed(objection.disclosure.village)
+    matter_changed(objection.disclosure.matter)
     # The period may have ended while this objection was waiting for its answer.
     if objection.disclosure.ends_on < timezone.localdate():
         disclosure_period_close(disclosure=objection.disclosure, today=timezone.localdate())
@@ -268,8 +268,7 @@ def disclosure_period_close(*, disclosure: Disclosure, today: datetime.date) -> 
             return "moved_before", 0
         if disclosure.objections.filter(answered_on__isnull=True).exists():
             return "objections", 0
-        bulletin_changed(matter.village)
-        region_cache.touch("decisions", matter.village)
+        matter_changed(matter)
         day_after = disclosure.ends_on + datetime.timedelta(days=1)
         facts = {"ends_on": disclosure.ends_on}
         if disclosure.kind == Disclosure.Kind.RESOLUTION:

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from core import region_cache
+from decisions.caching import matter_changed
 from decisions.models import Matter, MatterCategory, Step, VillageRoster
 from decisions.services.common import DATE_IN_FUTURE, check_manages
 from decisions.workflows import MATTER, Kind, Status
@@ -104,7 +104,7 @@ def matter_register(
         created=True,
         payload={"previous_id": previous.pk, "previous_title": previous.title} if previous else {},
     )
-    region_cache.touch("decisions", village)
+    matter_changed(matter)
     return matter
 
 
@@ -132,4 +132,5 @@ def matter_repropose(*, actor, matter: Matter) -> Matter:
         previous=matter,
     )
     MATTER.record(matter, Kind.REPROPOSED, actor=actor, payload={"new_id": new.pk})
+    matter_changed(matter)
     return new

@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from core import region_cache
 from core.formats import zh_date
 from decisions import quorum
+from decisions.caching import matter_changed
 from decisions.models import (
     BODIES_OF_STEP,
     MEETING_STEPS,
@@ -183,7 +183,7 @@ def meeting_record(
     for kind, content, content_type in papers:
         _attachment_save(actor, meeting, kind, content, content_type)
     _meeting_transition(actor, matter, meeting, today)
-    region_cache.touch("decisions", matter.village)
+    matter_changed(matter)
     return meeting
 
 
@@ -240,7 +240,9 @@ def attachment_add(*, actor, meeting: Meeting, kind: str, uploaded) -> MeetingAt
     if kind not in MeetingAttachment.Kind.values:
         raise ValidationError(NO_ATTACHMENT_KIND)
     content, content_type = document_clean(uploaded, max_bytes=MAX_ATTACHMENT_BYTES)
-    return _attachment_save(actor, meeting, kind, content, content_type)
+    attachment = _attachment_save(actor, meeting, kind, content, content_type)
+    matter_changed(meeting.matter)
+    return attachment
 
 
 def _attachment_save(actor, meeting: Meeting, kind: str, content, content_type: str) -> MeetingAttachment:

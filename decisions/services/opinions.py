@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from core import region_cache
+from decisions.caching import matter_changed
 from decisions.kinds import DecisionReminder
 from decisions.models import Matter, SupervisionOpinion
 from decisions.permissions import SUPERVISE_DECISIONS
@@ -37,7 +37,7 @@ def opinion_record(*, actor, matter: Matter, verdict: str, reason: str = "") -> 
     opinion.save()
     if verdict == SupervisionOpinion.Verdict.OBJECT:
         _objection_alert(opinion)
-        region_cache.touch("decisions", matter.village)
+    matter_changed(matter)
     return opinion
 
 

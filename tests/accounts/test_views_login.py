@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from axes.models import AccessAttempt
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -150,7 +151,9 @@ def test_idle_session_ends_after_30_minutes(world, settings):
     client = Client()
     login(client, "village_a1_clerk", PASSWORD)
     assert client.get("/regions/419901101201/").status_code == 200
+    # 30 idle minutes later: the database row has expired, and so has the cached copy (same lifetime).
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    cache.clear()
     response = client.get("/regions/419901101201/")
     assert response.status_code == 302 and response.url.startswith("/accounts/login/")
 
@@ -167,6 +170,7 @@ def _idle_for(client, *, minutes: int, refreshed_seconds_ago: int) -> None:
     session["_refreshed"] = int(time.time()) - refreshed_seconds_ago
     session.save()
     Session.objects.update(expire_date=timezone.now() + timedelta(minutes=30 - minutes))
+    cache.clear()  # the cached copy (cached_db sessions) is read again from the row
 
 
 def test_activity_slides_the_session_expiry(world):

@@ -367,3 +367,36 @@ def test_the_public_bulletin_is_cacheable_and_sets_no_cookie(world):
     assert "public" in response["Cache-Control"] and not response.cookies
     signed_in = world.client_for(world.village_a1_clerk).get(url)
     assert "private" in signed_in["Cache-Control"]
+
+
+def test_the_cached_matter_page_shows_each_change_and_carries_each_viewers_csrf_token(
+    world, roster, secretary
+):
+    """The matter page's body is cached per matter version: an objection recorded through the page shows at
+    once, and its forms carry the viewer's own CSRF token (a POST with it is accepted when CSRF is enforced)."""
+    import re
+
+    from django.test import Client
+
+    today = timezone.localdate()
+    matter = resolve(
+        secretary, matter_register(secretary, world.village_a1), held_on=today - timedelta(days=2)
+    )
+    disclosure = disclose(secretary, matter, posted_on=today)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.village_a1_clerk)
+    page = client.get(matter.get_absolute_url()).content.decode()
+    assert "__csrf_token_placeholder__" not in page
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    response = client.post(
+        reverse("decisions:objection-create", args=[disclosure.pk]),
+        {"received_on": today.isoformat(), "summary": "选址离学校太近", "csrfmiddlewaretoken": token},
+    )
+    assert response.status_code == 302
+    assert "选址离学校太近" in client.get(matter.get_absolute_url()).content.decode()
+    # Another viewer gets the same cached body with a token of their own.
+    other = Client(enforce_csrf_checks=True)
+    other.force_login(world.village_a1_clerk)
+    other_page = other.get(matter.get_absolute_url()).content.decode()
+    assert "选址离学校太近" in other_page
+    assert re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', other_page).group(1) != token
