@@ -175,6 +175,7 @@ class ServiceItem(RegionList):
 
     owner_levels = (Level.COUNTY, Level.TOWNSHIP)
     maintain_perm = MANAGE_SERVICE_ITEMS
+    cache_topic = "service_items"
 
     category = models.CharField("类别", max_length=30)
     handling_way = models.CharField("办理方式", max_length=10, choices=HandlingWay.choices)

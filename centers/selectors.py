@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar as calendar_module
 import datetime
+import hashlib
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
@@ -20,9 +21,10 @@ from centers.models import (
     ServiceItem,
 )
 from centers.permissions import CHANGE_CENTER, MANAGE_CENTER_LISTS, MANAGE_SERVICE_ITEMS
+from core import region_cache
 from regions.models import Region
 from regions.roles import VIEW, Level, Role, roles_granting
-from regions.scoping import regions_for_user, scope_prefixes
+from regions.scoping import ALL_REGIONS, regions_for_user, scope_prefixes
 from regions.selectors import by_child, pinyin
 
 # Village-level posts whose holders take duty shifts.
@@ -126,8 +128,15 @@ def service_items_visible(
 
 
 def service_item_choices(*, user) -> list[tuple[int, str]]:
-    """(id, name) of the items that apply where the user works, for filter forms (no model instances)."""
-    return list(service_items_visible(user=user).values_list("pk", "name"))
+    """(id, name) of the items that apply where the user works, for filter forms (no model instances);
+    cached per scope until an item changes anywhere (ServiceItem.cache_topic)."""
+    scope = hashlib.sha256(",".join(scope_prefixes(user, VIEW)).encode()).hexdigest()[:24]
+    return region_cache.cached_for_scope(
+        ServiceItem.cache_topic,
+        ALL_REGIONS,
+        f"choices:{scope}",
+        lambda: list(service_items_visible(user=user).values_list("pk", "name")),
+    )
 
 
 def service_item_owner_choices(*, user) -> QuerySet[Region]:
@@ -290,7 +299,13 @@ def duty_cadres(village: Region) -> QuerySet:
 
 
 def duty_today(*, village: Region, today: datetime.date) -> DutyShift | None:
-    return DutyShift.objects.filter(village=village, date=today).select_related("cadre").first()
+    """The village's shift of the day, cached under its duty version (every shift write bumps it)."""
+    return region_cache.cached(
+        "duty",
+        f"today:{today.isoformat()}",
+        village,
+        lambda: DutyShift.objects.filter(village=village, date=today).select_related("cadre").first(),
+    )
 
 
 def duty_shift_by_date(*, village: Region, day: datetime.date) -> DutyShift:

@@ -48,6 +48,11 @@ def touch(topic: str, region) -> None:
     _bump([_version_key(topic, scope) for scope in _scopes(region.prefix)])
 
 
+def touch_everywhere(topic: str) -> None:
+    """Marks the topic's entries cached for the global scope (``cached_for_scope`` of everything) as stale."""
+    _bump([_version_key(topic, GLOBAL)])
+
+
 def touch_record(topic: str, pk) -> None:
     """Marks the cached entries of one record (e.g. a matter's page) as stale."""
     _bump([_version_key(topic, f"#{pk}")])

@@ -81,8 +81,11 @@ def _get(model, request, pk: int, act: str | None = None, message: str = ONLY_VI
     )
 
 
+MATTER_RELATED = ("village__parent", "category", "created_by", "previous")
+
+
 def _matter(request, pk: int, act: str | None = None, message: str = ONLY_VIEW) -> Matter:
-    return _get(Matter, request, pk, act, message, ("village__parent", "category", "created_by", "previous"))
+    return _get(Matter, request, pk, act, message, MATTER_RELATED)
 
 
 # -- matters ----------------------------------------------------------------------------------------
@@ -189,12 +192,15 @@ CSRF_PLACEHOLDER = "__csrf_token_placeholder__"
 def matter_detail(request, pk: int):
     """The matter with its meetings, postings, opinions and timeline. The body is rendered once per matter
     version (every write bumps it, decisions.caching) and viewer's part (may they manage, supervise)."""
-    matter = _matter(request, pk)
+    # The village alone for the scope check (a join of five tables costs a millisecond of planning);
+    # the rest is read only when the body has to be rendered.
+    matter = _get(Matter, request, pk, related=("village",))
     manages = region_in_scope(request.user, MANAGE_DECISIONS, matter.village)
     supervises = matter.is_open and region_in_scope(request.user, SUPERVISE_DECISIONS, matter.village)
     today = timezone.localdate()
 
     def render_body() -> str:
+        matter = Matter.objects.select_related(*MATTER_RELATED).get(pk=pk)
         record = selectors.matter_record(matter=matter, today=today)
         resolution = next((d for d in record["disclosures"] if d.kind == Disclosure.Kind.RESOLUTION), None)
         return render_to_string(

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet, Window
+from django.db.models import QuerySet
 
 from notifications.models import Notification
 
@@ -15,15 +15,13 @@ def notification_get_for_user(*, user, pk: int) -> Notification:
     return get_object_or_404(Notification.objects.filter(recipient=user), pk=pk)
 
 
-def unread_latest(*, user, limit: int = 8) -> list[Notification]:
-    """The user's latest unread notifications with the number of all unread ones, in one query; kept on
-    the user for the request, so the bell in the menu reads its count from it."""
-    rows = list(
-        Notification.objects.filter(recipient=user, read_at__isnull=True)
-        .annotate(unread_total=Window(Count("pk")))
-        .order_by("-created_at", "-id")[:limit]
-    )
-    user._unread_count = rows[0].unread_total if rows else 0
+def unread_latest(*, user, limit: int = 8) -> list[dict]:
+    """The user's latest unread notifications (pk, title, created_at), in one query unless there are
+    ``limit`` or more (then a count follows); kept on the user for the request, so the bell in the menu
+    reads its count from it. Plain rows: this runs on every home page."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    rows = list(unread.order_by("-created_at", "-id").values("pk", "title", "created_at")[:limit])
+    user._unread_count = len(rows) if len(rows) < limit else unread.count()
     return rows
 
 

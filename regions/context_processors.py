@@ -30,7 +30,7 @@ def navigation(request) -> dict:
             if item.perm and not scope_prefixes(user, item.perm):
                 continue
             visible["manage" if item.manage else "main"].append(
-                {"label": item.label, "url": reverse(item.url_name), "key": item.url_name}
+                {"label": item.label, "url": _url(item.url_name), "key": item.url_name}
             )
         return visible
 

@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from core import region_cache
 from regions.roles import PREFIX_LENGTH, REGION_PERMISSIONS, Level, Role
 from regions.scoping import ScopedQuerySet, prefix_q
 
@@ -292,6 +293,8 @@ class RegionList(models.Model):
     # Levels that may add rows, and the permission that maintains them (set by each subclass).
     owner_levels: tuple[str, ...] = (Level.COUNTY,)
     maintain_perm = ""
+    # The core.region_cache topic of what is cached from the list (bumped by every save, the admin's too).
+    cache_topic = ""
 
     objects = RegionListQuerySet.as_manager()
 
@@ -301,6 +304,11 @@ class RegionList(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        if self.cache_topic:
+            region_cache.touch_everywhere(self.cache_topic)
 
     @property
     def is_standard(self) -> bool:

@@ -1,8 +1,9 @@
 """The one place that turns a user and a permission into region-prefix filters, and the guards built on it.
 
 A permission held on a region (a guardian row in RegionUserObjectPermission, granted by a post) covers
-that region's whole subtree, because a descendant's prefix starts with it. Grants are read once per
-request (cached on the user object), so ending a post takes effect on the user's next request.
+that region's whole subtree, because a descendant's prefix starts with it. A user's grants are kept on
+the user object for the request and in the cache under a version per user, which every grant change bumps
+(regions.services.posts writes them all), so ending a post takes effect on the user's next request.
 
 - querysets: ``Model.objects.for_user(user, perm)`` (the model declares its region field once);
 - services: ``require(actor, perm, region)`` raises PermissionDenied, the one actor guard;
@@ -19,32 +20,40 @@ from django.db import models
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-ALL_REGIONS = ("",)  # the empty prefix matches every region
+from core import region_cache
+
+ALL_REGIONS = ("",)
+GRANTS_TOPIC = "grants"
+GRANTS_TTL = 600  # the empty prefix matches every region
 VIEW = "view_region"
 NOT_ALLOWED = "您无权在该区划进行此项操作。"
 
 
 def _grants(user) -> dict[str, tuple[str, ...]]:
+    cached = getattr(user, "_region_grants", None)
+    if cached is None:
+        cached = region_cache.cached_for_record(
+            GRANTS_TOPIC, user.pk, "prefixes", lambda: _grants_read(user.pk), ttl=GRANTS_TTL
+        )
+        user._region_grants = cached
+    return cached
+
+
+def _grants_read(user_id: int) -> dict[str, tuple[str, ...]]:
     # Imported here: the models module builds its managers from this one.
     from regions.models import RegionUserObjectPermission
 
-    cached = getattr(user, "_region_grants", None)
-    if cached is None:
-        cached = {}
-        rows = RegionUserObjectPermission.objects.filter(user_id=user.pk).values_list(
-            "permission__codename", "content_object__prefix"
-        )
-        for codename, prefix in rows:
-            cached.setdefault(codename, set()).add(prefix)
-        # Keep only the outermost prefixes: an inner grant adds nothing to its ancestor's.
-        cached = {
-            codename: tuple(
-                sorted(p for p in prefixes if not any(p != q and p.startswith(q) for q in prefixes))
-            )
-            for codename, prefixes in cached.items()
-        }
-        user._region_grants = cached
-    return cached
+    grants: dict[str, set[str]] = {}
+    rows = RegionUserObjectPermission.objects.filter(user_id=user_id).values_list(
+        "permission__codename", "content_object__prefix"
+    )
+    for codename, prefix in rows:
+        grants.setdefault(codename, set()).add(prefix)
+    # Keep only the outermost prefixes: an inner grant adds nothing to its ancestor's.
+    return {
+        codename: tuple(sorted(p for p in prefixes if not any(p != q and p.startswith(q) for q in prefixes)))
+        for codename, prefixes in grants.items()
+    }
 
 
 def scope_prefixes(user, perm: str) -> tuple[str, ...]:
@@ -79,8 +88,15 @@ def regions_for_user(user, perm: str):
     return Region.objects.filter(prefix_q(user, perm, field="prefix"))
 
 
+def grants_changed(user_ids) -> None:
+    """Called by whatever writes grants: the users' cached grants are stale, here and in the cache."""
+    for user_id in user_ids:
+        region_cache.touch_record(GRANTS_TOPIC, user_id)
+
+
 def forget_grants(user) -> None:
-    """Drops the per-request cache, after this request changed the user's own grants."""
+    """The user's grants changed (in this request, too): drop every cached copy."""
+    grants_changed([user.pk])
     if hasattr(user, "_region_grants"):
         del user._region_grants
 

@@ -10,7 +10,7 @@ from django.db.models.functions import Collate, Substr
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from core import registry
+from core import region_cache, registry
 from regions.models import CalendarDay, Post, Region
 from regions.roles import (
     LEVEL_DEPTH,
@@ -21,8 +21,9 @@ from regions.roles import (
     Level,
     level_of,
 )
-from regions.scoping import prefix_q, regions_for_user, scope_prefixes
+from regions.scoping import ALL_REGIONS, prefix_q, region_in_scope, regions_for_user, scope_prefixes
 
+REGIONS_TOPIC = "regions"  # the hierarchy itself: bumped by imports
 CHILD_LENGTH = {Level.PROVINCE: 4, Level.CITY: 6, Level.COUNTY: 9, Level.TOWNSHIP: 12}
 
 
@@ -49,15 +50,27 @@ def region_get_for_user(*, user, code: str, perm: str = VIEW) -> Region:
 
 
 def region_page_regions(*, user, code: str) -> tuple[Region, list[Region]]:
-    """The region of a page (404 out of scope) and its ancestors the user may see, top first, in one query:
-    the ancestors' prefixes are read off the code itself."""
+    """The region of a page (404 out of scope) and its ancestors the user may see, top first. The chain is
+    read in one query (the ancestors' prefixes are read off the code itself) and cached: regions change only
+    by import, which bumps the version."""
+    chain = region_cache.cached_for_scope(
+        REGIONS_TOPIC, ALL_REGIONS, f"chain:{code}", lambda: _region_chain(code)
+    )
+    visible = [r for r in chain if region_in_scope(user, VIEW, r)]
+    if not visible or visible[-1].code != code:
+        raise Http404
+    return visible[-1], visible[:-1]
+
+
+def _region_chain(code: str) -> list[Region]:
+    """The region with ``code`` and its ancestors, top first ([] if there is no such region)."""
     prefix = code[: PREFIX_LENGTH[level_of(code)]] if code.isdigit() and len(code) == 12 else code
     ancestors = [prefix[:n] for n in (2, 4, 6, 9) if n < len(prefix)]
-    rows = {r.prefix: r for r in regions_for_user(user, VIEW).filter(Q(code=code) | Q(prefix__in=ancestors))}
+    rows = {r.prefix: r for r in Region.objects.filter(Q(code=code) | Q(prefix__in=ancestors))}
     region = next((r for r in rows.values() if r.code == code), None)
     if region is None:
-        raise Http404
-    return region, [rows[p] for p in ancestors if p in rows]
+        return []
+    return [*(rows[p] for p in ancestors if p in rows), region]
 
 
 def region_breadcrumbs(*, user, region: Region) -> list[Region]:

@@ -193,6 +193,7 @@ def shift_log_update(*, actor, shift: DutyShift, visitors: int, handled: str) ->
         raise PermissionDenied(SHIFT_NOT_YOURS)
     shift.visitors, shift.handled = visitors, handled.strip()
     shift.save(update_fields=["visitors", "handled"])
+    region_cache.touch("duty", shift.village)
     return shift
 
 

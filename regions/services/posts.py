@@ -15,7 +15,7 @@ from notifications.services import notification_create
 from regions.kinds import RegionNotice
 from regions.models import Post, Region, RegionUserObjectPermission
 from regions.roles import MANAGE_PEOPLE, ROLE_TABLE, Level, Role
-from regions.scoping import forget_grants, require
+from regions.scoping import forget_grants, grants_changed, require
 
 ROLE_WRONG_LEVEL = "职务“{role}”只能设在{levels}一级，不能设在{level}。"
 POST_OUT_OF_SCOPE = "您无权在{region}任命职务。"
@@ -129,6 +129,7 @@ def post_grants_sync_all() -> tuple[int, int]:
     )
     extra = [pk for key, pk in held.items() if key not in wanted]
     RegionUserObjectPermission.objects.filter(pk__in=extra).delete()
+    grants_changed({u for u, _, _ in missing} | {key[0] for key, pk in held.items() if key not in wanted})
     return len(missing), len(extra)
 
 

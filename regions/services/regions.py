@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from core import region_cache, registry
 from regions.models import Region
 from regions.roles import LEVEL_DEPTH, PREFIX_LENGTH, level_of, prefix_of
+from regions.selectors import REGIONS_TOPIC
 from spreadsheets.reading import Row
 
 NOT_A_NUMBER = "区划代码“{code}”不是数字"
@@ -169,6 +170,8 @@ def regions_import(*, rows: list[Row], scope_prefixes: tuple[str, ...] | None = 
     result.created, result.renamed = len(created), len(to_rename)
     for region in {r.parent for r in created if r.parent is not None}:
         region_cache.touch("children", region)
+    if created or to_rename:
+        region_cache.touch_everywhere(REGIONS_TOPIC)
     for hook in registry.regions_created_hooks():
         hook(regions=created)
     return result

@@ -161,12 +161,18 @@ def test_one_tap_check_in_from_the_home_page(world):
     client.post(f"/duty/shifts/{shift.pk}/check-in/", {"latitude": "34.1", "longitude": "113.2"})
     shift.refresh_from_db()
     assert shift.attendance == "on_time" and str(shift.latitude) == "34.100000"
+    # The home page's duty panel is cached per village: every shift write shows at once.
+    home = client.get("/regions/419901101201/").content.decode()
+    assert f"/duty/shifts/{shift.pk}/check-in/" not in home
+    assert f"签到 {timezone.localtime(shift.checked_in_at):%H:%M}" in home
     assert (
         client.post(f"/duty/shifts/{shift.pk}/log/", {"visitors": "7", "handled": "代办低保2件"}).status_code
         == 302
     )
     shift.refresh_from_db()
     assert shift.visitors == 7
+    home = client.get("/regions/419901101201/").content.decode()
+    assert ">代办低保2件</textarea>" in home and 'value="7"' in home
     # Someone else's shift: visible in scope, but not theirs to check in.
     other = world.client_for(world.village_a1_readonly)
     assert other.post(f"/duty/shifts/{shift.pk}/check-out/").status_code == 403

@@ -112,6 +112,17 @@ def test_edit_and_toggle_in_scope_only(world):
     assert world.client_for(world.village_a1_clerk).get("/service-items/new/").status_code == 403
 
 
+def test_request_filter_offers_new_items_and_drops_switched_off_ones_at_once(world):
+    """The request list's item choices are cached per scope until an item changes anywhere."""
+    village = world.client_for(world.village_a1_clerk)
+    assert "护林员补贴申请" not in village.get("/requests/").content.decode()
+    world.client_for(world.township_a_officer).post("/service-items/new/", item_data(owner=world.township_a.pk))
+    item = ServiceItem.objects.get(name="护林员补贴申请")
+    assert f'<option value="{item.pk}">护林员补贴申请</option>' in village.get("/requests/").content.decode()
+    world.client_for(world.township_a_officer).post(f"/service-items/{item.pk}/toggle/")
+    assert "护林员补贴申请" not in village.get("/requests/").content.decode()
+
+
 def test_import_creates_and_updates_all_or_nothing(world):
     client = world.client_for(world.county_admin)
     good = xlsx_bytes(

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from regions.models import Region
+from tests.conftest import xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +71,19 @@ def test_breadcrumbs_show_ancestors_in_scope(world):
     assert [r.name for r in response.context["breadcrumbs"]] == ["测试县", "安乐镇"]
     clerk_view = world.client_for(world.village_a1_clerk).get("/regions/419901101201/")
     assert clerk_view.context["breadcrumbs"] == []
+
+
+def test_an_import_shows_on_region_pages_at_once(world):
+    """A page's region and its ancestors are cached: a rename, or a region that answered 404 before it was
+    imported, shows on the next request."""
+    client = world.client_for(world.county_admin)
+    assert client.get("/regions/419901101299/").status_code == 404
+    assert client.get("/regions/419901101201/").context["breadcrumbs"][1].name == "安乐镇"
+    rows = [("code", "name"), ("419901101000", "安乐新镇"), ("419901101299", "新设村")]
+    upload = SimpleUploadedFile("t.xlsx", xlsx_bytes(rows))
+    assert client.post("/regions/import/", {"file": upload}).status_code == 200
+    assert client.get("/regions/419901101299/").context["region"].name == "新设村"
+    assert client.get("/regions/419901101201/").context["breadcrumbs"][1].name == "安乐新镇"
 
 
 def test_children_are_sorted_by_pinyin(world):
