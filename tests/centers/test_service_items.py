@@ -116,7 +116,9 @@ def test_request_filter_offers_new_items_and_drops_switched_off_ones_at_once(wor
     """The request list's item choices are cached per scope until an item changes anywhere."""
     village = world.client_for(world.village_a1_clerk)
     assert "护林员补贴申请" not in village.get("/requests/").content.decode()
-    world.client_for(world.township_a_officer).post("/service-items/new/", item_data(owner=world.township_a.pk))
+    world.client_for(world.township_a_officer).post(
+        "/service-items/new/", item_data(owner=world.township_a.pk)
+    )
     item = ServiceItem.objects.get(name="护林员补贴申请")
     assert f'<option value="{item.pk}">护林员补贴申请</option>' in village.get("/requests/").content.decode()
     world.client_for(world.township_a_officer).post(f"/service-items/{item.pk}/toggle/")
