@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 
 from notifications.models import Notification
@@ -25,8 +26,22 @@ def unread_latest(*, user, limit: int = 8) -> list[dict]:
     return rows
 
 
+def unread_count_key(user_id: int) -> str:
+    return f"notifications:unread:{user_id}"
+
+
+UNREAD_COUNT_TTL = 60
+
+
 def unread_count(*, user) -> int:
-    cached = getattr(user, "_unread_count", None)
-    if cached is not None:
-        return cached
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    """The bell's count, on every signed-in page: kept on the user for the request and in the cache,
+    which every write of the user's notifications clears (services.unread_changed); the short TTL bounds a
+    count read while such a write was committing."""
+    count = getattr(user, "_unread_count", None)
+    if count is None:
+        count = cache.get(unread_count_key(user.pk))
+    if count is None:
+        count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        cache.set(unread_count_key(user.pk), count, UNREAD_COUNT_TTL)
+    user._unread_count = count
+    return count

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from notifications.models import Notification, Reminder
+from notifications.selectors import unread_count_key
 
 DELIVERY_LEASE = timedelta(minutes=15)
 
@@ -21,6 +23,7 @@ def notification_create(*, recipient, kind: str, title: str, body: str = "", url
     notification = Notification.objects.create(
         recipient=recipient, kind=kind, title=title, body=body, url=url
     )
+    unread_changed(recipient.pk)
     # robust: a broker that is down must not turn the committed request into an error;
     # notifications_deliver_pending picks up what was not queued.
     transaction.on_commit(lambda: notification_deliver_task.delay(notification.id), robust=True)
@@ -78,13 +81,26 @@ def notification_mark_read(*, notification: Notification) -> Notification:
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
+        unread_changed(notification.recipient_id)
     return notification
 
 
 def notification_mark_all_read(*, recipient) -> int:
-    return Notification.objects.filter(recipient=recipient, read_at__isnull=True).update(
+    marked = Notification.objects.filter(recipient=recipient, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    unread_changed(recipient.pk)
+    return marked
+
+
+def unread_changed(recipient_id: int) -> None:
+    """The recipient's cached unread count is stale: dropped now and again after commit."""
+
+    def forget() -> None:
+        cache.delete(unread_count_key(recipient_id))
+
+    forget()
+    transaction.on_commit(forget, robust=True)
 
 
 def notification_deliver(*, notification_id: int) -> bool:

@@ -26,14 +26,14 @@ from centers.forms import (
     ProxyRequestFilterForm,
     ProxyRequestTransitionForm,
 )
-from centers.models import ProxyRequest
+from centers.models import ProxyRequest, ServiceItem
 from centers.permissions import CHANGE_CENTER
 from centers.workflows import PROXY_REQUEST
 from core import region_cache
 from core.http import attempt, form_errors
 from regions.reports import report_scope
 from regions.roles import VIEW
-from regions.scoping import get_for_user, region_in_scope, scope_prefixes
+from regions.scoping import ALL_REGIONS, get_for_user, region_in_scope, scope_prefixes
 
 LOOKUP_LIMIT = 10  # attempts per client address
 LOOKUP_WINDOW = 10 * 60  # seconds
@@ -56,15 +56,22 @@ def _proxy_request(request, pk: int, act: str | None = None, message: str = ONLY
 
 @login_required
 def request_list(request):
-    """The requests the user may see, filtered. The rows are rendered once per scope, filters, page and day
-    and served from the cache until a request changes in one of the user's regions (core.region_cache)."""
-    form = ProxyRequestFilterForm(
-        request.GET or None, items=selectors.service_item_choices(user=request.user)
-    )
-    filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
+    """The requests the user may see, filtered. The filter form and the rows are rendered once per scope,
+    query and day and served from the cache until a service item (the form) or a request in one of the
+    user's regions (the rows) changes (core.region_cache): the form is not even built on a hit."""
     today = timezone.localdate()
+    prefixes = scope_prefixes(request.user, VIEW)
+    query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:24]
+    scope = hashlib.sha256(",".join(prefixes).encode()).hexdigest()[:24]
+
+    def filter_form() -> ProxyRequestFilterForm:
+        return ProxyRequestFilterForm(
+            request.GET or None, items=selectors.service_item_choices(user=request.user)
+        )
 
     def render_rows() -> str:
+        form = filter_form()
+        filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
         requests = selectors.proxy_requests_for_user(user=request.user, today=today, **filters)
         page = Paginator(requests, 30).get_page(request.GET.get("page"))
         rows = [(proxy_request, proxy_request.flag_on(today)) for proxy_request in page]
@@ -72,16 +79,20 @@ def request_list(request):
             "centers/includes/proxyrequest_rows.html", {"rows": rows, "page_obj": page, "request": request}
         )
 
-    query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:24]
-    rows_html = region_cache.cached_for_scope(
-        "requests", scope_prefixes(request.user, VIEW), f"list:{today}:{query}", render_rows
+    filter_html = region_cache.cached_for_scope(
+        ServiceItem.cache_topic,
+        ALL_REGIONS,
+        f"request-filter:{scope}:{query}",
+        lambda: render_to_string("centers/includes/proxyrequest_filter.html", {"form": filter_form()}),
     )
+    rows_html = region_cache.cached_for_scope("requests", prefixes, f"list:{today}:{query}", render_rows)
     return render(
         request,
         "centers/proxyrequest_list.html",
         {
-            "form": form,
-            "rows_html": mark_safe(rows_html),  # noqa: S308 (our own template, autoescaped)
+            # Our own templates, autoescaped.
+            "filter_html": mark_safe(filter_html),  # noqa: S308
+            "rows_html": mark_safe(rows_html),  # noqa: S308
             "can_accept": bool(scope_prefixes(request.user, CHANGE_CENTER)),
         },
     )

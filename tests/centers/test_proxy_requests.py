@@ -413,3 +413,10 @@ def test_list_filters_by_search_item_handler_flag_and_dates(world):
     assert found(status="accepted") == {first.pk, second.pk}
     assert found(flag="red") == set()
     assert found(date_from="2000-01-01", date_to="2000-12-31") == set()
+
+
+def test_list_names_a_bad_filter_date_in_chinese(world):
+    accept(world)
+    page = world.client_for(world.township_a_officer).get("/requests/", {"date_from": "2026-13-40"})
+    assert page.status_code == 200
+    assert "输入一个有效的日期。" in page.content.decode()

@@ -86,26 +86,30 @@ def test_weekly_checklist_reminder_goes_to_the_village_secretary_once_a_week(
 
 
 def test_bell_counts_unread_and_marking_read_clears_it(world):
+    """The count is cached per user: each new notification and each one read shows on the next page."""
     Notification.objects.update(read_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))  # the post-granted notices
     center = ServiceCenter.objects.get(region=world.village_a1)
-    assert (
-        remind(
-            center,
-            kind="test",
-            due_date=MONDAY,
-            recipients=[world.village_a1_clerk],
-            title="请整改",
-            url=center.get_absolute_url(),
-        )
-        == 1
-    )
-    reminder = Reminder.objects.get(kind="test", recipient=world.village_a1_clerk)
     client = world.client_for(world.village_a1_clerk)
-    bell = client.get("/notifications/bell/").content.decode()
-    assert ">1<" in bell
+    assert "bell-badge" not in client.get("/notifications/bell/").content.decode()
+    for kind in ("first", "second"):
+        assert (
+            remind(
+                center,
+                kind=kind,
+                due_date=MONDAY,
+                recipients=[world.village_a1_clerk],
+                title="请整改",
+                url=center.get_absolute_url(),
+            )
+            == 1
+        )
+    assert ">2<" in client.get("/notifications/bell/").content.decode()
+    reminder = Reminder.objects.get(kind="first", recipient=world.village_a1_clerk)
     response = client.post(f"/notifications/{reminder.notification_id}/read/")
     assert response.status_code == 302 and response.url == center.get_absolute_url()
-    assert ">1<" not in client.get("/notifications/bell/").content.decode()
+    assert ">1<" in client.get("/notifications/bell/").content.decode()
+    assert client.post("/notifications/read-all/").status_code == 302
+    assert "bell-badge" not in client.get("/notifications/bell/").content.decode()
 
 
 def test_other_users_notifications_answer_404(world):
