@@ -46,7 +46,9 @@ class CentersConfig(AppConfig):
                         "今日值班",
                         "centers/panels/duty.html",
                         (Level.VILLAGE,),
+                        data=panels.duty_data,
                         personal=panels.duty_personal,
+                        cache_topic="duty",
                         order=5,
                     ),
                     Panel(

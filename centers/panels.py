@@ -30,15 +30,25 @@ def requests_personal(*, user, region) -> dict:
     return {"can_accept": region.level == Level.VILLAGE and region_in_scope(user, CHANGE_CENTER, region)}
 
 
-def duty_personal(*, user, region) -> dict:
-    """Today's shift at the village, with one-tap check-in/out for the cadre on duty. Two queries."""
+def duty_data(*, region) -> dict:
+    """Today's shift at the village, with one-tap check-in/out for the cadre on duty (the template compares
+    the shift's cadre with the viewer). One query."""
     today = timezone.localdate()
-    shift = selectors.duty_today(village=region, today=today)
     return {
-        "shift": shift,
-        "is_mine": bool(shift and shift.cadre_id == user.pk),
+        "shift": selectors.duty_today(village=region, today=today),
         "rules": DutyRules.for_region(region),
         "today": today,
+    }
+
+
+def duty_personal(*, user, region) -> dict:
+    """What the panel's cached HTML differs by: the viewer (only the cadre on duty gets the buttons), the
+    day, and the county's duty hours (a county's change cannot bump every village's version)."""
+    rules = DutyRules.for_region(region)
+    return {
+        "viewer": user.pk,
+        "day": timezone.localdate().isoformat(),
+        "hours": f"{rules.starts_at:%H%M}-{rules.ends_at:%H%M}-{rules.cutoff:%H%M}",
     }
 
 

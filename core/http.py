@@ -1,4 +1,5 @@
-"""HTTP glue shared by every app's views: a POST action's message, and protected file responses."""
+"""HTTP glue shared by every app's views: a POST action's message, protected file responses, and the CSRF
+token of cached HTML."""
 
 from __future__ import annotations
 
@@ -7,6 +8,18 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
+from django.middleware.csrf import get_token
+from django.utils.safestring import SafeString, mark_safe
+
+# HTML rendered for the cache carries this in place of a CSRF token; each request puts its own token in.
+CSRF_PLACEHOLDER = "__csrf_token_placeholder__"
+
+
+def with_csrf_token(request, html: str) -> SafeString:
+    """Cached HTML of our own (autoescaped) templates, with this request's CSRF token in its forms."""
+    if CSRF_PLACEHOLDER in html:
+        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+    return mark_safe(html)  # noqa: S308
 
 
 def messages_of(exc: ValidationError) -> str:

@@ -10,17 +10,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from core import region_cache
 from core.formats import zh_date
-from core.http import act, attempt, protected_file_response
+from core.http import CSRF_PLACEHOLDER, act, attempt, protected_file_response, with_csrf_token
 from decisions import caching, quorum, selectors, services
 from decisions.forms import (
     AmendmentForm,
@@ -184,10 +182,6 @@ def _next_actions(matter: Matter, user) -> list[dict]:
     return actions
 
 
-# Cached HTML carries this in place of a CSRF token; each request puts its own token in.
-CSRF_PLACEHOLDER = "__csrf_token_placeholder__"
-
-
 @login_required
 def matter_detail(request, pk: int):
     """The matter with its meetings, postings, opinions and timeline. The body is rendered once per matter
@@ -223,8 +217,9 @@ def matter_detail(request, pk: int):
     body = region_cache.cached_for_record(
         caching.MATTER_PAGE, matter.pk, f"page:{int(manages)}{int(supervises)}:{today}", render_body
     )
-    body = mark_safe(body.replace(CSRF_PLACEHOLDER, get_token(request)))  # noqa: S308 (our own template)
-    return render(request, "decisions/matter_detail.html", {"matter": matter, "body": body})
+    return render(
+        request, "decisions/matter_detail.html", {"matter": matter, "body": with_csrf_token(request, body)}
+    )
 
 
 @login_required

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from notifications.models import Notification, Reminder
-from notifications.selectors import unread_count_key
+from notifications.selectors import unread_key
 
 DELIVERY_LEASE = timedelta(minutes=15)
 
@@ -94,10 +94,10 @@ def notification_mark_all_read(*, recipient) -> int:
 
 
 def unread_changed(recipient_id: int) -> None:
-    """The recipient's cached unread count is stale: dropped now and again after commit."""
+    """The recipient's cached unread notifications are stale: dropped now and again after commit."""
 
     def forget() -> None:
-        cache.delete(unread_count_key(recipient_id))
+        cache.delete(unread_key(recipient_id))
 
     forget()
     transaction.on_commit(forget, robust=True)

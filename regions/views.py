@@ -12,12 +12,11 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from core import region_cache, registry
 from core.formats import zh_date
-from core.http import attempt
+from core.http import CSRF_PLACEHOLDER, attempt, with_csrf_token
 from regions import selectors, services
 from regions.forms import CalendarDayForm, PersonCreateForm, PostGrantForm, RegionSearchForm
 from regions.roles import IMPORT_REGIONS, LEVEL_DEPTH, MANAGE_COUNTY_SETTINGS, MANAGE_PEOPLE
@@ -46,14 +45,18 @@ def home(request):
 
 def _panels(request, region) -> list[tuple]:
     """Every registered panel of the region's level, rendered. A panel with a cache topic is rendered once
-    per region, version and viewer's part (a few booleans) and served as HTML from the cache (all of them
-    in two cache round trips); the others are rendered for this request."""
+    per region, version and viewer's part (what ``personal`` returns) and served as HTML from the cache
+    (all of them in two cache round trips), with this request's CSRF token put into its forms; the others
+    are rendered for this request."""
     panels = registry.panels_for(region.level)
     personal = {p.key: p.personal(user=request.user, region=region) if p.personal else {} for p in panels}
 
     def render(panel, **options) -> str:
         data = {**(panel.data(region=region) if panel.data else {}), **personal[panel.key]}
-        return render_to_string(panel.template, {"data": data, "region": region}, **options)
+        context = {"data": data, "region": region}
+        if "request" not in options:
+            context["csrf_token"] = CSRF_PLACEHOLDER  # a cached panel's forms get each request's token
+        return render_to_string(panel.template, context, **options)
 
     cached = [p for p in panels if p.cache_topic]
     variants = [",".join(f"{k}={v}" for k, v in sorted(personal[p.key].items())) for p in cached]
@@ -70,9 +73,8 @@ def _panels(request, region) -> list[tuple]:
             strict=True,
         )
     )
-    # Our own templates, autoescaped: the HTML is safe to insert as it is.
     return [
-        (p, mark_safe(html[p.key] if p.cache_topic else render(p, request=request)))  # noqa: S308
+        (p, with_csrf_token(request, html[p.key] if p.cache_topic else render(p, request=request)))
         for p in panels
     ]
 

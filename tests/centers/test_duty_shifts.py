@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 from django.utils import timezone
 
 from centers.models import DutyRules, DutyShift
@@ -155,10 +156,16 @@ def test_one_tap_check_in_from_the_home_page(world):
     )
     today = timezone.localdate()
     shift = shift_on(world, today)
-    client = world.client_for(world.village_a1_clerk)
+    client = Client(enforce_csrf_checks=True)  # the cached panel's form must carry this session's token
+    client.force_login(world.village_a1_clerk)
+    client.get("/regions/419901101201/")  # caches the panel's HTML
     home = client.get("/regions/419901101201/").content.decode()
-    assert f"/duty/shifts/{shift.pk}/check-in/" in home
-    client.post(f"/duty/shifts/{shift.pk}/check-in/", {"latitude": "34.1", "longitude": "113.2"})
+    form = re.search(
+        rf'action="/duty/shifts/{shift.pk}/check-in/".*?name="csrfmiddlewaretoken" value="(\w+)"', home, re.S
+    )
+    assert form, home
+    check_in = {"latitude": "34.1", "longitude": "113.2", "csrfmiddlewaretoken": form.group(1)}
+    assert client.post(f"/duty/shifts/{shift.pk}/check-in/", check_in).status_code == 302
     shift.refresh_from_db()
     assert shift.attendance == "on_time" and str(shift.latitude) == "34.100000"
     # The home page's duty panel is cached per village: every shift write shows at once.
@@ -166,7 +173,10 @@ def test_one_tap_check_in_from_the_home_page(world):
     assert f"/duty/shifts/{shift.pk}/check-in/" not in home
     assert f"签到 {timezone.localtime(shift.checked_in_at):%H:%M}" in home
     assert (
-        client.post(f"/duty/shifts/{shift.pk}/log/", {"visitors": "7", "handled": "代办低保2件"}).status_code
+        client.post(
+            f"/duty/shifts/{shift.pk}/log/",
+            {"visitors": "7", "handled": "代办低保2件", "csrfmiddlewaretoken": form.group(1)},
+        ).status_code
         == 302
     )
     shift.refresh_from_db()
@@ -180,6 +190,27 @@ def test_one_tap_check_in_from_the_home_page(world):
         world.client_for(world.township_b_officer).post(f"/duty/shifts/{shift.pk}/check-out/").status_code
         == 404
     )
+
+
+def test_home_duty_panel_follows_the_countys_hours_and_the_viewer_at_once(world):
+    """The panel's HTML is cached per village: the county's new hours and another viewer show at once."""
+    shift = shift_on(world, timezone.localdate())
+    clerk = world.client_for(world.village_a1_clerk)
+    assert "08:30-17:30" in clerk.get("/regions/419901101201/").content.decode()
+    settings = {
+        "block": "duty",
+        "county": world.county.code,
+        "duty-starts_at": "07:30",
+        "duty-ends_at": "16:30",
+        "duty-cutoff": "08:00",
+        "duty-grace_minutes": "5",
+        "duty-remind_minutes_before": "30",
+    }
+    assert world.client_for(world.county_admin).post("/settings/", settings).status_code == 302
+    home = clerk.get("/regions/419901101201/").content.decode()
+    assert "07:30-16:30" in home and f"/duty/shifts/{shift.pk}/check-in/" in home
+    other = world.client_for(world.village_a1_readonly).get("/regions/419901101201/").content.decode()
+    assert "07:30-16:30" in other and f"/duty/shifts/{shift.pk}/check-in/" not in other
 
 
 def test_public_today_panel_shows_cadre_and_duty_phone(world):

@@ -190,10 +190,10 @@ def test_matter_pages_cost_fixed_queries(world, roster, secretary, clerk):
         clerk.get(matter.get_absolute_url())
     assert len(late) - len(early) <= 4, [q["sql"] for q in late.captured_queries]  # per meeting: none
     assert len(late) <= 15
-    # Seen again before anything changes: the body comes from the cache (the user, the matter, the bell).
+    # Seen again before anything changes: the body comes from the cache (the user, the matter).
     with CaptureQueriesContext(connection) as again:
         assert clerk.get(matter.get_absolute_url()).status_code == 200
-    assert len(again) <= 3, [q["sql"] for q in again.captured_queries]
+    assert len(again) <= 2, [q["sql"] for q in again.captured_queries]
     with CaptureQueriesContext(connection) as listing:
         clerk.get(reverse("decisions:matter-list"))
     listing_count = len(listing)  # read now: the connection's query log is a bounded deque

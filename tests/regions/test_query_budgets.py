@@ -21,16 +21,16 @@ PAGE_CEILING = 15
 
 # (user, page, cached, changed, flushed); the budget before the restructuring (no cache at all) after #.
 BUDGETS = [
-    ("village_a1_clerk", "/regions/419901101201/", 2, 9, 13),  # 22
-    ("township_a_officer", "/regions/419901101000/", 2, 14, 18),  # 28
-    ("county_admin", "/regions/419901000000/", 2, 14, 18),  # 27
-    ("county_admin", "/regions/search/?q=村", 4, 4, 6),  # 10
-    ("county_admin", "/people/", 4, 4, 6),  # 10
+    ("village_a1_clerk", "/regions/419901101201/", 1, 8, 13),  # 22
+    ("township_a_officer", "/regions/419901101000/", 1, 13, 18),  # 28
+    ("county_admin", "/regions/419901000000/", 1, 13, 18),  # 27
+    ("county_admin", "/regions/search/?q=村", 3, 3, 6),  # 10
+    ("county_admin", "/people/", 3, 3, 6),  # 10
     ("township_a_officer", "/", 2, 2, 3),  # 7
-    ("village_a1_clerk", "/decisions/", 4, 4, 6),  # 9
-    ("village_a1_clerk", "/requests/", 2, 3, 6),
-    ("township_a_officer", "/decisions/oversight/?region=419901101000", 13, 13, 16),  # 21
-    ("county_admin", "/decisions/oversight/?region=419901000000", 13, 13, 16),  # 21
+    ("village_a1_clerk", "/decisions/", 3, 3, 6),  # 9
+    ("village_a1_clerk", "/requests/", 1, 2, 6),
+    ("township_a_officer", "/decisions/oversight/?region=419901101000", 12, 12, 16),  # 21
+    ("county_admin", "/decisions/oversight/?region=419901000000", 12, 12, 16),  # 21
     (None, "/bulletin/419901101000/", 1, 2, 2),  # 6
     (None, "/bulletin/419901101201/", 1, 2, 2),  # 6
 ]
