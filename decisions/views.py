@@ -186,9 +186,13 @@ def _next_actions(matter: Matter, user) -> list[dict]:
 def matter_detail(request, pk: int):
     """The matter with its meetings, postings, opinions and timeline. The body is rendered once per matter
     version (every write bumps it, decisions.caching) and viewer's part (may they manage, supervise)."""
-    # The village alone for the scope check (a join of five tables costs a millisecond of planning);
-    # the rest is read only when the body has to be rendered.
-    matter = _get(Matter, request, pk, related=("village",))
+    # The title, the state and the village alone for the scope check (a join of five tables costs a
+    # millisecond of planning); the rest is read only when the body has to be rendered.
+    matter = get_for_user(
+        Matter.objects.only("id", "title", "status", "village__id", "village__prefix", "village__code"),
+        user=request.user,
+        pk=pk,
+    )
     manages = region_in_scope(request.user, MANAGE_DECISIONS, matter.village)
     supervises = matter.is_open and region_in_scope(request.user, SUPERVISE_DECISIONS, matter.village)
     today = timezone.localdate()
