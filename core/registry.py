@@ -32,11 +32,11 @@ class Panel:
     """A home-page panel: one template plus one selector.
 
     ``data(region)`` returns the template's context (``data``) in at most two queries. ``personal(user,
-    region)`` adds what depends on the viewer without querying (scope checks read the per-request grants).
-    With ``cache_topic`` the panel is rendered once per region, topic version and viewer's part (keep it to
-    a few booleans) and served as HTML from the cache; ``core.region_cache.touch(topic, village)`` on every
-    change below the region renders it afresh. Without it (the viewer's own shift, their notices) it is
-    rendered on every request.
+    region)`` adds what depends on the viewer without querying (scope checks read the cached grants).
+    With ``cache_topic`` the panel is rendered once per region, topic version and viewer's part (what
+    ``personal`` returns: a few booleans, or the viewer's id and the day) and served as HTML from the cache,
+    its forms given each request's CSRF token; ``core.region_cache.touch(topic, village)`` on every change
+    below the region renders it afresh. Without it (the viewer's notices) it is rendered on every request.
     """
 
     key: str
