@@ -3,7 +3,9 @@ the grants in step); regions only by import (the code is the path)."""
 
 from django.contrib import admin
 
+from core import region_cache
 from regions.models import CalendarDay, Post, Region
+from regions.selectors import REGIONS_TOPIC
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -47,6 +49,13 @@ class RegionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        # A corrected name shows at once on region pages and in the parent's children table.
+        region_cache.touch_everywhere(REGIONS_TOPIC)
+        if obj.parent_id:
+            region_cache.touch("children", obj.parent)
 
 
 @admin.register(Post)

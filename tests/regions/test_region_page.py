@@ -86,6 +86,17 @@ def test_an_import_shows_on_region_pages_at_once(world):
     assert client.get("/regions/419901101201/").context["breadcrumbs"][1].name == "安乐新镇"
 
 
+def test_a_name_corrected_in_the_admin_shows_at_once(world):
+    client = world.client_for(world.township_a_officer)
+    assert "白马村" in client.get("/regions/419901101000/").content.decode()
+    assert client.get("/regions/419901101201/").context["region"].name == "白马村"
+    admin = world.client_for(world.sysadmin)
+    response = admin.post(f"/admin/regions/region/{world.village_a1.pk}/change/", {"name": "白马新村"})
+    assert response.status_code == 302
+    assert client.get("/regions/419901101201/").context["region"].name == "白马新村"
+    assert "白马新村" in client.get("/regions/419901101000/").content.decode()
+
+
 def test_children_are_sorted_by_pinyin(world):
     """Pinyin order (a-li, bai-ma, zhang-zhuang) differs from code-point order (张 < 白 < 阿)."""
     Region.objects.create(
