@@ -127,9 +127,11 @@ def matter_list(request):
             "region": region,
             "can_create": bool(managed),
             "step_count": len(STEP_ORDER),
-            "open_objection_count": selectors.matters_for_user(
-                user=request.user, region=region, open_objection=True
-            ).count(),
+            # For those who follow villages (the township, the county); a village's own cadres see their
+            # objections on the matter and on the next step's form.
+            "open_objection_count": None
+            if managed
+            else selectors.matters_for_user(user=request.user, region=region, open_objection=True).count(),
             "book_village": book_village,
             "book_year": filters.get("year") or timezone.localdate().year,
         },
