@@ -368,3 +368,50 @@ def test_township_sees_stuck_matter_on_oversight_page(world, live_server, open_p
     stuck_list.get_by_role("link", name="村集体鱼塘对外承包").click()
     expect(page).to_have_url(f"{live_server.url}/decisions/matters/{stuck.pk}/")
     expect(page.locator("#next-step")).to_have_count(0)  # the township oversees, it does not record meetings
+
+
+def test_village_answers_the_committees_objection_and_the_committee_closes_it_on_phone(
+    world, live_server, open_page
+):
+    from decisions.services import opinion_record
+
+    village = world.village_a1
+    roster_record(
+        actor=world.village_a1_clerk,
+        village=village,
+        valid_from=timezone.localdate() - timedelta(days=400),
+        counts=COUNTS,
+    )
+    matter = matter_register(
+        actor=world.village_a1_clerk,
+        village=village,
+        category=MatterCategory.objects.get(name=CATEGORY),
+        title=TITLE,
+        content="在村东头空地修建文化广场。",
+        estimated_amount=None,
+        proposed_by="村党组织",
+    )
+    supervisor = make_user("a1_supervisor", Role.VILLAGE_SUPERVISOR, village, real_name="孙监督")
+    opinion_record(actor=supervisor, matter=matter, verdict="object", reason="选址未征求东组村民意见")
+
+    page = open_page("phone")
+    log_in(page, world.village_a1_clerk.username)
+    page.goto(f"/decisions/matters/{matter.pk}/meeting/")
+    expect(page.locator("#open-objections")).to_contain_text("选址未征求东组村民意见（尚未答复）")
+    page.goto(f"/decisions/matters/{matter.pk}/")
+    page.get_by_label("答复监委会异议").fill("已于本周召开东组村民会议征求意见，同意选址。")
+    page.get_by_role("button", name="答复异议").click()
+    expect(page.get_by_role("alert")).to_contain_text("答复已记录，已通知村务监督委员会。")
+    expect(page.locator(".opinion")).to_contain_text("村里答复")
+    expect(page.locator("#timeline")).to_contain_text("答复监委会异议")
+    screenshot(page, "decision-objection-answered-phone")
+
+    committee = open_page("phone")
+    log_in(committee, supervisor.username)
+    committee.goto(f"/decisions/matters/{matter.pk}/")
+    committee.get_by_label("关闭说明").fill("答复属实")
+    committee.get_by_role("button", name="关闭异议").click()
+    expect(committee.get_by_role("alert")).to_contain_text("异议已关闭。")
+    expect(committee.locator(".opinion")).to_contain_text("监委会已关闭（孙监督")
+    expect(committee.locator(".opinion .badge")).to_have_text("有异议 · 已关闭")
+    screenshot(committee, "decision-objection-closed-phone")
