@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from django.utils import timezone
 from openpyxl import Workbook
 
 from decisions import selectors
@@ -52,6 +53,15 @@ MEETING_HEADER = (
 )
 
 
+def _spent(result: Disclosure | None):
+    """The spent amount in force as a number cell; an old correction that is not an amount (flagged by
+    migration 0005) as its text, marked for a person to check."""
+    if result is None:
+        return None
+    amount, unreadable = selectors.disclosed_amount(result, result.amendments.all())
+    return f"无法识别：{unreadable}" if unreadable else amount
+
+
 def record_book_xlsx(*, village, year: int) -> bytes:
     workbook = Workbook(write_only=True)
     matters = workbook.create_sheet("决策事项")
@@ -70,9 +80,7 @@ def record_book_xlsx(*, village, year: int) -> bytes:
                     matter.proposed_on,
                     matter.resolved_on,
                     matter.disclosed_on,
-                    selectors.disclosed_value(result, "spent_amount", result.amendments.all())
-                    if result
-                    else None,
+                    _spent(result),
                     matter.completed_on,
                     matter.get_step_display(),
                     matter.get_status_display(),
@@ -107,7 +115,8 @@ def record_book_xlsx(*, village, year: int) -> bytes:
                     m.outcome,
                     m.minutes,
                     m.attachment_count,
-                    m.recorded_at.replace(tzinfo=None),
+                    # Excel has no time zones: the wall-clock time in Beijing, as the pages show it.
+                    timezone.localtime(m.recorded_at).replace(tzinfo=None),
                 ]
             )
         )

@@ -61,6 +61,9 @@ class MatterFilterForm(forms.Form):
     status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), *Matter.Status.choices])
     step = forms.ChoiceField(label="环节", required=False, choices=[("", "全部"), *Step.choices])
     year = forms.IntegerField(label="年度", required=False, min_value=2000, max_value=2100)
+    objection = forms.ChoiceField(
+        label="监委会异议", required=False, choices=[("", "全部"), ("open", "有未关闭的异议")]
+    )
 
 
 class MeetingForm(forms.Form):
@@ -82,8 +85,6 @@ class MeetingForm(forms.Form):
     votes_against = _count("反对票")
     votes_abstain = _count("弃权票")
     minutes = forms.CharField(label="会议记录", widget=forms.Textarea(attrs={"rows": 4}))
-    attendance_sheet = forms.FileField(label="签到表（PDF/JPEG/PNG，≤10MB）", required=False)
-    minutes_scan = forms.FileField(label="会议记录扫描件（PDF/JPEG/PNG，≤10MB）", required=False)
 
     def __init__(self, *args, step: str, body: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,6 +92,14 @@ class MeetingForm(forms.Form):
         if body != Body.VILLAGERS:
             del self.fields["households_total"], self.fields["households_present"]
         self.fields["held_on"].initial = timezone.localdate()
+
+
+class MeetingPapersForm(forms.Form):
+    """The meeting's papers, chosen on the confirmation page: a file cannot travel back and forth between
+    the form and its confirmation, and nothing is kept before the user confirms."""
+
+    attendance_sheet = forms.FileField(label="签到表（PDF/JPEG/PNG，≤10MB）", required=False)
+    minutes_scan = forms.FileField(label="会议记录扫描件（PDF/JPEG/PNG，≤10MB）", required=False)
 
     def attachments(self) -> list[tuple[str, object]]:
         files = []
@@ -115,25 +124,32 @@ class DisclosureForm(forms.Form):
         decimal_places=2,
         min_value=0,
         required=False,
+        error_messages={
+            "invalid": "实际支出须是金额（元），如 118500.00。",
+            "min_value": "实际支出不能为负数。",
+            "max_digits": "实际支出金额过大，请核对。",
+            "max_whole_digits": "实际支出金额过大，请核对。",
+            "max_decimal_places": "实际支出最多两位小数（到分）。",
+        },
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
     )
     acceptance = forms.CharField(label="验收情况", max_length=300, required=False)
     posted_on = forms.DateField(label="张贴日期", widget=DATE)
-    board_photo = forms.ImageField(
-        label="公开栏照片", required=False, help_text="张贴后拍摄公开栏，JPEG/PNG/WebP，≤10MB；也可稍后补传。"
-    )
 
     def __init__(self, *args, result: bool, **kwargs):
         super().__init__(*args, **kwargs)
         if not result:
             del self.fields["spent_amount"], self.fields["acceptance"]
         self.fields["posted_on"].initial = timezone.localdate()
-        # The service checks the picture by content (and re-encodes it); the form only takes the file.
-        self.fields["board_photo"] = forms.FileField(
-            label=self.fields["board_photo"].label,
-            required=False,
-            help_text=self.fields["board_photo"].help_text,
-        )
+
+
+class DisclosurePhotoForm(forms.Form):
+    """The board's photo, chosen on the confirmation page (see MeetingPapersForm). The service checks the
+    picture by content (and re-encodes it); the form only takes the file."""
+
+    board_photo = forms.FileField(
+        label="公开栏照片", required=False, help_text="张贴后拍摄公开栏，JPEG/PNG/WebP，≤10MB；也可稍后补传。"
+    )
 
 
 class BoardPhotoForm(forms.Form):
@@ -172,6 +188,19 @@ class OpinionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="提出异议时必填。",
     )
+
+
+class SupervisionAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label="答复内容",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请填写答复内容。", "max_length": "答复内容不能超过500字。"},
+    )
+
+
+class SupervisionCloseForm(forms.Form):
+    note = forms.CharField(label="关闭说明", max_length=300, required=False)
 
 
 class RosterForm(forms.Form):

@@ -12,6 +12,8 @@ _KINDS = [
     ("DISCLOSURE_ENDED", ("disclosure_ended", "公示期满")),
     ("DISCLOSURE_OBJECTIONS_OPEN", ("disclosure_objections_open", "公示期满尚有异议未答复")),
     ("SUPERVISION_OBJECTION", ("decision_objection", "村务监督委员会异议")),
+    ("SUPERVISION_OBJECTION_ANSWERED", ("decision_objection_answered", "监委会异议已答复")),
+    ("SUPERVISION_OBJECTION_CLOSED", ("decision_objection_closed", "监委会异议已关闭")),
     *(
         (f"MATTER_STUCK_{step.name}", (f"matter_stuck:{step.value}", f"决策事项停滞（{step.label}）"))
         for step in STEP_ORDER

@@ -306,6 +306,8 @@ class MatterTimelineEvent(TimelineEvent):
         COMPLETED = "completed", "事项完成"
         REPROPOSED = "reproposed", "重新提议"
         AMENDED = "amended", "更正公示内容"
+        OBJECTION_ANSWERED = "objection_answered", "答复监委会异议"
+        OBJECTION_CLOSED = "objection_closed", "监委会异议关闭"
 
     matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="timeline")
     kind = models.CharField("事件", max_length=24, choices=Kind.choices)
@@ -320,6 +322,11 @@ class MatterTimelineEvent(TimelineEvent):
     def body_label(self) -> str:
         body = self.payload.get("body", "")
         return Body(body).label if body in Body.values else ""
+
+    @property
+    def step_label(self) -> str:
+        step = self.payload.get("step", "")
+        return Step(step).label if step in Step.values else ""
 
     @property
     def field_label(self) -> str:
@@ -561,6 +568,11 @@ class Amendment(VillageOwned):
     field = models.CharField("更正项目", max_length=16, choices=Field.choices)
     original = models.TextField("原内容")
     corrected = models.TextField("更正为")
+    # A corrected amount is kept as an amount (the record book sums and exports it as a number); the
+    # text above is how it was shown. Amendments made before amounts were kept whose text could not be
+    # read as an amount are flagged instead (migration 0005), never guessed.
+    amount = models.DecimalField("更正后金额（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    amount_unreadable = models.BooleanField("金额无法识别（旧记录）", default=False)
     reason = models.CharField("更正理由", max_length=300)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -581,6 +593,18 @@ class Amendment(VillageOwned):
                 condition=~Q(reason=""),
                 name="decisions_amendment_has_reason",
                 violation_error_message="请填写更正理由。",
+            ),
+            models.CheckConstraint(
+                condition=Q(field="spent_amount", amount__isnull=False, amount_unreadable=False)
+                | Q(field="spent_amount", amount__isnull=True, amount_unreadable=True)
+                | ~Q(field="spent_amount") & Q(amount__isnull=True, amount_unreadable=False),
+                name="decisions_amendment_amount_of_spent",
+                violation_error_message="更正实际支出须填写金额。",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0),
+                name="decisions_amendment_amount_not_negative",
+                violation_error_message="实际支出不能为负数。",
             ),
         ]
         triggers = [village_from_parent("disclosure", Disclosure), APPEND_ONLY]
@@ -653,9 +677,13 @@ class Objection(VillageOwned):
         return self.summary[:20]
 
 
-@pghistory.track(pghistory.InsertEvent())  # who recorded it, from where (rows never change)
+@pghistory.track()  # the opinion, then its answer and its closing, each audited as it is added
 class SupervisionOpinion(VillageOwned):
-    """The village affairs supervision committee's opinion (村务监督委员会意见) at a step. Immutable."""
+    """The village affairs supervision committee's opinion (村务监督委员会意见) at a step.
+
+    An objection (有异议) is open until the committee closes it: the village answers it (text, who, when),
+    the committee closes it (who, when, a note). The opinion itself never changes; the answer and the
+    closing are each added once (a trigger refuses anything else)."""
 
     owner_parent = "matter"
 
@@ -676,20 +704,81 @@ class SupervisionOpinion(VillageOwned):
         related_name="+",
     )
     at = models.DateTimeField("时间", auto_now_add=True)
+    answer = models.CharField("村里答复", max_length=500, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="答复人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="关闭人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField("关闭时间", null=True, blank=True)
+    close_note = models.CharField("关闭说明", max_length=300, blank=True)
 
     class Meta:
         verbose_name = "村务监督意见"
         verbose_name_plural = "村务监督意见"
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["verdict", "at"])]
+        indexes = [
+            models.Index(fields=["verdict", "at"]),
+            # The township's open objections (a count on the oversight page, a filter of the matter list).
+            models.Index(
+                fields=["matter"],
+                condition=Q(verdict="object", closed_at__isnull=True),
+                name="decisions_opinion_open",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(verdict="agree") | ~Q(reason=""),
                 name="decisions_opinion_objection_has_reason",
                 violation_error_message="提出异议须写明理由。",
             ),
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True, answer="")
+                | Q(answered_at__isnull=False, verdict="object") & ~Q(answer=""),
+                name="decisions_opinion_answer_of_objection",
+                violation_error_message="只有异议需要答复，答复须有内容。",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True)
+                | Q(answered_at__isnull=False, closed_at__gte=F("answered_at")),
+                name="decisions_opinion_closed_after_answer",
+                violation_error_message="异议答复后才能关闭。",
+            ),
         ]
-        triggers = [village_from_parent("matter", Matter), APPEND_ONLY]
+        triggers = [
+            village_from_parent("matter", Matter),
+            pgtrigger.Protect(name="never_deleted", operation=pgtrigger.Delete),
+            # The opinion stays as recorded; the answer and the closing are each written once.
+            pgtrigger.Protect(
+                name="only_answer_and_close_added",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Condition(
+                    "ROW(OLD.matter_id, OLD.step, OLD.verdict, OLD.reason, OLD.recorded_by_id, OLD.at, "
+                    "OLD.village_id) IS DISTINCT FROM ROW(NEW.matter_id, NEW.step, NEW.verdict, NEW.reason, "
+                    "NEW.recorded_by_id, NEW.at, NEW.village_id) "
+                    "OR (OLD.answered_at IS NOT NULL AND ROW(OLD.answer, OLD.answered_by_id, OLD.answered_at) "
+                    "IS DISTINCT FROM ROW(NEW.answer, NEW.answered_by_id, NEW.answered_at)) "
+                    "OR (OLD.closed_at IS NOT NULL AND ROW(OLD.closed_by_id, OLD.closed_at, OLD.close_note) "
+                    "IS DISTINCT FROM ROW(NEW.closed_by_id, NEW.closed_at, NEW.close_note))"
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_verdict_display()}（{self.get_step_display()}）"
+
+    @property
+    def is_open_objection(self) -> bool:
+        return self.verdict == self.Verdict.OBJECT and self.closed_at is None

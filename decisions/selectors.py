@@ -6,12 +6,15 @@ Every page costs a fixed number of queries whatever the number of matters (pinne
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from decisions.models import (
     STEP_ORDER,
+    Amendment,
     BoardPhoto,
     Disclosure,
     Matter,
@@ -65,6 +68,7 @@ def matters_for_user(
     category=None,
     year: int | None = None,
     query: str = "",
+    open_objection: bool = False,
 ) -> QuerySet[Matter]:
     matters = Matter.objects.for_user(user)
     if region is not None:
@@ -81,6 +85,10 @@ def matters_for_user(
         )
     if query:
         matters = matters.filter(title__contains=query)
+    # The partial index decisions_opinion_open answers this per row.
+    matters = matters.annotate(open_objections=Exists(_open_objections().filter(matter=OuterRef("pk"))))
+    if open_objection:
+        matters = matters.filter(open_objections=True)
     return matters.select_related("village__parent", "category").order_by("-created_at", "-id")
 
 
@@ -107,10 +115,22 @@ def matter_record(*, matter: Matter, today: datetime.date) -> dict:
             .order_by("held_on", "id")
         ),
         "disclosures": _disclosures_shown(disclosures, lambda d: d.amendments.all(), today),
-        "opinions": list(matter.opinions.select_related("recorded_by").order_by("at", "id")),
+        "opinions": list(
+            matter.opinions.select_related("recorded_by", "answered_by", "closed_by").order_by("at", "id")
+        ),
         "events": list(matter.timeline.select_related("actor").order_by("at", "id")),
         "reproposals": list(matter.reproposals.order_by("id")),
     }
+
+
+def disclosed_amount(disclosure: Disclosure, amendments=None) -> tuple[Decimal | None, str]:
+    """The spent amount in force as an amount, and, when the last correction is an old one whose text
+    could not be read as an amount (migration 0005), that text (the amount is then None)."""
+    amendments = disclosure.amendments.all() if amendments is None else amendments
+    last = [a for a in amendments if a.field == Amendment.Field.SPENT_AMOUNT]
+    if last:
+        return (None, last[-1].corrected) if last[-1].amount_unreadable else (last[-1].amount, "")
+    return disclosure.spent_amount, ""
 
 
 def disclosed_value(disclosure: Disclosure, field: str, amendments=None) -> str:
@@ -270,13 +290,38 @@ def disclosures_without_photo(*, region: Region) -> QuerySet[Disclosure]:
     )
 
 
-def supervision_objections(*, region: Region) -> QuerySet[SupervisionOpinion]:
-    return (
-        SupervisionOpinion.objects.within(region)
-        .filter(verdict=SupervisionOpinion.Verdict.OBJECT)
-        .select_related("matter", "village__parent")
-        .order_by("-at", "-id")
+def _open_objections() -> QuerySet[SupervisionOpinion]:
+    return SupervisionOpinion.objects.filter(
+        verdict=SupervisionOpinion.Verdict.OBJECT, closed_at__isnull=True
     )
+
+
+def supervision_objections(*, region: Region) -> QuerySet[SupervisionOpinion]:
+    """The supervision committees' objections that are still open (answered or not), oldest first: the
+    township follows them until the committee closes them."""
+    return (
+        _open_objections()
+        .within(region)
+        .select_related("matter", "village__parent", "answered_by")
+        .order_by("at", "id")
+    )
+
+
+def open_supervision_objections(*, matter: Matter) -> list[SupervisionOpinion]:
+    """The matter's open objections of the supervision committee (a warning on the next step's form)."""
+    return list(_open_objections().filter(matter=matter).order_by("at", "id"))
+
+
+def meeting_retry_initial(*, matter: Matter, step: str, body: str) -> dict:
+    """A step whose meeting lacked a quorum is held again: its form starts from that attempt (place,
+    chair, recorder, the entitled number and its reason); the attendance and votes are the new meeting's."""
+    failed = (
+        matter.meetings.filter(step=step, body=body, quorum_met=False)
+        .order_by("-held_on", "-id")
+        .values("place", "chair", "recorder", "entitled", "entitled_reason")
+        .first()
+    )
+    return {k: v for k, v in (failed or {}).items() if v not in ("", None)}
 
 
 def decision_figures(*, region: Region, year: int, stuck_before: datetime.date | None = None) -> dict:
@@ -301,6 +346,11 @@ def decision_figures(*, region: Region, year: int, stuck_before: datetime.date |
 
 
 # -- the record book --------------------------------------------------------------------------------
+
+
+def record_book_year(matter: Matter) -> int:
+    """The year whose record book holds the matter (as record_book_matters counts it)."""
+    return (matter.proposed_on or timezone.localtime(matter.created_at).date()).year
 
 
 def record_book_matters(*, village: Region, year: int) -> QuerySet[Matter]:

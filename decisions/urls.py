@@ -14,6 +14,10 @@ urlpatterns = [
     path("matters/<int:pk>/meeting/", views.meeting_create, name="meeting-create"),
     path("matters/<int:pk>/disclose/", views.disclosure_create, name="disclosure-create"),
     path("matters/<int:pk>/opinion/", views.opinion_create, name="opinion-create"),
+    path(
+        "opinions/<int:pk>/answer/", views.supervision_objection_answer, name="supervision-objection-answer"
+    ),
+    path("opinions/<int:pk>/close/", views.supervision_objection_close, name="supervision-objection-close"),
     path("matters/<int:pk>/repropose/", views.matter_repropose, name="matter-repropose"),
     path("matters/<int:pk>/record/", views.matter_record, name="matter-record"),
     path("meetings/<int:pk>/attachments/", views.attachment_add, name="attachment-add"),

@@ -26,13 +26,17 @@ from decisions.forms import (
     BoardPhotoForm,
     CategoryForm,
     DisclosureForm,
+    DisclosurePhotoForm,
     MatterFilterForm,
     MatterForm,
     MeetingForm,
+    MeetingPapersForm,
     ObjectionAnswerForm,
     ObjectionForm,
     OpinionForm,
     RosterForm,
+    SupervisionAnswerForm,
+    SupervisionCloseForm,
 )
 from decisions.models import (
     BODIES_OF_STEP,
@@ -47,9 +51,10 @@ from decisions.models import (
     MeetingAttachment,
     Objection,
     Step,
+    SupervisionOpinion,
 )
 from decisions.permissions import MANAGE_DECISION_CATEGORIES, MANAGE_DECISIONS, SUPERVISE_DECISIONS
-from decisions.services.opinions import NOT_A_SUPERVISOR
+from decisions.services.opinions import NOT_A_SUPERVISOR, NOT_A_SUPERVISOR_CLOSE
 from decisions.workflows import MATTER, MATTER_CLOSED
 from regions.reports import report_scope
 from regions.roles import Level
@@ -105,8 +110,14 @@ def matter_list(request):
         step=filters.get("step", ""),
         year=filters.get("year"),
         query=(filters.get("q") or "").strip(),
+        open_objection=filters.get("objection") == "open",
     )
     page = Paginator(matters, 30).get_page(request.GET.get("page"))
+    managed = list(_managed_villages(request.user)[:2])
+    # The record book of the village the list is about: the one picked, or a cadre's only village.
+    book_village = region if region and region.level == Level.VILLAGE else None
+    if book_village is None and len(managed) == 1:
+        book_village = managed[0]
     return render(
         request,
         "decisions/matter_list.html",
@@ -114,8 +125,15 @@ def matter_list(request):
             "form": form,
             "page_obj": page,
             "region": region,
-            "can_create": _managed_villages(request.user).exists(),
+            "can_create": bool(managed),
             "step_count": len(STEP_ORDER),
+            # For those who follow villages (the township, the county); a village's own cadres see their
+            # objections on the matter and on the next step's form.
+            "open_objection_count": None
+            if managed
+            else selectors.matters_for_user(user=request.user, region=region, open_objection=True).count(),
+            "book_village": book_village,
+            "book_year": filters.get("year") or timezone.localdate().year,
         },
     )
 
@@ -194,7 +212,9 @@ def matter_detail(request, pk: int):
         pk=pk,
     )
     manages = region_in_scope(request.user, MANAGE_DECISIONS, matter.village)
-    supervises = matter.is_open and region_in_scope(request.user, SUPERVISE_DECISIONS, matter.village)
+    # The committee closes its objections also after the matter ended; new opinions only while it is open.
+    closes = region_in_scope(request.user, SUPERVISE_DECISIONS, matter.village)
+    supervises = matter.is_open and closes
     today = timezone.localdate()
 
     def render_body() -> str:
@@ -208,6 +228,8 @@ def matter_detail(request, pk: int):
                 **record,
                 "manages": manages,
                 "supervises": supervises,
+                "closes": closes,
+                "record_year": selectors.record_book_year(matter),
                 "next_actions": _next_actions(matter, request.user),
                 "opinion_form": OpinionForm(),
                 "progress": _progress(matter),
@@ -219,16 +241,30 @@ def matter_detail(request, pk: int):
         )
 
     body = region_cache.cached_for_record(
-        caching.MATTER_PAGE, matter.pk, f"page:{int(manages)}{int(supervises)}:{today}", render_body
+        caching.MATTER_PAGE,
+        matter.pk,
+        f"page:{int(manages)}{int(supervises)}{int(closes)}:{today}",
+        render_body,
     )
     return render(
         request, "decisions/matter_detail.html", {"matter": matter, "body": with_csrf_token(request, body)}
     )
 
 
+def _confirming(request) -> str:
+    """Which button sent the form: "confirm" (确认提交: record it), "edit" (返回修改: the form again, filled),
+    or "" (the first submit: show the outcome to confirm). Only "confirm" ever records anything."""
+    if request.POST.get("confirm") == "1":
+        return "confirm"
+    return "edit" if "edit" in request.POST else ""
+
+
 @login_required
 def meeting_create(request, pk: int):
-    """The meeting of the matter's current step; "entitled" comes from the roster valid on the day."""
+    """The meeting of the matter's current step; "entitled" comes from the roster valid on the day.
+
+    Filled in, it is not saved: the page shows what the system computed (quorum, result, with the figures)
+    and the user goes back to fix a typo or confirms; only the confirmation records (and freezes) it."""
     matter = _matter(request, pk, act=MANAGE_DECISIONS)
     if request.method != "POST" and (not matter.is_open or matter.step not in MEETING_STEPS):
         messages.error(
@@ -247,44 +283,75 @@ def meeting_create(request, pk: int):
     initial = {"step": step.value, "version": matter.version, "body": body}
     if roster:
         initial.update(entitled=roster.entitled_for(body), households_total=roster.households)
-    form = MeetingForm(request.POST or None, request.FILES or None, step=step, body=body, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = {
-            k: v
-            for k, v in form.cleaned_data.items()
-            if k not in ("version", "attendance_sheet", "minutes_scan")
-        }
+    # A step tried before without a quorum comes back with that attempt's place, chair and figures.
+    initial.update(selectors.meeting_retry_initial(matter=matter, step=step, body=body))
+    form = MeetingForm(request.POST or None, step=step, body=body, initial=initial)
+    papers = MeetingPapersForm(request.POST or None, request.FILES or None)
+    page = {
+        "matter": matter,
+        "form": form,
+        "step": step,
+        "roster": roster,
+        "rules": {b: quorum.rule_text(b) for b in bodies},
+        "bodies": [Body(b) for b in bodies],
+        "open_objections": selectors.open_supervision_objections(matter=matter),
+    }
+    button = _confirming(request)
+    if request.method == "POST" and form.is_valid() and button != "edit":
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        data = services.MeetingInput(**{**data, "entitled_reason": data.get("entitled_reason") or ""})
+        version = form.cleaned_data["version"]
         try:
-            meeting = services.meeting_record(
-                actor=request.user,
-                matter=matter,
-                version=form.cleaned_data["version"],
-                data=services.MeetingInput(**{**data, "entitled_reason": data.get("entitled_reason") or ""}),
-                attachments=form.attachments(),
-            )
+            if button == "confirm" and papers.is_valid():
+                meeting = services.meeting_record(
+                    actor=request.user,
+                    matter=matter,
+                    version=version,
+                    data=data,
+                    attachments=papers.attachments(),
+                )
+                level = messages.SUCCESS if meeting.passed else messages.WARNING
+                messages.add_message(
+                    request, level, f"{meeting.get_body_display()}已录入：{meeting.outcome}。"
+                )
+                return redirect(matter)
+            checked = services.meeting_preview(actor=request.user, matter=matter, version=version, data=data)
         except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            level = messages.SUCCESS if meeting.passed else messages.WARNING
-            messages.add_message(request, level, f"{meeting.get_body_display()}已录入：{meeting.outcome}。")
-            return redirect(matter)
-    return render(
-        request,
-        "decisions/meeting_form.html",
-        {
-            "matter": matter,
-            "form": form,
-            "step": step,
-            "roster": roster,
-            "rules": {b: quorum.rule_text(b) for b in bodies},
-            "bodies": [Body(b) for b in bodies],
-        },
-    )
+            if button != "confirm":
+                form.add_error(None, exc)
+                return render(request, "decisions/meeting_form.html", page)
+            # A refusal at the confirmation (a bad file) is shown there, beside the outcome.
+            papers.add_error(None, exc)
+            checked = _recheck(
+                form,
+                lambda: services.meeting_preview(
+                    actor=request.user, matter=matter, version=version, data=data
+                ),
+            )
+            if checked is None:
+                return render(request, "decisions/meeting_form.html", page)
+        return render(
+            request,
+            "decisions/meeting_confirm.html",
+            {**page, "checked": checked, "outcome": checked.outcome, "papers": papers},
+        )
+    return render(request, "decisions/meeting_form.html", page)
+
+
+def _recheck(form, preview):
+    """The outcome to show again beside a refusal at the confirmation; None (the refusal put on the form)
+    when the entries themselves no longer pass."""
+    try:
+        return preview()
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return None
 
 
 @login_required
 def disclosure_create(request, pk: int):
-    """决议公开 or 实施结果公开, whichever the matter is at."""
+    """决议公开 or 实施结果公开, whichever the matter is at; confirmed (with its period shown) before it is
+    posted, as a meeting is."""
     matter = _matter(request, pk, act=MANAGE_DECISIONS)
     # Once the resolution is posted, the next posting can only be the result.
     result = matter.step == Step.IMPLEMENTATION or matter.disclosed_on is not None
@@ -300,35 +367,57 @@ def disclosure_create(request, pk: int):
     if not result:
         resolved = f"经{zh_date(matter.resolved_on)}村民（代表）会议表决通过：" if matter.resolved_on else ""
         initial["text"] = f"{resolved}{matter.title}。{matter.content}"
-    form = DisclosureForm(request.POST or None, request.FILES or None, result=result, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+    form = DisclosureForm(request.POST or None, result=result, initial=initial)
+    photo = DisclosurePhotoForm(request.POST or None, request.FILES or None)
+    rules = services.rules_for(matter.village)
+    page = {
+        "matter": matter,
+        "form": form,
+        "kind": kind,
+        "rules": rules,
+        "open_objections": selectors.open_supervision_objections(matter=matter),
+    }
+    button = _confirming(request)
+    if request.method == "POST" and form.is_valid() and button != "edit":
+        cleaned = form.cleaned_data
+        version = cleaned["version"]
+        data = services.DisclosureInput(
+            text=cleaned["text"],
+            posted_on=cleaned["posted_on"],
+            spent_amount=cleaned.get("spent_amount"),
+            acceptance=cleaned.get("acceptance") or "",
+        )
+
+        def preview():
+            return services.disclosure_preview(
+                actor=request.user, matter=matter, version=version, kind=kind, data=data
+            )
+
         try:
-            services.disclosure_post(
-                actor=request.user,
-                matter=matter,
-                version=data["version"],
-                kind=kind,
-                data=services.DisclosureInput(
-                    text=data["text"],
-                    posted_on=data["posted_on"],
-                    spent_amount=data.get("spent_amount"),
-                    acceptance=data.get("acceptance") or "",
-                ),
-                board_photo=data.get("board_photo"),
-            )
+            if button == "confirm" and photo.is_valid():
+                services.disclosure_post(
+                    actor=request.user,
+                    matter=matter,
+                    version=version,
+                    kind=kind,
+                    data=data,
+                    board_photo=photo.cleaned_data.get("board_photo"),
+                )
+                messages.success(request, f"{kind.label}已登记，公示期{rules.disclosure_days}天。")
+                return redirect(matter)
+            checked = preview()
         except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(
-                request, f"{kind.label}已登记，公示期{services.rules_for(matter.village).disclosure_days}天。"
-            )
-            return redirect(matter)
-    return render(
-        request,
-        "decisions/disclosure_form.html",
-        {"matter": matter, "form": form, "kind": kind, "rules": services.rules_for(matter.village)},
-    )
+            if button != "confirm":
+                form.add_error(None, exc)
+                return render(request, "decisions/disclosure_form.html", page)
+            photo.add_error(None, exc)
+            checked = _recheck(form, preview)
+            if checked is None:
+                return render(request, "decisions/disclosure_form.html", page)
+        return render(
+            request, "decisions/disclosure_confirm.html", {**page, "checked": checked, "photo": photo}
+        )
+    return render(request, "decisions/disclosure_form.html", page)
 
 
 @login_required
@@ -411,6 +500,36 @@ def opinion_create(request, pk: int):
         "监督意见已记录。",
     )
     return redirect(matter)
+
+
+@login_required
+@require_POST
+def supervision_objection_answer(request, pk: int):
+    """The village answers the supervision committee's objection."""
+    opinion = _get(SupervisionOpinion, request, pk, MANAGE_DECISIONS, related=("matter",))
+    act(
+        request,
+        SupervisionAnswerForm(request.POST),
+        lambda data: services.supervision_objection_answer(actor=request.user, opinion=opinion, **data),
+        "答复已记录，已通知村务监督委员会。",
+    )
+    return redirect(opinion.matter)
+
+
+@login_required
+@require_POST
+def supervision_objection_close(request, pk: int):
+    """The supervision committee closes its objection after the village answered it."""
+    opinion = _get(
+        SupervisionOpinion, request, pk, SUPERVISE_DECISIONS, NOT_A_SUPERVISOR_CLOSE, related=("matter",)
+    )
+    act(
+        request,
+        SupervisionCloseForm(request.POST),
+        lambda data: services.supervision_objection_close(actor=request.user, opinion=opinion, **data),
+        "异议已关闭。",
+    )
+    return redirect(opinion.matter)
 
 
 @login_required

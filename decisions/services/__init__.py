@@ -3,11 +3,13 @@
 from decisions.services.common import rules_for  # noqa: F401
 from decisions.services.disclosures import (  # noqa: F401
     MAX_BOARD_PHOTO_BYTES,
+    DisclosureCheck,
     DisclosureInput,
     amendment_create,
     board_photo_add,
     disclosure_period_close,
     disclosure_post,
+    disclosure_preview,
     objection_answer,
     objection_record,
 )
@@ -19,10 +21,16 @@ from decisions.services.matters import (  # noqa: F401
     roster_record,
 )
 from decisions.services.meetings import (  # noqa: F401
+    MeetingCheck,
     MeetingInput,
     attachment_add,
     meeting_check_numbers,
+    meeting_preview,
     meeting_record,
 )
-from decisions.services.opinions import opinion_record  # noqa: F401
+from decisions.services.opinions import (  # noqa: F401
+    opinion_record,
+    supervision_objection_answer,
+    supervision_objection_close,
+)
 from decisions.services.reminders import decision_reminders_send  # noqa: F401

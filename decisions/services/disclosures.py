@@ -4,6 +4,8 @@ objections, and the close of each period."""
 from __future__ import annotations
 
 import datetime
+import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -12,12 +14,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.formats import zh_date, zh_month_day
+from core.workflow import version_check
 from decisions.caching import matter_changed
 from decisions.kinds import DecisionReminder
 from decisions.models import Amendment, BoardPhoto, Disclosure, Matter, Objection, Step
 from decisions.selectors import disclosed_value
 from decisions.services.common import DATE_IN_FUTURE, REASON_REQUIRED, check_manages, rules_for
-from decisions.workflows import MATTER, STEP_DONE, STEP_SKIPPED, Kind, Status, require_step
+from decisions.workflows import (
+    MATTER,
+    MATTER_EDITED_MEANWHILE,
+    STEP_DONE,
+    STEP_SKIPPED,
+    Kind,
+    Status,
+    require_step,
+)
 from notifications.services import remind
 from regions.roles import Role
 from regions.selectors import post_holders
@@ -33,7 +44,8 @@ ACCEPTANCE_REQUIRED = "请填写验收情况。"
 TEXT_REQUIRED = "请填写公开内容。"
 NOTHING_CORRECTED = "更正后的内容与原内容相同。"
 FIELD_REQUIRED = "请选择要更正的项目。"
-AMOUNT_INVALID = "实际支出须是不小于0的金额。"
+AMOUNT_INVALID = "实际支出须是不小于0的金额（元），最多两位小数，如 118500.00。"
+AMOUNT_PATTERN = re.compile(r"\d{1,12}(\.\d{1,2})?")
 OBJECTION_OUTSIDE_PERIOD = "异议须在公示期内（{start}至{end}）收到。"
 OBJECTION_REQUIRED = "请填写异议内容。"
 OBJECTION_ANSWERED = "该异议已经答复。"
@@ -72,6 +84,48 @@ def _check_posting(matter: Matter, kind: str, data: DisclosureInput) -> None:
         raise ValidationError(ACCEPTANCE_REQUIRED)
 
 
+@dataclass(frozen=True)
+class DisclosureCheck:
+    """A posting as the service would record it: its period and whether oversight will see it as late."""
+
+    kind: str
+    data: DisclosureInput
+    days: int
+    ends_on: datetime.date
+    late: bool
+    already_ended: bool  # entered after its period: the matter moves on at once
+
+
+def _disclosure_check(
+    matter: Matter, kind: str, data: DisclosureInput, today: datetime.date
+) -> DisclosureCheck:
+    """Every rule of a posting, writing nothing (the confirmation page and the record run the same)."""
+    MATTER.ensure_open(matter)
+    _check_posting(matter, kind, data)
+    if not data.text.strip():
+        raise ValidationError(TEXT_REQUIRED)
+    if data.posted_on > today:
+        raise ValidationError(DATE_IN_FUTURE.format(what="张贴日期"))
+    rules = rules_for(matter.village)
+    ends_on = data.posted_on + datetime.timedelta(days=rules.disclosure_days - 1)
+    # A posting entered after its whole period (or long after it went up) never ran its period online:
+    # oversight sees it as recorded late.
+    late = (
+        ends_on < today or (today - data.posted_on).days > rules.record_within_days
+    ) and not matter.recorded_late
+    return DisclosureCheck(kind, data, rules.disclosure_days, ends_on, late, ends_on < today)
+
+
+def disclosure_preview(
+    *, actor, matter: Matter, version: int, kind: str, data: DisclosureInput
+) -> DisclosureCheck:
+    """What posting would do, for the user to confirm before it is frozen. Writes nothing; disclosure_post
+    checks everything again when the user confirms."""
+    check_manages(actor, matter.village)
+    version_check(matter, version, message=MATTER_EDITED_MEANWHILE)
+    return _disclosure_check(matter, kind, data, timezone.localdate())
+
+
 @transaction.atomic
 def disclosure_post(
     *, actor, matter: Matter, version: int, kind: str, data: DisclosureInput, board_photo=None
@@ -79,20 +133,9 @@ def disclosure_post(
     """Posts the resolution (or, after implementation, the result) on the bulletin for the county's period."""
     check_manages(actor, matter.village)
     matter = MATTER.lock(matter, version)
-    MATTER.ensure_open(matter)
-    _check_posting(matter, kind, data)
     today = timezone.localdate()
-    if not data.text.strip():
-        raise ValidationError(TEXT_REQUIRED)
-    if data.posted_on > today:
-        raise ValidationError(DATE_IN_FUTURE.format(what="张贴日期"))
-    rules = rules_for(matter.village)
-    # A posting entered after its whole period (or long after it went up) never ran its period online:
-    # oversight sees it as recorded late.
-    ends_on = data.posted_on + datetime.timedelta(days=rules.disclosure_days - 1)
-    late = (
-        ends_on < today or (today - data.posted_on).days > rules.record_within_days
-    ) and not matter.recorded_late
+    checked = _disclosure_check(matter, kind, data, today)
+    ends_on, late = checked.ends_on, checked.late
     photo = photo_reencode(board_photo, max_bytes=MAX_BOARD_PHOTO_BYTES) if board_photo is not None else None
     result = kind == Disclosure.Kind.RESULT
     disclosure = Disclosure(
@@ -153,6 +196,15 @@ def _board_photo_save(actor, disclosure: Disclosure, content) -> BoardPhoto:
     return board_photo
 
 
+def amount_parse(text: str) -> Decimal:
+    """An amount in yuan as people type it ("118500", "118,500.00", "１１８５００元"), to the fen; anything
+    else (words, a sign, a third decimal) is refused rather than guessed or rounded."""
+    cleaned = re.sub(r"[,，\s]", "", unicodedata.normalize("NFKC", text or "")).removesuffix("元")
+    if not AMOUNT_PATTERN.fullmatch(cleaned):
+        raise ValidationError(AMOUNT_INVALID)
+    return Decimal(cleaned).quantize(Decimal("0.01"))
+
+
 @transaction.atomic
 def amendment_create(*, actor, disclosure: Disclosure, field: str, corrected: str, reason: str) -> Amendment:
     """Corrects disclosed content: a new row with the reason; the original stays as it was posted."""
@@ -163,14 +215,10 @@ def amendment_create(*, actor, disclosure: Disclosure, field: str, corrected: st
     ):
         raise ValidationError(FIELD_REQUIRED)
     corrected, reason = corrected.strip(), reason.strip()
+    amount = None
     if field == Amendment.Field.SPENT_AMOUNT:
-        try:
-            amount = Decimal(corrected)
-            if not amount.is_finite() or amount < 0 or amount >= Decimal("1e12"):
-                raise ArithmeticError
-            corrected = str(amount.quantize(Decimal("0.01")))
-        except ArithmeticError as exc:
-            raise ValidationError(AMOUNT_INVALID) from exc
+        amount = amount_parse(corrected)
+        corrected = str(amount)
     if not reason:
         raise ValidationError(REASON_REQUIRED)
     original = disclosed_value(disclosure, field)
@@ -181,6 +229,7 @@ def amendment_create(*, actor, disclosure: Disclosure, field: str, corrected: st
         field=field,
         original=original,
         corrected=corrected,
+        amount=amount,
         reason=reason,
         created_by=actor,
     )

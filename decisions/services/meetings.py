@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.formats import zh_date
+from core.workflow import version_check
 from decisions import quorum
 from decisions.caching import matter_changed
 from decisions.models import (
@@ -24,7 +25,7 @@ from decisions.models import (
 )
 from decisions.selectors import roster_on
 from decisions.services.common import DATE_IN_FUTURE, check_manages, rules_for
-from decisions.workflows import MATTER, STEP_DONE, Kind, Status, require_step
+from decisions.workflows import MATTER, MATTER_EDITED_MEANWHILE, STEP_DONE, Kind, Status, require_step
 from uploads.documents import document_clean
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -97,20 +98,21 @@ def _check_step(matter: Matter, step: str, body: str) -> None:
         )
 
 
-@transaction.atomic
-def meeting_record(
-    *, actor, matter: Matter, version: int, data: MeetingInput, attachments: list[tuple[str, object]] = ()
-) -> Meeting:
-    """Records the meeting of the matter's current step; quorum and result are computed from the counts.
+@dataclass(frozen=True)
+class MeetingCheck:
+    """A meeting as the service would record it: the counts (household total from the roster when left
+    blank), the roster's figure and the reason, and the outcome with the figures it was decided on."""
 
-    Passed: the matter moves to the next step. Failed: the matter ends as rejected. No quorum: the
-    meeting is recorded as not held and the step stays open.
-    """
-    check_manages(actor, matter.village)
-    matter = MATTER.lock(matter, version)
+    data: MeetingInput
+    roster_entitled: int | None
+    reason: str
+    outcome: quorum.Outcome
+
+
+def _meeting_check(matter: Matter, data: MeetingInput, today: datetime.date) -> MeetingCheck:
+    """Every rule of a meeting, writing nothing (the confirmation page and the record run the same)."""
     MATTER.ensure_open(matter)
     _check_step(matter, data.step, data.body)
-    today = timezone.localdate()
     if data.held_on > today:
         raise ValidationError(DATE_IN_FUTURE.format(what="会议日期"))
     previous = matter.meetings.filter(quorum_met=True).order_by("-held_on").first()
@@ -149,7 +151,32 @@ def meeting_record(
         households_total=data.households_total,
         households_present=data.households_present,
     )
-    quorum_met, passed = quorum.evaluate(data.body, count)
+    return MeetingCheck(data, roster_entitled, reason, quorum.explain(data.body, count))
+
+
+def meeting_preview(*, actor, matter: Matter, version: int, data: MeetingInput) -> MeetingCheck:
+    """What recording the meeting would do, for the user to confirm before it is frozen. Writes nothing;
+    meeting_record checks everything again when the user confirms."""
+    check_manages(actor, matter.village)
+    version_check(matter, version, message=MATTER_EDITED_MEANWHILE)
+    return _meeting_check(matter, data, timezone.localdate())
+
+
+@transaction.atomic
+def meeting_record(
+    *, actor, matter: Matter, version: int, data: MeetingInput, attachments: list[tuple[str, object]] = ()
+) -> Meeting:
+    """Records the meeting of the matter's current step; quorum and result are computed from the counts.
+
+    Passed: the matter moves to the next step. Failed: the matter ends as rejected. No quorum: the
+    meeting is recorded as not held and the step stays open.
+    """
+    check_manages(actor, matter.village)
+    matter = MATTER.lock(matter, version)
+    today = timezone.localdate()
+    checked = _meeting_check(matter, data, today)
+    data, outcome = checked.data, checked.outcome
+    quorum_met, passed = outcome.quorum_met, outcome.passed
     # Papers are checked before anything is written, so a bad file leaves no meeting and no stray file.
     papers = [
         (kind, *document_clean(uploaded, max_bytes=MAX_ATTACHMENT_BYTES)) for kind, uploaded in attachments
@@ -164,12 +191,13 @@ def meeting_record(
         chair=data.chair.strip(),
         recorder=data.recorder.strip(),
         entitled=data.entitled,
-        roster_entitled=roster_entitled,
-        entitled_reason=reason,
+        roster_entitled=checked.roster_entitled,
+        entitled_reason=checked.reason,
         present=data.present,
         households_total=data.households_total if villagers else None,
         households_present=data.households_present if villagers else None,
-        # No quorum, no vote: counts typed for a meeting that was not held are not kept.
+        # No quorum, no vote (DOMAIN_RULES A.2.1: the meeting was not held): votes typed for it are not
+        # kept; the confirmation page says so before the user confirms.
         votes_for=data.votes_for if quorum_met else 0,
         votes_against=data.votes_against if quorum_met else 0,
         votes_abstain=data.votes_abstain if quorum_met else 0,

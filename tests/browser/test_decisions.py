@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from decisions.models import BoardPhoto, Disclosure, Matter, MatterCategory, Meeting, Step
-from decisions.services import RosterCounts, matter_register, roster_record
+from decisions.services import MeetingInput, RosterCounts, matter_register, meeting_record, roster_record
 from regions.roles import Role
 from tests.browser.conftest import WIDTHS, log_in, screenshot
 from tests.conftest import make_user, png_bytes
@@ -63,7 +63,9 @@ def _meeting(
     page.locator("#id_minutes").fill("会议讨论了修建文化广场的选址和预算，与会人员充分发表意见后表决。")
     if screenshot_as:
         screenshot(page, screenshot_as)
-    page.get_by_role("button", name="保存会议记录").click()
+    page.get_by_role("button", name="下一步：核对结果").click()
+    expect(page.locator("#meeting-outcome")).to_contain_text(f"实到 {present} 人，赞成 {votes_for} 票，通过")
+    page.get_by_role("button", name="确认提交").click()
     expect(page.get_by_role("alert")).to_contain_text("已录入：通过")
 
 
@@ -149,9 +151,14 @@ def test_secretary_takes_matter_through_four_meetings_and_two_disclosures_on_pho
     expect(page.get_by_role("heading", level=1)).to_have_text("决议公开")
     expect(page.get_by_label("公开内容")).to_have_value(re.compile(TITLE))  # prefilled from the matter
     page.fill("#id_posted_on", (today - timedelta(days=10)).isoformat())
-    page.get_by_label("公开栏照片").set_input_files(str(photo))
     screenshot(page, "decision-disclosure-form-phone")
-    page.get_by_role("button", name="登记公开").click()
+    page.get_by_role("button", name="下一步：核对结果").click()
+    posted, ends = today - timedelta(days=10), today - timedelta(days=4)
+    expect(page.locator("#disclosure-outcome")).to_contain_text(
+        f"公示期：{posted.year}年{posted.month}月{posted.day}日至{ends.year}年{ends.month}月{ends.day}日，共7天"
+    )
+    page.get_by_label("公开栏照片").set_input_files(str(photo))  # chosen on the confirmation
+    page.get_by_role("button", name="确认提交").click()
     expect(page.get_by_role("alert")).to_contain_text("决议公开已登记，公示期7天。")
     resolution = page.locator("#disclosure-resolution")
     expect(resolution.get_by_role("img", name="公开栏照片")).to_be_visible()
@@ -165,7 +172,9 @@ def test_secretary_takes_matter_through_four_meetings_and_two_disclosures_on_pho
     page.get_by_label("实际支出（元）").fill("118500")
     page.get_by_label("验收情况").fill("镇村联合验收合格")
     expect(page.locator("#id_posted_on")).to_have_value(today.isoformat())
-    page.get_by_role("button", name="登记公开").click()
+    page.get_by_role("button", name="下一步：核对结果").click()
+    expect(page.locator("#disclosure-outcome")).to_contain_text("实际支出 118500.00 元（预计 120000.00 元）")
+    page.get_by_role("button", name="确认提交").click()
     expect(page.get_by_role("alert")).to_contain_text("实施结果公开已登记")
     expect(page.locator("#matter-status")).to_have_text("实施结果公开")
     expect(page.locator("#disclosure-result")).to_contain_text("118500.00")
@@ -217,6 +226,99 @@ def test_secretary_takes_matter_through_four_meetings_and_two_disclosures_on_pho
         context.close()
 
 
+def test_secretary_fixes_a_typo_on_the_confirmation_before_the_meeting_is_frozen_on_phone(
+    world, live_server, open_page
+):
+    """The confirmation shows the figures the system computed; "返回修改" brings the form back filled; only
+    "确认提交" records the meeting."""
+    village = world.village_a1
+    secretary = make_user("baima_secretary", Role.VILLAGE_SECRETARY, village, real_name=SECRETARY_NAME)
+    roster_record(
+        actor=secretary, village=village, valid_from=timezone.localdate() - timedelta(days=400), counts=COUNTS
+    )
+    matter = matter_register(
+        actor=secretary,
+        village=village,
+        category=MatterCategory.objects.get(name=CATEGORY),
+        title=TITLE,
+        content="在村东头空地修建文化广场。",
+        estimated_amount=None,
+        proposed_by="村党组织",
+    )
+    held_on = timezone.localdate() - timedelta(days=2)
+    for step, body, entitled in (
+        ("proposal", "party_organization", 5),
+        ("consultation", "two_committees", 7),
+        ("review", "party_congress", 41),
+    ):
+        matter.refresh_from_db()
+        meeting_record(
+            actor=secretary,
+            matter=matter,
+            version=matter.version,
+            data=MeetingInput(
+                step=step,
+                body=body,
+                held_on=held_on,
+                place="村委会会议室",
+                chair=CHAIR,
+                recorder=RECORDER,
+                entitled=entitled,
+                present=entitled,
+                votes_for=entitled,
+                minutes="一致通过。",
+            ),
+        )
+
+    page = open_page("phone")
+    log_in(page, secretary.username)
+    page.goto(f"/decisions/matters/{matter.pk}/")
+    page.locator("#next-step").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("村民（代表）会议决议")
+    page.fill("#id_held_on", held_on.isoformat())
+    page.get_by_label("地点").fill("村委会会议室")
+    page.get_by_label("主持人").fill(CHAIR)
+    page.get_by_label("记录人").fill(RECORDER)
+    page.get_by_label("实到人数").fill("18")  # the typo: 28 were there
+    page.get_by_label("赞成票").fill("20")
+    page.get_by_label("反对票").fill("0")
+    page.get_by_label("弃权票").fill("0")
+    page.locator("#id_minutes").fill("会议讨论了修建文化广场的选址和预算。")
+    page.get_by_role("button", name="下一步：核对结果").click()
+
+    # The vote count is more than the attendance: refused on the form, nothing to confirm yet.
+    expect(page.get_by_role("alert")).to_contain_text(
+        "赞成、反对、弃权票数之和（20票）不能多于实到人数（18人）"
+    )
+    page.get_by_label("赞成票").fill("15")
+    page.get_by_role("button", name="下一步：核对结果").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("核对会议：村民（代表）会议决议")
+    outcome = page.locator("#meeting-outcome")
+    expect(outcome).to_contain_text("需到会 ≥ 20 人，赞成 ≥ 11 票；实到 18 人，未达到法定人数，会议不成立")
+    expect(outcome).to_contain_text("不予记录")
+    screenshot(page, "decision-meeting-confirm-no-quorum-phone")
+    assert not Meeting.objects.filter(matter=matter, step=Step.RESOLUTION).exists()
+
+    page.get_by_role("button", name="返回修改").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("村民（代表）会议决议")
+    expect(page.get_by_label("实到人数")).to_have_value("18")
+    expect(page.get_by_label("主持人")).to_have_value(CHAIR)
+    expect(page.locator("#id_minutes")).to_have_value("会议讨论了修建文化广场的选址和预算。")
+    page.get_by_label("实到人数").fill("28")
+    page.get_by_label("赞成票").fill("20")
+    page.get_by_role("button", name="下一步：核对结果").click()
+    expect(outcome).to_contain_text("需到会 ≥ 20 人，赞成 ≥ 15 票；实到 28 人，赞成 20 票，通过")
+    screenshot(page, "decision-meeting-confirm-passed-phone")
+    assert not Meeting.objects.filter(matter=matter, step=Step.RESOLUTION).exists()
+
+    page.get_by_role("button", name="确认提交").click()
+    expect(page.get_by_role("alert")).to_contain_text("村民代表会议已录入：通过")
+    expect(page.locator("#matter-status")).to_have_text("决议公开")
+    meeting = Meeting.objects.get(matter=matter, step=Step.RESOLUTION)
+    assert (meeting.present, meeting.votes_for, meeting.passed) == (28, 20, True)
+    screenshot(page, "decision-meeting-confirmed-phone")
+
+
 def test_township_sees_stuck_matter_on_oversight_page(world, live_server, open_page):
     roster_record(
         actor=world.village_a1_clerk,
@@ -266,3 +368,50 @@ def test_township_sees_stuck_matter_on_oversight_page(world, live_server, open_p
     stuck_list.get_by_role("link", name="村集体鱼塘对外承包").click()
     expect(page).to_have_url(f"{live_server.url}/decisions/matters/{stuck.pk}/")
     expect(page.locator("#next-step")).to_have_count(0)  # the township oversees, it does not record meetings
+
+
+def test_village_answers_the_committees_objection_and_the_committee_closes_it_on_phone(
+    world, live_server, open_page
+):
+    from decisions.services import opinion_record
+
+    village = world.village_a1
+    roster_record(
+        actor=world.village_a1_clerk,
+        village=village,
+        valid_from=timezone.localdate() - timedelta(days=400),
+        counts=COUNTS,
+    )
+    matter = matter_register(
+        actor=world.village_a1_clerk,
+        village=village,
+        category=MatterCategory.objects.get(name=CATEGORY),
+        title=TITLE,
+        content="在村东头空地修建文化广场。",
+        estimated_amount=None,
+        proposed_by="村党组织",
+    )
+    supervisor = make_user("a1_supervisor", Role.VILLAGE_SUPERVISOR, village, real_name="孙监督")
+    opinion_record(actor=supervisor, matter=matter, verdict="object", reason="选址未征求东组村民意见")
+
+    page = open_page("phone")
+    log_in(page, world.village_a1_clerk.username)
+    page.goto(f"/decisions/matters/{matter.pk}/meeting/")
+    expect(page.locator("#open-objections")).to_contain_text("选址未征求东组村民意见（尚未答复）")
+    page.goto(f"/decisions/matters/{matter.pk}/")
+    page.get_by_label("答复监委会异议").fill("已于本周召开东组村民会议征求意见，同意选址。")
+    page.get_by_role("button", name="答复异议").click()
+    expect(page.get_by_role("alert")).to_contain_text("答复已记录，已通知村务监督委员会。")
+    expect(page.locator(".opinion")).to_contain_text("村里答复")
+    expect(page.locator("#timeline")).to_contain_text("答复监委会异议")
+    screenshot(page, "decision-objection-answered-phone")
+
+    committee = open_page("phone")
+    log_in(committee, supervisor.username)
+    committee.goto(f"/decisions/matters/{matter.pk}/")
+    committee.get_by_label("关闭说明").fill("答复属实")
+    committee.get_by_role("button", name="关闭异议").click()
+    expect(committee.get_by_role("alert")).to_contain_text("异议已关闭。")
+    expect(committee.locator(".opinion")).to_contain_text("监委会已关闭（孙监督")
+    expect(committee.locator(".opinion .badge")).to_have_text("有异议 · 已关闭")
+    screenshot(committee, "decision-objection-closed-phone")

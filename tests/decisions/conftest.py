@@ -69,8 +69,10 @@ def meeting_post(
     held_on: date | None = None,
     entitled=None,
     files: dict | None = None,
+    confirm: bool = True,
     **extra,
 ):
+    """Posts the meeting form; with ``confirm`` (default) as the 确认提交 of its confirmation page."""
     matter.refresh_from_db()
     body = body or BODY_OF[step]
     data = {
@@ -84,6 +86,7 @@ def meeting_post(
         "votes_for": votes_for,
         "votes_against": votes_against,
         "votes_abstain": votes_abstain,
+        **({"confirm": "1"} if confirm else {}),
         **extra,
     }
     data.update(files or {})
@@ -106,10 +109,14 @@ def disclose_post(
     text: str = RESOLUTION_TEXT,
     result: bool = False,
     photo=None,
+    confirm: bool = True,
     **extra,
 ):
+    """Posts the disclosure form; with ``confirm`` (default) as the 确认提交 of its confirmation page."""
     matter.refresh_from_db()
     data = {"version": matter.version, "text": text, "posted_on": posted_on.isoformat(), **extra}
+    if confirm:
+        data["confirm"] = "1"
     if result:
         data.setdefault("spent_amount", "118500.00")
         data.setdefault("acceptance", "2026年镇村联合验收合格")

@@ -115,9 +115,14 @@ def _decided_matter(side: Side) -> dict:
     objection = ds.objection_record(
         actor=person, disclosure=disclosure, received_on=today, summary="选址有意见"
     )
+    # The village's supervision committee objected to the posting (recorded by the system here).
+    supervision_objection = ds.opinion_record(
+        actor=None, matter=matter, verdict="object", reason="公示内容不全"
+    )
     matter.refresh_from_db()
     assert matter.is_open and matter.step == "resolution_disclosure", matter.step
     return {
+        "supervision_objection": supervision_objection,
         "matter": matter,
         "meeting": meeting,
         "attachment": attachment,
@@ -216,7 +221,22 @@ ENTRIES: dict[str, Entry] = {
     "decisions:objection-answer": Entry(
         "scoped", kwargs=pk_of("objection"), get=logged_in(405), post=MANAGES_REDIRECT, location=to_matter
     ),
+    # the village answers the committee's objection (an empty answer is refused with a message)
+    "decisions:supervision-objection-answer": Entry(
+        "scoped",
+        kwargs=pk_of("supervision_objection"),
+        get=logged_in(405),
+        post=MANAGES_REDIRECT,
+        location=to_matter,
+    ),
     # supervise_decisions: the village's supervision committee, which no role here holds but the superuser
+    "decisions:supervision-objection-close": Entry(
+        "scoped",
+        kwargs=pk_of("supervision_objection"),
+        get=logged_in(405),
+        post=row(302, *[(403, 404)] * 5, (302, 302)),
+        location=to_matter,
+    ),
     "decisions:opinion-create": Entry(
         "scoped",
         kwargs=pk_of("matter"),
