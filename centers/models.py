@@ -228,6 +228,8 @@ class ProxyRequest(RegionScoped):
         UNSATISFIED = "unsatisfied", "不满意"
 
     OPEN = (Status.ACCEPTED, Status.IN_PROGRESS)
+    # Shown masked in the audit trail too (audit.history); the full values only through the audited reveal.
+    AUDIT_MASKED_FIELDS = ("applicant_phone", "applicant_id_number")
 
     number = models.CharField("受理编号", max_length=20, unique=True)
     receipt_code = models.CharField("回执码", max_length=12, unique=True)
