@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.conf import settings
 from django.db import models
 from django.db.models import BigIntegerField, QuerySet
 from django.db.models.fields.json import KT
@@ -98,8 +99,17 @@ def _local_datetime(value: str) -> str:
     return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M:%S}"
 
 
-def display_value(field: models.Field | None, value, *, masked: bool = False) -> str:
-    """A recorded value as users see it elsewhere: choice labels, 是/否, Beijing time, 2026年11月21日."""
+def _is_user_key(field: models.Field | None) -> bool:
+    return (
+        isinstance(field, models.ForeignKey) and field.related_model._meta.label == settings.AUTH_USER_MODEL
+    )
+
+
+def display_value(
+    field: models.Field | None, value, *, masked: bool = False, users: dict | None = None
+) -> str:
+    """A recorded value as users see it elsewhere: choice labels, 是/否, Beijing time, 2026年11月21日, a
+    person by name (``users``: the page's users by id)."""
     if value is None or value == "" or value == []:
         return EMPTY
     if field is not None and field.flatchoices:
@@ -114,6 +124,8 @@ def display_value(field: models.Field | None, value, *, masked: bool = False) ->
         except ValueError:
             return value
         return f"{day.year}年{day.month}月{day.day}日"
+    if _is_user_key(field) and users and value in users:
+        return users[value].real_name or users[value].username
     if isinstance(field, models.ForeignKey):
         return f"#{value}"
     if isinstance(value, list):
@@ -123,7 +135,17 @@ def display_value(field: models.Field | None, value, *, masked: bool = False) ->
     return _mask(str(value)) if masked else str(value)
 
 
-def describe(event) -> list[Change]:
+def _user_ids(event) -> set:
+    """The people an event's row points at (the handler, who accepted ...), to name them."""
+    fields = _fields_by_column(tracked_model(event.pgh_model))
+    values = [
+        *(event.pgh_data or {}).items(),
+        *((k, v) for k, pair in (event.pgh_diff or {}).items() for v in pair),
+    ]
+    return {value for key, value in values if value is not None and _is_user_key(fields.get(key))}
+
+
+def describe(event, users: dict | None = None) -> list[Change]:
     """An event's content: the changed fields of an update, else every filled field of the row."""
     model = tracked_model(event.pgh_model)
     fields = _fields_by_column(model)
@@ -135,20 +157,26 @@ def describe(event) -> list[Change]:
 
     def shown(key: str, value) -> str:
         field = fields.get(key)
-        return display_value(field, value, masked=field is not None and field.name in masked)
+        return display_value(field, value, masked=field is not None and field.name in masked, users=users)
 
     def visible(key: str) -> bool:
         return key not in HIDDEN_FIELDS and not key.startswith("pgh_")
 
+    # In the model's field order (PostgreSQL's JSON keeps its own); unknown keys last.
+    order = {key: position for position, key in enumerate(fields)}
+
+    def in_order(items) -> list:
+        return sorted(items, key=lambda item: order.get(item[0], len(order)))
+
     if event.pgh_diff:
         return [
             Change(label(key), shown(key, new), old=shown(key, old))
-            for key, (old, new) in event.pgh_diff.items()
+            for key, (old, new) in in_order(event.pgh_diff.items())
             if visible(key)
         ]
     return [
         Change(label(key), shown(key, value))
-        for key, value in (event.pgh_data or {}).items()
+        for key, value in in_order((event.pgh_data or {}).items())
         if visible(key) and value not in (None, "", [], {})
     ]
 
@@ -159,7 +187,8 @@ def with_actors(page: list, *, labels: dict[str, str] | None = None, show_addres
     from accounts.models import User
 
     ids = {e.pgh_context.get("user") for e in page if e.pgh_context and e.pgh_context.get("user")}
-    users = User.objects.in_bulk(ids)
+    ids.update(*(_user_ids(e) for e in page))
+    users = User.objects.in_bulk(ids)  # actors and the people the rows name, one query
     for event in page:
         context = event.pgh_context or {}
         event.actor = users.get(context.get("user"))
@@ -167,5 +196,5 @@ def with_actors(page: list, *, labels: dict[str, str] | None = None, show_addres
         event.client_address = (context.get("ip") or "—") if show_addresses else "—"
         event.record_label = record_label(event.pgh_model, labels)
         event.action_label = ACTIONS.get(event.pgh_label, event.pgh_label)
-        event.changes = describe(event)
+        event.changes = describe(event, users)
     return page
