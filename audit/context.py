@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+import ipaddress
 from contextlib import contextmanager
 
 import pghistory
-from axes.helpers import get_client_ip_address
+from django.conf import settings
 
 
 def client_address(request) -> str | None:
-    """The client address as axes sees it: REMOTE_ADDR unless trusted proxies are configured."""
-    return get_client_ip_address(request)
+    """The client's address, for the audit trail, login lockouts (axes' AXES_CLIENT_IP_CALLABLE) and the
+    public lookup's rate limit.
+
+    REMOTE_ADDR, unless TRUSTED_PROXY_COUNT = n reverse proxies stand in front: each appends the address it
+    saw to X-Forwarded-For, so the n-th entry from the right is the one the outermost trusted proxy saw;
+    entries further left are whatever the client claimed and are ignored.
+    """
+    remote = request.META.get("REMOTE_ADDR") or None
+    count = settings.TRUSTED_PROXY_COUNT
+    if count <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    if len(forwarded) < count:
+        return remote  # not through the configured proxies: the direct peer is all we know
+    try:
+        return str(ipaddress.ip_address(forwarded[-count]))
+    except ValueError:
+        return remote
 
 
 @contextmanager

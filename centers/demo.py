@@ -124,6 +124,7 @@ def _duty_and_requests(county: Region) -> tuple[int, int]:
                 warn_on=warn,
                 status=status,
                 result="已办结" if status in ("done", "replied") else "",
+                reply_text="已办结，材料已交还本人" if status == "replied" else "",
                 finished_on=min(today, promised) if status in ("done", "replied") else None,
                 satisfaction=rng.choice(["satisfied", "satisfied", "fairly"]) if status == "replied" else "",
             )

@@ -140,6 +140,7 @@ class ProxyRequestTransitionForm(forms.Form):
     office = forms.CharField(label="承办科室", max_length=60, required=False)
     result = forms.CharField(label="办理结果", max_length=300, required=False)
     reply_channel = forms.ChoiceField(label="告知方式", required=False, choices=[("", "—"), *REPLY_CHANNELS])
+    reply_text = forms.CharField(label="告知申请人的办理结果", max_length=300, required=False)
     satisfaction = forms.ChoiceField(
         label="满意度", required=False, choices=[("", "—"), *ProxyRequest.Satisfaction.choices]
     )

@@ -228,6 +228,8 @@ class ProxyRequest(RegionScoped):
         UNSATISFIED = "unsatisfied", "不满意"
 
     OPEN = (Status.ACCEPTED, Status.IN_PROGRESS)
+    # Shown masked in the audit trail too (audit.history); the full values only through the audited reveal.
+    AUDIT_MASKED_FIELDS = ("applicant_phone", "applicant_id_number")
 
     number = models.CharField("受理编号", max_length=20, unique=True)
     receipt_code = models.CharField("回执码", max_length=12, unique=True)
@@ -257,6 +259,8 @@ class ProxyRequest(RegionScoped):
     warn_on = models.DateField("黄牌日期")  # the working day before the promised date
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.ACCEPTED)
     result = models.CharField("办理结果", max_length=300, blank=True)
+    # Written for the applicant at 回复 and shown on the public lookup; ``result`` stays an internal record.
+    reply_text = models.CharField("告知申请人的办理结果", max_length=300, blank=True)
     satisfaction = models.CharField("满意度", max_length=12, choices=Satisfaction.choices, blank=True)
     finished_on = models.DateField("办结日期", null=True, blank=True)
     working_days_taken = models.PositiveSmallIntegerField("办理用时（工作日）", null=True, blank=True)

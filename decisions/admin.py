@@ -42,10 +42,22 @@ class MatterAdmin(ReadOnlyAdmin):
     list_select_related = ("village", "category")
 
 
+class MatterShownAsChinese(admin.ModelAdmin):
+    """The ``matter`` foreign key carries no verbose name (giving it one needs a decisions migration), so its
+    column and its line on the view page go through a method named 决策事项."""
+
+    exclude = ("matter",)
+    readonly_fields = ("matter_title",)
+
+    @admin.display(description="决策事项", ordering="matter")
+    def matter_title(self, obj) -> str:
+        return str(obj.matter)
+
+
 @admin.register(Meeting)
-class MeetingAdmin(ReadOnlyAdmin):
+class MeetingAdmin(MatterShownAsChinese, ReadOnlyAdmin):
     list_display = (
-        "matter",
+        "matter_title",
         "step",
         "body",
         "held_on",
@@ -59,6 +71,6 @@ class MeetingAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Disclosure)
-class DisclosureAdmin(ReadOnlyAdmin):
-    list_display = ("matter", "kind", "posted_on", "ends_on")
+class DisclosureAdmin(MatterShownAsChinese, ReadOnlyAdmin):
+    list_display = ("matter_title", "kind", "posted_on", "ends_on")
     list_select_related = ("matter",)

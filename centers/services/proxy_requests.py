@@ -29,6 +29,7 @@ ITEM_NOT_HERE = "该服务事项不适用于本村。"
 ID_REQUIRED = "该事项需要申请人的身份证号。"
 RESULT_REQUIRED = "请填写办理结果。"
 SATISFACTION_REQUIRED = "请选择群众满意度。"
+REPLY_TEXT_REQUIRED = "请填写告知申请人的办理结果（申请人查询办件时可以看到）。"
 HANDLER_NOT_HERE = "新的承办人须在本村或所属乡镇任职。"
 DATE_NOT_LATER = "新的承诺日期不能早于受理日期。"
 MATERIAL_UNKNOWN = "所收材料不在该事项的材料清单中：{name}"
@@ -132,6 +133,7 @@ class TransitionInput:
     result: str = ""
     satisfaction: str = ""
     reply_channel: str = ""
+    reply_text: str = ""
     handler: object = None
     office: str = ""
     promised_date: date | None = None
@@ -168,7 +170,10 @@ def proxy_request_transition(
         elif name == Kind.REPLY:
             if data.satisfaction not in ProxyRequest.Satisfaction.values:
                 raise ValidationError(SATISFACTION_REQUIRED)
-            changes["satisfaction"] = data.satisfaction
+            # 明确答复: the applicant is told the outcome in words the public lookup then shows.
+            if not data.reply_text.strip():
+                raise ValidationError(REPLY_TEXT_REQUIRED)
+            changes.update(satisfaction=data.satisfaction, reply_text=data.reply_text.strip())
             payload.update(satisfaction=data.satisfaction, channel=data.reply_channel.strip())
         elif name == Kind.TRANSFER:
             if data.handler is None or not region_in_scope(data.handler, CHANGE_CENTER, locked.village):

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.context import client_address
 from audit.services import personal_data_reveal_record
@@ -35,10 +35,15 @@ from regions.reports import report_scope
 from regions.roles import VIEW
 from regions.scoping import ALL_REGIONS, get_for_user, region_in_scope, scope_prefixes
 
-LOOKUP_LIMIT = 10  # attempts per client address
+# Wrong tries allowed per receipt code, and per client address (many codes), in a window. Behind a reverse
+# proxy every villager shares the proxy's address unless TRUSTED_PROXY_COUNT is set (README), hence the
+# larger address limit.
+LOOKUP_CODE_LIMIT = 5
+LOOKUP_ADDRESS_LIMIT = 30
 LOOKUP_WINDOW = 10 * 60  # seconds
 LOOKUP_NOT_FOUND = "没有查到与回执码和手机号后四位相符的办件，请核对后重试。"
 LOOKUP_TOO_MANY = "查询过于频繁，请10分钟后再试。"
+LOOKUP_PHONE_IN_URL = "为保护您的个人信息，请在下方输入手机号后四位后点“查询”。"
 ONLY_VIEW = "您只能查看该代办事项。"
 NO_REVEAL = "您无权查看完整的个人信息。"
 NOT_AN_INTAKE_CADRE = "只有村干部和乡镇干部可以受理代办事项。"
@@ -232,6 +237,7 @@ def request_transition(request, pk: int):
                 result=data["result"],
                 satisfaction=data["satisfaction"],
                 reply_channel=data["reply_channel"],
+                reply_text=data["reply_text"],
                 handler=data["handler"],
                 office=data["office"],
                 promised_date=data["promised_date"],
@@ -273,26 +279,49 @@ def request_receipt(request, pk: int):
     )
 
 
-def lookup(request):
-    """Public (no login): receipt code + the phone's last four digits give the status and public events.
+def _lookup_refused(code: str, address: str | None) -> bool:
+    """Too many wrong tries on this receipt code, or from this address, within the window."""
+    return (bool(code) and cache.get(f"lookup:code:{code}", 0) >= LOOKUP_CODE_LIMIT) or cache.get(
+        f"lookup:addr:{address}", 0
+    ) >= LOOKUP_ADDRESS_LIMIT
 
-    A wrong code and a wrong phone get the same answer; attempts are limited per client address.
-    """
-    form = LookupForm(
-        request.GET if "phone_last4" in request.GET else None, initial={"code": request.GET.get("code", "")}
-    )
-    found, message, status = None, "", 200
-    if form.is_bound:
-        key = f"lookup:{client_address(request)}"
+
+def _lookup_failed(code: str, address: str | None) -> None:
+    """Counts a wrong try against the code and the address; each counter expires a window after its first."""
+    keys = [f"lookup:addr:{address}"] + ([f"lookup:code:{code}"] if code else [])
+    for key in keys:
         cache.add(key, 0, LOOKUP_WINDOW)
-        if cache.incr(key) > LOOKUP_LIMIT:
-            message, status = LOOKUP_TOO_MANY, 429
-        elif form.is_valid():
+        cache.incr(key)
+
+
+@require_http_methods(["GET", "POST"])
+def lookup(request):
+    """Public (no login): receipt code + the phone's last four digits give the status, the public events
+    and, once replied, the outcome the handler wrote for the applicant.
+
+    The digits come in a POST only, so no personal data sits in URLs, proxy logs or browser history; a GET
+    (the receipt's QR code) may carry the code alone. A wrong code and a wrong phone get the same answer.
+    Wrong tries are limited per receipt code (guessing one applicant's digits) and per client address
+    (trying many codes); only wrong tries count, so villagers behind one proxy address are not blocked by
+    each other's successful lookups.
+    """
+    if request.method == "GET":
+        form = LookupForm(initial={"code": request.GET.get("code", "").strip().upper()[:12]})
+        message = LOOKUP_PHONE_IN_URL if "phone_last4" in request.GET else ""
+        return render(request, "centers/lookup.html", {"form": form, "message": message})
+    form = LookupForm(request.POST)
+    code = form.data.get("code", "").strip().upper()[:12]
+    address = client_address(request)
+    found, message, status = None, "", 200
+    if _lookup_refused(code, address):
+        message, status = LOOKUP_TOO_MANY, 429
+    else:
+        if form.is_valid():
             found = selectors.proxy_request_public(
                 receipt_code=form.cleaned_data["code"], phone_last4=form.cleaned_data["phone_last4"]
             )
-            message = "" if found else LOOKUP_NOT_FOUND
-        else:
+        if found is None:
+            _lookup_failed(code, address)
             message = LOOKUP_NOT_FOUND
     events = selectors.proxy_request_events(proxy_request=found, public_only=True) if found else []
     return render(

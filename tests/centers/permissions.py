@@ -116,7 +116,7 @@ SOMEWHERE = row(302, 403, 403, 200, 200, 200, 200)  # manage_service_items somew
 
 ENTRIES: dict[str, Entry] = {
     # -- public ------------------------------------------------------------------------------
-    "lookup": Entry("public", get=everyone(200)),
+    "lookup": Entry("public", get=everyone(200), post=everyone(200)),
     "duty-today": Entry("public", kwargs=code_of("region"), get=everyone(200)),
     # -- any logged-in user --------------------------------------------------------------------
     "centers:service-item-list": Entry("login", get=logged_in(200)),

@@ -20,7 +20,7 @@ def rows_of(content: bytes) -> list[tuple]:
 
 def test_figures_by_village_and_by_item(world):
     done = transition(world, transition(world, accept(world), "start"), "complete", result="已办")
-    transition(world, done, "reply", satisfaction="fairly")
+    transition(world, done, "reply", satisfaction="fairly", reply_text="已办")
     accept(world, applicant_name="钱")
     response = world.client_for(world.township_a_officer).get(
         "/requests/figures/", {"region": "419901101000"}
