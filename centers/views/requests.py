@@ -31,9 +31,11 @@ from centers.permissions import CHANGE_CENTER
 from centers.workflows import PROXY_REQUEST
 from core import region_cache
 from core.http import attempt, form_errors
+from core.tables import group_by_township
 from regions.reports import report_scope
 from regions.roles import VIEW
 from regions.scoping import ALL_REGIONS, get_for_user, region_in_scope, scope_prefixes
+from regions.selectors import region_filter_choices
 
 LOOKUP_LIMIT = 10  # attempts per client address
 LOOKUP_WINDOW = 10 * 60  # seconds
@@ -66,7 +68,9 @@ def request_list(request):
 
     def filter_form() -> ProxyRequestFilterForm:
         return ProxyRequestFilterForm(
-            request.GET or None, items=selectors.service_item_choices(user=request.user)
+            request.GET or None,
+            items=selectors.service_item_choices(user=request.user),
+            regions=region_filter_choices(user=request.user),
         )
 
     def render_rows() -> str:
@@ -106,7 +110,11 @@ def request_export(request):
     from spreadsheets.exports import LARGE_EXPORT_ROWS, export_job_create
     from spreadsheets.writing import xlsx_response
 
-    form = ProxyRequestFilterForm(request.POST, items=selectors.service_item_choices(user=request.user))
+    form = ProxyRequestFilterForm(
+        request.POST,
+        items=selectors.service_item_choices(user=request.user),
+        regions=region_filter_choices(user=request.user),
+    )
     filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
     requests = selectors.proxy_requests_for_user(user=request.user, **filters)
     if requests.count() > LARGE_EXPORT_ROWS:
@@ -128,15 +136,20 @@ def request_figures(request):
         if scope.valid
         else []
     )
-    totals = {k: sum(r[k] for r in rows) for k in ("accepted", "done", "on_time", "replied", "satisfied")}
+    table = group_by_township(
+        rows if by == "village" else [dict(row, township="") for row in rows],
+        sums=("accepted", "done", "on_time", "overdue_open", "replied", "satisfied"),
+        rates=("on_time_rate", "satisfaction_rate"),
+        means={"avg_days": ("days_total", "days_counted")},
+    )
     return render(
         request,
         "centers/proxyrequest_figures.html",
         {
             "scope": scope,
             "region": scope.region,
-            "rows": rows,
-            "totals": totals,
+            "table": table,
+            "rows": table.rows,
             "start": scope.start,
             "end": scope.end,
             "by": by,
