@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from core import region_cache, registry
-from regions.models import CalendarDay, Post, Region
+from regions.models import CalendarDay, Post, Region, Urging
 from regions.roles import (
     LEVEL_DEPTH,
     MANAGE_COUNTY_SETTINGS,
@@ -291,3 +291,14 @@ def region_filter_choices(*, user) -> dict[str, list[tuple[str, str]]]:
         return choices
 
     return region_cache.cached_for_scope(REGIONS_TOPIC, ALL_REGIONS, f"filter-choices:{scope}", compute)
+
+
+def urgings_of(record) -> list[Urging]:
+    """The 督办 of one record, newest first, with who issued and who answered. One query."""
+    from django.contrib.contenttypes.models import ContentType
+
+    return list(
+        Urging.objects.filter(content_type=ContentType.objects.get_for_model(record), object_id=record.pk)
+        .select_related("issued_by", "answered_by")
+        .order_by("-issued_at", "-id")
+    )

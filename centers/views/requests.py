@@ -7,6 +7,7 @@ import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -32,10 +33,13 @@ from centers.workflows import PROXY_REQUEST
 from core import region_cache
 from core.http import attempt, form_errors
 from core.tables import group_by_township
+from regions.forms import UrgeForm, UrgingAnswerForm
+from regions.models import Urging
 from regions.reports import report_scope
-from regions.roles import VIEW
+from regions.roles import URGE, VIEW
 from regions.scoping import ALL_REGIONS, get_for_user, region_in_scope, scope_prefixes
-from regions.selectors import region_filter_choices
+from regions.selectors import region_filter_choices, urgings_of
+from regions.services.urging import NOT_ALLOWED_TO_URGE
 
 LOOKUP_LIMIT = 10  # attempts per client address
 LOOKUP_WINDOW = 10 * 60  # seconds
@@ -218,6 +222,8 @@ def request_detail(request, pk: int):
             "flag": proxy_request.flag_on(timezone.localdate()),
             "satisfaction_choices": ProxyRequest.Satisfaction.choices,
             "reply_channels": ProxyRequestTransitionForm.REPLY_CHANNELS,
+            "urgings": urgings_of(proxy_request),
+            "may_urge": region_in_scope(request.user, URGE, proxy_request.village),
         },
     )
 
@@ -251,6 +257,50 @@ def request_transition(request, pk: int):
             ),
         ),
         "已保存。",
+    )
+    return redirect(proxy_request)
+
+
+@login_required
+@require_POST
+def request_urge(request, pk: int):
+    """督办 on an overdue request, by a township or county official."""
+    proxy_request = _proxy_request(request, pk, act=URGE, message=NOT_ALLOWED_TO_URGE)
+    form = UrgeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect(proxy_request)
+    attempt(
+        request,
+        lambda: services.proxy_request_urge(
+            actor=request.user, proxy_request=proxy_request, message=form.cleaned_data["message"]
+        ),
+        "已督办，已通知承办人和村党组织书记。",
+    )
+    return redirect(proxy_request)
+
+
+@login_required
+@require_POST
+def request_urging_answer(request, pk: int, urging_pk: int):
+    """The village answers a 督办 on its request."""
+    proxy_request = _proxy_request(request, pk, act=CHANGE_CENTER)
+    urging = get_object_or_404(
+        Urging.objects.filter(
+            content_type=ContentType.objects.get_for_model(ProxyRequest), object_id=proxy_request.pk
+        ),
+        pk=urging_pk,
+    )
+    form = UrgingAnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect(proxy_request)
+    attempt(
+        request,
+        lambda: services.proxy_request_urging_answer(
+            actor=request.user, proxy_request=proxy_request, urging=urging, answer=form.cleaned_data["answer"]
+        ),
+        "已回复督办。",
     )
     return redirect(proxy_request)
 
