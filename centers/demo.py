@@ -23,7 +23,7 @@ from centers.services.proxy_requests import new_codes, promise_dates
 from centers.standards import service_items_ensure, standard_lists_ensure
 from regions.models import Post, Region
 from regions.roles import Level, Role
-from regions.workdays import is_working_day
+from regions.workdays import is_working_day, working_days_between
 
 
 def seed(*, county: Region) -> list[str]:
@@ -108,6 +108,11 @@ def _duty_and_requests(county: Region) -> tuple[int, int]:
             promised, warn = promise_dates(villages[region_id], accepted, item.promised_days)
             number, code = new_codes(accepted)
             status = rng.choice(["accepted", "in_progress", "in_progress", "done", "replied", "replied"])
+            finished = None
+            if status in ("done", "replied"):
+                # Most finish by the promise; about one in six a few days after it (the figures show both).
+                late_by = rng.randint(1, 4) if rng.random() < 0.17 else -rng.randint(0, 3)
+                finished = min(today, max(accepted, promised + dt.timedelta(days=late_by)))
             proxy_request = ProxyRequest.objects.create(
                 number=number,
                 receipt_code=code,
@@ -125,7 +130,10 @@ def _duty_and_requests(county: Region) -> tuple[int, int]:
                 status=status,
                 result="已办结" if status in ("done", "replied") else "",
                 reply_text="已办结，材料已交还本人" if status == "replied" else "",
-                finished_on=min(today, promised) if status in ("done", "replied") else None,
+                finished_on=finished,
+                working_days_taken=(
+                    working_days_between(county=county, start=accepted, end=finished) if finished else None
+                ),
                 satisfaction=rng.choice(["satisfied", "satisfied", "fairly"]) if status == "replied" else "",
             )
             ProxyRequestTimelineEvent.objects.create(

@@ -173,7 +173,7 @@ def attendance_to_xlsx(rows: list[dict], title: str) -> bytes:
                     r["late"],
                     r["absent"],
                     r["early"],
-                    round(r["rate"], 1) if r["rate"] is not None else None,
+                    round(r["rate"].percent, 1) if r["rate"].percent is not None else None,
                 ]
             )
         )

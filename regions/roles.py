@@ -32,12 +32,14 @@ MANAGE_PEOPLE = "manage_people"
 IMPORT_REGIONS = "import_regions"
 VIEW_AUDIT = "view_audit"
 MANAGE_COUNTY_SETTINGS = "manage_county_settings"
+URGE = "urge_village_work"
 
 REGION_PERMISSIONS = (
     (MANAGE_PEOPLE, "管理人员和职务"),
     (IMPORT_REGIONS, "导入区划代码"),
     (VIEW_AUDIT, "查看审计日志"),
     (MANAGE_COUNTY_SETTINGS, "维护县级设置（工作日历和各项规定）"),
+    (URGE, "督办村级工作（超期代办、滞留事项）"),
 )
 
 
@@ -87,7 +89,7 @@ VILLAGE_ROLES = (
 # The organization department appoints every post but the system administrator's; a township's
 # leader and organization member appoint only village-level posts (township posts come from the county).
 _ALL_BUT_ADMIN = tuple(r for r in Role if r != Role.SYSTEM_ADMIN)
-_TOWNSHIP_MANAGER = (VIEW, MANAGE_PEOPLE)
+_TOWNSHIP_MANAGER = (VIEW, MANAGE_PEOPLE, URGE)
 
 ROLE_TABLE: dict[str, RoleSpec] = {
     spec.role.value: spec
@@ -95,7 +97,7 @@ ROLE_TABLE: dict[str, RoleSpec] = {
         RoleSpec(
             Role.COUNTY_ORGANIZATION,
             (Level.COUNTY,),
-            (VIEW, MANAGE_PEOPLE, IMPORT_REGIONS, VIEW_AUDIT, MANAGE_COUNTY_SETTINGS),
+            (VIEW, MANAGE_PEOPLE, IMPORT_REGIONS, VIEW_AUDIT, MANAGE_COUNTY_SETTINGS, URGE),
             _ALL_BUT_ADMIN,
         ),
         RoleSpec(Role.COUNTY_DISCIPLINE, (Level.COUNTY,), (VIEW,)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -11,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from core import region_cache, registry
-from regions.models import CalendarDay, Post, Region
+from regions.models import CalendarDay, Post, Region, Urging
 from regions.roles import (
     LEVEL_DEPTH,
     MANAGE_COUNTY_SETTINGS,
@@ -265,4 +266,39 @@ def calendar_days(*, county: Region, year: int) -> QuerySet[CalendarDay]:
 def calendar_day_get_for_user(*, user, pk: int) -> CalendarDay:
     return get_object_or_404(
         CalendarDay.objects.filter(county__in=settings_counties(user=user)).select_related("county"), pk=pk
+    )
+
+
+def region_filter_choices(*, user) -> dict[str, list[tuple[str, str]]]:
+    """The townships and villages a user may filter a list by (codes and names; a village named with its
+    township, since village names repeat within a county), in pinyin order. One query, cached per scope
+    until the hierarchy changes."""
+    scope = hashlib.sha256(",".join(scope_prefixes(user, VIEW)).encode()).hexdigest()[:24]
+
+    def compute() -> dict[str, list[tuple[str, str]]]:
+        rows = (
+            regions_for_user(user, VIEW)
+            .filter(level__in=(Level.TOWNSHIP, Level.VILLAGE))
+            .values_list("level", "code", "name", "parent__name")
+            .order_by(pinyin("parent__name"), pinyin("name"), "code")
+        )
+        choices: dict[str, list[tuple[str, str]]] = {"townships": [], "villages": []}
+        for level, code, name, parent_name in rows:
+            if level == Level.TOWNSHIP:
+                choices["townships"].append((code, name))
+            else:
+                choices["villages"].append((code, f"{name}（{parent_name}）"))
+        return choices
+
+    return region_cache.cached_for_scope(REGIONS_TOPIC, ALL_REGIONS, f"filter-choices:{scope}", compute)
+
+
+def urgings_of(record) -> list[Urging]:
+    """The 督办 of one record, newest first, with who issued and who answered. One query."""
+    from django.contrib.contenttypes.models import ContentType
+
+    return list(
+        Urging.objects.filter(content_type=ContentType.objects.get_for_model(record), object_id=record.pk)
+        .select_related("issued_by", "answered_by")
+        .order_by("-issued_at", "-id")
     )

@@ -12,5 +12,7 @@ from centers.services.proxy_requests import (  # noqa: F401
     TransitionInput,
     proxy_request_accept,
     proxy_request_transition,
+    proxy_request_urge,
+    proxy_request_urging_answer,
 )
 from centers.services.service_items import service_item_create, service_item_update, service_items_import  # noqa: F401

@@ -17,11 +17,13 @@ from centers.workflows import NOT_YOUR_VILLAGE, PROXY_REQUEST, Kind
 from core import region_cache
 from core.formats import zh_month_day
 from core.personal_data import id_number_validate, phone_validate
+from core.workflow import lock_for_update
 from notifications.services import remind
-from regions.models import Region
+from regions.models import Region, Urging
 from regions.roles import Level, Role
 from regions.scoping import region_in_scope, require, require_level
 from regions.selectors import county_of, post_holders
+from regions.services.urging import urging_answer, urging_issue
 from regions.workdays import working_days_after, working_days_between
 
 NOT_A_VILLAGE = "代办事项只能在村（社区）受理。"
@@ -34,6 +36,7 @@ HANDLER_NOT_HERE = "新的承办人须在本村或所属乡镇任职。"
 DATE_NOT_LATER = "新的承诺日期不能早于受理日期。"
 MATERIAL_UNKNOWN = "所收材料不在该事项的材料清单中：{name}"
 PROGRESS_REQUIRED = "请填写进展情况。"
+NOT_OVERDUE = "只能督办已超过承诺日期仍未办结的代办事项。"
 
 
 def _check_handles(actor, village: Region) -> None:
@@ -237,3 +240,53 @@ def proxy_request_reminders_send(*, today: date | None = None) -> int:
             body=f"承办人：{proxy_request.handler.real_name}",
         )
     return sent
+
+
+def _urging_title(proxy_request: ProxyRequest) -> str:
+    return f"{proxy_request.village.name}{proxy_request.item.name}（{proxy_request.number}）"
+
+
+@transaction.atomic
+def proxy_request_urge(*, actor, proxy_request: ProxyRequest, message: str = "") -> Urging:
+    """督办 on a request past its promised date and still open: its handler and the village secretary
+    are told, the timeline shows it (not publicly), at most once a day."""
+    locked = lock_for_update(
+        ProxyRequest.objects.select_related("village", "item", "handler"), proxy_request.pk
+    )
+    if locked.flag_on(timezone.localdate()) != "red":
+        raise ValidationError(NOT_OVERDUE)
+    urging = urging_issue(
+        actor=actor,
+        record=locked,
+        village=locked.village,
+        message=message,
+        handlers=[locked.handler],
+        title=_urging_title(locked),
+        url=locked.get_absolute_url(),
+    )
+    PROXY_REQUEST.record(
+        locked, Kind.URGE, actor=actor, note=urging.message, payload={"urging": urging.pk}, public=False
+    )
+    return urging
+
+
+@transaction.atomic
+def proxy_request_urging_answer(*, actor, proxy_request: ProxyRequest, urging: Urging, answer: str) -> Urging:
+    """The village's answer to a 督办 on its request (whoever may handle the village's requests)."""
+    _check_handles(actor, proxy_request.village)
+    urging = urging_answer(
+        actor=actor,
+        urging=urging,
+        answer=answer,
+        title=_urging_title(proxy_request),
+        url=proxy_request.get_absolute_url(),
+    )
+    PROXY_REQUEST.record(
+        proxy_request,
+        Kind.URGE_ANSWER,
+        actor=actor,
+        note=urging.answer,
+        payload={"urging": urging.pk},
+        public=False,
+    )
+    return urging

@@ -14,9 +14,11 @@ from centers import selectors
 from centers.forms import CheckInForm, RosterDayForm, RosterPatternForm, ShiftLogForm, SwapForm
 from centers.models import DutyShift
 from centers.permissions import CHANGE_CENTER
+from centers.selectors import ATTENDANCE_SUMS
 from centers.services import duty
 from core.formats import zh_month_day
 from core.http import act, attempt
+from core.tables import group_by_township
 from regions.models import Region
 from regions.reports import report_scope
 from regions.roles import Level
@@ -191,16 +193,14 @@ def attendance(request):
 
         title = f"{scope.region.name}坐班出勤 {scope.start}至{scope.end}"
         return xlsx_response(attendance_to_xlsx(rows, title), "坐班出勤.xlsx")
-    totals = {k: sum(r[k] for r in rows) for k in ("due", "attended", "late", "absent", "early")}
-    totals["rate"] = totals["attended"] * 100 / totals["due"] if totals["due"] else None
     return render(
         request,
         "centers/duty_attendance.html",
         {
             "scope": scope,
             "region": scope.region,
+            "table": group_by_township(rows, sums=ATTENDANCE_SUMS, rates=("rate",)),
             "rows": rows,
-            "totals": totals,
             "start": scope.start,
             "end": scope.end,
         },

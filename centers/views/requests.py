@@ -7,6 +7,7 @@ import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -31,9 +32,14 @@ from centers.permissions import CHANGE_CENTER
 from centers.workflows import PROXY_REQUEST
 from core import region_cache
 from core.http import attempt, form_errors
+from core.tables import group_by_township
+from regions.forms import UrgeForm, UrgingAnswerForm
+from regions.models import Urging
 from regions.reports import report_scope
-from regions.roles import VIEW
+from regions.roles import URGE, VIEW
 from regions.scoping import ALL_REGIONS, get_for_user, region_in_scope, scope_prefixes
+from regions.selectors import region_filter_choices, urgings_of
+from regions.services.urging import NOT_ALLOWED_TO_URGE
 
 # Wrong tries allowed per receipt code, and per client address (many codes), in a window. Behind a reverse
 # proxy every villager shares the proxy's address unless TRUSTED_PROXY_COUNT is set (README), hence the
@@ -71,7 +77,9 @@ def request_list(request):
 
     def filter_form() -> ProxyRequestFilterForm:
         return ProxyRequestFilterForm(
-            request.GET or None, items=selectors.service_item_choices(user=request.user)
+            request.GET or None,
+            items=selectors.service_item_choices(user=request.user),
+            regions=region_filter_choices(user=request.user),
         )
 
     def render_rows() -> str:
@@ -111,7 +119,11 @@ def request_export(request):
     from spreadsheets.exports import LARGE_EXPORT_ROWS, export_job_create
     from spreadsheets.writing import xlsx_response
 
-    form = ProxyRequestFilterForm(request.POST, items=selectors.service_item_choices(user=request.user))
+    form = ProxyRequestFilterForm(
+        request.POST,
+        items=selectors.service_item_choices(user=request.user),
+        regions=region_filter_choices(user=request.user),
+    )
     filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
     requests = selectors.proxy_requests_for_user(user=request.user, **filters)
     if requests.count() > LARGE_EXPORT_ROWS:
@@ -133,15 +145,20 @@ def request_figures(request):
         if scope.valid
         else []
     )
-    totals = {k: sum(r[k] for r in rows) for k in ("accepted", "done", "on_time", "replied", "satisfied")}
+    table = group_by_township(
+        rows if by == "village" else [dict(row, township="") for row in rows],
+        sums=("accepted", "done", "on_time", "overdue_open", "replied", "satisfied"),
+        rates=("on_time_rate", "satisfaction_rate"),
+        means={"avg_days": ("days_total", "days_counted")},
+    )
     return render(
         request,
         "centers/proxyrequest_figures.html",
         {
             "scope": scope,
             "region": scope.region,
-            "rows": rows,
-            "totals": totals,
+            "table": table,
+            "rows": table.rows,
             "start": scope.start,
             "end": scope.end,
             "by": by,
@@ -210,6 +227,8 @@ def request_detail(request, pk: int):
             "flag": proxy_request.flag_on(timezone.localdate()),
             "satisfaction_choices": ProxyRequest.Satisfaction.choices,
             "reply_channels": ProxyRequestTransitionForm.REPLY_CHANNELS,
+            "urgings": urgings_of(proxy_request),
+            "may_urge": region_in_scope(request.user, URGE, proxy_request.village),
         },
     )
 
@@ -244,6 +263,50 @@ def request_transition(request, pk: int):
             ),
         ),
         "已保存。",
+    )
+    return redirect(proxy_request)
+
+
+@login_required
+@require_POST
+def request_urge(request, pk: int):
+    """督办 on an overdue request, by a township or county official."""
+    proxy_request = _proxy_request(request, pk, act=URGE, message=NOT_ALLOWED_TO_URGE)
+    form = UrgeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect(proxy_request)
+    attempt(
+        request,
+        lambda: services.proxy_request_urge(
+            actor=request.user, proxy_request=proxy_request, message=form.cleaned_data["message"]
+        ),
+        "已督办，已通知承办人和村党组织书记。",
+    )
+    return redirect(proxy_request)
+
+
+@login_required
+@require_POST
+def request_urging_answer(request, pk: int, urging_pk: int):
+    """The village answers a 督办 on its request."""
+    proxy_request = _proxy_request(request, pk, act=CHANGE_CENTER)
+    urging = get_object_or_404(
+        Urging.objects.filter(
+            content_type=ContentType.objects.get_for_model(ProxyRequest), object_id=proxy_request.pk
+        ),
+        pk=urging_pk,
+    )
+    form = UrgingAnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect(proxy_request)
+    attempt(
+        request,
+        lambda: services.proxy_request_urging_answer(
+            actor=request.user, proxy_request=proxy_request, urging=urging, answer=form.cleaned_data["answer"]
+        ),
+        "已回复督办。",
     )
     return redirect(proxy_request)
 

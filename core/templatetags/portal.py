@@ -28,7 +28,20 @@ def zh_date(value) -> str:
 
 @register.filter
 def percent(part, whole) -> str:
+    """{{ part|percent:whole }}: 96.7%, or — when whole is 0."""
     return formats.percent(part, whole)
+
+
+@register.filter
+def figure(value) -> str:
+    """A count as is, a mean to one decimal, — for none."""
+    return formats.figure(value)
+
+
+@register.filter
+def money(value) -> str:
+    """{{ amount|money }}: 253,200.00元."""
+    return formats.money(value)
 
 
 @register.filter

@@ -8,10 +8,11 @@ person on duty).
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from centers.models import ChecklistItem, ServiceCenter, ServiceItem
+from centers.models import ChecklistItem, ProxyRequest, ServiceCenter, ServiceItem
 from centers.services import (
     checklist_entry_update,
     checklist_item_create,
@@ -19,6 +20,7 @@ from centers.services import (
     service_item_create,
 )
 from centers.services.duty import roster_set_day
+from regions.models import Urging
 from regions.selectors import county_of
 from tests.conftest import png_bytes
 from tests.permissions.engine import (
@@ -92,6 +94,15 @@ def build_side(ctx: Ctx, side: Side) -> None:
         applicant_phone="13800000000",
     )
     shift = roster_set_day(actor=None, village=village, day=timezone.localdate(), cadre=person)
+    # A 督办 on the side's request, made directly (the service would refuse one on a request not overdue).
+    urging = Urging.objects.create(
+        content_type=ContentType.objects.get_for_model(ProxyRequest),
+        object_id=proxy_request.pk,
+        village=village,
+        issued_by=person,
+        issued_on=timezone.localdate(),
+        message="请尽快办理",
+    )
     side.add(
         center=center,
         checklist_item=item,
@@ -100,6 +111,7 @@ def build_side(ctx: Ctx, side: Side) -> None:
         service_item=service_item,
         proxy_request=proxy_request,
         shift=shift,
+        urging=urging,
     )
 
 
@@ -155,6 +167,23 @@ ENTRIES: dict[str, Entry] = {
     ),
     "centers:request-reveal": Entry(
         "scoped", kwargs=pk_of("proxy_request"), get=logged_in(405), post=CHANGES
+    ),
+    # 督办: township leaders and organization members and the county organization (urge_village_work);
+    # the matrix's request is not overdue, so a permitted POST is refused with a message on the request
+    "centers:request-urge": Entry(
+        "scoped",
+        kwargs=pk_of("proxy_request"),
+        get=logged_in(405),
+        post=row(302, (403, 404), (403, 404), (302, 404), (302, 404), (302, 404), (302, 302)),
+        location=to_url("centers:request-detail", pk="proxy_request"),
+    ),
+    # answering a 督办: whoever handles the village's requests
+    "centers:request-urging-answer": Entry(
+        "scoped",
+        kwargs=kwargs_of(pk="proxy_request", urging_pk="urging"),
+        get=logged_in(405),
+        post=CHANGES_REDIRECT,
+        location=to_url("centers:request-detail", pk="proxy_request"),
     ),
     # -- duty shifts: only the cadre on duty (403 for others who can see the shift) -------------------
     "centers:shift-check-in": Entry("scoped", kwargs=pk_of("shift"), get=logged_in(405), post=ON_DUTY),

@@ -28,7 +28,7 @@ BUDGETS = [
     ("county_admin", "/people/", 3, 3, 6),  # 10
     ("township_a_officer", "/", 2, 2, 3),  # 7
     ("village_a1_clerk", "/decisions/", 3, 3, 6),  # 9
-    ("village_a1_clerk", "/requests/", 1, 2, 6),
+    ("village_a1_clerk", "/requests/", 1, 2, 7),
     ("township_a_officer", "/decisions/oversight/?region=419901101000", 12, 12, 16),  # 21
     ("county_admin", "/decisions/oversight/?region=419901000000", 12, 12, 16),  # 21
     (None, "/bulletin/419901101000/", 1, 2, 2),  # 6
