@@ -70,11 +70,21 @@ def test_only_village_duty_cadres_can_be_rostered_by_their_village_or_township(w
 
 
 def test_swap_records_who_agreed(world, committee):
+    """The swap names its confirming cadre: one of the two, and the other one when a party asks for it."""
     first = shift_on(world, MONDAY, world.village_a1_clerk)
     second = shift_on(world, MONDAY + dt.timedelta(days=1), committee)
-    first, second = duty.shift_swap(actor=committee, first=first, second=second)
+    with pytest.raises(ValidationError, match="换班须由另一方确认，确认人不能是您本人。"):
+        duty.shift_swap(actor=committee, first=first, second=second, agreed_by=committee)
+    third = make_user("first_secretary_a1", Role.FIRST_SECRETARY, world.village_a1)
+    with pytest.raises(ValidationError, match="确认人须是换班双方之一。"):
+        duty.shift_swap(actor=committee, first=first, second=second, agreed_by=third)
+    first.refresh_from_db()
+    assert first.cadre == world.village_a1_clerk and first.swap_agreed_by is None
+    first, second = duty.shift_swap(
+        actor=committee, first=first, second=second, agreed_by=world.village_a1_clerk
+    )
     assert first.cadre == committee and first.swapped_with == world.village_a1_clerk
-    assert second.cadre == world.village_a1_clerk and first.swap_agreed_by == committee
+    assert second.cadre == world.village_a1_clerk and first.swap_agreed_by == world.village_a1_clerk
 
 
 @pytest.mark.parametrize("hour,minute,expected", [(8, 30, "on_time"), (9, 10, "on_time"), (9, 11, "late")])
@@ -237,6 +247,20 @@ def test_roster_page_and_attendance_figures(world, committee):
             **{f"weekday{d}": world.village_a1_clerk.pk for d in range(5)},
         },
     )
+    # Every change is previewed first (nothing written yet), then applied with the preview's confirmation.
+    assert response.status_code == 200 and "新增 5 天" in response.content.decode()
+    assert not DutyShift.objects.exists()
+    response = client.post(
+        "/duty/419901101201/roster/",
+        {
+            "form": "pattern",
+            "month": "2026-11",
+            "start": "2026-11-16",
+            "end": "2026-11-22",
+            **{f"weekday{d}": world.village_a1_clerk.pk for d in range(5)},
+            "confirm": response.context["plan"].fingerprint,
+        },
+    )
     assert response.status_code == 302
     assert DutyShift.objects.filter(village=world.village_a1).count() == 5
     shifts = list(DutyShift.objects.filter(village=world.village_a1).order_by("date"))
@@ -261,15 +285,18 @@ def test_roster_page_and_attendance_figures(world, committee):
 def test_swap_through_the_roster_page(world, committee):
     first = shift_on(world, dt.date(2026, 11, 30), world.village_a1_clerk)
     second = shift_on(world, dt.date(2026, 12, 1), committee)
-    response = world.client_for(world.village_a1_clerk).post(
-        "/duty/419901101201/roster/",
-        {"form": "swap", "month": "2026-11", "first": "2026-11-30", "second": "2026-12-01"},
-    )
-    assert response.status_code == 302
+    client = world.client_for(world.village_a1_clerk)
+    page = client.get("/duty/419901101201/roster/?month=2026-11").content.decode()
+    assert '<label class="form-label small mt-2 mb-1" for="swap-agreed-by">确认人' in page
+    swap = {"form": "swap", "month": "2026-11", "first": "2026-11-30", "second": "2026-12-01"}
+    unnamed = client.post("/duty/419901101201/roster/", swap, follow=True)
+    assert "请选择确认换班的干部。" in unnamed.content.decode()
+    response = client.post("/duty/419901101201/roster/", {**swap, "agreed_by": committee.pk}, follow=True)
+    assert "11月30日与12月1日已换班（确认人：孙委员）。" in response.content.decode()
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.cadre == committee and second.cadre == world.village_a1_clerk
-    assert first.swap_agreed_by == world.village_a1_clerk
+    assert first.swap_agreed_by == committee
 
 
 def test_roster_page_refuses_bad_dates_with_a_message(world):
