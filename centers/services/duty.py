@@ -33,6 +33,7 @@ ALREADY_CHECKED_OUT = "已经签退过了。"
 SHIFT_ATTENDED = "{date}的值班已签到，不能再改排。"
 RANGE_TOO_LONG = "一次最多排一年。"
 NOT_A_VILLAGE = "值班表按村（社区）编排。"
+CHECKED_IN_AFTER_HOURS = "签到时间{time}已过当天值班时间，本次值班记为缺勤（下班后才签到）。"
 SWAP_CONFIRMER_NOT_PARTY = "确认人须是换班双方之一。"
 SWAP_SELF_CONFIRMED = "换班须由另一方确认，确认人不能是您本人。"
 PATTERN_NEEDS_CONFIRMATION = "按周排班将删除或改排已有的值班，请核对下列变动后确认。"
@@ -170,7 +171,8 @@ def shift_check_in(
     latitude: Decimal | None = None,
     longitude: Decimal | None = None,
 ) -> DutyShift:
-    """Check-in at server time: on time until cutoff + grace, late after (also after an absence was marked)."""
+    """Check-in at server time: on time until cutoff + grace, late after (also after an absence was marked),
+    absent once the day's hours are over (the time is still recorded: ``DutyShift.absence_reason``)."""
     now = now or timezone.now()
     shift = DutyShift.objects.select_for_update().select_related("village").get(pk=shift.pk)
     _check_own_today(actor, shift, now)
@@ -178,7 +180,14 @@ def shift_check_in(
         raise ValidationError(ALREADY_CHECKED_IN)
     rules = DutyRules.for_region(shift.village)
     shift.checked_in_at = now
-    shift.attendance = Attendance.ON_TIME if now <= _late_after(rules, shift.date) else Attendance.LATE
+    if now > timezone.make_aware(dt.datetime.combine(shift.date, rules.ends_at)):
+        # After the day's hours nobody was on duty: the check-in is kept as a record, the shift stays absent
+        # (DOMAIN_RULES A.4.2: a check-in past the threshold "stays ABSENT but is logged").
+        shift.attendance = Attendance.ABSENT
+    elif now <= _late_after(rules, shift.date):
+        shift.attendance = Attendance.ON_TIME
+    else:
+        shift.attendance = Attendance.LATE
     shift.latitude, shift.longitude = latitude, longitude
     shift.save(update_fields=["checked_in_at", "attendance", "latitude", "longitude"])
     region_cache.touch("duty", shift.village)

@@ -34,13 +34,16 @@ def _shift(request, pk: int) -> DutyShift:
 def shift_check_in(request, pk: int):
     shift = _shift(request, pk)
     latitude, longitude = CheckInForm(request.POST).position()
-    attempt(
-        request,
-        lambda: duty.shift_check_in(actor=request.user, shift=shift, latitude=latitude, longitude=longitude),
-        lambda shift: (
-            f"已签到（{timezone.localtime(shift.checked_in_at):%H:%M}，{shift.get_attendance_display()}）。"
-        ),
-    )
+    try:
+        shift = duty.shift_check_in(actor=request.user, shift=shift, latitude=latitude, longitude=longitude)
+    except ValidationError as exc:
+        messages.error(request, messages_of(exc))
+        return redirect(shift.village)
+    at = f"{timezone.localtime(shift.checked_in_at):%H:%M}"
+    if shift.attendance == DutyShift.Attendance.ABSENT:
+        messages.warning(request, duty.CHECKED_IN_AFTER_HOURS.format(time=at))
+    else:
+        messages.success(request, f"已签到（{at}，{shift.get_attendance_display()}）。")
     return redirect(shift.village)
 
 
