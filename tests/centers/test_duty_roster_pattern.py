@@ -221,3 +221,14 @@ def test_bad_pattern_input_is_refused_with_a_message(world):
         response = client.post(URL, data, follow=True)
         assert message in response.content.decode()
     assert not DutyShift.objects.exists()
+
+
+def test_the_roster_page_and_its_preview_stay_within_the_page_budget(december, django_assert_max_num_queries):
+    """A fixed number of queries whatever the month holds: the pattern and the plan come from the month's
+    shifts and one calendar query each."""
+    client = december.client_for(december.village_a1_clerk)
+    client.get(URL, {"month": "2026-12"})  # warm-up
+    with django_assert_max_num_queries(15):
+        data = shown_form(client.get(URL, {"month": "2026-12"}).content.decode())
+    with django_assert_max_num_queries(15):
+        assert client.post(URL, {**data, "weekday0": ""}).status_code == 200
