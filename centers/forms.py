@@ -256,11 +256,18 @@ class RosterPatternForm(forms.Form):
         self.cadres = {str(c.pk): c for c in cadres}
         self.current = list(current)
         choices = [(pk, c.real_name) for pk, c in self.cadres.items()]
+        choosable = set(self.cadres)
         for row in self.current:
             keep = [(KEEP, "保持各天现状")] if row.value == KEEP else []
+            # A cadre the roster holds who no longer has a duty post is still shown as such: showing
+            # 不排班 instead would make applying the form unchanged delete their days.
+            gone = []
+            if row.cadre is not None and row.value not in choosable:
+                self.cadres[row.value] = row.cadre
+                gone = [(row.value, f"{row.cadre.real_name}（已不在值班岗位）")]
             self.fields[f"weekday{row.weekday}"] = forms.ChoiceField(
                 label=row.label,
-                choices=[("", "不排班"), *keep, *choices],
+                choices=[("", "不排班"), *keep, *gone, *choices],
                 required=False,
                 initial=row.value,
                 help_text=row.summary,

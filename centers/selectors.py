@@ -346,6 +346,7 @@ class WeekdayPattern:
     weekday: int
     value: str  # a cadre's pk, "" for nobody, KEEP when the days differ
     summary: str  # the mix in words ("张三3天、未排1天"), and any rest-day shifts
+    cadre: object = None  # the one cadre, when there is one
 
     @property
     def label(self) -> str:
@@ -381,16 +382,18 @@ def roster_current_pattern(
     for weekday in range(7):
         cadres = working[weekday]
         distinct = {c.pk if c else None for c in cadres}
+        one = None
         if len(distinct) > 1:
             value = KEEP
             summary = "本月各天不同：" + _tally([c.real_name if c else "未排" for c in cadres])
         else:
-            value = str(cadres[0].pk) if cadres and cadres[0] else ""
+            one = cadres[0] if cadres else None
+            value = str(one.pk) if one else ""
             summary = ""
         if resting[weekday]:
             rest = f"休息日值班：{_tally(resting[weekday])}（按周排班不改动）"
             summary = f"{summary}；{rest}" if summary else rest
-        rows.append(WeekdayPattern(weekday, value, summary))
+        rows.append(WeekdayPattern(weekday, value, summary, one))
     return rows
 
 

@@ -232,3 +232,25 @@ def test_the_roster_page_and_its_preview_stay_within_the_page_budget(december, d
         data = shown_form(client.get(URL, {"month": "2026-12"}).content.decode())
     with django_assert_max_num_queries(15):
         assert client.post(URL, {**data, "weekday0": ""}).status_code == 200
+
+
+def test_a_cadre_who_left_their_post_is_shown_as_such_and_unchanged_loses_nothing(december, committee):
+    """The Wednesday mix aside, Mondays to Fridays are the clerk's; the clerk's post then ends."""
+    from regions.models import Post
+
+    clerk = december.village_a1_clerk
+    Post.objects.filter(user=clerk).update(ended_on=dt.date(2026, 11, 30))
+    client = december.client_for(december.township_a_officer)
+    html = client.get(URL, {"month": "2026-12"}).content.decode()
+    assert f'<option value="{clerk.pk}" selected>{clerk.real_name}（已不在值班岗位）</option>' in html
+    before = roster()
+    data = shown_form(html)
+    response = client.post(URL, data, follow=True)
+    assert "按周排班与现有值班表一致，没有变动。" in response.content.decode()
+    assert roster() == before
+    # Extending the range with them is refused by the service, with its message.
+    response = client.post(URL, {**data, "end": "2027-01-08"})
+    plan = response.context["plan"]
+    refused = client.post(URL, {**data, "end": "2027-01-08", "confirm": plan.fingerprint}, follow=True)
+    assert f"{clerk.real_name}不在该村任职，不能排班。" in refused.content.decode()
+    assert roster() == before
