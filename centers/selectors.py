@@ -320,7 +320,7 @@ def duty_month(*, village: Region, month_start: datetime.date) -> list[DutyShift
     last = month_start.replace(day=calendar_module.monthrange(month_start.year, month_start.month)[1])
     return list(
         DutyShift.objects.filter(village=village, date__range=(month_start, last))
-        .select_related("cadre", "swapped_with")
+        .select_related("cadre", "swapped_with", "swap_agreed_by")
         .order_by("date")
     )
 

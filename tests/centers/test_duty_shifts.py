@@ -293,6 +293,7 @@ def test_swap_through_the_roster_page(world, committee):
     assert "请选择确认换班的干部。" in unnamed.content.decode()
     response = client.post("/duty/419901101201/roster/", {**swap, "agreed_by": committee.pk}, follow=True)
     assert "11月30日与12月1日已换班（确认人：孙委员）。" in response.content.decode()
+    assert "（与village_a1_clerk换班，孙委员确认）" in response.content.decode()
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.cadre == committee and second.cadre == world.village_a1_clerk
