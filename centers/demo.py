@@ -21,7 +21,7 @@ from centers.models import (
 )
 from centers.services.proxy_requests import new_codes, promise_dates
 from centers.standards import service_items_ensure, standard_lists_ensure
-from regions.models import Post, Region
+from regions.models import CalendarDay, Post, Region
 from regions.roles import Level, Role
 from regions.workdays import is_working_day, working_days_between
 
@@ -31,7 +31,40 @@ def seed(*, county: Region) -> list[str]:
     service_items_ensure()
     _fill_centers(county)
     created = _duty_and_requests(county)
+    weekend = _demo_village_rest_days(county)
+    created = (created[0] + weekend, created[1])
     return [f"党群服务中心：新增值班{created[0]}天、代办事项{created[1]}件。"] if any(created) else []
+
+
+def _demo_village_rest_days(county: Region) -> int:
+    """The demo village (where the demo logins sit: the first village of the first township) is on duty
+    on rest days too, from today for two weeks, so a first look on a Saturday or a holiday can check in.
+    Its secretary takes them. Idempotent: days already rostered are left alone."""
+    township = Region.objects.filter(parent=county).order_by("code").first()
+    village = Region.objects.filter(parent=township).order_by("code").first() if township else None
+    post = (
+        Post.objects.filter(region=village, role=Role.VILLAGE_SECRETARY, ended_on__isnull=True)
+        .select_related("user")
+        .order_by("started_on", "pk")
+        .first()
+    )
+    if post is None:
+        return 0
+    today = timezone.localdate()
+    exceptions = dict(
+        CalendarDay.objects.filter(
+            county=county, date__range=(today, today + dt.timedelta(days=14))
+        ).values_list("date", "kind")
+    )
+    have = set(DutyShift.objects.filter(village=village, date__gte=today).values_list("date", flat=True))
+    days = [today + dt.timedelta(days=n) for n in range(15)]
+    shifts = [
+        DutyShift(village=village, date=day, cadre=post.user)
+        for day in days
+        if day not in have and not is_working_day(day, exceptions)
+    ]
+    DutyShift.objects.bulk_create(shifts)
+    return len(shifts)
 
 
 def _fill_centers(county: Region) -> None:

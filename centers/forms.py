@@ -13,6 +13,7 @@ from centers.models import (
     ServiceCenter,
     ServiceItem,
 )
+from centers.selectors import KEEP
 from core.forms import DateInput, TimeInput
 
 phone_validator = RegexValidator(r"^[0-9\-]{7,20}$", "请输入有效的电话号码（数字和短横线）。")
@@ -235,7 +236,9 @@ class CheckInForm(forms.Form):
 
 class RosterDayForm(forms.Form):
     date = forms.DateField(
-        label="日期", error_messages={"required": "请填写有效的日期。", "invalid": "请填写有效的日期。"}
+        label="日期",
+        widget=DateInput,
+        error_messages={"required": "请填写有效的日期。", "invalid": "请填写有效的日期。"},
     )
     cadre = forms.ModelChoiceField(label="值班干部", queryset=None, required=False)
 
@@ -245,32 +248,85 @@ class RosterDayForm(forms.Form):
 
 
 class RosterPatternForm(forms.Form):
+    """A weekly pattern over a range, each weekday starting from what the month's roster holds."""
+
     start = forms.DateField(
-        label="开始日期", error_messages={"required": "请填写有效的日期。", "invalid": "请填写有效的日期。"}
+        label="开始日期",
+        widget=DateInput,
+        error_messages={"required": "请填写有效的日期。", "invalid": "请填写有效的日期。"},
     )
     end = forms.DateField(
-        label="结束日期", error_messages={"required": "请填写有效的日期。", "invalid": "请填写有效的日期。"}
+        label="结束日期",
+        widget=DateInput,
+        error_messages={"required": "请填写有效的日期。", "invalid": "请填写有效的日期。"},
     )
 
-    def __init__(self, *args, cadres=None, **kwargs):
+    def __init__(self, *args, cadres=(), current=(), **kwargs):
+        """``cadres``: who may be rostered; ``current``: the month's WeekdayPatterns (the initial values,
+        and which weekdays are mixed and so may be kept as they are)."""
         super().__init__(*args, **kwargs)
-        for day in range(7):
-            self.fields[f"weekday{day}"] = forms.ModelChoiceField(queryset=cadres, required=False)
+        self.cadres = {str(c.pk): c for c in cadres}
+        self.current = list(current)
+        choices = [(pk, c.real_name) for pk, c in self.cadres.items()]
+        choosable = set(self.cadres)
+        for row in self.current:
+            keep = [(KEEP, "保持各天现状")] if row.value == KEEP else []
+            # A cadre the roster holds who no longer has a duty post is still shown as such: showing
+            # 不排班 instead would make applying the form unchanged delete their days.
+            gone = []
+            if row.cadre is not None and row.value not in choosable:
+                self.cadres[row.value] = row.cadre
+                gone = [(row.value, f"{row.cadre.real_name}（已不在值班岗位）")]
+            self.fields[f"weekday{row.weekday}"] = forms.ChoiceField(
+                label=row.label,
+                choices=[("", "不排班"), *keep, *gone, *choices],
+                required=False,
+                initial=row.value,
+                help_text=row.summary,
+                error_messages={"invalid_choice": f"{row.label}所选干部不能排班。"},
+            )
 
     def clean(self):
         data = super().clean()
-        if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            raise forms.ValidationError("结束日期不能早于开始日期。")
+        if data.get("start") and data.get("end"):
+            if data["end"] < data["start"]:
+                raise forms.ValidationError("结束日期不能早于开始日期。")
+            if (data["end"] - data["start"]).days > 366:
+                raise forms.ValidationError("一次最多排一年。")
         return data
 
+    def weekday_rows(self) -> list[tuple]:
+        """(pattern row, bound field) per weekday, for the template."""
+        return [(row, self[f"weekday{row.weekday}"]) for row in self.current]
+
     def pattern(self) -> dict:
-        return {day: self.cleaned_data.get(f"weekday{day}") for day in range(7)}
+        """weekday -> cadre, None (nobody) or KEEP (the days stay as they are)."""
+        pattern = {}
+        for row in self.current:
+            value = self.cleaned_data.get(f"weekday{row.weekday}") or ""
+            pattern[row.weekday] = KEEP if value == KEEP else self.cadres.get(value)
+        return pattern
 
 
 class SwapForm(forms.Form):
     first = forms.DateField(
-        label="换班日期一", error_messages={"required": "请填写有效的日期。", "invalid": "请填写有效的日期。"}
+        label="换班日期一",
+        widget=DateInput,
+        error_messages={"required": "请填写有效的日期。", "invalid": "请填写有效的日期。"},
     )
     second = forms.DateField(
-        label="换班日期二", error_messages={"required": "请填写有效的日期。", "invalid": "请填写有效的日期。"}
+        label="换班日期二",
+        widget=DateInput,
+        error_messages={"required": "请填写有效的日期。", "invalid": "请填写有效的日期。"},
     )
+    agreed_by = forms.ModelChoiceField(
+        label="确认人",
+        queryset=None,
+        empty_label="请选择确认换班的干部",
+        help_text="换班双方中确认同意的一方；由换班一方操作时，须由另一方确认。",
+        error_messages={"required": "请选择确认换班的干部。", "invalid_choice": "请选择确认换班的干部。"},
+    )
+
+    def __init__(self, *args, cadres=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agreed_by"].queryset = cadres

@@ -439,6 +439,13 @@ class DutyShift(RegionScoped):
         related_name="+",
     )
 
+    @property
+    def absence_reason(self) -> str:
+        """Why an absent shift counts as absent: no check-in, or a check-in only after the day's hours."""
+        if self.attendance != self.Attendance.ABSENT:
+            return ""
+        return "下班后才签到" if self.checked_in_at else "未签到"
+
     class Meta:
         verbose_name = "坐班值班"
         verbose_name_plural = "坐班值班"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import calendar as calendar_module
 import datetime
 import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Sum
@@ -23,10 +25,11 @@ from centers.models import (
 from centers.permissions import CHANGE_CENTER, MANAGE_CENTER_LISTS, MANAGE_SERVICE_ITEMS
 from core import region_cache
 from core.formats import Rate
-from regions.models import Region
+from regions.models import CalendarDay, Region
 from regions.roles import VIEW, Level, Role, roles_granting
 from regions.scoping import ALL_REGIONS, regions_for_user, scope_prefixes
 from regions.selectors import by_child, pinyin
+from regions.workdays import is_working_day
 
 # Village-level posts whose holders take duty shifts.
 DUTY_ROLES = (Role.VILLAGE_SECRETARY, Role.VILLAGE_COMMITTEE, Role.FIRST_SECRETARY, Role.LIAISON_CADRE)
@@ -341,12 +344,181 @@ def duty_month(*, village: Region, month_start: datetime.date) -> list[DutyShift
     last = month_start.replace(day=calendar_module.monthrange(month_start.year, month_start.month)[1])
     return list(
         DutyShift.objects.filter(village=village, date__range=(month_start, last))
-        .select_related("cadre", "swapped_with")
+        .select_related("cadre", "swapped_with", "swap_agreed_by")
         .order_by("date")
     )
 
 
 ATTENDANCE_SUMS = ("due", "attended", "late", "absent", "early")
+
+
+# A weekday of the weekly pattern whose days stay as they are (it holds mixed cadres).
+KEEP = "keep"
+WEEKDAY_LABELS = "一二三四五六日"
+
+
+def _rest_days(village: Region, start: datetime.date, end: datetime.date) -> dict[datetime.date, str]:
+    """The county calendar's exceptions (holidays, make-up working days) in the range. One query."""
+    return dict(
+        CalendarDay.objects.filter(
+            county__prefix=village.county_prefix, county__level=Level.COUNTY, date__range=(start, end)
+        ).values_list("date", "kind")
+    )
+
+
+@dataclass(frozen=True)
+class WeekdayPattern:
+    """What the roster holds on one weekday's working days: one cadre, nobody, or a mix (``KEEP``)."""
+
+    weekday: int
+    value: str  # a cadre's pk, "" for nobody, KEEP when the days differ
+    summary: str  # the mix in words ("张三3天、未排1天"), and any rest-day shifts
+    cadre: object = None  # the one cadre, when there is one
+
+    @property
+    def label(self) -> str:
+        return f"周{WEEKDAY_LABELS[self.weekday]}"
+
+
+def _tally(names: list[str]) -> str:
+    return "、".join(f"{name}{count}天" for name, count in Counter(names).most_common())
+
+
+def roster_current_pattern(
+    *, village: Region, month_start: datetime.date, shifts: list[DutyShift]
+) -> list[WeekdayPattern]:
+    """The weekly pattern ``shifts`` (the month's roster) actually holds, weekday by weekday. One query.
+
+    Only working days count (the pattern skips rest days); a weekday whose working days have different
+    cadres, or some none, is shown as the mix it is rather than as any one of them.
+    """
+    last = month_start.replace(day=calendar_module.monthrange(month_start.year, month_start.month)[1])
+    exceptions = _rest_days(village, month_start, last)
+    by_date = {s.date: s for s in shifts}
+    working: dict[int, list] = {d: [] for d in range(7)}
+    resting: dict[int, list[str]] = {d: [] for d in range(7)}
+    day = month_start
+    while day <= last:
+        shift = by_date.get(day)
+        if is_working_day(day, exceptions):
+            working[day.weekday()].append(shift.cadre if shift else None)
+        elif shift is not None:
+            resting[day.weekday()].append(shift.cadre.real_name)
+        day += datetime.timedelta(days=1)
+    rows = []
+    for weekday in range(7):
+        cadres = working[weekday]
+        distinct = {c.pk if c else None for c in cadres}
+        one = None
+        if len(distinct) > 1:
+            value = KEEP
+            summary = "本月各天不同：" + _tally([c.real_name if c else "未排" for c in cadres])
+        else:
+            one = cadres[0] if cadres else None
+            value = str(one.pk) if one else ""
+            summary = ""
+        if resting[weekday]:
+            rest = f"休息日值班：{_tally(resting[weekday])}（按周排班不改动）"
+            summary = f"{summary}；{rest}" if summary else rest
+        rows.append(WeekdayPattern(weekday, value, summary, one))
+    return rows
+
+
+@dataclass(frozen=True)
+class RosterDay:
+    """One day of a pattern's plan: who is on duty before and after, and why a day stays."""
+
+    date: datetime.date
+    before: str | None
+    after: str | None
+    reason: str = ""
+
+
+@dataclass
+class RosterPlan:
+    """What applying a weekly pattern to a range would do, day by day.
+
+    ``actions`` are (date, the shift or None, the new cadre or None) for the days that change.
+    """
+
+    added: list[RosterDay] = field(default_factory=list)
+    removed: list[RosterDay] = field(default_factory=list)
+    reassigned: list[RosterDay] = field(default_factory=list)
+    kept: list[RosterDay] = field(default_factory=list)
+    actions: list[tuple] = field(default_factory=list)
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.actions)
+
+    @property
+    def removes(self) -> bool:
+        """Whether a cadre loses a shift (deleted or given to another): this needs the user's confirmation."""
+        return bool(self.removed or self.reassigned)
+
+    @property
+    def taken_away(self) -> int:
+        return len(self.removed) + len(self.reassigned)
+
+    @property
+    def fingerprint(self) -> str:
+        """Names exactly these changes: a confirmation given for one plan does not apply another."""
+        text = ";".join(
+            f"{day:%Y%m%d}:{shift.cadre_id if shift else '-'}>{cadre.pk if cadre else '-'}"
+            for day, shift, cadre in self.actions
+        )
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def roster_pattern_plan(
+    *,
+    village: Region,
+    pattern: dict[int, object],
+    start: datetime.date,
+    end: datetime.date,
+    shifts: dict[datetime.date, DutyShift] | None = None,
+) -> RosterPlan:
+    """The plan of a weekly pattern (weekday -> cadre, None or KEEP) over the working days from start to end.
+
+    Rest days, days already checked in or marked absent, and KEEP weekdays stay as they are. ``shifts``:
+    the range's shifts by date when the caller has locked them (the service); read here otherwise.
+    """
+    if shifts is None:
+        shifts = {
+            s.date: s
+            for s in DutyShift.objects.filter(village=village, date__range=(start, end)).select_related(
+                "cadre"
+            )
+        }
+    exceptions = _rest_days(village, start, end)
+    plan = RosterPlan()
+    day = start
+    while day <= end:
+        shift = shifts.get(day)
+        before = shift.cadre.real_name if shift else None
+        wanted = pattern.get(day.weekday())
+        if not is_working_day(day, exceptions):
+            if shift:
+                plan.kept.append(RosterDay(day, before, before, "休息日"))
+        elif shift is not None and shift.attendance != DutyShift.Attendance.PENDING:
+            plan.kept.append(RosterDay(day, before, before, shift.get_attendance_display()))
+        elif wanted == KEEP:
+            if shift:
+                plan.kept.append(RosterDay(day, before, before))
+        elif shift is None:
+            if wanted is not None:
+                plan.added.append(RosterDay(day, None, wanted.real_name))
+                plan.actions.append((day, None, wanted))
+        elif wanted is None:
+            plan.removed.append(RosterDay(day, before, None))
+            plan.actions.append((day, shift, None))
+        elif wanted.pk != shift.cadre_id:
+            plan.reassigned.append(RosterDay(day, before, wanted.real_name))
+            plan.actions.append((day, shift, wanted))
+        else:
+            plan.kept.append(RosterDay(day, before, before))
+        day += datetime.timedelta(days=1)
+    return plan
 
 
 def attendance_by_village(*, region: Region, start, end, today) -> list[dict]:

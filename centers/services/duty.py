@@ -12,15 +12,14 @@ from django.utils import timezone
 from centers.kinds import CenterReminder
 from centers.models import DutyRules, DutyShift
 from centers.permissions import CHANGE_CENTER
-from centers.selectors import duty_cadres
+from centers.selectors import KEEP, RosterPlan, duty_cadres, roster_pattern_plan
 from core import region_cache
 from core.formats import zh_date, zh_month_day
 from notifications.services import remind
-from regions.models import CalendarDay, Region
+from regions.models import Region
 from regions.roles import Level, Role
 from regions.scoping import require, require_level
-from regions.selectors import county_of, post_holders
-from regions.workdays import is_working_day
+from regions.selectors import post_holders
 
 Attendance = DutyShift.Attendance
 
@@ -34,6 +33,11 @@ ALREADY_CHECKED_OUT = "已经签退过了。"
 SHIFT_ATTENDED = "{date}的值班已签到，不能再改排。"
 RANGE_TOO_LONG = "一次最多排一年。"
 NOT_A_VILLAGE = "值班表按村（社区）编排。"
+CHECKED_IN_AFTER_HOURS = "签到时间{time}已过当天值班时间，本次值班记为缺勤（下班后才签到）。"
+SWAP_CONFIRMER_NOT_PARTY = "确认人须是换班双方之一。"
+SWAP_SELF_CONFIRMED = "换班须由另一方确认，确认人不能是您本人。"
+PATTERN_NEEDS_CONFIRMATION = "按周排班将删除或改排已有的值班，请核对下列变动后确认。"
+PATTERN_CHANGED = "值班表在预览之后有了变动，请核对新的变动后重新确认。"
 
 
 def _local(moment: dt.datetime) -> dt.datetime:
@@ -50,53 +54,59 @@ def _check_roster(actor, village: Region) -> None:
     require(actor, CHANGE_CENTER, village, message=ROSTER_NOT_YOURS)
 
 
+class PatternNotConfirmed(ValidationError):
+    """Applying the pattern would take shifts away and the user has not confirmed this very plan."""
+
+    def __init__(self, plan: RosterPlan, *, stale: bool):
+        super().__init__(PATTERN_CHANGED if stale else PATTERN_NEEDS_CONFIRMATION)
+        self.plan = plan
+
+
 @transaction.atomic
 def roster_apply_pattern(
-    *, actor, village: Region, pattern: dict[int, object], start: dt.date, end: dt.date
-) -> int:
-    """Applies a weekly pattern (weekday 0-6 -> cadre or None) to the working days from start to end.
+    *,
+    actor,
+    village: Region,
+    pattern: dict[int, object],
+    start: dt.date,
+    end: dt.date,
+    confirmed: str = "",
+) -> RosterPlan:
+    """Applies a weekly pattern (weekday 0-6 -> cadre, None, or KEEP to leave the days alone) to the
+    working days from start to end, and returns what it did.
 
-    Days already checked in are kept; other days in the range are set to the pattern's cadre.
-    Returns the number of shifts created or changed.
+    Rest days, days checked in or marked absent, and KEEP weekdays stay as they are. A plan that removes
+    or reassigns any shift is applied only when ``confirmed`` is its fingerprint (the preview the user
+    confirmed); otherwise PatternNotConfirmed carries the plan and nothing changes.
     """
     _check_roster(actor, village)
     if (end - start).days > 366:
         raise ValidationError(RANGE_TOO_LONG)
     allowed = set(duty_cadres(village).values_list("pk", flat=True))
     for cadre in pattern.values():
-        if cadre is not None and cadre.pk not in allowed:
+        if cadre not in (None, KEEP) and cadre.pk not in allowed:
             raise ValidationError(CADRE_NOT_HERE.format(name=cadre.real_name))
-    exceptions = dict(
-        CalendarDay.objects.filter(county=county_of(village), date__range=(start, end)).values_list(
-            "date", "kind"
-        )
-    )
-    existing = {
+    # Locked: the plan is made from the rows this transaction will change.
+    shifts = {
         s.date: s
-        for s in DutyShift.objects.select_for_update().filter(village=village, date__range=(start, end))
+        for s in DutyShift.objects.select_for_update(of=("self",))
+        .select_related("cadre")
+        .filter(village=village, date__range=(start, end))
     }
-    changed = 0
-    day = start
-    while day <= end:
-        cadre = pattern.get(day.weekday()) if is_working_day(day, exceptions) else None
-        shift = existing.get(day)
-        if (
-            shift is not None
-            and shift.checked_in_at is None
-            and (cadre is None or shift.cadre_id != cadre.pk)
-        ):
-            if cadre is None:
-                shift.delete()
-            else:
-                shift.cadre = cadre
-                shift.save(update_fields=["cadre"])
-            changed += 1
-        elif shift is None and cadre is not None:
+    plan = roster_pattern_plan(village=village, pattern=pattern, start=start, end=end, shifts=shifts)
+    if plan.removes and confirmed != plan.fingerprint:
+        raise PatternNotConfirmed(plan, stale=bool(confirmed))
+    for day, shift, cadre in plan.actions:
+        if shift is None:
             DutyShift.objects.create(village=village, date=day, cadre=cadre)
-            changed += 1
-        day += dt.timedelta(days=1)
-    region_cache.touch("duty", village)
-    return changed
+        elif cadre is None:
+            shift.delete()
+        else:
+            shift.cadre = cadre
+            shift.save(update_fields=["cadre"])
+    if plan.changes:
+        region_cache.touch("duty", village)
+    return plan
 
 
 @transaction.atomic
@@ -121,18 +131,24 @@ def roster_set_day(*, actor, village: Region, day: dt.date, cadre) -> DutyShift 
 
 
 @transaction.atomic
-def shift_swap(*, actor, first: DutyShift, second: DutyShift) -> tuple[DutyShift, DutyShift]:
-    """Two cadres of one village swap days; the actor (one of them or the roster keeper) is recorded as agreeing."""
+def shift_swap(*, actor, first: DutyShift, second: DutyShift, agreed_by) -> tuple[DutyShift, DutyShift]:
+    """Two cadres of one village swap days. ``agreed_by`` names the cadre who confirmed the swap: one of the
+    two, and the other one when the actor is one of them (nobody confirms their own request)."""
     if first.village_id != second.village_id:
         raise ValidationError("只能在同一村的值班之间换班。")
-    if actor.pk not in (first.cadre_id, second.cadre_id):
+    parties = (first.cadre_id, second.cadre_id)
+    if actor.pk not in parties:
         _check_roster(actor, first.village)
+    if agreed_by is None or agreed_by.pk not in parties:
+        raise ValidationError(SWAP_CONFIRMER_NOT_PARTY)
+    if agreed_by.pk == actor.pk:
+        raise ValidationError(SWAP_SELF_CONFIRMED)
     for shift in (first, second):
         if shift.checked_in_at is not None:
             raise ValidationError(SHIFT_ATTENDED.format(date=zh_date(shift.date)))
     first_cadre, second_cadre = first.cadre, second.cadre
-    first.cadre, first.swapped_with, first.swap_agreed_by = second_cadre, first_cadre, actor
-    second.cadre, second.swapped_with, second.swap_agreed_by = first_cadre, second_cadre, actor
+    first.cadre, first.swapped_with, first.swap_agreed_by = second_cadre, first_cadre, agreed_by
+    second.cadre, second.swapped_with, second.swap_agreed_by = first_cadre, second_cadre, agreed_by
     first.save(update_fields=["cadre", "swapped_with", "swap_agreed_by"])
     second.save(update_fields=["cadre", "swapped_with", "swap_agreed_by"])
     region_cache.touch("duty", first.village)
@@ -155,7 +171,8 @@ def shift_check_in(
     latitude: Decimal | None = None,
     longitude: Decimal | None = None,
 ) -> DutyShift:
-    """Check-in at server time: on time until cutoff + grace, late after (also after an absence was marked)."""
+    """Check-in at server time: on time until cutoff + grace, late after (also after an absence was marked),
+    absent once the day's hours are over (the time is still recorded: ``DutyShift.absence_reason``)."""
     now = now or timezone.now()
     shift = DutyShift.objects.select_for_update().select_related("village").get(pk=shift.pk)
     _check_own_today(actor, shift, now)
@@ -163,7 +180,14 @@ def shift_check_in(
         raise ValidationError(ALREADY_CHECKED_IN)
     rules = DutyRules.for_region(shift.village)
     shift.checked_in_at = now
-    shift.attendance = Attendance.ON_TIME if now <= _late_after(rules, shift.date) else Attendance.LATE
+    if now > timezone.make_aware(dt.datetime.combine(shift.date, rules.ends_at)):
+        # After the day's hours nobody was on duty: the check-in is kept as a record, the shift stays absent
+        # (DOMAIN_RULES A.4.2: a check-in past the threshold "stays ABSENT but is logged").
+        shift.attendance = Attendance.ABSENT
+    elif now <= _late_after(rules, shift.date):
+        shift.attendance = Attendance.ON_TIME
+    else:
+        shift.attendance = Attendance.LATE
     shift.latitude, shift.longitude = latitude, longitude
     shift.save(update_fields=["checked_in_at", "attendance", "latitude", "longitude"])
     region_cache.touch("duty", shift.village)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -17,7 +18,7 @@ from centers.permissions import CHANGE_CENTER
 from centers.selectors import ATTENDANCE_SUMS
 from centers.services import duty
 from core.formats import zh_month_day
-from core.http import act, attempt
+from core.http import act, attempt, form_errors, messages_of
 from core.tables import group_by_township
 from regions.models import Region
 from regions.reports import report_scope
@@ -35,13 +36,16 @@ def _shift(request, pk: int) -> DutyShift:
 def shift_check_in(request, pk: int):
     shift = _shift(request, pk)
     latitude, longitude = CheckInForm(request.POST).position()
-    attempt(
-        request,
-        lambda: duty.shift_check_in(actor=request.user, shift=shift, latitude=latitude, longitude=longitude),
-        lambda shift: (
-            f"已签到（{timezone.localtime(shift.checked_in_at):%H:%M}，{shift.get_attendance_display()}）。"
-        ),
-    )
+    try:
+        shift = duty.shift_check_in(actor=request.user, shift=shift, latitude=latitude, longitude=longitude)
+    except ValidationError as exc:
+        messages.error(request, messages_of(exc))
+        return redirect(shift.village)
+    at = f"{timezone.localtime(shift.checked_in_at):%H:%M}"
+    if shift.attendance == DutyShift.Attendance.ABSENT:
+        messages.warning(request, duty.CHECKED_IN_AFTER_HOURS.format(time=at))
+    else:
+        messages.success(request, f"已签到（{at}，{shift.get_attendance_display()}）。")
     return redirect(shift.village)
 
 
@@ -84,35 +88,30 @@ def _month_start(value: str | None) -> dt.date:
         return today.replace(day=1)
 
 
+def _month_end(month: dt.date) -> dt.date:
+    return (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+
+
 def _roster_post(request, village: Region, cadres) -> None:
-    """One of the roster page's three forms: a day, a weekly pattern, or a swap of two days."""
-    posted = request.POST.get("form")
-    if posted == "swap":
+    """The roster page's day and swap forms (the weekly pattern has its own preview step)."""
+    if request.POST.get("form") == "swap":
+        form = SwapForm(request.POST, cadres=cadres)
 
         def swap(data):
             first = selectors.duty_shift_by_date(village=village, day=data["first"])
             second = selectors.duty_shift_by_date(village=village, day=data["second"])
-            return duty.shift_swap(actor=request.user, first=first, second=second)
+            return duty.shift_swap(
+                actor=request.user, first=first, second=second, agreed_by=data["agreed_by"]
+            )
 
         act(
             request,
-            SwapForm(request.POST),
-            swap,
-            lambda pair: f"{zh_month_day(pair[0].date)}与{zh_month_day(pair[1].date)}已换班。",
-        )
-    elif posted == "pattern":
-        form = RosterPatternForm(request.POST, cadres=cadres)
-        act(
-            request,
             form,
-            lambda data: duty.roster_apply_pattern(
-                actor=request.user,
-                village=village,
-                pattern=form.pattern(),
-                start=data["start"],
-                end=data["end"],
+            swap,
+            lambda pair: (
+                f"{zh_month_day(pair[0].date)}与{zh_month_day(pair[1].date)}已换班"
+                f"（确认人：{pair[0].swap_agreed_by.real_name}）。"
             ),
-            lambda changed: f"已按周排班，更新{changed}天。",
         )
     else:
         form = RosterDayForm(request.POST, cadres=cadres)
@@ -126,6 +125,45 @@ def _roster_post(request, village: Region, cadres) -> None:
         )
 
 
+def _pattern_post(request, village: Region, form: RosterPatternForm):
+    """Applies the weekly pattern, or returns the plan to preview: every change is shown before it is
+    applied, and a plan that takes shifts away is applied only with the confirmation of that very plan."""
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return None
+    data = form.cleaned_data
+    pattern = form.pattern()
+    plan = selectors.roster_pattern_plan(
+        village=village, pattern=pattern, start=data["start"], end=data["end"]
+    )
+    if not plan.changes:
+        messages.info(request, "按周排班与现有值班表一致，没有变动。")
+        return None
+    confirmed = request.POST.get("confirm")
+    if not confirmed:
+        return plan
+    try:
+        plan = duty.roster_apply_pattern(
+            actor=request.user,
+            village=village,
+            pattern=pattern,
+            start=data["start"],
+            end=data["end"],
+            confirmed=confirmed,
+        )
+    except duty.PatternNotConfirmed as exc:
+        messages.warning(request, messages_of(exc))
+        return exc.plan
+    except ValidationError as exc:
+        messages.error(request, messages_of(exc))
+        return None
+    messages.success(
+        request,
+        f"已按周排班：新增{len(plan.added)}天，删除{len(plan.removed)}天，改排{len(plan.reassigned)}天。",
+    )
+    return None
+
+
 @login_required
 def roster(request, code: str):
     """A village's duty roster for a month; the secretary or the township sets a weekly pattern or a day."""
@@ -134,12 +172,25 @@ def roster(request, code: str):
         raise PermissionDenied(duty.NOT_A_VILLAGE)
     can_edit = region_in_scope(request.user, CHANGE_CENTER, village)
     month = _month_start(request.GET.get("month") or request.POST.get("month"))
-    cadres = selectors.duty_cadres(village)
+    cadres_qs = selectors.duty_cadres(village)
+    cadres = list(cadres_qs)
+    shifts = selectors.duty_month(village=village, month_start=month)
+    current = selectors.roster_current_pattern(village=village, month_start=month, shifts=shifts)
+    pattern_form, plan = None, None
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied(duty.ROSTER_NOT_YOURS)
-        _roster_post(request, village, cadres)
-        return redirect(f"{request.path}?month={month:%Y-%m}")
+        if request.POST.get("form") == "pattern":
+            pattern_form = RosterPatternForm(request.POST, cadres=cadres, current=current)
+            plan = _pattern_post(request, village, pattern_form)
+        else:
+            _roster_post(request, village, cadres_qs)
+        if plan is None:
+            return redirect(f"{request.path}?month={month:%Y-%m}")
+    if pattern_form is None:
+        pattern_form = RosterPatternForm(
+            cadres=cadres, current=current, initial={"start": month, "end": _month_end(month)}
+        )
     next_month = (month + dt.timedelta(days=32)).replace(day=1)
     previous_month = (month - dt.timedelta(days=1)).replace(day=1)
     return render(
@@ -148,12 +199,13 @@ def roster(request, code: str):
         {
             "village": village,
             "month": month,
-            "shifts": selectors.duty_month(village=village, month_start=month),
-            "cadres": list(cadres),
+            "shifts": shifts,
+            "cadres": cadres,
             "can_edit": can_edit,
+            "pattern_form": pattern_form,
+            "plan": plan,
             "next_month": next_month,
             "previous_month": previous_month,
-            "weekdays": list(enumerate("一二三四五六日")),
             "breadcrumbs": region_breadcrumbs(user=request.user, region=village),
         },
     )

@@ -14,10 +14,18 @@ register = template.Library()
 @register.simple_tag
 def control(field):
     """Renders a form field's widget with Bootstrap's classes and its invalid state."""
-    css = "form-control"
+    attrs = {"class": "form-control"}
     if field.errors:
-        css += " is-invalid"
-    return field.as_widget(attrs={"class": css})
+        # The include puts the errors right under the control with this id; readers announce them with it.
+        attrs.update({"class": "form-control is-invalid", "aria-invalid": "true"})
+        attrs["aria-describedby"] = f"{field.auto_id}_errors"
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def hidden_errors(fields) -> bool:
+    """Whether any of these (hidden) fields has an error: shown on top, as they have no place of their own."""
+    return any(field.errors for field in fields)
 
 
 @register.filter

@@ -70,11 +70,21 @@ def test_only_village_duty_cadres_can_be_rostered_by_their_village_or_township(w
 
 
 def test_swap_records_who_agreed(world, committee):
+    """The swap names its confirming cadre: one of the two, and the other one when a party asks for it."""
     first = shift_on(world, MONDAY, world.village_a1_clerk)
     second = shift_on(world, MONDAY + dt.timedelta(days=1), committee)
-    first, second = duty.shift_swap(actor=committee, first=first, second=second)
+    with pytest.raises(ValidationError, match="换班须由另一方确认，确认人不能是您本人。"):
+        duty.shift_swap(actor=committee, first=first, second=second, agreed_by=committee)
+    third = make_user("first_secretary_a1", Role.FIRST_SECRETARY, world.village_a1)
+    with pytest.raises(ValidationError, match="确认人须是换班双方之一。"):
+        duty.shift_swap(actor=committee, first=first, second=second, agreed_by=third)
+    first.refresh_from_db()
+    assert first.cadre == world.village_a1_clerk and first.swap_agreed_by is None
+    first, second = duty.shift_swap(
+        actor=committee, first=first, second=second, agreed_by=world.village_a1_clerk
+    )
     assert first.cadre == committee and first.swapped_with == world.village_a1_clerk
-    assert second.cadre == world.village_a1_clerk and first.swap_agreed_by == committee
+    assert second.cadre == world.village_a1_clerk and first.swap_agreed_by == world.village_a1_clerk
 
 
 @pytest.mark.parametrize("hour,minute,expected", [(8, 30, "on_time"), (9, 10, "on_time"), (9, 11, "late")])
@@ -237,6 +247,20 @@ def test_roster_page_and_attendance_figures(world, committee):
             **{f"weekday{d}": world.village_a1_clerk.pk for d in range(5)},
         },
     )
+    # Every change is previewed first (nothing written yet), then applied with the preview's confirmation.
+    assert response.status_code == 200 and "新增 5 天" in response.content.decode()
+    assert not DutyShift.objects.exists()
+    response = client.post(
+        "/duty/419901101201/roster/",
+        {
+            "form": "pattern",
+            "month": "2026-11",
+            "start": "2026-11-16",
+            "end": "2026-11-22",
+            **{f"weekday{d}": world.village_a1_clerk.pk for d in range(5)},
+            "confirm": response.context["plan"].fingerprint,
+        },
+    )
     assert response.status_code == 302
     assert DutyShift.objects.filter(village=world.village_a1).count() == 5
     shifts = list(DutyShift.objects.filter(village=world.village_a1).order_by("date"))
@@ -261,15 +285,19 @@ def test_roster_page_and_attendance_figures(world, committee):
 def test_swap_through_the_roster_page(world, committee):
     first = shift_on(world, dt.date(2026, 11, 30), world.village_a1_clerk)
     second = shift_on(world, dt.date(2026, 12, 1), committee)
-    response = world.client_for(world.village_a1_clerk).post(
-        "/duty/419901101201/roster/",
-        {"form": "swap", "month": "2026-11", "first": "2026-11-30", "second": "2026-12-01"},
-    )
-    assert response.status_code == 302
+    client = world.client_for(world.village_a1_clerk)
+    page = client.get("/duty/419901101201/roster/?month=2026-11").content.decode()
+    assert '<label class="form-label small mt-2 mb-1" for="swap-agreed-by">确认人' in page
+    swap = {"form": "swap", "month": "2026-11", "first": "2026-11-30", "second": "2026-12-01"}
+    unnamed = client.post("/duty/419901101201/roster/", swap, follow=True)
+    assert "请选择确认换班的干部。" in unnamed.content.decode()
+    response = client.post("/duty/419901101201/roster/", {**swap, "agreed_by": committee.pk}, follow=True)
+    assert "11月30日与12月1日已换班（确认人：孙委员）。" in response.content.decode()
+    assert "（与village_a1_clerk换班，孙委员确认）" in response.content.decode()
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.cadre == committee and second.cadre == world.village_a1_clerk
-    assert first.swap_agreed_by == world.village_a1_clerk
+    assert first.swap_agreed_by == committee
 
 
 def test_roster_page_refuses_bad_dates_with_a_message(world):
@@ -300,3 +328,77 @@ def test_township_home_shows_this_months_attendance(world):
     html = dict((panel.key, html) for panel, html in page.context["panels"])["attendance"]
     assert "缺勤 <strong>1</strong>" in html
     assert re.search(r"缺勤较多：<a href=\"/duty/419901101201/roster/\">白马村</a>（1）", html)
+
+
+@pytest.mark.parametrize("hour,minute,expected", [(17, 30, "late"), (17, 31, "absent"), (21, 0, "absent")])
+def test_a_check_in_after_the_days_hours_is_absent_not_late(world, hour, minute, expected):
+    """Up to the end of the day's hours (17:30) a check-in past the cutoff is late; after it nobody was on
+    duty, so the shift is absent, with the check-in time kept as the record of why."""
+    shift = duty.shift_check_in(
+        actor=world.village_a1_clerk, shift=shift_on(world), now=at(MONDAY, hour, minute)
+    )
+    shift.refresh_from_db()
+    assert shift.attendance == expected and shift.checked_in_at == at(MONDAY, hour, minute)
+    assert shift.absence_reason == ("下班后才签到" if expected == "absent" else "")
+
+
+def test_after_hours_check_in_through_the_page_says_absent_with_its_reason(world):
+    """Through the real clock: the county's hours end at 00:01, so any check-in today comes after them
+    (save in the first minute after midnight)."""
+    DutyRules.objects.create(
+        county=world.county,
+        starts_at=dt.time(0, 0),
+        cutoff=dt.time(0, 0),
+        grace_minutes=0,
+        ends_at=dt.time(0, 1),
+    )
+    shift = shift_on(world, timezone.localdate())
+    client = world.client_for(world.village_a1_clerk)
+    response = client.post(f"/duty/shifts/{shift.pk}/check-in/", follow=True)
+    shift.refresh_from_db()
+    assert shift.attendance == "absent" and shift.checked_in_at is not None
+    page = response.content.decode()
+    checked_in = f"{timezone.localtime(shift.checked_in_at):%H:%M}"
+    assert f"签到时间{checked_in}已过当天值班时间，本次值班记为缺勤（下班后才签到）。" in page
+    assert "迟到" not in page
+    assert "缺勤：下班后才签到" in page  # the home page's duty panel
+    roster = client.get("/duty/419901101201/roster/").content.decode()
+    assert '<span class="small text-muted">下班后才签到</span>' in roster
+
+
+def test_the_location_is_asked_for_only_when_check_in_is_pressed(world):
+    """The panel's script asks for the position in the form's submit handler, not when the page loads."""
+    shift_on(world, timezone.localdate())
+    home = world.client_for(world.village_a1_clerk).get("/regions/419901101201/").content.decode()
+    script = home[home.index('id="check-in-form"') :]
+    script = script[script.index("<script>") : script.index("</script>")]
+    handler = script[script.index('form.addEventListener("submit"') :]
+    assert script.count("getCurrentPosition") == 1 and "getCurrentPosition" in handler
+
+
+def test_the_demo_village_is_on_duty_on_rest_days_for_a_first_look(world):
+    """seed_demo's roster covers the demo village's weekends (and holidays) from today, for its secretary,
+    and a second run adds nothing; other villages keep working days only."""
+    from centers import demo
+
+    make_user("secretary_a2", Role.VILLAGE_SECRETARY, world.village_a2)
+    today = timezone.localdate()
+    demo.seed(county=world.county)
+    days = {today + dt.timedelta(days=n) for n in range(15)}
+    village = dict(
+        DutyShift.objects.filter(village=world.village_a1, date__in=days).values_list("date", "cadre")
+    )
+    assert set(village) == days
+    assert set(village.values()) == {world.village_a1_clerk.pk}
+    saturday = next(d for d in sorted(days) if d.weekday() == 5)
+    other = set(
+        DutyShift.objects.filter(village=world.village_a2, date__in=days).values_list("date", flat=True)
+    )
+    assert other and saturday not in other
+    count = DutyShift.objects.count()
+    demo.seed(county=world.county)
+    assert DutyShift.objects.count() == count
+    # On that Saturday the secretary checks in as on any day.
+    shift = DutyShift.objects.get(village=world.village_a1, date=saturday)
+    shift = duty.shift_check_in(actor=world.village_a1_clerk, shift=shift, now=at(saturday, 8, 45))
+    assert shift.attendance == "on_time"
