@@ -32,7 +32,9 @@ def project_form_classes() -> list[type[forms.BaseForm]]:
     for package in PACKAGES:
         module = importlib.import_module(package)
         for info in pkgutil.walk_packages(getattr(module, "__path__", []), prefix=f"{package}."):
-            if ".migrations" not in info.name and ".management" not in info.name:
+            # Settings modules configure a process (production's need its environment), they hold no forms.
+            skipped = (".migrations", ".management", "config.settings")
+            if not any(part in info.name for part in skipped):
                 importlib.import_module(info.name)
     found, todo = set(), [forms.BaseForm]
     while todo:
