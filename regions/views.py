@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from core import region_cache, registry
+from core import charts, region_cache, registry
 from core.formats import zh_date
 from core.http import CSRF_PLACEHOLDER, attempt, with_csrf_token
 from regions import selectors, services
@@ -89,6 +89,7 @@ def region_detail(request, code: str):
             "region": region,
             "breadcrumbs": breadcrumbs,
             "panels": _panels(request, region),
+            "charts": charts.render_for(region, timezone.localdate()),
             "can_manage_people": region_in_scope(request.user, MANAGE_PEOPLE, region),
             "can_import": region_in_scope(request.user, IMPORT_REGIONS, region),
         },
