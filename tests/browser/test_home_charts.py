@@ -13,8 +13,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from centers.services import duty
+from regions.roles import Role
 from tests.browser.conftest import log_in
 from tests.centers.builders import accept, shift_on, transition
+from tests.conftest import make_user
 from tests.decisions.builders import matter_register, roster_for, take_to
 
 pytestmark = pytest.mark.browser
@@ -89,3 +91,17 @@ def test_charts_render_on_a_phone_and_follow_the_window(world, open_page):
         page.wait_for_function(
             "document.querySelector('#chart-requests_by_month .chart-canvas svg').getBoundingClientRect().width < 391"
         )
+
+
+def test_justice_office_home_on_a_phone(world, open_page):
+    """The 司法所's home on a phone: what mediation will do, and the pages it can use today."""
+    SHOTS.mkdir(exist_ok=True)
+    make_user("justice_a", Role.TOWNSHIP_JUSTICE, world.township_a, real_name="周司法")
+    page = open_page("phone")
+    log_in(page, "justice_a")
+    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page.locator("#coming-mediation")).to_contain_text("矛盾纠纷调处系统正在建设中")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(SHOTS / "justice-home-phone.png"), full_page=True)
+    page.get_by_role("link", name=re.compile("安乐镇概况")).click()
+    expect(page).to_have_url(re.compile(r"/regions/419901101000/$"))
