@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import CharField, Count, F, Q, QuerySet, Value
-from django.db.models.functions import Cast, Substr, TruncMonth
+from django.db.models import CharField, Count, F, Func, Q, QuerySet, Value
+from django.db.models.functions import Substr
 
 from centers.models import DutyShift, ProxyRequest
 from core.charts import ChartRow, ChartTable, rate_text, rate_value
@@ -35,6 +35,14 @@ def months_back(today: datetime.date, months: int = MONTHS) -> list[datetime.dat
     return firsts[::-1]
 
 
+class _YearMonth(Func):
+    """A date's month as text, '2026-09' (spelled out rather than cast, which would follow DateStyle)."""
+
+    function = "to_char"
+    template = "to_char(%(expressions)s, 'YYYY-MM')"
+    output_field = CharField()
+
+
 def requests_by_month_rows(*, region: Region, today: datetime.date) -> QuerySet:
     """Requests accepted below ``region`` in the last twelve months, by month of acceptance: v1 accepted,
     v2 done (办结 or 回复), v3 done by the promised date, v4 still open past the promised date (late by
@@ -44,7 +52,7 @@ def requests_by_month_rows(*, region: Region, today: datetime.date) -> QuerySet:
     return (
         ProxyRequest.objects.within(region)
         .filter(accepted_on__range=(months_back(today)[0], today))
-        .annotate(key=Cast(TruncMonth("accepted_on"), CharField()), label=Value(""))
+        .annotate(key=_YearMonth("accepted_on"), label=Value(""))
         .values("key", "label")
         .annotate(
             v1=Count("pk"),
@@ -56,7 +64,7 @@ def requests_by_month_rows(*, region: Region, today: datetime.date) -> QuerySet:
 
 
 def requests_by_month_build(*, rows: list[ChartRow], region: Region, today: datetime.date) -> dict:
-    by_month = {row.key[:7]: row.values for row in rows}
+    by_month = {row.key: row.values for row in rows}
     months, accepted, rates, table = [], [], [], []
     firsts = months_back(today)
     for first in firsts:
