@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -48,7 +48,7 @@ def home(request):
     return render(request, "regions/home_no_post.html", {"regions": tops})
 
 
-def _home_coming(request, posts, systems):
+def _home_coming(request, posts, systems) -> HttpResponse:
     """The page of a post whose system is being built (regions.homes): what is coming, and what the
     post can use today: its region's page, the menu's pages, its notifications."""
     region = posts[0].region

@@ -94,3 +94,11 @@ def test_the_page_gives_way_once_the_system_registers(world, mediation_registere
     assert response.status_code == 302 and response.url == "/regions/419901101000/"
     officer = make_user("discipline", Role.TOWNSHIP_DISCIPLINE, world.township_a)
     assert 'id="coming-supervision"' in home(world, officer).content.decode()
+
+
+def test_the_page_costs_what_the_usual_home_costs(world, django_assert_max_num_queries):
+    justice = make_user("justice_a", Role.TOWNSHIP_JUSTICE, world.township_a)
+    client = world.client_for(justice)
+    client.get("/")  # warm-up: the session's refresh, the grants
+    with django_assert_max_num_queries(2):  # the user, the posts (notifications are cached)
+        assert client.get("/").status_code == 200
