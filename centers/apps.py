@@ -6,11 +6,12 @@ class CentersConfig(AppConfig):
     verbose_name = "党群服务中心（服务党员群众）"
 
     def ready(self) -> None:
-        from centers import demo, exports, panels, permissions
+        from centers import charts, demo, exports, panels, permissions
         from centers.forms import DutyRulesForm
         from centers.kinds import CenterReminder
         from centers.models import DutyRules
         from centers.services import service_centers_ensure
+        from core.charts import Chart
         from core.registry import (
             ChildFigure,
             Contribution,
@@ -77,6 +78,26 @@ class CentersConfig(AppConfig):
                         (Level.VILLAGE, Level.TOWNSHIP, Level.COUNTY),
                         data=panels.center_data,
                         cache_topic="center",
+                        order=20,
+                    ),
+                ),
+                charts=(
+                    Chart(
+                        "requests_by_month",
+                        "代办受理与按时办结率（近12个月）",
+                        above_village,
+                        rows=charts.requests_by_month_rows,
+                        build=charts.requests_by_month_build,
+                        cache_topic="requests",
+                        order=10,
+                    ),
+                    Chart(
+                        "attendance_by_child",
+                        "本月坐班出勤（按下辖区划）",
+                        above_village,
+                        rows=charts.attendance_by_child_rows,
+                        build=charts.attendance_by_child_build,
+                        cache_topic="duty",
                         order=20,
                     ),
                 ),

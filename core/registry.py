@@ -10,8 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import models
+
+if TYPE_CHECKING:
+    from core.charts import Chart
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,8 @@ class Contribution:
     role_permissions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     nav: tuple[NavItem, ...] = ()
     panels: tuple[Panel, ...] = ()
+    # Charts of the region pages (core.charts.Chart), drawn below the panels.
+    charts: tuple[Chart, ...] = ()
     child_figures: tuple[ChildFigure, ...] = ()
     county_settings: tuple[CountySetting, ...] = ()
     reminder_kinds: type[models.TextChoices] | None = None
@@ -133,6 +139,11 @@ def nav_items() -> list[NavItem]:
 def panels_for(level: str) -> list[Panel]:
     found = (p for c in _CONTRIBUTIONS.values() for p in c.panels if level in p.levels)
     return sorted(found, key=lambda p: (p.order, p.key))
+
+
+def charts_for(level: str) -> list[Chart]:
+    found = (chart for c in _CONTRIBUTIONS.values() for chart in c.charts if level in chart.levels)
+    return sorted(found, key=lambda chart: (chart.order, chart.key))
 
 
 def child_figures() -> list[ChildFigure]:

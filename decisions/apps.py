@@ -6,8 +6,9 @@ class DecisionsConfig(AppConfig):
     verbose_name = "民主决策（四议两公开）"
 
     def ready(self) -> None:
+        from core.charts import Chart
         from core.registry import Contribution, CountySetting, NavItem, Panel, contribute
-        from decisions import demo, panels, permissions
+        from decisions import charts, demo, panels, permissions
         from decisions.forms import DecisionRulesForm
         from decisions.kinds import DecisionReminder
         from decisions.models import DecisionRules
@@ -47,6 +48,17 @@ class DecisionsConfig(AppConfig):
                         data=panels.oversight_data,
                         cache_topic="decisions",
                         order=17,
+                    ),
+                ),
+                charts=(
+                    Chart(
+                        "matters_by_step",
+                        "办理中的决策事项（按环节）",
+                        (Level.TOWNSHIP, Level.COUNTY, Level.CITY, Level.PROVINCE),
+                        rows=charts.matters_by_step_rows,
+                        build=charts.matters_by_step_build,
+                        cache_topic="decisions",
+                        order=30,
                     ),
                 ),
                 county_settings=(

@@ -7,18 +7,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from core import region_cache, registry
+from core import charts, region_cache, registry
 from core.formats import zh_date
 from core.http import CSRF_PLACEHOLDER, attempt, with_csrf_token
-from regions import selectors, services
+from regions import homes, selectors, services
 from regions.forms import CalendarDayForm, PersonCreateForm, PostGrantForm, RegionSearchForm
+from regions.panels import due_personal
 from regions.roles import IMPORT_REGIONS, LEVEL_DEPTH, MANAGE_COUNTY_SETTINGS, MANAGE_PEOPLE
 from regions.scoping import region_in_scope, require_somewhere
 from spreadsheets.views import table_import
@@ -30,17 +31,39 @@ NO_SETTINGS_PERMISSION = "只有县级管理员可以维护工作日历和各项
 
 @login_required
 def home(request):
-    """Each role lands on its own region's page: the shallowest region among its active posts."""
+    """Each role lands on its own region's page: the shallowest region among its active posts; a post whose
+    system is still being built on a page that says what is coming (regions.homes)."""
     posts = sorted(
         selectors.user_active_posts(user=request.user),
         key=lambda p: (LEVEL_DEPTH[p.region.level], p.started_on),
     )
+    systems = homes.coming_systems(posts)
+    if systems:
+        return _home_coming(request, posts, systems)
     if posts:
         return redirect(posts[0].region.get_absolute_url())
     tops = list(selectors.user_top_regions(user=request.user)[:50])
     if len(tops) == 1:
         return redirect(tops[0].get_absolute_url())
     return render(request, "regions/home_no_post.html", {"regions": tops})
+
+
+def _home_coming(request, posts, systems) -> HttpResponse:
+    """The page of a post whose system is being built (regions.homes): what is coming, and what the
+    post can use today: its region's page, the menu's pages, its notifications."""
+    region = posts[0].region
+    return render(
+        request,
+        "regions/home_coming.html",
+        {
+            "posts": posts,
+            "systems": systems,
+            "region": region,
+            "panel_titles": list(dict.fromkeys(p.title for p in registry.panels_for(region.level))),
+            "has_charts": bool(registry.charts_for(region.level)),
+            "data": due_personal(user=request.user, region=region),
+        },
+    )
 
 
 def _panels(request, region) -> list[tuple]:
@@ -89,6 +112,7 @@ def region_detail(request, code: str):
             "region": region,
             "breadcrumbs": breadcrumbs,
             "panels": _panels(request, region),
+            "charts": charts.render_for(region, timezone.localdate()),
             "can_manage_people": region_in_scope(request.user, MANAGE_PEOPLE, region),
             "can_import": region_in_scope(request.user, IMPORT_REGIONS, region),
         },

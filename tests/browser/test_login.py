@@ -1,4 +1,5 @@
-"""Every role signs in through the real login form, at phone and desktop width, and lands on its region."""
+"""Every role signs in through the real login form, at phone and desktop width, and lands on its region (or,
+while its system is being built, on the page saying what is coming)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import User
+from regions.homes import COMING
 from regions.roles import ROLE_TABLE, Level, Role
 from regions.services import post_grant
 from tests.browser.conftest import WIDTHS, log_in, open_menu_if_collapsed, screenshot
@@ -73,8 +75,14 @@ def test_role_logs_in_and_lands_on_its_region(world, live_server, open_page, rol
 
     log_in(page, user.username)
 
-    expect(page).to_have_url(f"{live_server.url}/regions/{region.code}/")
-    expect(page.get_by_role("heading", level=1)).to_have_text(region.name)
+    if role in COMING:
+        # Posts whose system is being built land on the page saying what is coming (regions.homes).
+        expect(page).to_have_url(f"{live_server.url}/")
+        expect(page.get_by_role("heading", level=1)).to_have_text(f"{user.real_name}，您好")
+        expect(page.locator("#available-today")).to_contain_text(f"{region.name}概况")
+    else:
+        expect(page).to_have_url(f"{live_server.url}/regions/{region.code}/")
+        expect(page.get_by_role("heading", level=1)).to_have_text(region.name)
     name = page.locator("#mainNav .navbar-text")
     expect(name).to_have_text(f"当前用户：{user.real_name}")
     if width == "phone":

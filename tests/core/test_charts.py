@@ -1,0 +1,24 @@
+"""Rates under the charts: computed from the integers, rounded half up to one decimal (DOMAIN_RULES 0.3.4)."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.charts import rate_text, rate_value
+
+
+@pytest.mark.parametrize(
+    "part,whole,text,value",
+    [
+        (1372, 1393, "98.5%", 98.5),  # the seeds' 化解率
+        (146, 367, "39.8%", 39.8),  # not the seed's 39.5%
+        (2, 3, "66.7%", 66.7),
+        (1, 16, "6.3%", 6.3),  # 6.25: half up, not to even
+        (1, 1, "100.0%", 100.0),
+        (0, 4, "0.0%", 0.0),
+        (0, 0, "—", None),
+    ],
+)
+def test_rate_from_integers_half_up(part, whole, text, value):
+    assert rate_text(part, whole) == text
+    assert rate_value(part, whole) == value
