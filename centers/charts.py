@@ -13,7 +13,8 @@ from django.db.models import CharField, Count, F, Func, Q, QuerySet, Value
 from django.db.models.functions import Substr
 
 from centers.models import DutyShift, ProxyRequest
-from core.charts import ChartRow, ChartTable, rate_text, rate_value
+from core.charts import ChartRow, ChartTable
+from core.formats import Rate
 from regions.models import Region
 from regions.roles import LEVEL_DEPTH, PREFIX_LENGTH, Level
 from regions.selectors import CHILD_LEVEL
@@ -74,8 +75,8 @@ def requests_by_month_build(*, rows: list[ChartRow], region: Region, today: date
             f"{first.year}年{first.month}月" if first.month == 1 or first == firsts[0] else f"{first.month}月"
         )
         accepted.append(received)
-        rates.append(rate_value(on_time, done + overdue))
-        rate = rate_text(on_time, done + overdue)
+        rate = Rate(on_time, done + overdue)
+        rates.append(None if rate.rounded is None else float(rate.rounded))
         table.append(
             (
                 f"{first.year}年{first.month}月",
@@ -83,7 +84,7 @@ def requests_by_month_build(*, rows: list[ChartRow], region: Region, today: date
                 done,
                 overdue,
                 on_time,
-                f"{rate}（{on_time}/{done + overdue}）" if done + overdue else rate,
+                f"{rate}（{on_time}/{done + overdue}）" if done + overdue else str(rate),
             )
         )
     base = {
@@ -161,7 +162,7 @@ def attendance_by_child_build(*, rows: list[ChartRow], region: Region, today: da
         late.append(late_count)
         absent.append(absent_count)
         pending.append(due - attended - absent_count)
-        table.append((row.label, due, attended, late_count, absent_count, rate_text(attended, due)))
+        table.append((row.label, due, attended, late_count, absent_count, str(Rate(attended, due))))
     stack = {"type": "bar", "stack": "shifts", "barMaxWidth": 22}
     option = {
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
 from django.db.models import IntegerField, QuerySet, Value
@@ -62,20 +61,6 @@ class Chart:
     build: Callable[..., dict]
     cache_topic: str
     order: int = 100
-
-
-def rate_text(part: int, whole: int) -> str:
-    """part / whole in percent, rounded half up to one decimal from the integers (DOMAIN_RULES 0.3.4)."""
-    if not whole:
-        return "—"
-    return f"{(Decimal(part) * 100 / Decimal(whole)).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
-
-
-def rate_value(part: int, whole: int) -> float | None:
-    """The same rate as a number for the chart's axis (None: no bar or point)."""
-    if not whole:
-        return None
-    return float((Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def _statement(charts: list[Chart], region, today: datetime.date) -> QuerySet:

@@ -4,7 +4,7 @@ for the few messages services compose."""
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils import timezone
 
@@ -50,9 +50,19 @@ class Rate:
     def percent(self) -> float | None:
         return self.part * 100 / self.whole if self.whole else None
 
+    @property
+    def rounded(self) -> Decimal | None:
+        """The percent to one decimal, rounded half up from the integers (DOMAIN_RULES 0.3.4: 1/16 is
+        6.3 %, not the 6.2 % binary floats and banker's rounding would give)."""
+        if not self.whole:
+            return None
+        return (Decimal(self.part) * 100 / Decimal(self.whole)).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
+
     def __str__(self) -> str:
-        value = self.percent
-        return "—" if value is None else f"{value:.1f}%"
+        value = self.rounded
+        return "—" if value is None else f"{value}%"
 
     def __add__(self, other: Rate) -> Rate:
         return Rate(self.part + other.part, self.whole + other.whole)

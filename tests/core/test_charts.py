@@ -1,10 +1,10 @@
-"""Rates under the charts: computed from the integers, rounded half up to one decimal (DOMAIN_RULES 0.3.4)."""
+"""Rates (core.formats.Rate, under the charts and in every table): computed from the integers, rounded half up to one decimal (DOMAIN_RULES 0.3.4)."""
 
 from __future__ import annotations
 
 import pytest
 
-from core.charts import rate_text, rate_value
+from core.formats import Rate
 
 
 @pytest.mark.parametrize(
@@ -20,5 +20,6 @@ from core.charts import rate_text, rate_value
     ],
 )
 def test_rate_from_integers_half_up(part, whole, text, value):
-    assert rate_text(part, whole) == text
-    assert rate_value(part, whole) == value
+    rate = Rate(part, whole)
+    assert str(rate) == text
+    assert (None if rate.rounded is None else float(rate.rounded)) == value
