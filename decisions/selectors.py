@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core.formats import Rate
 from decisions.models import (
     STEP_ORDER,
     Amendment,
@@ -341,7 +342,7 @@ def decision_figures(*, region: Region, year: int, stuck_before: datetime.date |
             filter=Q(status=Matter.Status.OPEN, step_since__lt=stuck_before) & ~Q(step=Step.IMPLEMENTATION),
         )
     figures = Matter.objects.within(region).aggregate(**counts)
-    figures["on_time_rate"] = figures["on_time"] * 100 / figures["decided"] if figures["decided"] else None
+    figures["on_time_rate"] = Rate(figures["on_time"], figures["decided"])
     return figures
 
 

@@ -209,7 +209,7 @@ def test_a_result_posting_shows_the_amount_and_refuses_a_bad_one_in_chinese(worl
     assert "实际支出最多两位小数（到分）。" in text_of(response)
     response = disclose_post(clerk, matter, posted_on=today, result=True, text="已建成", confirm=False)
     page = text_of(response)
-    assert "实际支出 118500.00 元（预计 120000.00 元）" in page
+    assert "实际支出 118,500.00元（预计 120,000.00元）" in page  # the one money format
     assert Disclosure.objects.filter(kind="result").count() == 0
     assert disclose_post(clerk, matter, posted_on=today, result=True, text="已建成").status_code == 302
     assert Disclosure.objects.get(kind="result").spent_amount == 118500
