@@ -308,6 +308,8 @@ class MatterTimelineEvent(TimelineEvent):
         AMENDED = "amended", "更正公示内容"
         OBJECTION_ANSWERED = "objection_answered", "答复监委会异议"
         OBJECTION_CLOSED = "objection_closed", "监委会异议关闭"
+        URGE = "urge", "督办"
+        URGE_ANSWER = "urge_answer", "回复督办"
 
     matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="timeline")
     kind = models.CharField("事件", max_length=24, choices=Kind.choices)

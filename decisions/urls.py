@@ -14,6 +14,12 @@ urlpatterns = [
     path("matters/<int:pk>/meeting/", views.meeting_create, name="meeting-create"),
     path("matters/<int:pk>/disclose/", views.disclosure_create, name="disclosure-create"),
     path("matters/<int:pk>/opinion/", views.opinion_create, name="opinion-create"),
+    path("matters/<int:pk>/urge/", views.matter_urge, name="matter-urge"),
+    path(
+        "matters/<int:pk>/urgings/<int:urging_pk>/answer/",
+        views.matter_urging_answer,
+        name="matter-urging-answer",
+    ),
     path(
         "opinions/<int:pk>/answer/", views.supervision_objection_answer, name="supervision-objection-answer"
     ),

@@ -7,10 +7,11 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -56,11 +57,14 @@ from decisions.models import (
 from decisions.permissions import MANAGE_DECISION_CATEGORIES, MANAGE_DECISIONS, SUPERVISE_DECISIONS
 from decisions.services.opinions import NOT_A_SUPERVISOR, NOT_A_SUPERVISOR_CLOSE
 from decisions.workflows import MATTER, MATTER_CLOSED
+from regions.forms import UrgeForm, UrgingAnswerForm
+from regions.models import Urging
 from regions.reports import report_scope
-from regions.roles import Level
+from regions.roles import URGE, Level
 from regions.scoping import get_for_user, region_in_scope, regions_for_user, require_somewhere
-from regions.selectors import pinyin, region_breadcrumbs, region_get_for_user
+from regions.selectors import pinyin, region_breadcrumbs, region_get_for_user, urgings_of
 from regions.services import list_entry_toggle
+from regions.services.urging import NOT_ALLOWED_TO_URGE
 from spreadsheets.writing import xlsx_response
 
 ONLY_VIEW = "您只能查看该村的决策事项。"
@@ -215,6 +219,7 @@ def matter_detail(request, pk: int):
     # The committee closes its objections also after the matter ended; new opinions only while it is open.
     closes = region_in_scope(request.user, SUPERVISE_DECISIONS, matter.village)
     supervises = matter.is_open and closes
+    urges = region_in_scope(request.user, URGE, matter.village)
     today = timezone.localdate()
 
     def render_body() -> str:
@@ -236,6 +241,8 @@ def matter_detail(request, pk: int):
                 "resolution": resolution,
                 "attachment_form": AttachmentForm(),
                 "today": today,
+                "urgings": urgings_of(matter),
+                "may_urge": urges and services.matter_is_stuck(matter, today),
                 "csrf_token": CSRF_PLACEHOLDER,
             },
         )
@@ -243,7 +250,7 @@ def matter_detail(request, pk: int):
     body = region_cache.cached_for_record(
         caching.MATTER_PAGE,
         matter.pk,
-        f"page:{int(manages)}{int(supervises)}{int(closes)}:{today}",
+        f"page:{int(manages)}{int(supervises)}{int(closes)}{int(urges)}:{today}",
         render_body,
     )
     return render(
@@ -485,6 +492,38 @@ def objection_answer(request, pk: int):
         ObjectionAnswerForm(request.POST),
         lambda data: services.objection_answer(actor=request.user, objection=objection, **data),
         "答复已登记。",
+    )
+    return redirect(matter)
+
+
+@login_required
+@require_POST
+def matter_urge(request, pk: int):
+    """督办 on a stuck matter, by a township or county official."""
+    matter = _matter(request, pk, act=URGE, message=NOT_ALLOWED_TO_URGE)
+    act(
+        request,
+        UrgeForm(request.POST),
+        lambda data: services.matter_urge(actor=request.user, matter=matter, **data),
+        "已督办，已通知村党组织书记。",
+    )
+    return redirect(matter)
+
+
+@login_required
+@require_POST
+def matter_urging_answer(request, pk: int, urging_pk: int):
+    """The village answers a 督办 on its matter."""
+    matter = _matter(request, pk, act=MANAGE_DECISIONS)
+    urging = get_object_or_404(
+        Urging.objects.filter(content_type=ContentType.objects.get_for_model(Matter), object_id=matter.pk),
+        pk=urging_pk,
+    )
+    act(
+        request,
+        UrgingAnswerForm(request.POST),
+        lambda data: services.matter_urging_answer(actor=request.user, matter=matter, urging=urging, **data),
+        "已回复督办。",
     )
     return redirect(matter)
 

@@ -228,7 +228,9 @@ def request_detail(request, pk: int):
             "satisfaction_choices": ProxyRequest.Satisfaction.choices,
             "reply_channels": ProxyRequestTransitionForm.REPLY_CHANNELS,
             "urgings": urgings_of(proxy_request),
-            "may_urge": region_in_scope(request.user, URGE, proxy_request.village),
+            # An official, and the request past its promise and still open.
+            "may_urge": proxy_request.flag_on(timezone.localdate()) == "red"
+            and region_in_scope(request.user, URGE, proxy_request.village),
         },
     )
 

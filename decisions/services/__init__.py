@@ -34,3 +34,4 @@ from decisions.services.opinions import (  # noqa: F401
     supervision_objection_close,
 )
 from decisions.services.reminders import decision_reminders_send  # noqa: F401
+from decisions.services.urging import matter_is_stuck, matter_urge, matter_urging_answer  # noqa: F401

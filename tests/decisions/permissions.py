@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from decisions import services as ds
-from decisions.models import BODIES_OF_STEP, MEETING_STEPS, DecisionRules, Disclosure, MatterCategory
+from decisions.models import BODIES_OF_STEP, MEETING_STEPS, DecisionRules, Disclosure, Matter, MatterCategory
 from decisions.selectors import roster_on
 from decisions.views_public import short_code
+from regions.models import Urging
 from regions.services import county_settings_save
 from tests.conftest import png_bytes
 from tests.permissions.engine import (
@@ -28,6 +30,7 @@ from tests.permissions.engine import (
     Side,
     code_of,
     everyone,
+    kwargs_of,
     logged_in,
     pk_of,
     row,
@@ -134,9 +137,19 @@ def _decided_matter(side: Side) -> dict:
 
 def build_side(ctx: Ctx, side: Side) -> None:
     township = side.region.parent
+    decided = _decided_matter(side)
     side.add(
-        **_decided_matter(side),
+        **decided,
         township_category=ds.category_create(actor=None, region=township, name=f"{township.name}自定事项"),
+        # A 督办 on the side's matter, made directly (the service urges only a stuck matter).
+        matter_urging=Urging.objects.create(
+            content_type=ContentType.objects.get_for_model(Matter),
+            object_id=decided["matter"].pk,
+            village=side.region,
+            issued_by=side.person,
+            issued_on=timezone.localdate(),
+            message="请尽快推进",
+        ),
     )
 
 
@@ -242,6 +255,23 @@ ENTRIES: dict[str, Entry] = {
         kwargs=pk_of("matter"),
         get=logged_in(405),
         post=row(302, *[(403, 404)] * 5, (302, 302)),
+        location=to_matter,
+    ),
+    # 督办: township leaders and organization members and the county organization (urge_village_work);
+    # the matrix's matter is not stuck, so a permitted POST is refused with a message on the matter
+    "decisions:matter-urge": Entry(
+        "scoped",
+        kwargs=pk_of("matter"),
+        get=logged_in(405),
+        post=row(302, (403, 404), (403, 404), (302, 404), (302, 404), (302, 404), (302, 302)),
+        location=to_matter,
+    ),
+    # answering a 督办: whoever manages the village's matters
+    "decisions:matter-urging-answer": Entry(
+        "scoped",
+        kwargs=kwargs_of(pk="matter", urging_pk="matter_urging"),
+        get=logged_in(405),
+        post=MANAGES_REDIRECT,
         location=to_matter,
     ),
 }
