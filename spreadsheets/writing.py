@@ -16,6 +16,14 @@ def safe_row(values) -> list:
     return [safe_cell(v) for v in values]
 
 
+def workbook_bytes(workbook) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
