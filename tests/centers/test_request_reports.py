@@ -173,3 +173,19 @@ def test_figures_pages_refuse_a_bad_period_with_a_message_and_no_rows(world, url
         assert message in text.split('id="scope-errors"')[1] and "请更正日期后再查询。" in text
         assert "白马村" not in text.split("<tbody>")[1]
     assert client.get(url, {"region": "419901102000"}).status_code == 404  # another township
+
+
+def test_register_export_costs_the_same_queries_for_one_or_many_rows(world, django_assert_max_num_queries):
+    """The title's region and dates come from one aggregate, the township from the rows' own join."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = world.client_for(world.county_admin)
+    accept(world)
+    with CaptureQueriesContext(connection) as one:
+        client.post("/requests/export/", {})
+    for n in range(4):
+        accept(world, applicant_name=f"申请人{n}")
+    with django_assert_max_num_queries(len(one)):
+        response = client.post("/requests/export/", {})
+    assert len(rows_of(response.content)) == 2 + 5 + 1
