@@ -18,6 +18,7 @@ from decimal import Decimal
 from openpyxl.cell.cell import TIME_FORMATS, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 
 from spreadsheets.writing import safe_cell, safe_row
 
@@ -220,6 +221,11 @@ def sheet_write(
         sheet.column_dimensions[get_column_letter(index)].width = fitted
     sheet.freeze_panes = "A3"
     sheet.merged_cells.add(f"A1:{last_column}1")
+    # Printed for a meeting: landscape, all columns on the page's width, the header on every page.
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = "1:2"
     styles = _Styles(sheet, spec)
     sheet.append([_cell(sheet, sheet_title(spec.report, region, period), styles.title)])
     sheet.append([_cell(sheet, c.header, styles.header) for c in spec.columns])

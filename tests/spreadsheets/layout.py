@@ -25,6 +25,8 @@ def assert_layout(sheet, *, title: str, header: tuple, total: bool) -> list[tupl
     assert rows[1] == header
     assert all(sheet.cell(2, n).font.b for n in range(1, len(header) + 1))
     assert sheet.freeze_panes == "A3"
+    assert sheet.page_setup.orientation == "landscape" and sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.page_setup.fitToWidth == 1 and sheet.print_title_rows == "$1:$2"
     last_column = sheet.cell(2, len(header)).column_letter
     assert sheet.auto_filter.ref == f"A2:{last_column}{len(rows) - (1 if total else 0)}"
     for n, name in enumerate(header, start=1):
