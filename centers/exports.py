@@ -7,7 +7,7 @@ from openpyxl import Workbook
 
 from core.formats import zh_date
 from regions.models import Region
-from spreadsheets.sheets import DATE, INT, RATE, Column, SheetSpec, period_text, sheet_write
+from spreadsheets.sheets import DATE, INT, RATE, TEXT, Column, SheetSpec, period_text, sheet_write
 from spreadsheets.writing import workbook_bytes
 
 # The catalog's first seven columns are what the import reads back (centers.services.service_items_import).
@@ -24,7 +24,7 @@ SERVICE_ITEM_HEADER = (
 SERVICE_ITEMS = SheetSpec(
     "服务事项",
     "服务事项清单",
-    tuple(Column(h, INT if h == "承诺时限（工作日）" else "text") for h in SERVICE_ITEM_HEADER),
+    tuple(Column(h, INT if h == "承诺时限（工作日）" else TEXT) for h in SERVICE_ITEM_HEADER),
 )
 
 
