@@ -4,9 +4,11 @@
     .venv/bin/python bench/run.py [--scales county city] [--requests 60] [--no-province] [--export-repeats 3]
                                   [--no-throughput] [--throughput-seconds 20]
     .venv/bin/python bench/run.py --throughput-only   # gunicorn run against the bench_portal already there
+    .venv/bin/python bench/run.py --export-only       # the register export against the bench_portal there
 
-Runs under config.settings.test against its own database ``bench_portal`` (dropped and
-re-created for every scale, and for the province import), never the development database.
+Runs under config.settings.test against its own database ``bench_portal`` (``BENCH_DB`` names another,
+so that two runs on one server keep apart; dropped and re-created for every scale, and for the province
+import), never the development database.
 For each scale it imports the generated divisions and people with the real services
 (regions.services), adds a year of duty shifts and proxy requests (bench/activity.py) and of
 democratic decisions (bench/decisions_activity.py), checks in a rolled-back transaction that the
@@ -60,7 +62,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-DB_NAME = "bench_portal"
+DB_NAME = os.environ.get("BENCH_DB", "bench_portal")  # another name keeps parallel runs apart
 SERVER_URL = "postgres://postgres@127.0.0.1:5432"
 os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
 os.environ["DATABASE_URL"] = f"{SERVER_URL}/{DB_NAME}"  # never the development database
@@ -1309,31 +1311,24 @@ def run_throughput(options: Options) -> dict:
 # The request-register export (one child process per run)
 # ---------------------------------------------------------------------------------------------
 
-# The register's 17 columns as plain values, for the baseline (codes where the export shows labels).
-BASELINE_FIELDS = (
-    "number",
-    "village__name",
-    "item__name",
-    "item__handling_way",
-    "applicant_name",
-    "applicant_phone",
-    "applicant_id_number",
-    "materials_received",
-    "accepted_on",
-    "promised_date",
-    "status",
-    "accepted_by__real_name",
-    "handler__real_name",
-    "finished_on",
-    "working_days_taken",
-    "result",
-    "satisfaction",
-)
 LIST_ORDER = ("-accepted_on", "-id")  # centers.selectors.proxy_requests_for_user
 
 
+def baseline_rows(requests):
+    """The register's columns as plain values (codes where the export shows labels), read as the export
+    reads them (centers.exports.REQUEST_FIELDS), materials joined to text."""
+    from centers.exports import REQUEST_FIELDS
+
+    materials = REQUEST_FIELDS.index("materials_received")
+    for row in requests.values_list(*REQUEST_FIELDS).iterator(chunk_size=2000):
+        row = list(row)
+        row[materials] = "、".join(row[materials])
+        yield row
+
+
 def export_baseline(requests) -> tuple[bytes, int]:
-    """openpyxl write-only fed straight from ``values_list`` of the same rows (materials joined to text)."""
+    """openpyxl write-only fed straight from ``values_list`` of the same rows: a header and plain values,
+    no title, styles, widths, filter or totals."""
     import io
 
     from openpyxl import Workbook
@@ -1344,21 +1339,12 @@ def export_baseline(requests) -> tuple[bytes, int]:
     sheet = workbook.create_sheet("代办登记")
     sheet.append(REQUEST_HEADER)
     count = 0
-    for row in requests.values_list(*BASELINE_FIELDS).iterator(chunk_size=2000):
-        row = list(row)
-        row[7] = "、".join(row[7])
+    for row in baseline_rows(requests):
         sheet.append(row)
         count += 1
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue(), count
-
-
-class NullSheet:
-    """A sheet that drops its rows: what is left of an export is fetching and building the rows."""
-
-    def append(self, row) -> None:
-        pass
 
 
 def export_child(kind: str, options: Options) -> None:
@@ -1395,15 +1381,11 @@ def export_child(kind: str, options: Options) -> None:
     elif kind == "baseline":
         data, rows = export_baseline(requests)
     elif kind == "app-rows":
-        from centers.exports import proxy_requests_write
+        from centers.exports import proxy_request_rows
 
-        data, rows = b"", proxy_requests_write(requests, NullSheet(), reveal=False)
+        data, rows = b"", sum(1 for _ in proxy_request_rows(requests, reveal=False))
     else:
-        data, rows = b"", 0
-        for row in requests.values_list(*BASELINE_FIELDS).iterator(chunk_size=2000):
-            row = list(row)
-            row[7] = "、".join(row[7])
-            rows += 1
+        data, rows = b"", sum(1 for _ in baseline_rows(requests))
     seconds = time.perf_counter() - started
     if profiler is not None:
         profiler.disable()
@@ -1918,6 +1900,11 @@ def main(argv: list[str] | None = None) -> None:
         help="only the gunicorn run, against the bench_portal already built (city scale)",
     )
     parser.add_argument(
+        "--export-only",
+        action="store_true",
+        help="only the register export, against the bench_portal already built (any scale)",
+    )
+    parser.add_argument(
         "--throughput-scale",
         default=THROUGHPUT_SCALE,
         choices=sorted(generate.SCALES),
@@ -1974,6 +1961,9 @@ def main(argv: list[str] | None = None) -> None:
     django_setup()
     if args.throughput_only:
         report([], [], None, options, throughput=run_throughput(options))
+        return
+    if args.export_only:
+        report([], [], None, options, run_export(options))
         return
     infos, results, export, throughput = [], [], None, None
     for scale in args.scales:

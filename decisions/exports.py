@@ -2,55 +2,66 @@
 
 from __future__ import annotations
 
-import io
-
 from django.utils import timezone
 from openpyxl import Workbook
 
 from decisions import selectors
 from decisions.models import Disclosure
-from spreadsheets.writing import safe_row
+from spreadsheets.sheets import DATE, DATETIME, INT, MONEY, Column, SheetSpec, sheet_write
+from spreadsheets.writing import workbook_bytes
 
-MATTER_HEADER = (
-    "编号",
-    "事项名称",
-    "事项类别",
-    "事项内容",
-    "预计金额（元）",
-    "提议人",
-    "提议日期",
-    "决议日期",
-    "决议公开日期",
-    "实际支出（元）",
-    "完成日期",
-    "当前环节",
-    "状态",
-    "决议超时",
-    "录入滞后",
-    "原事项编号",
+MATTERS = SheetSpec(
+    "决策事项",
+    "决策记录簿·决策事项",
+    (
+        Column("编号", INT),
+        Column("事项名称"),
+        Column("事项类别"),
+        Column("事项内容"),
+        Column("预计金额（元）", MONEY, total=True),
+        Column("提议人"),
+        Column("提议日期", DATE),
+        Column("决议日期", DATE),
+        Column("决议公开日期", DATE),
+        Column("实际支出（元）", MONEY, total=True),
+        Column("完成日期", DATE),
+        Column("当前环节"),
+        Column("状态"),
+        Column("决议超时"),
+        Column("录入滞后"),
+        Column("原事项编号", INT),
+    ),
+    total=True,
+    count_unit="项",
 )
-MEETING_HEADER = (
-    "事项编号",
-    "事项名称",
-    "环节",
-    "会议",
-    "会议日期",
-    "地点",
-    "主持人",
-    "记录人",
-    "应到",
-    "实到",
-    "应到人数调整理由",
-    "户数",
-    "到会户代表",
-    "赞成",
-    "反对",
-    "弃权",
-    "结果",
+MEETINGS = SheetSpec(
     "会议记录",
-    "附件数",
-    "录入时间",
+    "决策记录簿·会议记录",
+    (
+        Column("事项编号", INT),
+        Column("事项名称"),
+        Column("环节"),
+        Column("会议"),
+        Column("会议日期", DATE),
+        Column("地点"),
+        Column("主持人"),
+        Column("记录人"),
+        Column("应到", INT),
+        Column("实到", INT),
+        Column("应到人数调整理由"),
+        Column("户数", INT),
+        Column("到会户代表", INT),
+        Column("赞成", INT),
+        Column("反对", INT),
+        Column("弃权", INT),
+        Column("结果"),
+        Column("会议记录"),
+        Column("附件数", INT),
+        Column("录入时间", DATETIME),
+    ),
 )
+MATTER_HEADER = tuple(c.header for c in MATTERS.columns)
+MEETING_HEADER = tuple(c.header for c in MEETINGS.columns)
 
 
 def _spent(result: Disclosure | None):
@@ -62,64 +73,61 @@ def _spent(result: Disclosure | None):
     return f"无法识别：{unreadable}" if unreadable else amount
 
 
-def record_book_xlsx(*, village, year: int) -> bytes:
-    workbook = Workbook(write_only=True)
-    matters = workbook.create_sheet("决策事项")
-    matters.append(MATTER_HEADER)
+def _matter_rows(village, year: int):
     for matter in selectors.record_book_matters(village=village, year=year):
         result = next((d for d in matter.disclosures.all() if d.kind == Disclosure.Kind.RESULT), None)
-        matters.append(
-            safe_row(
-                [
-                    matter.pk,
-                    matter.title,
-                    matter.category.name,
-                    matter.content,
-                    matter.estimated_amount,
-                    matter.proposed_by,
-                    matter.proposed_on,
-                    matter.resolved_on,
-                    matter.disclosed_on,
-                    _spent(result),
-                    matter.completed_on,
-                    matter.get_step_display(),
-                    matter.get_status_display(),
-                    "是" if matter.resolved_late else "否",
-                    "是" if matter.recorded_late else "否",
-                    matter.previous_id,
-                ]
-            )
+        yield (
+            matter.pk,
+            matter.title,
+            matter.category.name,
+            matter.content,
+            matter.estimated_amount,
+            matter.proposed_by,
+            matter.proposed_on,
+            matter.resolved_on,
+            matter.disclosed_on,
+            _spent(result),
+            matter.completed_on,
+            matter.get_step_display(),
+            matter.get_status_display(),
+            "是" if matter.resolved_late else "否",
+            "是" if matter.recorded_late else "否",
+            matter.previous_id,
         )
-    meetings = workbook.create_sheet("会议记录")
-    meetings.append(MEETING_HEADER)
+
+
+def _meeting_rows(village, year: int):
     for m in selectors.record_book_meetings(village=village, year=year):
-        meetings.append(
-            safe_row(
-                [
-                    m.matter_id,
-                    m.matter.title,
-                    m.get_step_display(),
-                    m.get_body_display(),
-                    m.held_on,
-                    m.place,
-                    m.chair,
-                    m.recorder,
-                    m.entitled,
-                    m.present,
-                    m.entitled_reason,
-                    m.households_total,
-                    m.households_present,
-                    m.votes_for,
-                    m.votes_against,
-                    m.votes_abstain,
-                    m.outcome,
-                    m.minutes,
-                    m.attachment_count,
-                    # Excel has no time zones: the wall-clock time in Beijing, as the pages show it.
-                    timezone.localtime(m.recorded_at).replace(tzinfo=None),
-                ]
-            )
+        yield (
+            m.matter_id,
+            m.matter.title,
+            m.get_step_display(),
+            m.get_body_display(),
+            m.held_on,
+            m.place,
+            m.chair,
+            m.recorder,
+            m.entitled,
+            m.present,
+            m.entitled_reason,
+            m.households_total,
+            m.households_present,
+            m.votes_for,
+            m.votes_against,
+            m.votes_abstain,
+            m.outcome,
+            m.minutes,
+            m.attachment_count,
+            # Excel has no time zones: the time as read in Beijing.
+            timezone.localtime(m.recorded_at).replace(tzinfo=None),
         )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+
+
+def record_book_xlsx(*, village, year: int) -> bytes:
+    """决策记录簿 of one village for a year; the title names the village with its township (village names
+    repeat across townships)."""
+    name = f"{village.parent.name}{village.name}" if village.parent_id else village.name
+    workbook = Workbook(write_only=True)
+    sheet_write(workbook, MATTERS, _matter_rows(village, year), region=name, period=f"{year}年")
+    sheet_write(workbook, MEETINGS, _meeting_rows(village, year), region=name, period=f"{year}年")
+    return workbook_bytes(workbook)

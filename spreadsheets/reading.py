@@ -72,18 +72,22 @@ def _csv_rows(data: bytes) -> Iterator[list[str]]:
 
 
 def table_rows(data: bytes, filename: str = "") -> list[Row]:
-    """All data rows (the header skipped), blank rows dropped, each with its spreadsheet row number."""
+    """All data rows (the header, and a title row above it, skipped), blank rows dropped, each with its
+    spreadsheet row number."""
     is_zip = data[:4] == b"PK\x03\x04" and zipfile.is_zipfile(io.BytesIO(data))
     lowered = filename.lower()
     if lowered.endswith((".xls",)) or (lowered and not lowered.endswith((".csv", ".xlsx", ".txt"))):
         raise TableReadError(NOT_A_TABLE)
     raw = _xlsx_rows(data) if is_zip else _csv_rows(data)
     rows = []
+    header = 1
     for number, values in enumerate(raw, start=1):
-        if number > MAX_ROWS + 1:
+        if number > MAX_ROWS + header:
             raise TableReadError(TOO_MANY_ROWS.format(n=MAX_ROWS))
         cells = tuple(_text(v) for v in values)
-        if number == 1 or not any(cells):
+        if number == 1 and sum(1 for c in cells if c) == 1:
+            header = 2  # an export's title row (one cell) above the header: the file reads back as it was
+        if number <= header or not any(cells):
             continue
         rows.append(Row(number=number, cells=cells))
     if not rows:

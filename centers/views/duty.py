@@ -243,8 +243,8 @@ def attendance(request):
         from centers.exports import attendance_to_xlsx
         from spreadsheets.writing import xlsx_response
 
-        title = f"{scope.region.name}坐班出勤 {scope.start}至{scope.end}"
-        return xlsx_response(attendance_to_xlsx(rows, title), "坐班出勤.xlsx")
+        content = attendance_to_xlsx(rows, region=scope.region, start=scope.start, end=scope.end)
+        return xlsx_response(content, "坐班出勤.xlsx")
     return render(
         request,
         "centers/duty_attendance.html",

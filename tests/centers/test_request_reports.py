@@ -7,9 +7,11 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from centers.exports import ATTENDANCE_HEADER, REQUEST_HEADER
 from centers.models import ProxyRequest
 from spreadsheets.models import ExportJob
 from tests.centers.builders import accept, shift_on, transition
+from tests.spreadsheets.layout import assert_layout, book_of
 
 pytestmark = pytest.mark.django_db
 
@@ -38,11 +40,38 @@ def test_register_export_masks_and_escapes(world):
     accept(world, applicant_name="=cmd|' /C calc'!A0")
     response = world.client_for(world.county_admin).post("/requests/export/", {})
     rows = rows_of(response.content)
-    assert rows[0][0] == "受理编号" and len(rows) == 2
-    assert rows[1][4] == "'=cmd|' /C calc'!A0"
-    assert rows[1][5] == "138****5678" and "*" in rows[1][6]
+    assert rows[1][0] == "受理编号" and len(rows) == 4
+    assert rows[2][5] == "'=cmd|' /C calc'!A0"
+    assert rows[2][6] == "138****5678" and "*" in rows[2][7]
     assert world.client_for(world.township_b_officer).post("/requests/export/", {}).status_code == 200
-    assert len(rows_of(world.client_for(world.township_b_officer).post("/requests/export/", {}).content)) == 1
+    empty = rows_of(world.client_for(world.township_b_officer).post("/requests/export/", {}).content)
+    assert empty[2:] == [("合计（0件）",) + (None,) * 17]
+
+
+def test_register_export_is_laid_out_for_a_leader(world):
+    """Title (region and acceptance dates), township beside the village, dates as dates, a counted total."""
+    import datetime as dt
+
+    first = accept(world)
+    second = accept(world, applicant_name="钱")
+    ProxyRequest.objects.filter(pk=first.pk).update(accepted_on=dt.date(2026, 11, 2))
+    ProxyRequest.objects.filter(pk=second.pk).update(accepted_on=dt.date(2026, 11, 5))
+    response = world.client_for(world.county_admin).post("/requests/export/", {})
+    sheet = book_of(response.content)["代办登记"]
+    body = assert_layout(
+        sheet,
+        title="安乐镇白马村代办登记簿（受理日期2026年11月2日至2026年11月5日）",
+        header=REQUEST_HEADER,
+        total=True,
+    )
+    assert [r[1:3] for r in body[:2]] == [("安乐镇", "白马村")] * 2
+    assert body[0][9] == dt.datetime(2026, 11, 5) and sheet["J3"].number_format == "yyyy-mm-dd"
+    assert sheet["K3"].is_date and isinstance(sheet["P3"].value, int | type(None))
+    assert body[2][0] == "合计（2件）"
+    accept_elsewhere = world.client_for(world.township_b_officer).post("/requests/export/", {})
+    assert (
+        book_of(accept_elsewhere.content).active["A1"].value == "代办登记簿"
+    )  # no rows: no region, no dates
 
 
 def test_large_register_is_built_by_a_task_with_progress(
@@ -61,7 +90,10 @@ def test_large_register_is_built_by_a_task_with_progress(
     page = client.get(f"/exports/{job.pk}/").content.decode()
     assert "下载Excel" in page
     download = client.get(f"/exports/{job.pk}/download/")
-    assert len(rows_of(b"".join(download.streaming_content))) == 4
+    book = book_of(b"".join(download.streaming_content))
+    body = assert_layout(book.active, title=book.active["A1"].value, header=REQUEST_HEADER, total=True)
+    assert len(body) == 4 and body[-1][0] == "合计（3件）"
+    assert book.active["A1"].value.startswith("安乐镇白马村代办登记簿（受理日期")
     assert world.client_for(world.village_a1_clerk).get(f"/exports/{job.pk}/download/").status_code == 404
     from spreadsheets.exports import export_job_run
 
@@ -76,9 +108,44 @@ def test_attendance_sheet(world):
         "/duty/attendance/",
         {"region": "419901101000", "from": "2026-11-16", "to": "2026-11-20", "format": "xlsx"},
     )
-    rows = rows_of(response.content)
-    assert rows[1][0] == "村（社区）" and rows[2][:3] == ("白马村", "419901101201", 1)
+    sheet = book_of(response.content).active
+    body = assert_layout(
+        sheet, title="安乐镇坐班出勤（2026年11月16日至2026年11月20日）", header=ATTENDANCE_HEADER, total=True
+    )
+    assert body[0][:4] == ("安乐镇", "白马村", "419901101201", 1)
+    assert body[1][:2] == ("安乐镇", "小计") and body[2][0] == "合计"
+    assert body[1][3] == body[2][3] == 1
     assert ProxyRequest.objects.count() == 0
+
+
+def test_county_attendance_sheet_gives_township_subtotals_and_a_county_total(world):
+    """Villages of two townships, each beside its township, a 小计 per township, rates as numbers in 0.0%."""
+    import datetime as dt
+
+    from centers.models import DutyShift
+
+    day = dt.date(2026, 11, 16)
+    shift_on(world, day)  # 白马村 of 安乐镇
+    shift_on(world, day + dt.timedelta(days=1))
+    # 李楼村 has no duty cadre in the test world: its shift is set up as a row.
+    DutyShift.objects.create(village=world.village_b1, date=day, cadre=world.village_a1_clerk)
+    DutyShift.objects.filter(village=world.village_a1, date=day).update(attendance="on_time")
+    response = world.client_for(world.county_admin).get(
+        "/duty/attendance/", {"from": "2026-11-16", "to": "2026-11-20", "format": "xlsx"}
+    )
+    sheet = book_of(response.content).active
+    body = assert_layout(
+        sheet, title="测试县坐班出勤（2026年11月16日至2026年11月20日）", header=ATTENDANCE_HEADER, total=True
+    )
+    assert [r[:2] for r in body] == [
+        ("安乐镇", "白马村"),
+        ("安乐镇", "小计"),
+        ("柳河乡", "李楼村"),
+        ("柳河乡", "小计"),
+        ("合计", None),
+    ]
+    assert [r[3:5] + r[8:] for r in body] == [(2, 1, 0.5), (2, 1, 0.5), (1, 0, 0), (1, 0, 0), (3, 1, 1 / 3)]
+    assert {sheet.cell(n, 9).number_format for n in range(3, 8)} == {"0.0%"}
 
 
 @pytest.mark.parametrize("url", ["/requests/figures/", "/duty/attendance/"])
@@ -106,3 +173,19 @@ def test_figures_pages_refuse_a_bad_period_with_a_message_and_no_rows(world, url
         assert message in text.split('id="scope-errors"')[1] and "请更正日期后再查询。" in text
         assert "白马村" not in text.split("<tbody>")[1]
     assert client.get(url, {"region": "419901102000"}).status_code == 404  # another township
+
+
+def test_register_export_costs_the_same_queries_for_one_or_many_rows(world, django_assert_max_num_queries):
+    """The title's region and dates come from one aggregate, the township from the rows' own join."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = world.client_for(world.county_admin)
+    accept(world)
+    with CaptureQueriesContext(connection) as one:
+        client.post("/requests/export/", {})
+    for n in range(4):
+        accept(world, applicant_name=f"申请人{n}")
+    with django_assert_max_num_queries(len(one)):
+        response = client.post("/requests/export/", {})
+    assert len(rows_of(response.content)) == 2 + 5 + 1

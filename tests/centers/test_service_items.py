@@ -6,10 +6,14 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from openpyxl import load_workbook
 
+from centers.exports import SERVICE_ITEM_HEADER
 from centers.models import ServiceItem
+from core.formats import zh_date
 from tests.conftest import xlsx_bytes
+from tests.spreadsheets.layout import assert_layout
 
 pytestmark = pytest.mark.django_db
 
@@ -173,10 +177,39 @@ def test_export_round_trips_and_escapes_formulas(world):
     )
     response = world.client_for(world.county_admin).get("/service-items/export/", {"category": "+1"})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert rows[0][:7] == HEADER
-    assert rows[1][:5] == ('\'=HYPERLINK("x")', "'+1", "代理办", "'@科室", "'-材料")
-    assert len(rows) == 2
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    body = assert_layout(
+        sheet,
+        title=f"测试县服务事项清单（{zh_date(timezone.localdate())}）",
+        header=SERVICE_ITEM_HEADER,
+        total=False,
+    )
+    assert body[0][:5] == ('\'=HYPERLINK("x")', "'+1", "代理办", "'@科室", "'-材料")
+    assert body[0][5] == 3 and sheet["F3"].data_type == "n"
+    assert len(body) == 1
+
+
+def test_an_exported_catalog_imports_back_under_its_title_row(world):
+    """The export's title row sits above the header; the import reads the rows under the header, numbered
+    as Excel shows them."""
+    client = world.client_for(world.county_admin)
+    ServiceItem.objects.create(
+        region=world.county,
+        name="护林员补贴申请",
+        category="林业护林",
+        handling_way="proxy",
+        office="林业站",
+        materials="申请书",
+        promised_days=10,
+    )
+    exported = client.get("/service-items/export/", {"category": "林业护林"}).content
+    assert load_workbook(io.BytesIO(exported)).active["A1"].value.startswith("测试县服务事项清单")
+    ServiceItem.objects.filter(name="护林员补贴申请").update(promised_days=3)
+    result = client.post(
+        "/service-items/import/", {"owner": world.county.pk, "file": SimpleUploadedFile("s.xlsx", exported)}
+    ).context["result"]
+    assert (result.created, result.updated, result.errors) == (0, 1, [])
+    assert ServiceItem.objects.get(name="护林员补贴申请").promised_days == 10
 
 
 def test_list_costs_a_fixed_number_of_queries(world, django_assert_max_num_queries):

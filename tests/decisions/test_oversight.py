@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from decisions.models import Matter, MatterCategory, MeetingAttachment, Step, SupervisionOpinion
+from decisions.exports import MATTER_HEADER, MEETING_HEADER
+from decisions.models import Matter, MatterCategory, Meeting, MeetingAttachment, Step, SupervisionOpinion
 from decisions.services import decision_reminders_send, opinion_record
 from notifications.models import Notification
 from regions.roles import Role
@@ -29,6 +30,7 @@ from tests.decisions.builders import (
     take_to_resolution,
 )
 from tests.decisions.conftest import meeting_post
+from tests.spreadsheets.layout import assert_layout
 
 pytestmark = pytest.mark.django_db
 
@@ -221,13 +223,31 @@ def test_the_village_record_book_workbook(world, roster, secretary, clerk):
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["决策事项", "会议记录"]
-    matters = list(book["决策事项"].values)
-    assert len(matters) == 3 and matters[0][1] == "事项名称"
-    assert matters[1][1] == '\'=HYPERLINK("x")'  # no formula runs in the reader's Excel
-    meetings = list(book["会议记录"].values)
-    assert len(meetings) == 4 and meetings[1][3] == "村党组织会议" and meetings[3][8] == 41
+    year = timezone.localdate().year
+    sheet = book["决策事项"]
+    matters = assert_layout(
+        sheet, title=f"安乐镇白马村决策记录簿·决策事项（{year}年）", header=MATTER_HEADER, total=True
+    )
+    assert len(matters) == 3 and matters[0][1] == '\'=HYPERLINK("x")'  # no formula runs in Excel
+    # Amounts are numbers in #,##0.00 and add up in the total row; dates are dates.
+    assert (
+        matters[2][0] == "合计（2项）" and matters[2][4] == 240000 and sheet["E5"].number_format == "#,##0.00"
+    )
+    assert sheet["E3"].value == 120000 and sheet["E3"].number_format == "#,##0.00"
+    assert sheet["G3"].is_date and sheet["G3"].number_format == "yyyy-mm-dd"
+    sheet = book["会议记录"]
+    meetings = assert_layout(
+        sheet, title=f"安乐镇白马村决策记录簿·会议记录（{year}年）", header=MEETING_HEADER, total=False
+    )
+    assert len(meetings) == 3 and meetings[0][3] == "村党组织会议" and meetings[2][8] == 41
+    recorded = Meeting.objects.order_by("pk").first().recorded_at
+    local = timezone.localtime(recorded).replace(tzinfo=None)  # Beijing time, not UTC
+    assert abs((meetings[0][19] - local).total_seconds()) < 1
+    assert sheet["T3"].number_format == "yyyy-mm-dd hh:mm"
     other_year = clerk.get(reverse("decisions:record-book", args=[world.village_a1.code]) + "?year=2001")
-    assert len(list(load_workbook(io.BytesIO(other_year.content))["决策事项"].values)) == 1
+    assert list(load_workbook(io.BytesIO(other_year.content))["决策事项"].values)[2:] == [
+        ("合计（0项）",) + (None,) * 3 + (0,) + (None,) * 4 + (0,) + (None,) * 6
+    ]
     assert clerk.get(reverse("decisions:record-book", args=[world.village_b1.code])).status_code == 404
     assert clerk.get(reverse("decisions:record-book", args=[world.township_a.code])).status_code == 404
 
