@@ -33,13 +33,18 @@ def _record_book(client, village, year: int):
     return load_workbook(io.BytesIO(response.content))
 
 
+def _rows(book, sheet: str) -> list[tuple]:
+    """A sheet's rows below its title row: the header first, then the records."""
+    return list(book[sheet].values)[1:]
+
+
 def test_the_recording_time_is_beijing_time_on_the_page_and_in_the_workbook(world, roster, secretary, clerk):
     matter = take_to_resolution(secretary, matter_register(secretary, world.village_a1))
     meeting = matter.meetings.order_by("id").first()
     with pgtrigger.ignore("decisions.Meeting:append_only"):  # the test sets the clock, not the code
         Meeting.objects.filter(pk=meeting.pk).update(recorded_at=RECORDED_UTC)
     year = matter.proposed_on.year
-    sheet = list(_record_book(clerk, world.village_a1, year)["会议记录"].values)
+    sheet = _rows(_record_book(clerk, world.village_a1, year), "会议记录")
     assert sheet[0][19] == "录入时间"
     assert sheet[1][19] == datetime.datetime(2026, 3, 5, 1, 30)
     page = clerk.get(reverse("decisions:matter-record", args=[matter.pk])).content.decode()
@@ -69,7 +74,7 @@ def test_a_corrected_spent_amount_is_an_amount_in_the_workbook(world, result, cl
         False,
     )
     year = result.matter.proposed_on.year
-    matters = list(_record_book(clerk, world.village_a1, year)["决策事项"].values)
+    matters = _rows(_record_book(clerk, world.village_a1, year), "决策事项")
     assert matters[0][9] == "实际支出（元）"
     assert matters[1][9] == 119000 and isinstance(matters[1][9], int | float)
 
@@ -123,7 +128,7 @@ def test_the_migration_turns_old_text_into_amounts_and_flags_the_rest(world, res
     assert "“约十二万”不是金额" in capsys.readouterr().out
     # The workbook shows the flagged text (the last correction is unreadable) for a person to check.
     year = result.matter.proposed_on.year
-    matters = list(_record_book(clerk, world.village_a1, year)["决策事项"].values)
+    matters = _rows(_record_book(clerk, world.village_a1, year), "决策事项")
     assert matters[1][9] == "无法识别：118500.005"
     module = import_module("decisions.migrations.0005_amendment_amounts_from_text")
     assert module.amount_of("1,000") == Decimal("1000") and module.amount_of("1e3") is None
