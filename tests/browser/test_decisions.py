@@ -173,7 +173,7 @@ def test_secretary_takes_matter_through_four_meetings_and_two_disclosures_on_pho
     page.get_by_label("验收情况").fill("镇村联合验收合格")
     expect(page.locator("#id_posted_on")).to_have_value(today.isoformat())
     page.get_by_role("button", name="下一步：核对结果").click()
-    expect(page.locator("#disclosure-outcome")).to_contain_text("实际支出 118500.00 元（预计 120000.00 元）")
+    expect(page.locator("#disclosure-outcome")).to_contain_text("实际支出 118,500.00元（预计 120,000.00元）")
     page.get_by_role("button", name="确认提交").click()
     expect(page.get_by_role("alert")).to_contain_text("实施结果公开已登记")
     expect(page.locator("#matter-status")).to_have_text("实施结果公开")
