@@ -32,7 +32,7 @@
     body.querySelectorAll("tr.group-subtotal").forEach(function (row) { row.hidden = true; });
     table.querySelectorAll("thead th").forEach(function (th) { th.removeAttribute("aria-sort"); });
     header.setAttribute("aria-sort", descending ? "descending" : "ascending");
-    var reset = table.parentNode.querySelector("[data-table-reset]");
+    var reset = table.id && document.querySelector('[data-table-reset="' + table.id + '"]');
     if (reset) reset.hidden = false;
   }
 

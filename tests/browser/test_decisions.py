@@ -207,7 +207,7 @@ def test_secretary_takes_matter_through_four_meetings_and_two_disclosures_on_pho
         expect(entry).to_have_count(1)
         expect(entry.get_by_role("heading", level=2)).to_have_text(TITLE)
         expect(entry).to_contain_text("结果公示中")
-        expect(entry).to_contain_text("预计金额120000.00元")
+        expect(entry).to_contain_text("预计金额120,000.00元")
         expect(entry.locator("ol li")).to_have_count(4)
         expect(entry).to_contain_text(
             "党员大会审议（党员大会）：应到41人，实到38人，赞成36票，反对1票，弃权1票，通过"
