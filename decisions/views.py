@@ -7,11 +7,10 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -58,11 +57,10 @@ from decisions.permissions import MANAGE_DECISION_CATEGORIES, MANAGE_DECISIONS, 
 from decisions.services.opinions import NOT_A_SUPERVISOR, NOT_A_SUPERVISOR_CLOSE
 from decisions.workflows import MATTER, MATTER_CLOSED
 from regions.forms import UrgeForm, UrgingAnswerForm
-from regions.models import Urging
 from regions.reports import report_scope
 from regions.roles import URGE, Level
 from regions.scoping import get_for_user, region_in_scope, regions_for_user, require_somewhere
-from regions.selectors import pinyin, region_breadcrumbs, region_get_for_user, urgings_of
+from regions.selectors import pinyin, region_breadcrumbs, region_get_for_user, urging_of, urgings_of
 from regions.services import list_entry_toggle
 from regions.services.urging import NOT_ALLOWED_TO_URGE
 from spreadsheets.writing import xlsx_response
@@ -515,10 +513,7 @@ def matter_urge(request, pk: int):
 def matter_urging_answer(request, pk: int, urging_pk: int):
     """The village answers a 督办 on its matter."""
     matter = _matter(request, pk, act=MANAGE_DECISIONS)
-    urging = get_object_or_404(
-        Urging.objects.filter(content_type=ContentType.objects.get_for_model(Matter), object_id=matter.pk),
-        pk=urging_pk,
-    )
+    urging = urging_of(matter, urging_pk)
     act(
         request,
         UrgingAnswerForm(request.POST),

@@ -293,6 +293,16 @@ def region_filter_choices(*, user) -> dict[str, list[tuple[str, str]]]:
     return region_cache.cached_for_scope(REGIONS_TOPIC, ALL_REGIONS, f"filter-choices:{scope}", compute)
 
 
+def urging_of(record, pk: int) -> Urging:
+    """One 督办 of ``record`` (404 when the id belongs to another record: a foreign id in a URL)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    return get_object_or_404(
+        Urging.objects.filter(content_type=ContentType.objects.get_for_model(record), object_id=record.pk),
+        pk=pk,
+    )
+
+
 def urgings_of(record) -> list[Urging]:
     """The 督办 of one record, newest first, with who issued and who answered. One query."""
     from django.contrib.contenttypes.models import ContentType

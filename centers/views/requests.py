@@ -7,7 +7,6 @@ import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -34,11 +33,10 @@ from core import region_cache
 from core.http import attempt, form_errors
 from core.tables import group_by_township
 from regions.forms import UrgeForm, UrgingAnswerForm
-from regions.models import Urging
 from regions.reports import report_scope
 from regions.roles import URGE, VIEW
 from regions.scoping import ALL_REGIONS, get_for_user, region_in_scope, scope_prefixes
-from regions.selectors import region_filter_choices, urgings_of
+from regions.selectors import region_filter_choices, urging_of, urgings_of
 from regions.services.urging import NOT_ALLOWED_TO_URGE
 
 # Wrong tries allowed per receipt code, and per client address (many codes), in a window. Behind a reverse
@@ -293,12 +291,7 @@ def request_urge(request, pk: int):
 def request_urging_answer(request, pk: int, urging_pk: int):
     """The village answers a 督办 on its request."""
     proxy_request = _proxy_request(request, pk, act=CHANGE_CENTER)
-    urging = get_object_or_404(
-        Urging.objects.filter(
-            content_type=ContentType.objects.get_for_model(ProxyRequest), object_id=proxy_request.pk
-        ),
-        pk=urging_pk,
-    )
+    urging = urging_of(proxy_request, urging_pk)
     form = UrgingAnswerForm(request.POST)
     if not form.is_valid():
         messages.error(request, form_errors(form))
