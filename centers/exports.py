@@ -254,7 +254,9 @@ def _request_filters(params: dict) -> dict:
     import datetime as dt
 
     filters = {
-        k: v for k, v in params.items() if k in ("status", "flag", "query", "item_id", "handler_id") and v
+        k: v
+        for k, v in params.items()
+        if k in ("status", "flag", "query", "item_id", "handler_id", "township", "village") and v
     }
     for key in ("date_from", "date_to"):
         if params.get(key):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from centers.kinds import CenterReminder
 from centers.models import DutyRules, DutyShift
 from centers.permissions import CHANGE_CENTER
-from centers.selectors import KEEP, RosterPlan, duty_cadres, roster_pattern_plan
+from centers.selectors import RosterPlan, duty_cadres, roster_pattern_plan
 from core import region_cache
 from core.formats import zh_date, zh_month_day
 from notifications.services import remind
@@ -82,10 +82,6 @@ def roster_apply_pattern(
     _check_roster(actor, village)
     if (end - start).days > 366:
         raise ValidationError(RANGE_TOO_LONG)
-    allowed = set(duty_cadres(village).values_list("pk", flat=True))
-    for cadre in pattern.values():
-        if cadre not in (None, KEEP) and cadre.pk not in allowed:
-            raise ValidationError(CADRE_NOT_HERE.format(name=cadre.real_name))
     # Locked: the plan is made from the rows this transaction will change.
     shifts = {
         s.date: s
@@ -94,6 +90,12 @@ def roster_apply_pattern(
         .filter(village=village, date__range=(start, end))
     }
     plan = roster_pattern_plan(village=village, pattern=pattern, start=start, end=end, shifts=shifts)
+    # Only the cadres the plan assigns must hold a duty post now: a weekday that keeps a cadre who has
+    # left (shown as such on the form) must not block a change of another weekday.
+    allowed = set(duty_cadres(village).values_list("pk", flat=True))
+    for _, _, cadre in plan.actions:
+        if cadre is not None and cadre.pk not in allowed:
+            raise ValidationError(CADRE_NOT_HERE.format(name=cadre.real_name))
     if plan.removes and confirmed != plan.fingerprint:
         raise PatternNotConfirmed(plan, stale=bool(confirmed))
     for day, shift, cadre in plan.actions:

@@ -18,7 +18,7 @@ from centers.permissions import CHANGE_CENTER
 from centers.selectors import ATTENDANCE_SUMS
 from centers.services import duty
 from core.formats import zh_month_day
-from core.http import act, attempt, form_errors, messages_of
+from core.http import act, attempt, messages_of
 from core.tables import group_by_township
 from regions.models import Region
 from regions.reports import report_scope
@@ -128,10 +128,7 @@ def _roster_post(request, village: Region, cadres) -> None:
 def _pattern_post(request, village: Region, form: RosterPatternForm):
     """Applies the weekly pattern, or returns the plan to preview: every change is shown before it is
     applied, and a plan that takes shifts away is applied only with the confirmation of that very plan."""
-    if not form.is_valid():
-        messages.error(request, form_errors(form))
-        return None
-    data = form.cleaned_data
+    data = form.cleaned_data  # the caller validated the form
     pattern = form.pattern()
     plan = selectors.roster_pattern_plan(
         village=village, pattern=pattern, start=data["start"], end=data["end"]
@@ -182,10 +179,12 @@ def roster(request, code: str):
             raise PermissionDenied(duty.ROSTER_NOT_YOURS)
         if request.POST.get("form") == "pattern":
             pattern_form = RosterPatternForm(request.POST, cadres=cadres, current=current)
-            plan = _pattern_post(request, village, pattern_form)
+            # An invalid pattern comes back filled, each error beside its field.
+            if pattern_form.is_valid():
+                plan = _pattern_post(request, village, pattern_form)
         else:
             _roster_post(request, village, cadres_qs)
-        if plan is None:
+        if plan is None and (pattern_form is None or pattern_form.is_valid()):
             return redirect(f"{request.path}?month={month:%Y-%m}")
     if pattern_form is None:
         pattern_form = RosterPatternForm(

@@ -337,19 +337,30 @@ def request_receipt(request, pk: int):
     )
 
 
-def _lookup_refused(code: str, address: str | None) -> bool:
-    """Too many wrong tries on this receipt code, or from this address, within the window."""
-    return (bool(code) and cache.get(f"lookup:code:{code}", 0) >= LOOKUP_CODE_LIMIT) or cache.get(
-        f"lookup:addr:{address}", 0
-    ) >= LOOKUP_ADDRESS_LIMIT
+def _lookup_keys(code: str, address: str | None) -> list[tuple[str, int]]:
+    return [(f"lookup:addr:{address}", LOOKUP_ADDRESS_LIMIT)] + (
+        [(f"lookup:code:{code}", LOOKUP_CODE_LIMIT)] if code else []
+    )
 
 
-def _lookup_failed(code: str, address: str | None) -> None:
-    """Counts a wrong try against the code and the address; each counter expires a window after its first."""
-    keys = [f"lookup:addr:{address}"] + ([f"lookup:code:{code}"] if code else [])
-    for key in keys:
+def _lookup_attempt(code: str, address: str | None) -> bool:
+    """Counts this try against the code and the address before looking, so that tries sent at the same
+    moment cannot all pass under the limit; True when either is over it. Each counter expires a window
+    after its first try."""
+    over = False
+    for key, limit in _lookup_keys(code, address):
         cache.add(key, 0, LOOKUP_WINDOW)
-        cache.incr(key)
+        over = cache.incr(key) > limit or over
+    return over
+
+
+def _lookup_found(code: str, address: str | None) -> None:
+    """A right answer takes its try back: only wrong tries count."""
+    for key, _ in _lookup_keys(code, address):
+        try:
+            cache.decr(key)
+        except ValueError:  # expired meanwhile
+            pass
 
 
 @require_http_methods(["GET", "POST"])
@@ -371,7 +382,7 @@ def lookup(request):
     code = form.data.get("code", "").strip().upper()[:12]
     address = client_address(request)
     found, message, status = None, "", 200
-    if _lookup_refused(code, address):
+    if _lookup_attempt(code, address):
         message, status = LOOKUP_TOO_MANY, 429
     else:
         if form.is_valid():
@@ -379,8 +390,9 @@ def lookup(request):
                 receipt_code=form.cleaned_data["code"], phone_last4=form.cleaned_data["phone_last4"]
             )
         if found is None:
-            _lookup_failed(code, address)
             message = LOOKUP_NOT_FOUND
+        else:
+            _lookup_found(code, address)
     events = selectors.proxy_request_events(proxy_request=found, public_only=True) if found else []
     return render(
         request,

@@ -25,6 +25,7 @@ MESSAGE_TOO_LONG = "督办要求不能超过200字。"
 ANSWER_REQUIRED = "请填写督办回复内容。"
 ANSWER_TOO_LONG = "督办回复不能超过300字。"
 ALREADY_ANSWERED = "该督办已回复。"
+NOT_YOUR_OWN = "督办须由村里回复，督办人不能回复自己发出的督办。"
 DEFAULT_MESSAGE = "请尽快办理并回复办理情况。"
 
 
@@ -75,6 +76,8 @@ def urging_answer(*, actor, urging: Urging, answer: str, title: str, url: str) -
         urging = lock_for_update(Urging.objects.all(), urging.pk)
         if urging.is_answered:
             raise ValidationError(ALREADY_ANSWERED)
+        if urging.issued_by_id == actor.pk:  # a township official may also handle a village's requests
+            raise ValidationError(NOT_YOUR_OWN)
         urging.answer, urging.answered_by, urging.answered_at = answer, actor, timezone.now()
         urging.save(update_fields=["answer", "answered_by", "answered_at"])
         notification_create(

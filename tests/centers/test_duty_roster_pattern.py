@@ -254,3 +254,23 @@ def test_a_cadre_who_left_their_post_is_shown_as_such_and_unchanged_loses_nothin
     refused = client.post(URL, {**data, "end": "2027-01-08", "confirm": plan.fingerprint}, follow=True)
     assert f"{clerk.real_name}不在该村任职，不能排班。" in refused.content.decode()
     assert roster() == before
+
+
+def test_a_weekday_kept_for_a_cadre_who_left_does_not_block_changing_another(december, committee):
+    """Mondays to Thursdays stay the clerk's (whose post has ended); Fridays go to the committee member."""
+    from regions.models import Post
+
+    clerk = december.village_a1_clerk
+    Post.objects.filter(user=clerk).update(ended_on=dt.date(2026, 11, 30))
+    client = december.client_for(december.township_a_officer)
+    data = {
+        **shown_form(client.get(URL, {"month": "2026-12"}).content.decode()),
+        "weekday4": str(committee.pk),
+    }
+    plan = client.post(URL, data).context["plan"]
+    assert [d.date.day for d in plan.reassigned] == [4, 11, 18, 25]
+    client.post(URL, {**data, "confirm": plan.fingerprint})
+    fridays = DutyShift.objects.filter(village__code="419901101201", date__week_day=6, date__month=12)
+    assert set(fridays.values_list("cadre_id", flat=True)) == {committee.pk}
+    mondays = DutyShift.objects.filter(village__code="419901101201", date__week_day=2, date__month=12)
+    assert set(mondays.values_list("cadre_id", flat=True)) == {clerk.pk}

@@ -133,3 +133,23 @@ def test_all_requests_on_a_township_page_opens_that_townships_requests(world):
     assert {r.pk for r in listed} == {requests["b1"].pk}
     county_page = client.get(f"/regions/{world.county.code}/").content.decode()
     assert 'href="/requests/">全部代办' in county_page
+
+
+def test_a_large_register_export_keeps_the_township_and_village_filters(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
+    from spreadsheets.models import ExportJob
+
+    monkeypatch.setattr("spreadsheets.exports.LARGE_EXPORT_ROWS", 0)  # built by the task, not downloaded
+    three_villages(world)
+    accept(world, applicant_name="周")
+    client = world.client_for(world.county_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/requests/export/", {"township": world.township_a.code})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/requests/export/", {"village": world.village_a2.code})
+    by_township, by_village = ExportJob.objects.order_by("pk")
+    by_township.refresh_from_db()
+    by_village.refresh_from_db()
+    assert (by_township.status, by_township.total) == ("done", 3)  # A1 twice and A2, not B1
+    assert (by_village.status, by_village.total) == ("done", 1)

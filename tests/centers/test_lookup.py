@@ -162,3 +162,19 @@ def test_without_a_trusted_proxy_a_forwarded_header_is_ignored(world):
         look_up(f"WRONG{n:03d}", "0000", address="10.0.0.1", HTTP_X_FORWARDED_FOR=f"198.18.0.{n}")
     blocked = look_up(request.receipt_code, address="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.2")
     assert blocked.status_code == 429
+
+
+def test_a_try_is_counted_before_the_lookup_so_parallel_tries_cannot_all_pass(world, monkeypatch):
+    """Tries sent at the same moment each see the others' counts: the count goes up before the lookup runs
+    (and a right answer takes it back afterwards)."""
+    from centers import selectors
+
+    seen = []
+
+    def lookup_while_counting(**kwargs):
+        seen.append((cache.get("lookup:code:ABCD2345"), cache.get("lookup:addr:10.0.0.9")))
+        return None
+
+    monkeypatch.setattr(selectors, "proxy_request_public", lookup_while_counting)
+    look_up("ABCD2345", address="10.0.0.9")
+    assert seen == [(1, 1)]

@@ -11,7 +11,7 @@ from centers.selectors import proxy_request_events
 from centers.services.proxy_requests import NOT_OVERDUE
 from notifications.models import Notification
 from regions.models import Urging
-from regions.services.urging import ALREADY_ANSWERED, ANSWER_REQUIRED, ONCE_A_DAY, urging_answer
+from regions.services.urging import ALREADY_ANSWERED, ANSWER_REQUIRED, NOT_YOUR_OWN, ONCE_A_DAY, urging_answer
 from tests.centers.builders import accept
 from tests.centers.test_figures_by_township import overdue
 
@@ -142,3 +142,17 @@ def test_the_service_refuses_a_blank_answer_whatever_the_form_lets_through(world
     with pytest.raises(Exception, match=ANSWER_REQUIRED):
         urging_answer(actor=world.village_a1_clerk, urging=urging, answer="   ", title="t", url="/")
     assert not Urging.objects.get().is_answered
+
+
+def test_the_official_who_urged_cannot_answer_it_even_when_they_may_handle_the_request(world):
+    """A township organization member also holds change_center on its villages: the answer is the village's."""
+    request = overdue(accept(world))
+    urge(world, request)
+    urging = Urging.objects.get()
+    officer = world.client_for(world.township_a_officer)
+    page = officer.get(f"/requests/{request.pk}/").content.decode()
+    answer_url = f"/requests/{request.pk}/urgings/{urging.pk}/answer/"
+    assert f'action="{answer_url}"' not in page
+    assert said(officer.post(answer_url, {"answer": "自己答复"}))[-1] == NOT_YOUR_OWN
+    assert not Urging.objects.get().is_answered
+    assert not Notification.objects.filter(kind="urging_answered").exists()

@@ -147,3 +147,15 @@ def test_the_record_book_is_linked_from_the_matter_page_and_the_list(world, rost
     assert "决策台账" not in township.get(reverse("decisions:matter-list")).content.decode()
     one_village = township.get(reverse("decisions:matter-list") + f"?region={world.village_a1.code}")
     assert f'href="{book}"' in one_village.content.decode()
+
+
+def test_the_spent_amount_and_its_correction_read_in_the_money_format(world, result, clerk):
+    clerk.post(
+        reverse("decisions:amendment-create", args=[result.pk]),
+        {"field": "spent_amount", "corrected": "119000", "reason": "发票复核"},
+    )
+    matter_page = clerk.get(result.matter.get_absolute_url()).content.decode()
+    bulletin = world.client_for(None).get(reverse("bulletin", args=[world.village_a1.code])).content.decode()
+    for page in (matter_page, bulletin):
+        spent = page[page.index("实际支出") :]
+        assert f"{result.spent_amount:,.2f}元" in spent[:2000] and "119,000.00元" in spent[:2000]
