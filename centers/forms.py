@@ -159,7 +159,7 @@ class ProxyRequestFilterForm(forms.Form):
         label="状态", choices=[("", "全部"), *ProxyRequest.Status.choices], required=False
     )
     flag = forms.ChoiceField(
-        label="督办", choices=[("", "全部"), ("yellow", "黄牌"), ("red", "红牌")], required=False
+        label="红黄牌", choices=[("", "全部"), ("yellow", "黄牌"), ("red", "红牌")], required=False
     )
     township = forms.ChoiceField(label="乡镇（街道）", required=False)
     village = forms.ChoiceField(label="村（社区）", required=False)

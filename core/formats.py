@@ -78,7 +78,8 @@ class Rate:
         return None if self.percent is None else round(self.percent, digits)
 
     def __hash__(self) -> int:
-        return hash((self.part, self.whole))
+        # Equal objects hash equal: a rate equals its percent as a number (Rate(1, 2) == 50).
+        return hash(self.percent) if self.whole else hash((self.part, self.whole))
 
     def __repr__(self) -> str:
         return f"Rate({self.part}/{self.whole})"

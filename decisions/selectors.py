@@ -261,12 +261,18 @@ def matters_by_child(*, region: Region) -> list[dict]:
     return result
 
 
+def stuck_q(stuck_before: datetime.date) -> Q:
+    """Open matters that entered their step before ``stuck_before`` (today less the county's stuck_days),
+    implementation aside (it may rightly take long): the oversight page's, the daily reminder's and 督办's
+    rule (decisions.services.urging.matter_is_stuck is its test on one matter)."""
+    return Q(status=Matter.Status.OPEN, step_since__lt=stuck_before) & ~Q(step=Step.IMPLEMENTATION)
+
+
 def stuck_matters(*, region: Region, today: datetime.date, stuck_days: int) -> QuerySet[Matter]:
-    """Open matters on the same step for more than ``stuck_days`` (implementation may rightly take longer)."""
+    """Open matters on the same step for more than ``stuck_days``."""
     return (
         Matter.objects.within(region)
-        .filter(status=Matter.Status.OPEN, step_since__lt=today - datetime.timedelta(days=stuck_days))
-        .exclude(step=Step.IMPLEMENTATION)
+        .filter(stuck_q(today - datetime.timedelta(days=stuck_days)))
         .select_related("village__parent", "category")
         .order_by("step_since", "id")
     )
@@ -337,10 +343,7 @@ def decision_figures(*, region: Region, year: int, stuck_before: datetime.date |
         "late": Count("pk", filter=Q(resolved_late=True) | Q(recorded_late=True)),
     }
     if stuck_before is not None:
-        counts["stuck"] = Count(
-            "pk",
-            filter=Q(status=Matter.Status.OPEN, step_since__lt=stuck_before) & ~Q(step=Step.IMPLEMENTATION),
-        )
+        counts["stuck"] = Count("pk", filter=stuck_q(stuck_before))
     figures = Matter.objects.within(region).aggregate(**counts)
     figures["on_time_rate"] = Rate(figures["on_time"], figures["decided"])
     return figures

@@ -503,7 +503,7 @@ def matter_urge(request, pk: int):
         request,
         UrgeForm(request.POST),
         lambda data: services.matter_urge(actor=request.user, matter=matter, **data),
-        "已督办，已通知村党组织书记。",
+        "已督办，已通知村党组织书记和事项登记人。",
     )
     return redirect(matter)
 

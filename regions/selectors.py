@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Func, Max, Q, QuerySet, Value
 from django.db.models.functions import Collate, Substr
 from django.http import Http404
@@ -295,8 +296,6 @@ def region_filter_choices(*, user) -> dict[str, list[tuple[str, str]]]:
 
 def urging_of(record, pk: int) -> Urging:
     """One 督办 of ``record`` (404 when the id belongs to another record: a foreign id in a URL)."""
-    from django.contrib.contenttypes.models import ContentType
-
     return get_object_or_404(
         Urging.objects.filter(content_type=ContentType.objects.get_for_model(record), object_id=record.pk),
         pk=pk,
@@ -304,11 +303,9 @@ def urging_of(record, pk: int) -> Urging:
 
 
 def urgings_of(record) -> list[Urging]:
-    """The 督办 of one record, newest first, with who issued and who answered. One query."""
-    from django.contrib.contenttypes.models import ContentType
-
+    """The 督办 of one record, newest first (Meta.ordering), with who issued and who answered. One query."""
     return list(
-        Urging.objects.filter(content_type=ContentType.objects.get_for_model(record), object_id=record.pk)
-        .select_related("issued_by", "answered_by")
-        .order_by("-issued_at", "-id")
+        Urging.objects.filter(
+            content_type=ContentType.objects.get_for_model(record), object_id=record.pk
+        ).select_related("issued_by", "answered_by")
     )

@@ -30,7 +30,7 @@ from centers.models import ProxyRequest, ServiceItem
 from centers.permissions import CHANGE_CENTER
 from centers.workflows import PROXY_REQUEST
 from core import region_cache
-from core.http import attempt, form_errors
+from core.http import act, attempt, form_errors
 from core.tables import group_by_township
 from regions.forms import UrgeForm, UrgingAnswerForm
 from regions.reports import report_scope
@@ -144,7 +144,7 @@ def request_figures(request):
         else []
     )
     table = group_by_township(
-        rows if by == "village" else [dict(row, township="") for row in rows],
+        rows,
         sums=("accepted", "done", "on_time", "overdue_open", "replied", "satisfied"),
         rates=("on_time_rate", "satisfaction_rate"),
         means={"avg_days": ("days_total", "days_counted")},
@@ -272,15 +272,10 @@ def request_transition(request, pk: int):
 def request_urge(request, pk: int):
     """督办 on an overdue request, by a township or county official."""
     proxy_request = _proxy_request(request, pk, act=URGE, message=NOT_ALLOWED_TO_URGE)
-    form = UrgeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form_errors(form))
-        return redirect(proxy_request)
-    attempt(
+    act(
         request,
-        lambda: services.proxy_request_urge(
-            actor=request.user, proxy_request=proxy_request, message=form.cleaned_data["message"]
-        ),
+        UrgeForm(request.POST),
+        lambda data: services.proxy_request_urge(actor=request.user, proxy_request=proxy_request, **data),
         "已督办，已通知承办人和村党组织书记。",
     )
     return redirect(proxy_request)
@@ -292,14 +287,11 @@ def request_urging_answer(request, pk: int, urging_pk: int):
     """The village answers a 督办 on its request."""
     proxy_request = _proxy_request(request, pk, act=CHANGE_CENTER)
     urging = urging_of(proxy_request, urging_pk)
-    form = UrgingAnswerForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form_errors(form))
-        return redirect(proxy_request)
-    attempt(
+    act(
         request,
-        lambda: services.proxy_request_urging_answer(
-            actor=request.user, proxy_request=proxy_request, urging=urging, answer=form.cleaned_data["answer"]
+        UrgingAnswerForm(request.POST),
+        lambda data: services.proxy_request_urging_answer(
+            actor=request.user, proxy_request=proxy_request, urging=urging, **data
         ),
         "已回复督办。",
     )

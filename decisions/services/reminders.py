@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from decisions.kinds import DecisionReminder, stuck_kind
 from decisions.models import DecisionRules, Disclosure, Matter, Step
+from decisions.selectors import stuck_q
 from decisions.services.disclosures import disclosure_period_close, secretaries_remind
 from decisions.workflows import Status
 from notifications.services import remind
@@ -44,8 +45,7 @@ def decision_reminders_send(*, today: datetime.date | None = None) -> int:
         limit = (rules.get(county.pk) or DecisionRules()).stuck_days
         stuck = list(
             Matter.objects.within(county)
-            .filter(status=Status.OPEN, step_since__lt=today - datetime.timedelta(days=limit))
-            .exclude(step=Step.IMPLEMENTATION)
+            .filter(stuck_q(today - datetime.timedelta(days=limit)))
             .select_related("village")
         )
         secretaries = post_holders({m.village_id for m in stuck}, (Role.VILLAGE_SECRETARY,))

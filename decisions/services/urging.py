@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from core.workflow import lock_for_update
 from decisions.caching import matter_changed
-from decisions.models import Matter, Step
+from decisions.models import Matter
+from decisions.selectors import stuck_q
 from decisions.services.common import check_manages, rules_for
-from decisions.workflows import MATTER, Kind, Status
+from decisions.workflows import MATTER, Kind
 from regions.models import Urging
 from regions.services.urging import urging_answer, urging_issue
 
@@ -22,13 +23,9 @@ NOT_STUCK = "只能督办在同一环节停滞超过{days}天的事项。"
 
 def matter_is_stuck(matter: Matter, today: datetime.date) -> bool:
     """Open, not in implementation (which may rightly take long), on its step longer than the county's
-    limit — the oversight page's and the daily reminder's rule."""
-    limit = rules_for(matter.village).stuck_days
-    return (
-        matter.status == Status.OPEN
-        and matter.step != Step.IMPLEMENTATION
-        and matter.step_since < today - datetime.timedelta(days=limit)
-    )
+    limit: decisions.selectors.stuck_q, the oversight page's and the daily reminder's rule. One query."""
+    stuck_before = today - datetime.timedelta(days=rules_for(matter.village).stuck_days)
+    return Matter.objects.filter(stuck_q(stuck_before), pk=matter.pk).exists()
 
 
 def _title(matter: Matter) -> str:

@@ -1,6 +1,7 @@
 // Tables that compare villages (table.sortable): a click on a column header sorts the village rows by
 // that column, a second click reverses. Township subtotal rows (tr.group-subtotal) only make sense in
-// the grouped order, so they hide while the table is sorted by a column and come back with "按乡镇".
+// the grouped order, so they hide while the table is sorted by a column and come back with the table's
+// "恢复按乡镇分组" button ([data-table-reset="<table id>"]).
 (function () {
   "use strict";
 

@@ -61,7 +61,7 @@ def shown_form(html: str) -> dict:
     return data
 
 
-def test_the_form_shows_the_pattern_the_month_holds(december, committee):
+def test_the_form_shows_the_pattern_the_month_holds(december):
     clerk = december.village_a1_clerk
     html = december.client_for(clerk).get(URL, {"month": "2026-12"}).content.decode()
     data = shown_form(html)
@@ -181,7 +181,7 @@ def test_days_checked_in_or_marked_absent_and_rest_days_stay(world, committee):
     assert DutyShift.objects.get(date=dt.date(2026, 12, 8)).cadre == committee
 
 
-def test_the_service_refuses_to_take_shifts_away_without_the_plans_fingerprint(december, committee):
+def test_the_service_refuses_to_take_shifts_away_without_the_plans_fingerprint(december):
     before = roster()
     pattern = {d: december.village_a1_clerk for d in range(5)}
     with pytest.raises(duty.PatternNotConfirmed) as refused:
@@ -234,7 +234,7 @@ def test_the_roster_page_and_its_preview_stay_within_the_page_budget(december, d
         assert client.post(URL, {**data, "weekday0": ""}).status_code == 200
 
 
-def test_a_cadre_who_left_their_post_is_shown_as_such_and_unchanged_loses_nothing(december, committee):
+def test_a_cadre_who_left_their_post_is_shown_as_such_and_unchanged_loses_nothing(december):
     """The Wednesday mix aside, Mondays to Fridays are the clerk's; the clerk's post then ends."""
     from regions.models import Post
 

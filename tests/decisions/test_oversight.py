@@ -257,7 +257,7 @@ def test_the_village_record_book_workbook(world, roster, secretary, clerk):
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def test_meeting_papers_are_checked_by_content_and_served_in_scope(world, roster, secretary, clerk, settings):
+def test_meeting_papers_are_checked_by_content_and_served_in_scope(world, roster, secretary, clerk):
     matter = matter_register(secretary, world.village_a1)
     response = meeting_post(
         clerk,

@@ -42,7 +42,7 @@ def test_a_stuck_matter_is_urged_and_the_village_answers(world, roster):
     officer_page = world.client_for(world.township_a_officer).get(matter.get_absolute_url()).content.decode()
     assert f'action="/decisions/matters/{matter.pk}/urge/"' in officer_page
     response = urge(world, matter)
-    assert response.status_code == 302 and said(response) == ["已督办，已通知村党组织书记。"]
+    assert response.status_code == 302 and said(response) == ["已督办，已通知村党组织书记和事项登记人。"]
     urging = Urging.objects.get()
     assert urging.record == matter and urging.issued_by == world.township_a_officer
     assert Notification.objects.filter(kind="urged", recipient=world.village_a1_clerk).count() == 1
