@@ -207,12 +207,13 @@ def proxy_request_transition(
 
 
 def proxy_request_reminders_send(*, today: date | None = None) -> int:
-    """督办 reminders, each sent once per (request, kind, promised date, recipient):
-    yellow (one working day left) to the handler; red (overdue) to the village secretary and liaison cadre."""
+    """督办 reminders, each sent once per (request, kind, promised date, recipient): yellow (one working day
+    left) to the handler; red (overdue) to the village secretary and liaison cadre. The cadre who accepted
+    the request gets both, also after 转办 (首问负责: the first cadre follows the request to its end)."""
     today = today or timezone.localdate()
     sent = 0
     open_requests = ProxyRequest.objects.filter(status__in=ProxyRequest.OPEN).select_related(
-        "item", "handler", "village"
+        "item", "handler", "accepted_by", "village"
     )
     for proxy_request in open_requests.filter(warn_on__lte=today, promised_date__gte=today).iterator(
         chunk_size=1000
@@ -221,7 +222,7 @@ def proxy_request_reminders_send(*, today: date | None = None) -> int:
             proxy_request,
             kind=CenterReminder.REQUEST_YELLOW,
             due_date=proxy_request.promised_date,
-            recipients=[proxy_request.handler],
+            recipients=[proxy_request.handler, proxy_request.accepted_by],
             url=proxy_request.get_absolute_url(),
             title=f"黄牌提醒：{proxy_request.village.name}“{proxy_request.item.name}”将于"
             f"{zh_month_day(proxy_request.promised_date)}到期",
@@ -233,7 +234,7 @@ def proxy_request_reminders_send(*, today: date | None = None) -> int:
             proxy_request,
             kind=CenterReminder.REQUEST_RED,
             due_date=proxy_request.promised_date,
-            recipients=watchers.get(proxy_request.village_id, []),
+            recipients=[*watchers.get(proxy_request.village_id, []), proxy_request.accepted_by],
             url=proxy_request.get_absolute_url(),
             title=f"红牌督办：{proxy_request.village.name}“{proxy_request.item.name}”已超过承诺日期"
             f"{zh_month_day(proxy_request.promised_date)}",

@@ -369,13 +369,13 @@ def test_yellow_and_red_reminders_are_sent_once_even_when_the_task_runs_twice(wo
         data=TransitionInput(handler=liaison),
     )
     request.refresh_from_db()
-    # Yellow day: the handler (now the liaison cadre) is reminded, once.
+    # Yellow day: the handler (now the liaison cadre) and the first cadre (首问负责) are reminded, once each.
     with mock.patch("django.utils.timezone.localdate", return_value=request.warn_on):
         proxy_request_reminders_send.delay()
         proxy_request_reminders_send.delay()
-    assert list(
+    assert sorted(
         Notification.objects.filter(kind="request_yellow").values_list("recipient__username", flat=True)
-    ) == ["liaison"]
+    ) == ["liaison", "village_a1_clerk"]
     # Red: the day after the promised date, the secretary and the liaison cadre are told, once each.
     with mock.patch(
         "django.utils.timezone.localdate", return_value=request.promised_date + timedelta(days=1)
@@ -386,6 +386,41 @@ def test_yellow_and_red_reminders_are_sent_once_even_when_the_task_runs_twice(wo
         Notification.objects.filter(kind="request_red").values_list("recipient__username", flat=True)
     )
     assert red == ["liaison", "village_a1_clerk"]
+
+
+def test_the_first_cadre_follows_a_transferred_request_to_its_end(world):
+    """首问负责: a township officer accepts at A1 and transfers it to the clerk; the officer, who is neither
+    the handler nor a watcher of the village, still gets the yellow and the red reminder and stays named."""
+    from datetime import timedelta
+    from unittest import mock
+
+    from centers.tasks import proxy_request_reminders_send
+    from notifications.models import Notification
+
+    request = accept(world, actor=world.township_a_officer)
+    proxy_request_transition(
+        actor=world.township_a_officer,
+        proxy_request=request,
+        name="transfer",
+        version=request.version,
+        data=TransitionInput(handler=world.village_a1_clerk),
+    )
+    request.refresh_from_db()
+    assert (request.handler, request.accepted_by) == (world.village_a1_clerk, world.township_a_officer)
+
+    def told(kind):
+        return sorted(Notification.objects.filter(kind=kind).values_list("recipient__username", flat=True))
+
+    with mock.patch("django.utils.timezone.localdate", return_value=request.warn_on):
+        proxy_request_reminders_send.delay()
+    assert told("request_yellow") == ["township_a_officer", "village_a1_clerk"]
+    with mock.patch(
+        "django.utils.timezone.localdate", return_value=request.promised_date + timedelta(days=1)
+    ):
+        proxy_request_reminders_send.delay()
+    assert told("request_red") == ["township_a_officer", "village_a1_clerk"]
+    page = world.client_for(world.township_a_officer).get(f"/requests/{request.pk}/").content.decode()
+    assert "首问责任人" in page and world.township_a_officer.real_name in page
 
 
 def test_list_filters_by_search_item_handler_flag_and_dates(world):
