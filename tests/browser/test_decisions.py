@@ -177,7 +177,7 @@ def test_secretary_takes_matter_through_four_meetings_and_two_disclosures_on_pho
     page.get_by_role("button", name="确认提交").click()
     expect(page.get_by_role("alert")).to_contain_text("实施结果公开已登记")
     expect(page.locator("#matter-status")).to_have_text("实施结果公开")
-    expect(page.locator("#disclosure-result")).to_contain_text("118500.00")
+    expect(page.locator("#disclosure-result")).to_contain_text("118,500.00元")
     expect(page.locator("#next-step")).to_have_count(0)
     screenshot(page, "decision-matter-result-disclosed-phone")
 
@@ -216,7 +216,7 @@ def test_secretary_takes_matter_through_four_meetings_and_two_disclosures_on_pho
             "村民（代表）会议决议（村民代表会议）：应到30人，实到27人，赞成25票，反对2票，弃权0票，通过"
         )
         expect(entry).to_contain_text("文化广场已建成，健身器材已安装到位。")
-        expect(entry).to_contain_text("118500.00")
+        expect(entry).to_contain_text("118,500.00元")
         expect(entry).to_contain_text("镇村联合验收合格")
         body = villager.locator("body")
         for name in (CHAIR, RECORDER, SECRETARY_NAME, secretary.username):
