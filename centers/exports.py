@@ -215,6 +215,7 @@ ATTENDANCE = SheetSpec(
         Column("迟到", INT, total=True),
         Column("缺勤", INT, total=True),
         Column("早退", INT, total=True),
+        Column("未签退", INT, total=True),
         Column("出勤率", RATE, ratio=("已出勤", "应值班")),
     ),
     total=True,
@@ -240,6 +241,7 @@ def attendance_to_xlsx(rows: list[dict], *, region: Region, start, end) -> bytes
                 r["late"],
                 r["absent"],
                 r["early"],
+                r["no_check_out"],
                 r["rate"].fraction,
             )
             for r in rows

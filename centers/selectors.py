@@ -349,7 +349,7 @@ def duty_month(*, village: Region, month_start: datetime.date) -> list[DutyShift
     )
 
 
-ATTENDANCE_SUMS = ("due", "attended", "late", "absent", "early")
+ATTENDANCE_SUMS = ("due", "attended", "late", "absent", "early", "no_check_out")
 
 
 # A weekday of the weekly pattern whose days stay as they are (it holds mixed cadres).
@@ -522,7 +522,8 @@ def roster_pattern_plan(
 
 
 def attendance_by_village(*, region: Region, start, end, today) -> list[dict]:
-    """Per village under ``region``: shifts due (up to today), attended, late, absent and the rate. One query."""
+    """Per village under ``region``: shifts due (up to today), attended, late, absent, left early, checked in
+    but never checked out, and the rate. One query."""
     Attendance = DutyShift.Attendance
     rows = (
         DutyShift.objects.within(region)
@@ -534,6 +535,10 @@ def attendance_by_village(*, region: Region, start, end, today) -> list[dict]:
             late=Count("pk", filter=Q(attendance=Attendance.LATE)),
             absent=Count("pk", filter=Q(attendance=Attendance.ABSENT)),
             early=Count("pk", filter=Q(left_early=True)),
+            # Checked in on a past day and never checked out (today's cadre may still check out).
+            no_check_out=Count(
+                "pk", filter=Q(checked_in_at__isnull=False, checked_out_at__isnull=True, date__lt=today)
+            ),
         )
         .order_by("village__code")
     )

@@ -203,6 +203,7 @@ def roster(request, code: str):
             "can_edit": can_edit,
             "pattern_form": pattern_form,
             "plan": plan,
+            "today": timezone.localdate(),
             "next_month": next_month,
             "previous_month": previous_month,
             "breadcrumbs": region_breadcrumbs(user=request.user, region=village),

@@ -411,3 +411,27 @@ def test_the_demo_village_is_on_duty_on_rest_days_for_a_first_look(world):
     shift = DutyShift.objects.get(village=world.village_a1, date=saturday)
     shift = duty.shift_check_in(actor=world.village_a1_clerk, shift=shift, now=at(saturday, 8, 45))
     assert shift.attendance == "on_time"
+
+
+def test_a_past_shift_checked_in_and_never_checked_out_is_flagged_and_counted(world):
+    """The 16th: checked in and out; the 17th: checked in, never out (flagged); today: checked in, not out
+    yet (not flagged: the cadre may still check out)."""
+    today = timezone.localdate()
+    days = [today - dt.timedelta(days=2), today - dt.timedelta(days=1), today]
+    shifts = [shift_on(world, day) for day in days]
+    for shift in shifts:
+        DutyShift.objects.filter(pk=shift.pk).update(
+            checked_in_at=at(shift.date, 8, 30), attendance=DutyShift.Attendance.ON_TIME
+        )
+    DutyShift.objects.filter(pk=shifts[0].pk).update(checked_out_at=at(days[0], 17, 40))
+    page = world.client_for(world.township_a_officer).get(
+        "/duty/attendance/", {"region": "419901101000", "from": days[0].isoformat(), "to": today.isoformat()}
+    )
+    assert page.context["rows"][0]["no_check_out"] == 1
+    assert page.context["table"].total["no_check_out"] == 1
+    assert "未签退</th>" in page.content.decode()
+    month = "" if days[0].month == today.month else f"?month={days[1]:%Y-%m}"
+    roster = (
+        world.client_for(world.village_a1_clerk).get(f"/duty/419901101201/roster/{month}").content.decode()
+    )
+    assert roster.count('class="badge text-bg-warning no-check-out"') == 1

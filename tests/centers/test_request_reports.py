@@ -144,8 +144,8 @@ def test_county_attendance_sheet_gives_township_subtotals_and_a_county_total(wor
         ("柳河乡", "小计"),
         ("合计", None),
     ]
-    assert [r[3:5] + r[8:] for r in body] == [(2, 1, 0.5), (2, 1, 0.5), (1, 0, 0), (1, 0, 0), (3, 1, 1 / 3)]
-    assert {sheet.cell(n, 9).number_format for n in range(3, 8)} == {"0.0%"}
+    assert [r[3:5] + r[9:] for r in body] == [(2, 1, 0.5), (2, 1, 0.5), (1, 0, 0), (1, 0, 0), (3, 1, 1 / 3)]
+    assert {sheet.cell(n, 10).number_format for n in range(3, 8)} == {"0.0%"}
 
 
 @pytest.mark.parametrize("url", ["/requests/figures/", "/duty/attendance/"])
