@@ -32,7 +32,13 @@ from regions.selectors import by_child, pinyin
 from regions.workdays import is_working_day
 
 # Village-level posts whose holders take duty shifts.
-DUTY_ROLES = (Role.VILLAGE_SECRETARY, Role.VILLAGE_COMMITTEE, Role.FIRST_SECRETARY, Role.LIAISON_CADRE)
+DUTY_ROLES = (
+    Role.VILLAGE_SECRETARY,
+    Role.VILLAGE_COMMITTEE,
+    Role.FIRST_SECRETARY,
+    Role.LIAISON_CADRE,
+    Role.DUTY_VOLUNTEER,
+)
 
 
 # -- the center and its building standard ----------------------------------------------------------

@@ -58,6 +58,8 @@ class Role(models.TextChoices):
     GRID_WORKER = "grid_worker", "网格员"
     VILLAGE_MEDIATOR = "village_mediator", "村调解员"
     VILLAGE_SUPERVISOR = "village_supervisor", "村监督员"
+    # [000]: 大学生村干部, 无职党员 and 退休村干部 sit on duty beside the 两委: a post with duty rights only.
+    DUTY_VOLUNTEER = "duty_volunteer", "坐班人员（大学生村官、无职党员等）"
     SYSTEM_ADMIN = "system_admin", "系统管理员"
 
 
@@ -85,6 +87,7 @@ VILLAGE_ROLES = (
     Role.GRID_WORKER,
     Role.VILLAGE_MEDIATOR,
     Role.VILLAGE_SUPERVISOR,
+    Role.DUTY_VOLUNTEER,
 )
 # The organization department appoints every post but the system administrator's; a township's
 # leader and organization member appoint only village-level posts (township posts come from the county).
@@ -114,6 +117,7 @@ ROLE_TABLE: dict[str, RoleSpec] = {
         RoleSpec(Role.GRID_WORKER, (Level.VILLAGE,), (VIEW,)),
         RoleSpec(Role.VILLAGE_MEDIATOR, (Level.VILLAGE,), (VIEW,)),
         RoleSpec(Role.VILLAGE_SUPERVISOR, (Level.VILLAGE,), (VIEW,)),
+        RoleSpec(Role.DUTY_VOLUNTEER, (Level.VILLAGE,), (VIEW,)),
         # The system administrator holds every permission any system registers.
         RoleSpec(Role.SYSTEM_ADMIN, (Level.PROVINCE, Level.CITY, Level.COUNTY), (), tuple(Role)),
     )

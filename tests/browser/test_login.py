@@ -35,6 +35,7 @@ REAL_NAMES = dict(
             "卫红霞",
             "蒋德福",
             "沈玉珍",
+            "杨晓东",
             "韩宇航",
         ],
         strict=True,

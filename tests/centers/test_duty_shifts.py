@@ -435,3 +435,26 @@ def test_a_past_shift_checked_in_and_never_checked_out_is_flagged_and_counted(wo
         world.client_for(world.village_a1_clerk).get(f"/duty/419901101201/roster/{month}").content.decode()
     )
     assert roster.count('class="badge text-bg-warning no-check-out"') == 1
+
+
+def test_a_duty_volunteer_sits_on_duty_with_duty_rights_only(world):
+    """[000] 大学生村干部, 无职党员 and 退休村干部 join the rota: they can be rostered and check in on their own
+    shift, but neither accept requests nor change the roster."""
+    volunteer = make_user("volunteer_a1", Role.DUTY_VOLUNTEER, world.village_a1, real_name="杨晓东")
+    clerk = world.client_for(world.village_a1_clerk)
+    roster = clerk.get("/duty/419901101201/roster/").content.decode()
+    assert f'<option value="{volunteer.pk}">杨晓东</option>' in roster
+    today = timezone.localdate()
+    shift = shift_on(world, today, volunteer)
+    duty.shift_check_in(actor=volunteer, shift=shift, now=at(today, 8, 30))
+    shift.refresh_from_db()
+    assert shift.checked_in_at is not None and shift.attendance == DutyShift.Attendance.ON_TIME
+    own = world.client_for(volunteer)
+    assert own.get("/requests/new/").status_code == 403
+    assert (
+        own.post(
+            "/duty/419901101201/roster/", {"form": "day", "date": today.isoformat(), "cadre": ""}
+        ).status_code
+        == 403
+    )
+    assert DutyShift.objects.get(pk=shift.pk).cadre == volunteer

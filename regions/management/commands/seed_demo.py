@@ -64,6 +64,7 @@ class Command(BaseCommand):
             ("grid_worker", Role.GRID_WORKER, village_a),
             ("village_mediator", Role.VILLAGE_MEDIATOR, village_a),
             ("village_supervisor", Role.VILLAGE_SUPERVISOR, village_a),
+            ("duty_volunteer", Role.DUTY_VOLUNTEER, village_a),
             ("township2_leader", Role.TOWNSHIP_LEADER, townships[1]),
             ("village2_secretary", Role.VILLAGE_SECRETARY, village_b),
         ]
