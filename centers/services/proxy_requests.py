@@ -256,7 +256,7 @@ def proxy_request_urge(*, actor, proxy_request: ProxyRequest, message: str = "")
     )
     if locked.flag_on(timezone.localdate()) != "red":
         raise ValidationError(NOT_OVERDUE)
-    urging = urging_issue(
+    return urging_issue(
         actor=actor,
         record=locked,
         village=locked.village,
@@ -264,30 +264,20 @@ def proxy_request_urge(*, actor, proxy_request: ProxyRequest, message: str = "")
         handlers=[locked.handler],
         title=_urging_title(locked),
         url=locked.get_absolute_url(),
+        workflow=PROXY_REQUEST,
     )
-    PROXY_REQUEST.record(
-        locked, Kind.URGE, actor=actor, note=urging.message, payload={"urging": urging.pk}, public=False
-    )
-    return urging
 
 
 @transaction.atomic
 def proxy_request_urging_answer(*, actor, proxy_request: ProxyRequest, urging: Urging, answer: str) -> Urging:
     """The village's answer to a 督办 on its request (whoever may handle the village's requests)."""
     _check_handles(actor, proxy_request.village)
-    urging = urging_answer(
+    return urging_answer(
         actor=actor,
+        record=proxy_request,
         urging=urging,
         answer=answer,
         title=_urging_title(proxy_request),
         url=proxy_request.get_absolute_url(),
+        workflow=PROXY_REQUEST,
     )
-    PROXY_REQUEST.record(
-        proxy_request,
-        Kind.URGE_ANSWER,
-        actor=actor,
-        note=urging.answer,
-        payload={"urging": urging.pk},
-        public=False,
-    )
-    return urging

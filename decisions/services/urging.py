@@ -14,7 +14,7 @@ from decisions.caching import matter_changed
 from decisions.models import Matter
 from decisions.selectors import stuck_q
 from decisions.services.common import check_manages, rules_for
-from decisions.workflows import MATTER, Kind
+from decisions.workflows import MATTER
 from regions.models import Urging
 from regions.services.urging import urging_answer, urging_issue
 
@@ -47,14 +47,8 @@ def matter_urge(*, actor, matter: Matter, message: str = "") -> Urging:
         handlers=[locked.created_by],
         title=_title(locked),
         url=locked.get_absolute_url(),
-    )
-    MATTER.record(
-        locked,
-        Kind.URGE,
-        actor=actor,
-        note=urging.message,
-        payload={"urging": urging.pk, "step": locked.step},
-        public=False,
+        workflow=MATTER,
+        payload={"step": locked.step},
     )
     matter_changed(locked)
     return urging
@@ -65,10 +59,13 @@ def matter_urging_answer(*, actor, matter: Matter, urging: Urging, answer: str) 
     """The village's answer to a 督办 on its matter (those who manage the village's decisions)."""
     check_manages(actor, matter.village)
     urging = urging_answer(
-        actor=actor, urging=urging, answer=answer, title=_title(matter), url=matter.get_absolute_url()
-    )
-    MATTER.record(
-        matter, Kind.URGE_ANSWER, actor=actor, note=urging.answer, payload={"urging": urging.pk}, public=False
+        actor=actor,
+        record=matter,
+        urging=urging,
+        answer=answer,
+        title=_title(matter),
+        url=matter.get_absolute_url(),
+        workflow=MATTER,
     )
     matter_changed(matter)
     return urging

@@ -30,11 +30,20 @@ DEFAULT_MESSAGE = "请尽快办理并回复办理情况。"
 
 
 def urging_issue(
-    *, actor, record, village: Region, message: str, handlers: Iterable, title: str, url: str
+    *,
+    actor,
+    record,
+    village: Region,
+    message: str,
+    handlers: Iterable,
+    title: str,
+    url: str,
+    workflow,
+    payload=None,
 ) -> Urging:
-    """Records a 督办 on ``record`` (at most one per record and day: the database refuses a second) and
-    tells ``handlers`` and the village's secretaries. The caller writes the timeline event and checks
-    that the record may be urged (overdue, stuck)."""
+    """Records a 督办 on ``record`` (at most one per record and day: the database refuses a second), tells
+    ``handlers`` and the village's secretaries, and writes the "urge" event on the record's timeline
+    through its ``workflow`` (not public). The caller checks that the record may be urged (overdue, stuck)."""
     require(actor, URGE, village, message=NOT_ALLOWED_TO_URGE)
     message = (message or "").strip() or DEFAULT_MESSAGE
     if len(message) > 200:
@@ -61,12 +70,20 @@ def urging_issue(
                 body=f"{actor.real_name}：{message}",
                 url=url,
             )
+    workflow.record(
+        record,
+        "urge",
+        actor=actor,
+        note=urging.message,
+        payload={"urging": urging.pk, **(payload or {})},
+        public=False,
+    )
     return urging
 
 
-def urging_answer(*, actor, urging: Urging, answer: str, title: str, url: str) -> Urging:
-    """The village's answer to a 督办 (the caller checks that the actor may act on the record); the official
-    who issued it is told."""
+def urging_answer(*, actor, record, urging: Urging, answer: str, title: str, url: str, workflow) -> Urging:
+    """The village's answer to a 督办 (the caller checks that the actor may act on the record), written as
+    the "urge_answer" event on the record's timeline; the official who issued it is told."""
     answer = (answer or "").strip()
     if not answer:
         raise ValidationError(ANSWER_REQUIRED)
@@ -86,5 +103,13 @@ def urging_answer(*, actor, urging: Urging, answer: str, title: str, url: str) -
             title=f"督办已回复：{title}",
             body=f"{actor.real_name}：{answer}",
             url=url,
+        )
+        workflow.record(
+            record,
+            "urge_answer",
+            actor=actor,
+            note=urging.answer,
+            payload={"urging": urging.pk},
+            public=False,
         )
     return urging

@@ -9,6 +9,7 @@ from django.contrib.messages import get_messages
 from centers.models import ProxyRequest, ProxyRequestTimelineEvent
 from centers.selectors import proxy_request_events
 from centers.services.proxy_requests import NOT_OVERDUE
+from centers.workflows import PROXY_REQUEST
 from notifications.models import Notification
 from regions.models import Urging
 from regions.services.urging import ALREADY_ANSWERED, ANSWER_REQUIRED, NOT_YOUR_OWN, ONCE_A_DAY, urging_answer
@@ -140,7 +141,15 @@ def test_the_service_refuses_a_blank_answer_whatever_the_form_lets_through(world
     urge(world, request)
     urging = Urging.objects.get()
     with pytest.raises(Exception, match=ANSWER_REQUIRED):
-        urging_answer(actor=world.village_a1_clerk, urging=urging, answer="   ", title="t", url="/")
+        urging_answer(
+            actor=world.village_a1_clerk,
+            record=request,
+            urging=urging,
+            answer="   ",
+            title="t",
+            url="/",
+            workflow=PROXY_REQUEST,
+        )
     assert not Urging.objects.get().is_answered
 
 
