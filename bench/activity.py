@@ -233,6 +233,7 @@ def populate(*, today: dt.date | None = None, seed: int = 5, progress=print) -> 
                 handler_id=handler,
                 office=item.office,
                 promised_date=promised,
+                original_promised_date=promised,
                 warn_on=warn,
                 shift_id=shift_ids[v][d],
                 created_at=at(accepted_on, 9, rng.randrange(0, 59)),
