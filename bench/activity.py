@@ -233,6 +233,7 @@ def populate(*, today: dt.date | None = None, seed: int = 5, progress=print) -> 
                 handler_id=handler,
                 office=item.office,
                 promised_date=promised,
+                original_promised_date=promised,
                 warn_on=warn,
                 shift_id=shift_ids[v][d],
                 created_at=at(accepted_on, 9, rng.randrange(0, 59)),
@@ -320,6 +321,8 @@ def populate(*, today: dt.date | None = None, seed: int = 5, progress=print) -> 
                         )
                     )
             if status == Status.RETURNED:
+                # 明确答复制: a return answers the applicant (reply_text, public); the reason stays in the note.
+                request.reply_text = "经核实不符合办理条件，已当面说明政策和其他办理途径"
                 events.append(
                     Event(
                         kind=Kind.RETURN,
@@ -328,7 +331,7 @@ def populate(*, today: dt.date | None = None, seed: int = 5, progress=print) -> 
                         actor_id=handler,
                         at=at(start_day, 10, 30),
                         note=rng.choice(RETURN_REASONS),
-                        is_public=False,
+                        payload={"channel": REPLY_CHANNEL},
                     )
                 )
             # 受理 is recorded with version 1; every transition after it bumps the version once.

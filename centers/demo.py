@@ -19,7 +19,7 @@ from centers.models import (
     ServiceCenter,
     ServiceItem,
 )
-from centers.services.proxy_requests import new_codes, promise_dates
+from centers.services.proxy_requests import new_codes, promise_dates, warn_before
 from centers.standards import service_items_ensure, standard_lists_ensure
 from regions.models import CalendarDay, Post, Region
 from regions.roles import Level, Role
@@ -159,6 +159,7 @@ def _duty_and_requests(county: Region) -> tuple[int, int]:
                 handler=cadre,
                 office=item.office,
                 promised_date=promised,
+                original_promised_date=promised,
                 warn_on=warn,
                 status=status,
                 result="已办结" if status in ("done", "replied") else "",
@@ -177,4 +178,118 @@ def _duty_and_requests(county: Region) -> tuple[int, int]:
                 payload={"promised_date": promised.isoformat()},
             )
             requests += 1
+    requests += _demo_extensions(county, secretaries, rng)
     return len(shifts), requests
+
+
+def _demo_extensions(county: Region, secretaries: dict, rng: random.Random) -> int:
+    """Two requests of the demo village with a 延期申请 (DOMAIN_RULES C.10): one the township approved
+    and the village then finished after the original promise but by the new date (延期办结 in the
+    figures), one still waiting on the township's list. Written as the services write them."""
+    Kind, Status = ProxyRequestTimelineEvent.Kind, ProxyRequest.Status
+    township = Region.objects.filter(parent=county).order_by("code").first()
+    village = Region.objects.filter(parent=township).order_by("code").first() if township else None
+    approver = (
+        Post.objects.filter(region=township, role=Role.TOWNSHIP_LEADER, ended_on__isnull=True)
+        .select_related("user")
+        .order_by("started_on", "pk")
+        .first()
+    )
+    cadre = secretaries.get(village.pk) if village else None
+    item = (
+        ServiceItem.objects.filter(region__isnull=True, is_active=True, promised_days__range=(5, 10))
+        .order_by("sort_order", "pk")
+        .first()
+    )
+    if cadre is None or approver is None or item is None:
+        return 0
+    today = timezone.localdate()
+    specs = (
+        # (accepted days ago, days added by the extension, finished days after the original promise)
+        (40, 10, 4),
+        (2, 7, None),
+    )
+    for ago, extra, finished_after in specs:
+        accepted = today - dt.timedelta(days=ago)
+        original, warn = promise_dates(village, accepted, item.promised_days)
+        asked_to = original + dt.timedelta(days=extra)
+        number, code = new_codes(accepted)
+        approved = finished_after is not None
+        finished = original + dt.timedelta(days=finished_after) if approved else None
+        proxy_request = ProxyRequest.objects.create(
+            number=number,
+            receipt_code=code,
+            village=village,
+            item=item,
+            applicant_name=rng.choice("王李张刘陈") + "大姐",
+            applicant_phone=f"13{rng.randint(100000000, 999999999)}",
+            materials_received=item.material_list[:1],
+            accepted_by=cadre,
+            accepted_on=accepted,
+            handler=cadre,
+            office=item.office,
+            promised_date=asked_to if approved else original,
+            original_promised_date=original,
+            warn_on=warn_before(village, asked_to, accepted) if approved else warn,
+            status=Status.REPLIED if approved else Status.IN_PROGRESS,
+            result="已办结" if approved else "",
+            reply_text="已办结，证明已交本人" if approved else "",
+            satisfaction="fairly" if approved else "",
+            finished_on=finished,
+            working_days_taken=working_days_between(county=county, start=accepted, end=finished)
+            if finished
+            else None,
+            extension_to=None if approved else asked_to,
+            extension_reason="" if approved else "需到县档案馆调取原始档案，预计一周",
+            extension_asked_by=None if approved else cadre,
+            extension_asked_on=None if approved else today,
+        )
+        events = [
+            (Kind.ACCEPT, "", Status.ACCEPTED, cadre, "", {"promised_date": original.isoformat()}, True),
+            (Kind.START, Status.ACCEPTED, Status.IN_PROGRESS, cadre, "", {}, True),
+            (
+                Kind.EXTENSION_ASK,
+                Status.IN_PROGRESS,
+                Status.IN_PROGRESS,
+                cadre,
+                "需到县档案馆调取原始档案，预计一周",
+                {"from": original.isoformat(), "to": asked_to.isoformat()},
+                False,
+            ),
+        ]
+        if approved:
+            events += [
+                (
+                    Kind.EXTENSION_GRANT,
+                    Status.IN_PROGRESS,
+                    Status.IN_PROGRESS,
+                    approver.user,
+                    "同意",
+                    {"from": original.isoformat(), "to": asked_to.isoformat()},
+                    True,
+                ),
+                (Kind.COMPLETE, Status.IN_PROGRESS, Status.DONE, cadre, "", {"result": "已办结"}, True),
+                (
+                    Kind.REPLY,
+                    Status.DONE,
+                    Status.REPLIED,
+                    cadre,
+                    "",
+                    {"satisfaction": "fairly", "channel": "电话告知"},
+                    True,
+                ),
+            ]
+        ProxyRequestTimelineEvent.objects.bulk_create(
+            ProxyRequestTimelineEvent(
+                proxy_request=proxy_request,
+                kind=kind,
+                from_state=source,
+                to_state=target,
+                actor=actor,
+                note=note,
+                payload=payload,
+                is_public=public,
+            )
+            for kind, source, target, actor, note, payload, public in events
+        )
+    return len(specs)

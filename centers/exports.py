@@ -83,6 +83,7 @@ REQUEST_FIELDS = (
     "applicant_id_number",
     "materials_received",
     "accepted_on",
+    "original_promised_date",
     "promised_date",
     "status",
     "accepted_by__real_name",
@@ -106,11 +107,13 @@ REQUESTS = SheetSpec(
         Column("身份证号"),
         Column("已收材料"),
         Column("受理日期", DATE),
-        Column("承诺办结日期", DATE),
+        Column("原承诺办结日期", DATE),
+        Column("承诺办结日期（含批准延期）", DATE),
         Column("状态"),
         Column("首问责任人"),
         Column("承办人"),
         Column("办结日期", DATE),
+        Column("按时情况"),
         Column("用时（工作日）", INT),
         Column("办理结果"),
         Column("满意度"),
@@ -127,9 +130,12 @@ def proxy_request_rows(requests, *, reveal: bool):
     Reads plain tuples (values_list) rather than model instances: at 100,000 rows building
     instances cost several times what openpyxl itself needs.
     """
-    from centers.models import HandlingWay, ProxyRequest
+    from django.utils import timezone
+
+    from centers.models import HandlingWay, ProxyRequest, request_timeliness
     from core.personal_data import mask_id_number, mask_phone
 
+    today = timezone.localdate()
     ways, statuses = dict(HandlingWay.choices), dict(ProxyRequest.Status.choices)
     satisfaction = dict(ProxyRequest.Satisfaction.choices)
     for (
@@ -143,6 +149,7 @@ def proxy_request_rows(requests, *, reveal: bool):
         id_number,
         materials,
         accepted_on,
+        original,
         promised,
         status,
         accepted_by,
@@ -163,11 +170,15 @@ def proxy_request_rows(requests, *, reveal: bool):
             id_number if reveal else mask_id_number(id_number),
             "、".join(materials),
             accepted_on,
+            original,
             promised,
             statuses.get(status, status),
             accepted_by,
             handler,
             finished_on,
+            request_timeliness(
+                status=status, finished_on=finished_on, original=original, promised=promised, today=today
+            ),
             days,
             result,
             satisfaction.get(satisfied, ""),
@@ -258,7 +269,7 @@ def _request_filters(params: dict) -> dict:
     filters = {
         k: v
         for k, v in params.items()
-        if k in ("status", "flag", "query", "item_id", "handler_id", "township", "village") and v
+        if k in ("status", "flag", "query", "item_id", "handler_id", "township", "village", "extension") and v
     }
     for key in ("date_from", "date_to"):
         if params.get(key):

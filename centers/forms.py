@@ -14,6 +14,7 @@ from centers.models import (
     ServiceItem,
 )
 from centers.selectors import KEEP
+from centers.workflows import PROXY_REQUEST
 from core.forms import DateInput, TimeInput
 
 phone_validator = RegexValidator(r"^[0-9\-]{7,20}$", "请输入有效的电话号码（数字和短横线）。")
@@ -135,7 +136,11 @@ class ProxyRequestTransitionForm(forms.Form):
 
     REPLY_CHANNELS = [("电话告知", "电话告知"), ("当面告知", "当面告知"), ("短信告知", "短信告知")]
 
-    name = forms.ChoiceField(choices=ProxyRequestTimelineEvent.Kind.choices, widget=forms.HiddenInput)
+    # The transitions the request's page offers (the township decides on an extension on its own form).
+    name = forms.ChoiceField(
+        choices=[(t.name, t.label) for t in PROXY_REQUEST.transitions.values() if t.offer],
+        widget=forms.HiddenInput,
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(label="说明", max_length=300, required=False)
     office = forms.CharField(label="承办科室", max_length=60, required=False)
@@ -146,11 +151,26 @@ class ProxyRequestTransitionForm(forms.Form):
         label="满意度", required=False, choices=[("", "—"), *ProxyRequest.Satisfaction.choices]
     )
     handler = forms.ModelChoiceField(label="新承办人", queryset=None, required=False)
-    promised_date = forms.DateField(label="新承诺日期", required=False, widget=DateInput)
+    promised_date = forms.DateField(label="申请延期至", required=False, widget=DateInput)
 
     def __init__(self, *args, handlers=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["handler"].queryset = handlers
+
+
+class ExtensionDecisionForm(forms.Form):
+    """The township's decision on a request for an extension (延期审批); the service checks the rest."""
+
+    decision = forms.ChoiceField(
+        label="审批意见",
+        choices=[
+            (ProxyRequestTimelineEvent.Kind.EXTENSION_GRANT, "批准延期"),
+            (ProxyRequestTimelineEvent.Kind.EXTENSION_DENY, "不批准"),
+        ],
+        error_messages={"required": "请选择批准或不批准。", "invalid_choice": "请选择批准或不批准。"},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(label="审批意见说明", max_length=300, required=False)
 
 
 class ProxyRequestFilterForm(forms.Form):
@@ -160,6 +180,9 @@ class ProxyRequestFilterForm(forms.Form):
     )
     flag = forms.ChoiceField(
         label="红黄牌", choices=[("", "全部"), ("yellow", "黄牌"), ("red", "红牌")], required=False
+    )
+    extension = forms.ChoiceField(
+        label="延期申请", choices=[("", "全部"), ("pending", "待乡镇审批")], required=False
     )
     township = forms.ChoiceField(label="乡镇（街道）", required=False)
     village = forms.ChoiceField(label="村（社区）", required=False)

@@ -9,3 +9,5 @@ class CenterReminder(models.TextChoices):
     REQUEST_RED = "request_red", "代办红牌督办"
     DUTY_CHECK_IN = "duty_check_in", "值班签到提醒"
     DUTY_ABSENT = "duty_absent", "值班缺勤"
+    EXTENSION_ASKED = "extension_asked", "代办延期申请"
+    EXTENSION_DECIDED = "extension_decided", "代办延期审批结果"

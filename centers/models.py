@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -206,6 +207,27 @@ class ServiceItem(RegionList):
         return [line.strip() for line in self.materials.splitlines() if line.strip()]
 
 
+def request_timeliness(
+    *,
+    status: str,
+    finished_on: datetime.date | None,
+    original: datetime.date,
+    promised: datetime.date,
+    today: datetime.date,
+) -> str:
+    """How a request stands against its original promise (the figures' rule, DOMAIN_RULES C.10): 按时办结
+    by the original promise, 延期办结 later but by the approved date, else 超期办结; open and past the
+    original promise: 超期未办结. Empty while open and in time, and for returned or withdrawn requests.
+    The figures count the same conditions in SQL (centers.selectors.proxy_request_figures)."""
+    if finished_on is not None and status in ("done", "replied"):
+        if finished_on <= original:
+            return "按时办结"
+        return "延期办结" if finished_on <= promised else "超期办结"
+    if status in ("accepted", "in_progress") and today > original:
+        return "超期未办结"
+    return ""
+
+
 @pghistory.track()
 class ProxyRequest(RegionScoped):
     """A proxy request (代办): a villager's business the village carries until it is done (首问负责).
@@ -255,8 +277,24 @@ class ProxyRequest(RegionScoped):
         settings.AUTH_USER_MODEL, verbose_name="承办人", on_delete=models.PROTECT, related_name="+"
     )
     office = models.CharField("承办科室", max_length=60, blank=True)
+    # The promise in force (flags and reminders follow it); an approved 延期 moves it later.
     promised_date = models.DateField("承诺办结日期")
+    # The promise made at 受理: every on-time figure counts against it (DOMAIN_RULES C.10). A database
+    # trigger refuses any change to it.
+    original_promised_date = models.DateField("原承诺办结日期")
     warn_on = models.DateField("黄牌日期")  # the working day before the promised date
+    # A pending 延期申请 (at most one: these fields hold it until the township decides).
+    extension_to = models.DateField("申请延期至", null=True, blank=True)
+    extension_reason = models.CharField("延期理由", max_length=300, blank=True)
+    extension_asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="延期申请人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    extension_asked_on = models.DateField("延期申请日期", null=True, blank=True)
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.ACCEPTED)
     result = models.CharField("办理结果", max_length=300, blank=True)
     # Written for the applicant at 回复 and shown on the public lookup; ``result`` stays an internal record.
@@ -291,6 +329,28 @@ class ProxyRequest(RegionScoped):
                 name="centers_proxyrequest_promised_after_accepted",
                 violation_error_message="承诺办结日期不能早于受理日期。",
             ),
+            # A pending extension is complete (date, reason, who, when) and asks for a later date.
+            models.CheckConstraint(
+                condition=Q(
+                    extension_to__isnull=True,
+                    extension_reason="",
+                    extension_asked_by__isnull=True,
+                    extension_asked_on__isnull=True,
+                )
+                | (
+                    Q(
+                        extension_to__gt=F("promised_date"),
+                        extension_asked_by__isnull=False,
+                        extension_asked_on__isnull=False,
+                    )
+                    & ~Q(extension_reason="")
+                ),
+                name="centers_proxyrequest_extension_complete",
+                violation_error_message="延期申请须写明延期后的日期（晚于现在的承诺日期）和理由。",
+            ),
+        ]
+        triggers = [
+            pgtrigger.ReadOnly(name="original_promise_fixed", fields=["original_promised_date"]),
         ]
 
     def __str__(self) -> str:
@@ -303,8 +363,26 @@ class ProxyRequest(RegionScoped):
     def is_open(self) -> bool:
         return self.status in self.OPEN
 
+    @property
+    def extension_pending(self) -> bool:
+        return self.extension_to is not None
+
+    @property
+    def is_extended(self) -> bool:
+        return self.promised_date > self.original_promised_date
+
+    def timeliness_on(self, today: datetime.date) -> str:
+        return request_timeliness(
+            status=self.status,
+            finished_on=self.finished_on,
+            original=self.original_promised_date,
+            promised=self.promised_date,
+            today=today,
+        )
+
     def flag_on(self, today: datetime.date) -> str:
-        """督办 flag: "red" past the promised date, "yellow" from the working day before it."""
+        """督办 flag: "red" past the promised date, "yellow" from the working day before it. The promise in
+        force counts here (an approved extension moves the flags), unlike the figures."""
         if not self.is_open:
             return ""
         if today > self.promised_date:
@@ -321,7 +399,8 @@ class ProxyRequest(RegionScoped):
 
 
 class ProxyRequestTimelineEvent(TimelineEvent):
-    """One event on a proxy request's timeline (进程): 受理, 承办, 进展, 办结, 回复, 退回, 转办, 撤回, 改期.
+    """One event on a proxy request's timeline (进程): 受理, 承办, 进展, 办结, 回复, 退回, 转办, 撤回, 延期申请
+    and the township's decision on it (批准/不批准), 督办.
     Immutable. The facts are in ``payload`` (the promised date, the new handler, the reply's channel)."""
 
     PAYLOAD_TEMPLATE = "centers/includes/proxyrequest_event.html"
@@ -335,7 +414,11 @@ class ProxyRequestTimelineEvent(TimelineEvent):
         RETURN = "return", "退回"
         TRANSFER = "transfer", "转办"
         WITHDRAW = "withdraw", "撤回"
+        # Kept for the events written before 改期 needed the township's approval (no transition now).
         RESCHEDULE = "reschedule", "改期"
+        EXTENSION_ASK = "extend_ask", "申请延期"
+        EXTENSION_GRANT = "extend_grant", "批准延期"
+        EXTENSION_DENY = "extend_deny", "不批准延期"
         URGE = "urge", "督办"
         URGE_ANSWER = "urge_answer", "回复督办"
 

@@ -32,6 +32,7 @@ urlpatterns = [
     path("requests/<int:pk>/", requests.request_detail, name="request-detail"),
     path("requests/<int:pk>/transition/", requests.request_transition, name="request-transition"),
     path("requests/<int:pk>/reveal/", requests.request_reveal, name="request-reveal"),
+    path("requests/<int:pk>/extension/", requests.request_extension_decide, name="request-extension-decide"),
     path("requests/<int:pk>/urge/", requests.request_urge, name="request-urge"),
     path(
         "requests/<int:pk>/urgings/<int:urging_pk>/answer/",

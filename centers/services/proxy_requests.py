@@ -12,15 +12,15 @@ from django.utils import timezone
 
 from centers.kinds import CenterReminder
 from centers.models import DutyShift, ProxyRequest, ServiceItem
-from centers.permissions import CHANGE_CENTER
+from centers.permissions import APPROVE_EXTENSION, CHANGE_CENTER
 from centers.workflows import NOT_YOUR_VILLAGE, PROXY_REQUEST, Kind
 from core import region_cache
-from core.formats import zh_month_day
+from core.formats import zh_date, zh_month_day
 from core.personal_data import id_number_validate, phone_validate
 from core.workflow import lock_for_update
-from notifications.services import remind
+from notifications.services import notification_create, remind
 from regions.models import Region, Urging
-from regions.roles import Level, Role
+from regions.roles import Level, Role, roles_granting
 from regions.scoping import region_in_scope, require, require_level
 from regions.selectors import county_of, post_holders
 from regions.services.urging import urging_answer, urging_issue
@@ -33,7 +33,12 @@ RESULT_REQUIRED = "请填写办理结果。"
 SATISFACTION_REQUIRED = "请选择群众满意度。"
 REPLY_TEXT_REQUIRED = "请填写告知申请人的办理结果（申请人查询办件时可以看到）。"
 HANDLER_NOT_HERE = "新的承办人须在本村或所属乡镇任职。"
-DATE_NOT_LATER = "新的承诺日期不能早于受理日期。"
+REPLY_CHANNEL_REQUIRED = "请选择告知申请人的方式。"
+RETURN_REPLY_REQUIRED = "请填写告知申请人的退回理由和办理建议（申请人查询办件时可以看到）。"
+EXTENSION_DATE_REQUIRED = "请填写申请延期至的日期。"
+EXTENSION_DATE_NOT_LATER = "申请延期至的日期须晚于现在的承诺办结日期（{date}）。"
+EXTENSION_TOO_LATE = "已超过承诺办结日期（{date}），不能再申请延期。"
+EXTENSION_OWN = "不能审批自己提出的延期申请，请由乡镇（街道）其他负责同志审批。"
 MATERIAL_UNKNOWN = "所收材料不在该事项的材料清单中：{name}"
 PROGRESS_REQUIRED = "请填写进展情况。"
 NOT_OVERDUE = "只能督办已超过承诺日期仍未办结的代办事项。"
@@ -47,10 +52,10 @@ def _check_handles(actor, village: Region) -> None:
 def promise_dates(village: Region, start: date, days: int) -> tuple[date, date]:
     """(promised date, yellow-flag date): n working days after ``start``, and the working day before."""
     promised = working_days_after(county=county_of(village), start=start, days=days)
-    return promised, _warn_before(village, promised, start)
+    return promised, warn_before(village, promised, start)
 
 
-def _warn_before(village: Region, promised: date, accepted_on: date) -> date:
+def warn_before(village: Region, promised: date, accepted_on: date) -> date:
     """The working day before ``promised`` (not before the acceptance day)."""
     county = county_of(village)
     days = working_days_between(county=county, start=accepted_on, end=promised)
@@ -118,6 +123,7 @@ def proxy_request_accept(
         handler=actor,
         office=item.office,
         promised_date=promised,
+        original_promised_date=promised,
         warn_on=warn,
         shift=shift,
     )
@@ -142,18 +148,36 @@ class TransitionInput:
     promised_date: date | None = None
 
 
+# The township decides on a request for an extension: its own permission, not the village's.
+EXTENSION_DECISIONS = (Kind.EXTENSION_GRANT, Kind.EXTENSION_DENY)
+NO_EXTENSION = {
+    "extension_to": None,
+    "extension_reason": "",
+    "extension_asked_by": None,
+    "extension_asked_on": None,
+}
+
+
 @transaction.atomic
 def proxy_request_transition(
     *, actor, proxy_request: ProxyRequest, name: str, version: int, data: TransitionInput
 ) -> ProxyRequest:
     """Takes one transition of the state machine. Illegal ones, and saves on top of a newer version, are
-    refused; the facts of the transition (new handler, dates, the reply) go into the event's payload."""
-    _check_handles(actor, proxy_request.village)
+    refused; the facts of the transition (new handler, dates, the reply) go into the event's payload.
+
+    延期 (DOMAIN_RULES C.10): ``extend_ask`` records the village's request for a new date, only until
+    the promised date has passed (the promised date itself included); the promise stays as it is until
+    a township official with APPROVE_EXTENSION takes ``extend_grant`` (the new date becomes the promise)
+    or ``extend_deny`` (with a reason). ``original_promised_date`` never changes."""
+    if name not in EXTENSION_DECISIONS:
+        _check_handles(actor, proxy_request.village)
     changes: dict = {}
     payload: dict = {}
+    told: list = []  # (recipients, title, body) sent once the transition is saved
 
     def check(locked: ProxyRequest) -> None:
         """The transition's own rules, once the row is locked and its state allows the transition."""
+        today = timezone.localdate()
         if name == Kind.PROGRESS and not data.note.strip():
             raise ValidationError(PROGRESS_REQUIRED)
         if name == Kind.START and data.office.strip():
@@ -161,7 +185,6 @@ def proxy_request_transition(
         elif name == Kind.COMPLETE:
             if not data.result.strip():
                 raise ValidationError(RESULT_REQUIRED)
-            today = timezone.localdate()
             changes.update(
                 result=data.result.strip(),
                 finished_on=today,
@@ -178,19 +201,59 @@ def proxy_request_transition(
                 raise ValidationError(REPLY_TEXT_REQUIRED)
             changes.update(satisfaction=data.satisfaction, reply_text=data.reply_text.strip())
             payload.update(satisfaction=data.satisfaction, channel=data.reply_channel.strip())
+        elif name == Kind.RETURN:
+            # 明确答复制 [004 宜昌]: a request that cannot be done ends with a clear answer to the
+            # applicant, given in the return itself (no returned request waits for its reply).
+            if not data.reply_channel.strip():
+                raise ValidationError(REPLY_CHANNEL_REQUIRED)
+            if not data.reply_text.strip():
+                raise ValidationError(RETURN_REPLY_REQUIRED)
+            changes["reply_text"] = data.reply_text.strip()
+            payload["channel"] = data.reply_channel.strip()
         elif name == Kind.TRANSFER:
             if data.handler is None or not region_in_scope(data.handler, CHANGE_CENTER, locked.village):
                 raise ValidationError(HANDLER_NOT_HERE)
             changes["handler"] = data.handler
             payload.update(handler_id=data.handler.pk, handler=data.handler.real_name)
-        elif name == Kind.RESCHEDULE:
-            if data.promised_date is None or data.promised_date < locked.accepted_on:
-                raise ValidationError(DATE_NOT_LATER)
-            payload.update({"from": locked.promised_date, "to": data.promised_date})
+        elif name == Kind.EXTENSION_ASK:
+            _extension_ask_check(locked, data, today)
             changes.update(
-                promised_date=data.promised_date,
-                warn_on=_warn_before(locked.village, data.promised_date, locked.accepted_on),
+                extension_to=data.promised_date,
+                extension_reason=data.note.strip()[:300],
+                extension_asked_by=actor,
+                extension_asked_on=today,
             )
+            payload.update({"from": locked.promised_date, "to": data.promised_date})
+            told.append(
+                (
+                    _extension_approvers(locked.village),
+                    f"延期申请：{_urging_title(locked)}",
+                    f"{actor.real_name}申请将承诺办结日期由{zh_date(locked.promised_date)}延至"
+                    f"{zh_date(data.promised_date)}。理由：{data.note.strip()}",
+                )
+            )
+        elif name in EXTENSION_DECISIONS:
+            if locked.extension_asked_by_id == actor.pk:
+                raise ValidationError(EXTENSION_OWN)
+            village_side = [locked.extension_asked_by, locked.handler, locked.accepted_by]
+            if name == Kind.EXTENSION_GRANT:
+                changes.update(
+                    promised_date=locked.extension_to,
+                    warn_on=warn_before(locked.village, locked.extension_to, locked.accepted_on),
+                )
+                payload.update({"from": locked.promised_date, "to": locked.extension_to})
+                title = f"延期已批准：{_urging_title(locked)}"
+                body = f"承诺办结日期延至{zh_date(locked.extension_to)}（原承诺{zh_date(locked.promised_date)}）。"
+            else:
+                payload["to"] = locked.extension_to
+                title = f"延期未批准：{_urging_title(locked)}"
+                body = f"仍须在{zh_date(locked.promised_date)}前办结。理由：{data.note.strip()}"
+            changes.update(NO_EXTENSION)
+            told.append((village_side, title, f"{actor.real_name}：{body}"))
+        if name in (Kind.COMPLETE, Kind.RETURN, Kind.WITHDRAW) and locked.extension_pending:
+            # A request that ends leaves no extension waiting on the township's list.
+            changes.update(NO_EXTENSION)
+            payload["extension_dropped"] = locked.extension_to
 
     proxy_request = PROXY_REQUEST.apply(
         proxy_request,
@@ -202,8 +265,35 @@ def proxy_request_transition(
         changes=lambda locked: changes,
         payload=lambda locked: payload,
     )
+    for recipients, title, body in told:
+        for recipient in dict.fromkeys(recipients):
+            if recipient is not None and recipient != actor:
+                notification_create(
+                    recipient=recipient,
+                    kind=CenterReminder.EXTENSION_ASKED
+                    if name == Kind.EXTENSION_ASK
+                    else CenterReminder.EXTENSION_DECIDED,
+                    title=title,
+                    body=body,
+                    url=proxy_request.get_absolute_url(),
+                )
     region_cache.touch("requests", proxy_request.village)
     return proxy_request
+
+
+def _extension_ask_check(locked: ProxyRequest, data: TransitionInput, today: date) -> None:
+    """A request for an extension comes before the promise has passed and asks for a later date."""
+    if today > locked.promised_date:
+        raise ValidationError(EXTENSION_TOO_LATE.format(date=zh_date(locked.promised_date)))
+    if data.promised_date is None:
+        raise ValidationError(EXTENSION_DATE_REQUIRED)
+    if data.promised_date <= locked.promised_date:
+        raise ValidationError(EXTENSION_DATE_NOT_LATER.format(date=zh_date(locked.promised_date)))
+
+
+def _extension_approvers(village: Region) -> list:
+    """Who decides on the village's extensions: the township's posts that grant APPROVE_EXTENSION."""
+    return post_holders([village.parent_id], roles_granting(APPROVE_EXTENSION)).get(village.parent_id, [])
 
 
 def proxy_request_reminders_send(*, today: date | None = None) -> int:

@@ -21,13 +21,14 @@ from audit.context import client_address
 from audit.services import personal_data_reveal_record
 from centers import selectors, services
 from centers.forms import (
+    ExtensionDecisionForm,
     LookupForm,
     ProxyRequestAcceptForm,
     ProxyRequestFilterForm,
     ProxyRequestTransitionForm,
 )
 from centers.models import ProxyRequest, ServiceItem
-from centers.permissions import CHANGE_CENTER
+from centers.permissions import APPROVE_EXTENSION, CHANGE_CENTER
 from centers.workflows import PROXY_REQUEST
 from core import region_cache
 from core.http import act, attempt, form_errors
@@ -51,6 +52,11 @@ LOOKUP_PHONE_IN_URL = "为保护您的个人信息，请在下方输入手机号
 ONLY_VIEW = "您只能查看该代办事项。"
 NO_REVEAL = "您无权查看完整的个人信息。"
 NOT_AN_INTAKE_CADRE = "只有村干部和乡镇干部可以受理代办事项。"
+NOT_AN_APPROVER = "只有乡镇（街道）党委书记和组织委员可以审批代办延期申请。"
+EXTENSION_DECIDED = {
+    "extend_grant": "已批准延期，已通知村里。",
+    "extend_deny": "已不批准延期，已通知村里。",
+}
 
 
 def _proxy_request(request, pk: int, act: str | None = None, message: str = ONLY_VIEW) -> ProxyRequest:
@@ -145,7 +151,7 @@ def request_figures(request):
     )
     table = group_by_township(
         rows,
-        sums=("accepted", "done", "on_time", "overdue_open", "replied", "satisfied"),
+        sums=("accepted", "done", "on_time", "extended", "overdue_open", "replied", "satisfied"),
         rates=("on_time_rate", "satisfaction_rate"),
         means={"avg_days": ("days_total", "days_counted")},
     )
@@ -213,13 +219,19 @@ def request_materials(request):
 def request_detail(request, pk: int):
     proxy_request = _proxy_request(request, pk)
     may_handle = region_in_scope(request.user, CHANGE_CENTER, proxy_request.village)
+    today = timezone.localdate()
     return render(
         request,
         "centers/proxyrequest_detail.html",
         {
             "req": proxy_request,
             "events": selectors.proxy_request_events(proxy_request=proxy_request),
-            "allowed": PROXY_REQUEST.allowed(proxy_request, request.user),
+            "allowed": PROXY_REQUEST.allowed(proxy_request, request.user, offered_only=True),
+            # The township's decision on a pending 延期申请 (its own box, not the village's 办理 box).
+            "may_decide_extension": proxy_request.is_open
+            and proxy_request.extension_pending
+            and region_in_scope(request.user, APPROVE_EXTENSION, proxy_request.village),
+            "timeliness": proxy_request.timeliness_on(today),
             "may_handle": may_handle,
             "handlers": selectors.village_handlers(village=proxy_request.village) if may_handle else [],
             "flag": proxy_request.flag_on(timezone.localdate()),
@@ -263,6 +275,26 @@ def request_transition(request, pk: int):
             ),
         ),
         "已保存。",
+    )
+    return redirect(proxy_request)
+
+
+@login_required
+@require_POST
+def request_extension_decide(request, pk: int):
+    """The township approves or refuses a village's 延期申请 (DOMAIN_RULES C.10)."""
+    proxy_request = _proxy_request(request, pk, act=APPROVE_EXTENSION, message=NOT_AN_APPROVER)
+    act(
+        request,
+        ExtensionDecisionForm(request.POST),
+        lambda data: services.proxy_request_transition(
+            actor=request.user,
+            proxy_request=proxy_request,
+            name=data["decision"],
+            version=data["version"],
+            data=services.TransitionInput(note=data["note"]),
+        ),
+        lambda _: EXTENSION_DECIDED[request.POST["decision"]],
     )
     return redirect(proxy_request)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pgtrigger
+
 from centers.models import DutyShift, ProxyRequest, ServiceCenter, ServiceItem
 from centers.services import TransitionInput, duty, proxy_request_accept, proxy_request_transition
 
@@ -53,3 +55,19 @@ def shift_on(world, day: dt.date = MONDAY, cadre=None) -> DutyShift:
     return duty.roster_set_day(
         actor=world.village_a1_clerk, village=world.village_a1, day=day, cadre=cadre or world.village_a1_clerk
     )
+
+
+# The trigger that keeps a request's original promise as it was made (centers.ProxyRequest.Meta.triggers).
+ORIGINAL_PROMISE_FIXED = "centers.ProxyRequest:original_promise_fixed"
+
+
+def backdate(proxy_request: ProxyRequest, **dates) -> ProxyRequest:
+    """The request as if it had been accepted earlier: ``dates`` (accepted_on, warn_on, promised_date ...)
+    written directly, the original promise moved along with the promise unless given (a test's time
+    travel, the one write that may move it)."""
+    if "promised_date" in dates:
+        dates.setdefault("original_promised_date", dates["promised_date"])
+    with pgtrigger.ignore(ORIGINAL_PROMISE_FIXED):
+        ProxyRequest.objects.filter(pk=proxy_request.pk).update(**dates)
+    proxy_request.refresh_from_db()
+    return proxy_request

@@ -177,6 +177,16 @@ ENTRIES: dict[str, Entry] = {
         post=row(302, (403, 404), (403, 404), (302, 404), (302, 404), (302, 404), (302, 302)),
         location=to_url("centers:request-detail", pk="proxy_request"),
     ),
+    # deciding on a 延期申请: the township's leader and organization member (approve_request_extension);
+    # the county organization and village cadres see the request but may not decide (403). The matrix's
+    # request has no pending extension, so a permitted POST is refused with a message on the request
+    "centers:request-extension-decide": Entry(
+        "scoped",
+        kwargs=pk_of("proxy_request"),
+        get=logged_in(405),
+        post=row(302, (403, 404), (403, 404), (302, 404), (302, 404), (403, 404), (302, 302)),
+        location=to_url("centers:request-detail", pk="proxy_request"),
+    ),
     # answering a 督办: whoever handles the village's requests
     "centers:request-urging-answer": Entry(
         "scoped",

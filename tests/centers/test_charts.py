@@ -60,7 +60,14 @@ def test_requests_by_month_count_open_requests_past_their_promise_as_late(world)
         on_time, late, open_late, returned = (accept(world, applicant_name=f"申请人{n}") for n in range(4))
     finish(world, on_time, dt.date(2026, 9, 15))
     finish(world, late, late.promised_date + dt.timedelta(days=1))
-    transition(world, returned, "return", note="材料不属实")
+    transition(
+        world,
+        returned,
+        "return",
+        note="材料不属实",
+        reply_channel="当面告知",
+        reply_text="材料与实际不符，不予办理",
+    )
     with on(dt.date(2026, 11, 24)):
         accept(world, applicant_name="新申请")  # open, promise not yet reached: not counted either way
     with on(dt.date(2025, 11, 28)):
@@ -70,15 +77,16 @@ def test_requests_by_month_count_open_requests_past_their_promise_as_late(world)
         accept(world, actor=b1_clerk, village=world.village_b1, applicant_name="柳河乡申请人")
 
     table = figures("requests_by_month", world.township_a)
-    # accepted, done, open past the promise, done on time, rate (on time / (done + open past the promise))
-    assert table["2026年9月"] == (4, 2, 1, 1, "33.3%（1/3）")
-    assert table["2026年11月"] == (1, 0, 0, 0, "—")
-    assert table["2026年10月"] == (0, 0, 0, 0, "—")
+    # accepted, done, open past the promise, done on time, done by an approved extension, rate
+    # (on time / (done + open past the promise))
+    assert table["2026年9月"] == (4, 2, 1, 1, 0, "33.3%（1/3）")
+    assert table["2026年11月"] == (1, 0, 0, 0, 0, "—")
+    assert table["2026年10月"] == (0, 0, 0, 0, 0, "—")
     assert list(table)[0] == "2025年12月" and len(table) == 12
     assert open_late.status == "accepted"
     # The county counts both townships; the other township counts only its own.
-    assert figures("requests_by_month", world.county)["2026年9月"] == (5, 2, 2, 1, "25.0%（1/4）")
-    assert figures("requests_by_month", world.township_b)["2026年9月"] == (1, 0, 1, 0, "0.0%（0/1）")
+    assert figures("requests_by_month", world.county)["2026年9月"] == (5, 2, 2, 1, 0, "25.0%（1/4）")
+    assert figures("requests_by_month", world.township_b)["2026年9月"] == (1, 0, 1, 0, 0, "0.0%（0/1）")
 
 
 def test_on_time_boundary_is_the_promised_date(world):
@@ -92,6 +100,7 @@ def test_on_time_boundary_is_the_promised_date(world):
         1,
         0,
         1,
+        0,
         "100.0%（1/1）",
     )
     day_after = promised + dt.timedelta(days=1)
@@ -100,6 +109,7 @@ def test_on_time_boundary_is_the_promised_date(world):
         1,
         1,
         1,
+        0,
         "50.0%（1/2）",
     )
 
@@ -109,7 +119,7 @@ def test_rate_rounds_half_up_from_the_integers(world):
     with on(dt.date(2026, 9, 10)):
         requests = [accept(world, applicant_name=f"申请人{n}") for n in range(8)]
     finish(world, requests[0], dt.date(2026, 9, 14))
-    assert figures("requests_by_month", world.township_a)["2026年9月"] == (8, 1, 7, 1, "12.5%（1/8）")
+    assert figures("requests_by_month", world.township_a)["2026年9月"] == (8, 1, 7, 1, 0, "12.5%（1/8）")
 
 
 def test_attendance_by_village_below_a_township_and_by_township_below_the_county(world):

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from centers.models import ProxyRequest
 from core.formats import Rate
-from tests.centers.builders import accept, transition
+from tests.centers.builders import accept, backdate, transition
 
 pytestmark = pytest.mark.django_db
 
@@ -21,12 +21,12 @@ PERIOD = {"from": "2000-01-01", "to": "2099-12-31"}
 def overdue(proxy_request: ProxyRequest) -> ProxyRequest:
     """The request as it stands once its promised date has passed (three days ago) and it is still open."""
     today = timezone.localdate()
-    ProxyRequest.objects.filter(pk=proxy_request.pk).update(
+    return backdate(
+        proxy_request,
         accepted_on=today - dt.timedelta(days=20),
         warn_on=today - dt.timedelta(days=4),
         promised_date=today - dt.timedelta(days=3),
     )
-    return proxy_request
 
 
 def three_villages(world) -> dict[str, ProxyRequest]:
@@ -54,7 +54,8 @@ def test_an_open_request_past_its_promise_counts_as_late_in_the_on_time_rate(wor
 def test_a_request_finished_after_its_promise_is_late_and_its_days_are_averaged(world):
     late = transition(world, accept(world), "start")
     today = timezone.localdate()
-    ProxyRequest.objects.filter(pk=late.pk).update(
+    backdate(
+        late,
         accepted_on=today - dt.timedelta(days=5),
         warn_on=today - dt.timedelta(days=2),
         promised_date=today - dt.timedelta(days=1),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -91,16 +91,12 @@ def test_every_transition_in_order(world):
     request = transition(world, request, "progress", note="已报送乡镇审核")
     request = transition(world, request, "transfer", handler=world.township_a_officer, note="乡镇直接办理")
     assert request.handler == world.township_a_officer
-    new_promise = first_promise.replace(day=28) if first_promise.day < 28 else first_promise
-    request = transition(
-        world,
-        request,
-        "reschedule",
-        actor=world.township_a_officer,
-        promised_date=new_promise,
-        note="等待县里审批",
-    )
-    assert request.promised_date == new_promise
+    new_promise = first_promise + timedelta(days=5)
+    # 延期: the village asks, the township grants (see test_extensions.py for the rules).
+    request = transition(world, request, "extend_ask", promised_date=new_promise, note="等待县里审批")
+    assert request.promised_date == first_promise and request.extension_to == new_promise
+    request = transition(world, request, "extend_grant", actor=world.township_a_officer)
+    assert request.promised_date == new_promise and request.original_promised_date == first_promise
     request = transition(
         world, request, "complete", actor=world.township_a_officer, result="已批准，每月发放"
     )
@@ -121,13 +117,15 @@ def test_every_transition_in_order(world):
         "start",
         "progress",
         "transfer",
-        "reschedule",
+        "extend_ask",
+        "extend_grant",
         "complete",
         "reply",
     ]
     assert [(e.from_state, e.to_state) for e in events] == [
         ("", "accepted"),
         ("accepted", "in_progress"),
+        ("in_progress", "in_progress"),
         ("in_progress", "in_progress"),
         ("in_progress", "in_progress"),
         ("in_progress", "in_progress"),
@@ -141,20 +139,22 @@ def test_every_transition_in_order(world):
         "handler_id": world.township_a_officer.pk,
         "handler": "township_a_officer",
     }
-    assert payloads["reschedule"] == {"from": first_promise.isoformat(), "to": new_promise.isoformat()}
+    assert payloads["extend_ask"] == {"from": first_promise.isoformat(), "to": new_promise.isoformat()}
+    assert payloads["extend_grant"] == {"from": first_promise.isoformat(), "to": new_promise.isoformat()}
     assert payloads["complete"] == {"result": "已批准，每月发放"}
     assert payloads["reply"] == {"satisfaction": "satisfied", "channel": "电话告知"}
     assert {e.kind: e.note for e in events if e.note} == {
         "progress": "已报送乡镇审核",
         "transfer": "乡镇直接办理",
-        "reschedule": "等待县里审批",
+        "extend_ask": "等待县里审批",
     }
     # The request page renders them through the timeline partial.
     page = world.client_for(world.village_a1_clerk).get(f"/requests/{request.pk}/").content.decode()
     for text in (
         f"承诺{zh_date(first_promise)}前办结",
         "转交township_a_officer承办",
-        f"承诺日期由{zh_date(first_promise)}改为{zh_date(new_promise)}",
+        f"申请将承诺日期由{zh_date(first_promise)}延至{zh_date(new_promise)}，待乡镇审批",
+        f"承诺日期由{zh_date(first_promise)}延至{zh_date(new_promise)}",
         "办理结果：已批准，每月发放",
         "电话告知；满意",
         "已报送乡镇审核",
@@ -166,9 +166,18 @@ def test_every_transition_in_order(world):
     from django.test import Client
 
     lookup = Client().post("/lookup/", {"code": request.receipt_code, "phone_last4": "5678"})
-    assert [e.kind for e in lookup.context["events"]] == ["accept", "start", "complete", "reply"]
+    assert [e.kind for e in lookup.context["events"]] == [
+        "accept",
+        "start",
+        "extend_grant",
+        "complete",
+        "reply",
+    ]
     public = lookup.content.decode().split("lookup-result")[1]
     assert f"承诺{zh_date(first_promise)}前办结" in public and "电话告知；满意" in public
+    # The applicant sees the new promise and the one made at acceptance.
+    assert f"承诺日期由{zh_date(first_promise)}延至{zh_date(new_promise)}" in public
+    assert f"原承诺{zh_date(first_promise)}" in public
     assert "办理结果：</span>低保已批准，从下月起每月发放" in public
     for text in (
         "转交",
@@ -196,15 +205,33 @@ def test_illegal_transitions_are_refused_with_a_clear_message(world, path, illeg
     for kind in path:
         request = transition(world, request, kind, note="原因", result="结果")
     with pytest.raises(ValidationError, match="不能“"):
-        transition(world, request, illegal, note="原因", result="结果", satisfaction="satisfied")
+        transition(
+            world,
+            request,
+            illegal,
+            note="原因",
+            result="结果",
+            satisfaction="satisfied",
+            reply_channel="电话告知",
+            reply_text="答复",
+        )
 
 
-def test_return_withdraw_and_reschedule_need_a_reason(world):
+def test_return_withdraw_and_extension_need_a_reason(world):
     request = accept(world)
-    for kind in ("return", "withdraw", "reschedule"):
+    for kind in ("return", "withdraw", "extend_ask"):
         with pytest.raises(ValidationError, match="请填写原因"):
-            transition(world, request, kind, promised_date=date(2030, 1, 1))
-    returned = transition(world, request, "return", note="材料不全")
+            transition(
+                world,
+                request,
+                kind,
+                promised_date=date(2030, 1, 1),
+                reply_channel="电话告知",
+                reply_text="材料不全，请补齐后再来",
+            )
+    returned = transition(
+        world, request, "return", note="材料不全", reply_channel="电话告知", reply_text="请补齐材料后再申请"
+    )
     assert returned.status == "returned"
 
 

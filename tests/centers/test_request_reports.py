@@ -45,7 +45,7 @@ def test_register_export_masks_and_escapes(world):
     assert rows[2][6] == "138****5678" and "*" in rows[2][7]
     assert world.client_for(world.township_b_officer).post("/requests/export/", {}).status_code == 200
     empty = rows_of(world.client_for(world.township_b_officer).post("/requests/export/", {}).content)
-    assert empty[2:] == [("合计（0件）",) + (None,) * 17]
+    assert empty[2:] == [("合计（0件）",) + (None,) * 19]
 
 
 def test_register_export_is_laid_out_for_a_leader(world):
@@ -66,7 +66,7 @@ def test_register_export_is_laid_out_for_a_leader(world):
     )
     assert [r[1:3] for r in body[:2]] == [("安乐镇", "白马村")] * 2
     assert body[0][9] == dt.datetime(2026, 11, 5) and sheet["J3"].number_format == "yyyy-mm-dd"
-    assert sheet["K3"].is_date and isinstance(sheet["P3"].value, int | type(None))
+    assert sheet["K3"].is_date and sheet["L3"].is_date and isinstance(sheet["R3"].value, int | type(None))
     assert body[2][0] == "合计（2件）"
     accept_elsewhere = world.client_for(world.township_b_officer).post("/requests/export/", {})
     assert (

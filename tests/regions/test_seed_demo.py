@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import F
 from django.test import Client
 from django.utils import timezone
 
@@ -86,8 +87,17 @@ def test_seed_demo_builds_a_county_with_every_role_and_runs_twice_without_change
     assert "民主决策" in text and "党群服务中心：新增值班" in text
     assert (
         DutyShift.objects.exists()
-        and ProxyRequest.objects.count() == ProxyRequestTimelineEvent.objects.count()
+        and ProxyRequest.objects.count() == ProxyRequestTimelineEvent.objects.filter(kind="accept").count()
     )
+    # The demo village shows a 延期 the township approved (finished by the new date: 延期办结) and one
+    # still waiting for the township (DOMAIN_RULES C.10).
+    today = timezone.localdate()
+    extended = ProxyRequest.objects.get(promised_date__gt=F("original_promised_date"))
+    assert extended.timeliness_on(today) == "延期办结" and extended.extension_to is None
+    assert extended.timeline.filter(kind="extend_grant").exists()
+    pending = ProxyRequest.objects.get(extension_to__isnull=False)
+    assert pending.is_open and pending.extension_to > pending.promised_date >= today
+    assert pending.village == extended.village and pending.timeline.filter(kind="extend_ask").exists()
     first = counts()
     call_command("seed_demo", stdout=io.StringIO())
     assert counts() == first
