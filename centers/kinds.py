@@ -9,3 +9,4 @@ class CenterReminder(models.TextChoices):
     REQUEST_RED = "request_red", "代办红牌督办"
     DUTY_CHECK_IN = "duty_check_in", "值班签到提醒"
     DUTY_ABSENT = "duty_absent", "值班缺勤"
+    SUGGESTION_NEW = "suggestion_new", "群众问题建议"
