@@ -67,7 +67,8 @@ class CentersConfig(AppConfig):
                         "suggestions",
                         "群众问题建议",
                         "centers/panels/suggestions.html",
-                        (Level.VILLAGE, *above_village),
+                        # the county reads its villages' on the list and the figures page
+                        (Level.VILLAGE, Level.TOWNSHIP),
                         data=panels.suggestions_data,
                         cache_topic="suggestions",
                         order=18,

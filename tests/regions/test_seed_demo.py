@@ -13,7 +13,14 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import User
-from centers.models import ChecklistEntry, DutyShift, ProxyRequest, ProxyRequestTimelineEvent, ServiceCenter
+from centers.models import (
+    ChecklistEntry,
+    DutyShift,
+    ProxyRequest,
+    ProxyRequestTimelineEvent,
+    ServiceCenter,
+    Suggestion,
+)
 from decisions.models import (
     Amendment,
     BoardPhoto,
@@ -62,6 +69,7 @@ def counts() -> tuple:
         DutyShift.objects.count(),
         ProxyRequest.objects.count(),
         ProxyRequestTimelineEvent.objects.count(),
+        Suggestion.objects.count(),
     )
 
 
@@ -88,6 +96,10 @@ def test_seed_demo_builds_a_county_with_every_role_and_runs_twice_without_change
         DutyShift.objects.exists()
         and ProxyRequest.objects.count() == ProxyRequestTimelineEvent.objects.count()
     )
+    # Suggestions, some answered and some waiting (the figures and the township panel show both).
+    assert "问题建议：新增" in text
+    assert Suggestion.objects.filter(answered_at__isnull=True).exists()
+    assert Suggestion.objects.filter(answered_at__isnull=False, answered_by__isnull=False).exists()
     first = counts()
     call_command("seed_demo", stdout=io.StringIO())
     assert counts() == first
