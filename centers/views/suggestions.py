@@ -111,7 +111,10 @@ def suggestion_lookup(request):
         if found is None:
             message = LOOKUP_NOT_FOUND
         else:
-            cache.decr(key)
+            try:
+                cache.decr(key)
+            except ValueError:  # expired meanwhile
+                pass
     return render(
         request,
         "centers/suggestion_lookup.html",

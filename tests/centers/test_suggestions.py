@@ -180,8 +180,10 @@ def test_the_village_answers_once_and_the_answer_is_audited(world):
     suggestion.refresh_from_db()
     assert suggestion.answer == "已报乡镇，列入明年计划" and suggestion.answered_by == world.village_a1_clerk
     assert suggestion.answered_at is not None
-    events = list(suggestion.events.order_by("pgh_id").values_list("pgh_label", flat=True))
-    assert events == ["insert", "update"]
+    events = list(suggestion.events.order_by("pgh_id").select_related("pgh_context"))
+    assert [e.pgh_label for e in events] == ["insert", "update"]
+    # The answer is audited with who gave it.
+    assert events[1].pgh_context.metadata["user"] == world.village_a1_clerk.pk
     second = answer(world, suggestion, "改一下答复")
     assert ALREADY_ANSWERED in second.content.decode()
     suggestion.refresh_from_db()
