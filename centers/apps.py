@@ -31,6 +31,7 @@ class CentersConfig(AppConfig):
                 role_permissions=permissions.ROLE_PERMISSIONS,
                 nav=(
                     NavItem("代办事项", "centers:request-list", order=20),
+                    NavItem("问题建议", "centers:suggestion-list", order=22),
                     NavItem("坐班出勤", "centers:duty-attendance", order=40),
                     NavItem("服务事项", "centers:service-item-list", order=41),
                     NavItem(
@@ -61,6 +62,16 @@ class CentersConfig(AppConfig):
                         personal=panels.requests_personal,
                         cache_topic="requests",
                         order=15,
+                    ),
+                    Panel(
+                        "suggestions",
+                        "群众问题建议",
+                        "centers/panels/suggestions.html",
+                        # the county reads its villages' on the list and the figures page
+                        (Level.VILLAGE, Level.TOWNSHIP),
+                        data=panels.suggestions_data,
+                        cache_topic="suggestions",
+                        order=18,
                     ),
                     Panel(
                         "attendance",

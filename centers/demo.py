@@ -18,8 +18,10 @@ from centers.models import (
     RoomType,
     ServiceCenter,
     ServiceItem,
+    Suggestion,
 )
 from centers.services.proxy_requests import new_codes, promise_dates, warn_before
+from centers.services.suggestions import CODE_ALPHABET
 from centers.standards import service_items_ensure, standard_lists_ensure
 from regions.models import CalendarDay, Post, Region
 from regions.roles import Level, Role
@@ -33,7 +35,66 @@ def seed(*, county: Region) -> list[str]:
     created = _duty_and_requests(county)
     weekend = _demo_village_rest_days(county)
     created = (created[0] + weekend, created[1])
-    return [f"党群服务中心：新增值班{created[0]}天、代办事项{created[1]}件。"] if any(created) else []
+    suggestions = _suggestions(county)
+    lines = [f"党群服务中心：新增值班{created[0]}天、代办事项{created[1]}件。"] if any(created) else []
+    return lines + ([f"问题建议：新增{suggestions}条。"] if suggestions else [])
+
+
+DEMO_SUGGESTIONS = [
+    ("村东头路灯坏了好几天，晚上出行不方便，希望尽快修理。", "已联系电工更换灯泡，路灯已恢复照明。"),
+    ("建议在文化广场增加几件健身器材。", "已向乡镇申请健身器材，预计下月安装。"),
+    (
+        "低保申请需要准备哪些材料？",
+        "需申请书、户口簿、身份证、家庭收入证明和银行卡复印件，可到村党群服务中心找值班干部代办。",
+    ),
+    ("村里垃圾清运不及时，夏天气味大。", "已与保洁公司协调，改为每天清运一次。"),
+    ("希望村里组织一次农技培训，讲讲果树管理。", ""),
+    ("养老保险资格认证能不能在村里办？", "可以，带身份证到村党群服务中心现场办理。"),
+    ("进村道路有坑洼，下雨天积水。", ""),
+]
+
+
+def _suggestions(county: Region) -> int:
+    """A few suggestions per village, about three in four answered by its secretary (the figures show
+    both). Once: skipped when the county has some."""
+    if Suggestion.objects.within(county).exists():
+        return 0
+    rng = random.Random(31)
+    now = timezone.now()
+    secretaries = {
+        p.region_id: p.user
+        for p in Post.objects.within(county)
+        .filter(role=Role.VILLAGE_SECRETARY, ended_on__isnull=True)
+        .select_related("user")
+    }
+    codes: set[str] = set()
+    rows = []
+    for region_id, cadre in secretaries.items():
+        for _ in range(rng.randint(0, 3)):
+            content, answer = rng.choice(DEMO_SUGGESTIONS)
+            code = "JY" + "".join(rng.choice(CODE_ALPHABET) for _ in range(8))
+            if code in codes:
+                continue
+            codes.add(code)
+            created = now - dt.timedelta(days=rng.randint(0, 60), hours=rng.randint(0, 23))
+            answered = bool(answer) and rng.random() < 0.8
+            rows.append(
+                Suggestion(
+                    receipt_code=code,
+                    village_id=region_id,
+                    content=content,
+                    name=rng.choice(["", "", "王大妈", "李师傅"]),
+                    phone=rng.choice(["", f"13{rng.randint(100000000, 999999999)}"]),
+                    created_at=created,
+                    answer=answer if answered else "",
+                    answered_by=cadre if answered else None,
+                    answered_at=min(now, created + dt.timedelta(days=rng.randint(0, 3), hours=2))
+                    if answered
+                    else None,
+                )
+            )
+    Suggestion.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
 
 
 def _demo_village_rest_days(county: Region) -> int:

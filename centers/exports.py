@@ -292,3 +292,45 @@ def proxy_requests_export_build(job, workbook, progress) -> int:
     return proxy_requests_write(
         _requests_of(job), workbook, reveal=False, params=job.params, progress=progress
     )
+
+
+SUGGESTIONS = SheetSpec(
+    "问题建议",
+    "问题建议收集和答复情况",
+    (
+        Column("乡镇（街道）"),
+        Column("村（社区）"),
+        Column("区划代码"),
+        Column("收集问题建议", INT, total=True),
+        Column("已答复", INT, total=True),
+        Column("未答复", INT, total=True),
+        Column("答复率", RATE, ratio=("已答复", "收集问题建议")),
+    ),
+    total=True,
+    township="乡镇（街道）",
+)
+
+
+def suggestions_to_xlsx(rows: list[dict], *, region: Region, start, end) -> bytes:
+    """Suggestions by village (rows of centers.selectors.suggestion_figures, in division-code order), a
+    小计 per township and the region's 合计, as the figures page shows them."""
+    workbook = Workbook(write_only=True)
+    sheet_write(
+        workbook,
+        SUGGESTIONS,
+        (
+            (
+                r["township"],
+                r["name"],
+                r["code"],
+                r["collected"],
+                r["answered"],
+                r["open"],
+                r["rate"].fraction,
+            )
+            for r in rows
+        ),
+        region=_region_name(region),
+        period=period_text(start, end, zh_date),
+    )
+    return workbook_bytes(workbook)

@@ -14,6 +14,10 @@ from centers.models import (
     ServiceItem,
 )
 from centers.selectors import KEEP
+from centers.services.suggestions import ANSWER_MAX as SUGGESTION_ANSWER_MAX
+from centers.services.suggestions import ANSWER_TOO_LONG as SUGGESTION_ANSWER_TOO_LONG
+from centers.services.suggestions import CONTENT_MAX as SUGGESTION_CONTENT_MAX
+from centers.services.suggestions import CONTENT_TOO_LONG as SUGGESTION_CONTENT_TOO_LONG
 from centers.workflows import PROXY_REQUEST
 from core.forms import DateInput, TimeInput
 
@@ -82,8 +86,14 @@ class ServiceItemForm(forms.ModelForm):
             "materials",
             "promised_days",
             "needs_id_number",
+            "conditions",
+            "flow",
         ]
-        widgets = {"materials": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "materials": forms.Textarea(attrs={"rows": 4}),
+            "conditions": forms.Textarea(attrs={"rows": 3}),
+            "flow": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, owners=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -353,3 +363,56 @@ class SwapForm(forms.Form):
     def __init__(self, *args, cadres=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agreed_by"].queryset = cadres
+
+
+class SuggestionForm(forms.Form):
+    """The public suggestions box. Only the size is checked here (a huge post is refused before anything
+    else); what the content must be is the service's rule (centers.services.suggestions)."""
+
+    content = forms.CharField(
+        label="问题或建议",
+        required=False,
+        max_length=SUGGESTION_CONTENT_MAX,
+        error_messages={"max_length": SUGGESTION_CONTENT_TOO_LONG},
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": SUGGESTION_CONTENT_MAX}),
+    )
+    name = forms.CharField(label="姓名（可不填）", required=False, max_length=50)
+    phone = forms.CharField(
+        label="手机号（可不填，便于村里联系您）",
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"}),
+    )
+
+
+class SuggestionLookupForm(forms.Form):
+    code = forms.CharField(label="查询码", max_length=12)
+
+
+class SuggestionAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label="答复",
+        max_length=SUGGESTION_ANSWER_MAX,
+        required=False,
+        error_messages={"max_length": SUGGESTION_ANSWER_TOO_LONG},
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class SuggestionFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label="状态", choices=[("", "全部"), ("open", "未答复"), ("answered", "已答复")], required=False
+    )
+    township = forms.ChoiceField(label="乡镇（街道）", required=False)
+    village = forms.ChoiceField(label="村（社区）", required=False)
+
+    def __init__(self, *args, regions=None, **kwargs):
+        """``regions`` as for ProxyRequestFilterForm: a filter with one choice or none is left out."""
+        super().__init__(*args, **kwargs)
+        regions = regions or {}
+        for name, key in (("township", "townships"), ("village", "villages")):
+            choices = regions.get(key, [])
+            if len(choices) > 1:
+                self.fields[name].choices = [("", "全部"), *choices]
+            else:
+                del self.fields[name]

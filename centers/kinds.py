@@ -11,3 +11,4 @@ class CenterReminder(models.TextChoices):
     DUTY_ABSENT = "duty_absent", "值班缺勤"
     EXTENSION_ASKED = "extension_asked", "代办延期申请"
     EXTENSION_DECIDED = "extension_decided", "代办延期审批结果"
+    SUGGESTION_NEW = "suggestion_new", "群众问题建议"

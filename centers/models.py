@@ -12,8 +12,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from centers.permissions import MANAGE_CENTER_LISTS, MANAGE_SERVICE_ITEMS
+from centers.standards import default_flow
 from core.models import TimelineEvent
 from core.personal_data import mask_id_number, mask_phone
 from regions.models import CountySettings, Region, RegionList, RegionScoped
@@ -184,6 +186,12 @@ class ServiceItem(RegionList):
     materials = models.TextField("所需材料", blank=True, help_text="每行一项。")
     promised_days = models.PositiveSmallIntegerField("承诺时限（工作日）")
     needs_id_number = models.BooleanField("需要身份证号", default=True)
+    # The 办事明白纸's text: who may apply, and the steps (one a line). Blank: the page shows the
+    # standard 受理→承办→回复 steps of the item's handling way.
+    conditions = models.TextField("办理条件", blank=True)
+    flow = models.TextField(
+        "办理流程", blank=True, help_text="每行一步；不填则按办理方式显示受理、承办、回复三个环节。"
+    )
 
     class Meta(RegionList.Meta):
         verbose_name = "服务事项"
@@ -205,6 +213,12 @@ class ServiceItem(RegionList):
     @property
     def material_list(self) -> list[str]:
         return [line.strip() for line in self.materials.splitlines() if line.strip()]
+
+    @property
+    def flow_steps(self) -> list[str]:
+        """The steps of the 明白纸: the item's own, else the standard ones of its handling way."""
+        own = [line.strip() for line in self.flow.splitlines() if line.strip()]
+        return own or default_flow(self.handling_way, self.office)
 
 
 def request_timeliness(
@@ -544,3 +558,70 @@ class DutyShift(RegionScoped):
 
     def __str__(self) -> str:
         return f"{self.village} {self.date} {self.cadre}"
+
+
+@pghistory.track()
+class Suggestion(RegionScoped):
+    """A villager's question or suggestion (问题建议), left on the village's public page without an
+    account; name and phone are optional. The village answers it once (销号), and the villager reads
+    the answer with the receipt code. Collected and answered ones are counted per village.
+    """
+
+    # Shown masked in the audit trail too; the full number only through the audited reveal.
+    AUDIT_MASKED_FIELDS = ("phone",)
+
+    receipt_code = models.CharField("查询码", max_length=12, unique=True)
+    village = models.ForeignKey(
+        Region, verbose_name="村（社区）", on_delete=models.PROTECT, related_name="suggestions"
+    )
+    content = models.CharField("问题建议", max_length=500)
+    name = models.CharField("姓名", max_length=50, blank=True)
+    phone = models.CharField("联系电话", max_length=11, blank=True)
+    created_at = models.DateTimeField("提交时间", default=timezone.now)
+    answer = models.CharField("答复", max_length=500, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="答复人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "问题建议"
+        verbose_name_plural = "问题建议"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["village", "answered_at"]),
+            models.Index(fields=["-created_at", "-id"], name="centers_suggestion_list_order"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(content=""),
+                name="centers_suggestion_content_given",
+                violation_error_message="请填写问题或建议。",
+            ),
+            # Answered means all three facts, never part of them.
+            models.CheckConstraint(
+                condition=Q(answer="", answered_at__isnull=True, answered_by__isnull=True)
+                | (~Q(answer="") & Q(answered_at__isnull=False, answered_by__isnull=False)),
+                name="centers_suggestion_answer_complete",
+                violation_error_message="答复内容、答复人和答复时间须同时填写。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.village} {self.content[:20]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("centers:suggestion-detail", args=[self.pk])
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)

@@ -70,3 +70,12 @@ def attendance_data(*, region) -> dict:
 
 def checklist_by_child(*, region) -> dict:
     return selectors.checklist_met_by_child(region=region)
+
+
+def suggestions_data(*, region) -> dict:
+    """The unanswered suggestions below the region: how many and the longest waiting. One query."""
+    data = selectors.suggestions_open_summary(region=region)
+    data["list_filter"] = {Level.TOWNSHIP: "township", Level.VILLAGE: "village"}.get(region.level, "")
+    data["region_code"] = region.code
+    data["region"] = region
+    return data

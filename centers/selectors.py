@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Window
 from django.shortcuts import get_object_or_404
 
 from centers.models import (
@@ -21,6 +21,7 @@ from centers.models import (
     RoomType,
     ServiceCenter,
     ServiceItem,
+    Suggestion,
 )
 from centers.permissions import CHANGE_CENTER, MANAGE_CENTER_LISTS, MANAGE_SERVICE_ITEMS
 from core import region_cache
@@ -565,5 +566,79 @@ def attendance_by_village(*, region: Region, start, end, today) -> list[dict]:
     )
     return [
         dict(row, township=row["village__parent__name"], rate=Rate(row["attended"], row["due"]))
+        for row in rows
+    ]
+
+
+# -- the public catalog and the suggestions box ------------------------------------------------------------
+
+
+def catalog_items(*, village: Region) -> list[ServiceItem]:
+    """The items in force at the village (standard, its county's and its township's; switched-off ones
+    left out), in the catalog's order. One query."""
+    return list(ServiceItem.objects.applying_at(village).order_by("sort_order", "id"))
+
+
+def suggestions_for_user(
+    *, user, status: str = "", township: str = "", village: str = ""
+) -> QuerySet[Suggestion]:
+    """Suggestions of the villages in the user's view scope, newest first; ``status`` "open" (not yet
+    answered) or "answered"; ``township``/``village`` a division code."""
+    suggestions = Suggestion.objects.for_user(user).select_related("village__parent", "answered_by")
+    if status == "open":
+        suggestions = suggestions.filter(answered_at__isnull=True)
+    elif status == "answered":
+        suggestions = suggestions.filter(answered_at__isnull=False)
+    if township:
+        suggestions = suggestions.filter(village__parent__code=township)
+    if village:
+        suggestions = suggestions.filter(village__code=village)
+    return suggestions.order_by("-created_at", "-id")
+
+
+def suggestions_open_summary(*, region: Region, limit: int = 5) -> dict:
+    """The unanswered suggestions below the region: how many, and the ``limit`` that have waited longest.
+    One query: the count is a window over the same rows, taken before the limit."""
+    rows = list(
+        Suggestion.objects.within(region)
+        .filter(answered_at__isnull=True)
+        .select_related("village")
+        .annotate(open_total=Window(Count("pk")))
+        .order_by("created_at", "id")[:limit]
+    )
+    return {"open": rows[0].open_total if rows else 0, "oldest": rows}
+
+
+def suggestion_public(*, receipt_code: str) -> Suggestion | None:
+    code = (receipt_code or "").strip().upper()
+    if not code:
+        return None
+    return Suggestion.objects.select_related("village").filter(receipt_code=code).first()
+
+
+SUGGESTION_SUMS = ("collected", "answered", "open")
+
+
+def suggestion_figures(*, region: Region, start: datetime.date, end: datetime.date) -> list[dict]:
+    """Per village under ``region`` (every village, none left out for having nothing): suggestions
+    collected in the period, how many of them are answered by now, how many are still open, and the
+    answer rate (answered / collected). One query."""
+    in_period = Q(suggestions__created_at__date__range=(start, end))
+    rows = (
+        Region.objects.filter(level=Level.VILLAGE, prefix__startswith=region.prefix)
+        .values("code", "name", "parent__name")
+        .annotate(
+            collected=Count("suggestions", filter=in_period),
+            answered=Count("suggestions", filter=in_period & Q(suggestions__answered_at__isnull=False)),
+        )
+        .order_by("code")
+    )
+    return [
+        dict(
+            row,
+            township=row["parent__name"],
+            open=row["collected"] - row["answered"],
+            rate=Rate(row["answered"], row["collected"]),
+        )
         for row in rows
     ]

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from centers.views import center, duty, requests, service_items
+from centers.views import catalog, center, duty, requests, service_items, suggestions
 
 app_name = "centers"
 
@@ -45,10 +45,18 @@ urlpatterns = [
     path("duty/shifts/<int:pk>/log/", duty.shift_log, name="shift-log"),
     re_path(r"^duty/(?P<code>\d{12})/roster/$", duty.roster, name="duty-roster"),
     path("duty/attendance/", duty.attendance, name="duty-attendance"),
+    path("suggestions/", suggestions.suggestion_list, name="suggestion-list"),
+    path("suggestions/figures/", suggestions.suggestion_figures, name="suggestion-figures"),
+    path("suggestions/<int:pk>/", suggestions.suggestion_detail, name="suggestion-detail"),
+    path("suggestions/<int:pk>/answer/", suggestions.suggestion_answer, name="suggestion-answer"),
+    path("suggestions/<int:pk>/reveal/", suggestions.suggestion_reveal, name="suggestion-reveal"),
 ]
 
 # Public pages (no login), mounted at the root by config/urls.py.
 public_urlpatterns = [
     path("lookup/", requests.lookup, name="lookup"),
     re_path(r"^duty/(?P<code>\d{12})/today/$", duty.today_public, name="duty-today"),
+    re_path(r"^catalog/(?P<code>\d{12})/$", catalog.service_catalog, name="service-catalog"),
+    re_path(r"^suggest/(?P<code>\d{12})/$", suggestions.suggestion_new, name="suggestion-new"),
+    path("suggest/answer/", suggestions.suggestion_lookup, name="suggestion-lookup"),
 ]

@@ -16,3 +16,4 @@ from centers.services.proxy_requests import (  # noqa: F401
     proxy_request_urging_answer,
 )
 from centers.services.service_items import service_item_create, service_item_update, service_items_import  # noqa: F401
+from centers.services.suggestions import suggestion_answer, suggestion_submit  # noqa: F401

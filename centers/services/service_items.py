@@ -14,7 +14,17 @@ from spreadsheets.reading import Row
 
 ITEM_STANDARD = "标准目录中的服务事项由系统统一维护，只能修改本单位制定的事项。"
 WAY_BY_LABEL = {label: value for value, label in HandlingWay.choices} | {v: v for v, _ in HandlingWay.choices}
-ITEM_FIELDS = ("name", "category", "handling_way", "office", "materials", "promised_days", "needs_id_number")
+ITEM_FIELDS = (
+    "name",
+    "category",
+    "handling_way",
+    "office",
+    "materials",
+    "promised_days",
+    "needs_id_number",
+    "conditions",
+    "flow",
+)
 
 
 @transaction.atomic
@@ -29,6 +39,8 @@ def service_item_create(
     materials: str,
     promised_days: int,
     needs_id_number: bool,
+    conditions: str = "",
+    flow: str = "",
 ) -> ServiceItem:
     list_entry_check_owner(actor, ServiceItem, region)
     item = ServiceItem(
@@ -40,6 +52,8 @@ def service_item_create(
         materials=materials.strip(),
         promised_days=promised_days,
         needs_id_number=needs_id_number,
+        conditions=conditions.strip(),
+        flow=flow.strip(),
         sort_order=500,
     )
     item.full_clean()

@@ -18,6 +18,7 @@ from centers.services import (
     checklist_item_create,
     proxy_request_accept,
     service_item_create,
+    suggestion_submit,
 )
 from centers.services.duty import roster_set_day
 from regions.models import Urging
@@ -103,7 +104,9 @@ def build_side(ctx: Ctx, side: Side) -> None:
         issued_on=timezone.localdate(),
         message="请尽快办理",
     )
+    suggestion = suggestion_submit(village=village, content="矩阵测试建议", phone="13900000000")
     side.add(
+        suggestion=suggestion,
         center=center,
         checklist_item=item,
         photo_entry=entry,
@@ -130,6 +133,10 @@ ENTRIES: dict[str, Entry] = {
     # -- public ------------------------------------------------------------------------------
     "lookup": Entry("public", get=everyone(200), post=everyone(200)),
     "duty-today": Entry("public", kwargs=code_of("region"), get=everyone(200)),
+    "service-catalog": Entry("public", kwargs=code_of("region"), get=everyone(200)),
+    # an empty suggestion is refused on the page itself (200, nothing saved)
+    "suggestion-new": Entry("public", kwargs=code_of("region"), get=everyone(200), post=everyone(200)),
+    "suggestion-lookup": Entry("public", get=everyone(200), post=everyone(200)),
     # -- any logged-in user --------------------------------------------------------------------
     "centers:service-item-list": Entry("login", get=logged_in(200)),
     "centers:service-item-export": Entry("login", get=logged_in(200)),
@@ -138,6 +145,8 @@ ENTRIES: dict[str, Entry] = {
     "centers:request-materials": Entry("login", get=logged_in(200)),
     "centers:request-export": Entry("login", get=logged_in(405), post=logged_in(200)),
     "centers:duty-attendance": Entry("login", get=logged_in(200)),
+    "centers:suggestion-list": Entry("login", get=logged_in(200)),
+    "centers:suggestion-figures": Entry("login", get=logged_in(200)),
     # -- a permission held somewhere -------------------------------------------------------------
     # the rooms and standard items of a county: manage_center_lists (the county organization)
     "centers:center-lists": Entry("login", get=row(302, 403, 403, 403, 403, 200, 200)),
@@ -152,6 +161,7 @@ ENTRIES: dict[str, Entry] = {
     "centers:request-detail": Entry("scoped", kwargs=pk_of("proxy_request"), get=VIEWS),
     "centers:request-receipt": Entry("scoped", kwargs=pk_of("proxy_request"), get=VIEWS),
     "centers:duty-roster": Entry("scoped", kwargs=code_of("region"), get=VIEWS),
+    "centers:suggestion-detail": Entry("scoped", kwargs=pk_of("suggestion"), get=VIEWS),
     # -- change_center scope -------------------------------------------------------------------
     "centers:center-edit": Entry("scoped", kwargs=pk_of("center"), get=CHANGES),
     "centers:checklist-entry-edit": Entry(
@@ -194,6 +204,17 @@ ENTRIES: dict[str, Entry] = {
         get=logged_in(405),
         post=CHANGES_REDIRECT,
         location=to_url("centers:request-detail", pk="proxy_request"),
+    ),
+    # answering a suggestion: whoever runs the village's center; an empty answer is refused on its page
+    "centers:suggestion-answer": Entry(
+        "scoped",
+        kwargs=pk_of("suggestion"),
+        get=logged_in(405),
+        post=CHANGES_REDIRECT,
+        location=to_url("centers:suggestion-detail", pk="suggestion"),
+    ),
+    "centers:suggestion-reveal": Entry(
+        "scoped", kwargs=pk_of("suggestion"), get=logged_in(405), post=CHANGES
     ),
     # -- duty shifts: only the cadre on duty (403 for others who can see the shift) -------------------
     "centers:shift-check-in": Entry("scoped", kwargs=pk_of("shift"), get=logged_in(405), post=ON_DUTY),

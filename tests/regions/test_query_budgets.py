@@ -21,14 +21,14 @@ PAGE_CEILING = 15
 
 # (user, page, cached, changed, flushed); the budget before the restructuring (no cache at all) after #.
 BUDGETS = [
-    ("village_a1_clerk", "/regions/419901101201/", 1, 8, 13),  # 22
+    ("village_a1_clerk", "/regions/419901101201/", 1, 9, 14),  # 22; the suggestions panel +1
     (
         "township_a_officer",
         "/regions/419901101000/",
         1,
-        14,
-        19,
-    ),  # 28; the charts +1 (one query for all of them)
+        15,
+        20,
+    ),  # 28; the charts +1 (one query for all of them); the suggestions panel +1
     ("county_admin", "/regions/419901000000/", 1, 14, 19),  # 27; the charts +1 (one query for all of them)
     ("county_admin", "/regions/search/?q=村", 3, 3, 6),  # 10
     ("county_admin", "/people/", 3, 3, 6),  # 10
@@ -39,6 +39,10 @@ BUDGETS = [
     ("county_admin", "/decisions/oversight/?region=419901000000", 12, 12, 16),  # 21
     (None, "/bulletin/419901101000/", 1, 2, 2),  # 6
     (None, "/bulletin/419901101201/", 1, 2, 2),  # 6
+    # the public catalog: the village, then the cached page (its items once it changed); the suggestions form
+    (None, "/catalog/419901101201/", 1, 2, 2),
+    (None, "/suggest/419901101201/", 1, 1, 1),
+    ("township_a_officer", "/suggestions/?status=open", 3, 3, 6),
 ]
 
 

@@ -14,7 +14,14 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import User
-from centers.models import ChecklistEntry, DutyShift, ProxyRequest, ProxyRequestTimelineEvent, ServiceCenter
+from centers.models import (
+    ChecklistEntry,
+    DutyShift,
+    ProxyRequest,
+    ProxyRequestTimelineEvent,
+    ServiceCenter,
+    Suggestion,
+)
 from decisions.models import (
     Amendment,
     BoardPhoto,
@@ -63,6 +70,7 @@ def counts() -> tuple:
         DutyShift.objects.count(),
         ProxyRequest.objects.count(),
         ProxyRequestTimelineEvent.objects.count(),
+        Suggestion.objects.count(),
     )
 
 
@@ -98,6 +106,10 @@ def test_seed_demo_builds_a_county_with_every_role_and_runs_twice_without_change
     pending = ProxyRequest.objects.get(extension_to__isnull=False)
     assert pending.is_open and pending.extension_to > pending.promised_date >= today
     assert pending.village == extended.village and pending.timeline.filter(kind="extend_ask").exists()
+    # Suggestions, some answered and some waiting (the figures and the township panel show both).
+    assert "问题建议：新增" in text
+    assert Suggestion.objects.filter(answered_at__isnull=True).exists()
+    assert Suggestion.objects.filter(answered_at__isnull=False, answered_by__isnull=False).exists()
     first = counts()
     call_command("seed_demo", stdout=io.StringIO())
     assert counts() == first
