@@ -259,8 +259,9 @@ class Matter(RegionScoped):
         ]
         triggers = [
             # What the bulletin showed stays as it was: corrections are amendments. A matter in a later
-            # round was posted in an earlier one, so it stays frozen while it is decided again; only its
-            # resolution and posting dates move, and only with the move to the next round.
+            # round was posted in an earlier one, so it stays frozen while it is decided again. The
+            # resolution and posting dates are set once per round and cleared only with the move to the
+            # next round (decisions.services.objections.objection_uphold).
             pgtrigger.Protect(
                 name="disclosed_content_frozen",
                 operation=pgtrigger.Update,
@@ -269,8 +270,9 @@ class Matter(RegionScoped):
                     "OLD.title, OLD.content, OLD.category_id, OLD.estimated_amount, OLD.village_id, "
                     "OLD.proposed_on) IS DISTINCT FROM ("
                     "NEW.title, NEW.content, NEW.category_id, NEW.estimated_amount, NEW.village_id, "
-                    "NEW.proposed_on) OR (NEW.round = OLD.round AND (OLD.disclosed_on, OLD.resolved_on) "
-                    "IS DISTINCT FROM (NEW.disclosed_on, NEW.resolved_on))))"
+                    "NEW.proposed_on) OR (NEW.round = OLD.round AND ("
+                    "OLD.disclosed_on IS NOT NULL AND OLD.disclosed_on IS DISTINCT FROM NEW.disclosed_on "
+                    "OR OLD.resolved_on IS NOT NULL AND OLD.resolved_on IS DISTINCT FROM NEW.resolved_on))))"
                 ),
             ),
             # A round is never undone nor skipped (its meetings and postings keep their numbers).

@@ -115,9 +115,9 @@ def matter_record(*, matter: Matter, today: datetime.date) -> dict:
         .prefetch_related("attachments")
         .order_by("held_on", "id")
     )
-    # An upheld objection sent the matter back to 决议: what an earlier round held and posted stays, marked.
+    # An upheld objection sent the matter back to 决议: what an earlier round voted and posted stays, marked.
     for row in (*disclosures, *meetings):
-        row.superseded = row.round < matter.round
+        row.superseded = _superseded(row, matter)
     return {
         "meetings": meetings,
         "disclosures": _disclosures_shown(disclosures, lambda d: d.amendments.all(), today),
@@ -173,12 +173,20 @@ def bulletin_entries(matters, today: datetime.date):
         )
         _disclosures_shown(matter.disclosure_list, lambda d: d.amendment_list, today)
         for d in matter.disclosure_list:
-            d.superseded = d.round < matter.round
+            d.superseded = _superseded(d, matter)
             # Villagers may file online on the posting whose period runs (objection_file_public checks again).
             d.accepts_objections = _accepts_objections(d, matter, today)
         for m in matter.held_meetings:
-            m.superseded = m.round < matter.round
+            m.superseded = _superseded(m, matter)
     return matters
+
+
+def _superseded(row: Disclosure | Meeting, matter: Matter) -> bool:
+    """A posting, or a resolution meeting, of a round before the matter's: an upheld objection sent it back
+    to 决议. The meetings before the resolution stand (the new round starts at the resolution)."""
+    if isinstance(row, Meeting) and row.step != Step.RESOLUTION:
+        return False
+    return row.round < matter.round
 
 
 _DISCLOSURE_STEP = {
