@@ -76,6 +76,8 @@ def test_an_upheld_objection_returns_to_the_resolution_and_the_second_round_is_h
     assert event.to_state == Step.RESOLUTION and event.payload["round"] == 2
     page = clerk.get(posted.get_absolute_url()).content.decode()
     assert REASON in page and "第2轮" in page and "异议成立，已重新决议" in page
+    record = clerk.get(reverse("decisions:matter-record", args=[posted.pk])).content.decode()
+    assert "决议公开（异议成立，已重新决议）" in record and f"认定异议成立：{REASON}" in record
     # The bulletin keeps the withdrawn posting, marked, while the matter is decided again.
     bulletin = world.client_for(None).get(reverse("bulletin", args=[world.village_a1.code])).content.decode()
     assert RESOLUTION_TEXT in bulletin and "异议成立，已重新决议" in bulletin and "重新决议中" in bulletin
