@@ -43,7 +43,7 @@ def objection_uphold(*, actor, objection: Objection, reason: str, answered_on: d
     the posting as superseded, the timeline carries the reason."""
     check_manages(actor, objection.village)
     # The matter first, as disclosure_period_close and objection_record lock it: one order, no deadlock.
-    matter = MATTER.lock(Matter(pk=objection.disclosure.matter_id), None)
+    matter = MATTER.lock(objection.disclosure.matter, None)
     objection = Objection.objects.select_for_update().select_related("disclosure").get(pk=objection.pk)
     disclosure = objection.disclosure
     if objection.answered_on is not None:
