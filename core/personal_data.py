@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.core.exceptions import ValidationError
 
@@ -40,3 +41,29 @@ def mask_phone(phone: str) -> str:
 
 def mask_id_number(number: str) -> str:
     return f"{number[:4]}{'*' * (len(number) - 8)}{number[-4:]}" if number else ""
+
+
+CONTACT_PHONE_INVALID = "请输入正确的联系电话：11位手机号码，或带区号的固定电话（如0395-1234567）。"
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+# Area codes are 3 or 4 digits starting with 0 (010, 0395); local numbers 7 or 8 digits.
+_LANDLINE = re.compile(r"0\d{2,3}\d{7,8}")
+
+
+def contact_phone_validate(value: str) -> str:
+    """A mainland mobile (13x-19x, 11 digits) or a landline with its area code; returns the digits only
+    (spaces and hyphens dropped), or raises ValidationError."""
+    digits = re.sub(r"[\s\-－]", "", value or "")
+    if not (_MOBILE.fullmatch(digits) or _LANDLINE.fullmatch(digits)):
+        raise ValidationError(CONTACT_PHONE_INVALID)
+    return digits
+
+
+def mask_contact_phone(phone: str) -> str:
+    """The first three and last four digits, the rest starred (138****1234, 039****4567)."""
+    return f"{phone[:3]}{'*' * (len(phone) - 7)}{phone[-4:]}" if len(phone) > 7 else "*" * len(phone)
+
+
+def mask_name(name: str) -> str:
+    """The family name's first character, the rest starred (张*, 欧***)."""
+    name = name.strip()
+    return f"{name[:1]}{'*' * max(len(name) - 1, 1)}" if name else ""

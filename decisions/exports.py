@@ -75,7 +75,15 @@ def _spent(result: Disclosure | None):
 
 def _matter_rows(village, year: int):
     for matter in selectors.record_book_matters(village=village, year=year):
-        result = next((d for d in matter.disclosures.all() if d.kind == Disclosure.Kind.RESULT), None)
+        # The current round's result (an upheld objection sent the matter back to 决议 for a new one).
+        result = next(
+            (
+                d
+                for d in matter.disclosures.all()
+                if d.kind == Disclosure.Kind.RESULT and d.round == matter.round
+            ),
+            None,
+        )
         yield (
             matter.pk,
             matter.title,

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from core.forms import DateInput
+from core.personal_data import contact_phone_validate
 from decisions.models import (
     Amendment,
     Body,
@@ -234,3 +235,55 @@ class DecisionRulesForm(forms.ModelForm):
             "record_within_days": "会议召开后应在几天内录入平台。",
             "stuck_days": "事项在同一环节停留超过此天数即提醒村党组织书记（组织实施环节除外）。",
         }
+
+
+class WithdrawForm(forms.Form):
+    """撤回 an open matter before its resolution: the reason goes on its timeline."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="撤回原因", max_length=300, error_messages={"required": "请填写撤回的原因。"}
+    )
+
+
+class TerminateForm(forms.Form):
+    """终止 a resolved matter: the reason is posted on the bulletin as its result disclosure "未实施"."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="未实施的原因",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="将作为“实施结果公开（未实施）”张贴在村务公开栏。",
+        error_messages={"required": "请填写未实施的原因（将在公开栏公开）。"},
+    )
+    spent_amount = DisclosureForm.base_fields["spent_amount"]
+    posted_on = forms.DateField(label="张贴日期", widget=DATE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["spent_amount"].help_text = "已经发生的支出；没有支出可不填。"
+        self.fields["posted_on"].initial = timezone.localdate()
+
+
+class PublicObjectionForm(forms.Form):
+    """A villager's objection on the public bulletin: name and phone are kept for the answer, shown masked."""
+
+    name = forms.CharField(label="姓名", max_length=50, error_messages={"required": "请填写您的姓名。"})
+    phone = forms.CharField(
+        label="联系电话",
+        max_length=20,
+        help_text="手机号码或带区号的固定电话，仅用于村里答复您，公开栏上隐去中间数字。",
+        error_messages={"required": "请填写联系电话。"},
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    summary = forms.CharField(
+        label="异议内容",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="异议内容和村里的答复将在本页公开，请勿填写他人的个人信息。",
+        error_messages={"required": "请填写异议内容。", "max_length": "异议内容不超过500字。"},
+    )
+
+    def clean_phone(self) -> str:
+        return contact_phone_validate(self.cleaned_data["phone"])

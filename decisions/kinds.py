@@ -14,6 +14,7 @@ _KINDS = [
     ("SUPERVISION_OBJECTION", ("decision_objection", "村务监督委员会异议")),
     ("SUPERVISION_OBJECTION_ANSWERED", ("decision_objection_answered", "监委会异议已答复")),
     ("SUPERVISION_OBJECTION_CLOSED", ("decision_objection_closed", "监委会异议已关闭")),
+    ("PUBLIC_OBJECTION", ("decision_public_objection", "村民在公开栏提出异议")),
     *(
         (f"MATTER_STUCK_{step.name}", (f"matter_stuck:{step.value}", f"决策事项停滞（{step.label}）"))
         for step in STEP_ORDER

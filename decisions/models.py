@@ -20,6 +20,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from core.models import APPEND_ONLY, TimelineEvent
+from core.personal_data import mask_contact_phone, mask_name
 from decisions.permissions import MANAGE_DECISION_CATEGORIES
 from regions.models import CountySettings, Region, RegionList, RegionScoped, VillageOwned, village_from_parent
 from regions.roles import Level
@@ -174,6 +175,10 @@ class Matter(RegionScoped):
         OPEN = "open", "办理中"
         REJECTED = "rejected", "未通过"
         COMPLETED = "completed", "已完成"
+        # Closed by the village (DOMAIN_RULES A.2.1 "missing exits"): dropped before 决议, or abandoned
+        # after it with a result disclosure "未实施" giving the reason.
+        WITHDRAWN = "withdrawn", "已撤回"
+        TERMINATED = "terminated", "已终止"
 
     village = models.ForeignKey(
         Region, verbose_name="村（社区）", on_delete=models.PROTECT, related_name="matters"
@@ -198,6 +203,10 @@ class Matter(RegionScoped):
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.OPEN)
     step = models.CharField("当前环节", max_length=24, choices=Step.choices, default=Step.PROPOSAL)
     step_since = models.DateField("进入当前环节日期")
+    # An upheld objection sends the matter back to 决议: a new round of the resolution meeting and the
+    # postings after it. Meetings and disclosures carry the round they belong to; earlier rounds stay on
+    # record as superseded (异议成立，已重新决议).
+    round = models.PositiveSmallIntegerField("决议轮次", default=1)
     proposed_on = models.DateField("提议日期", null=True, blank=True)
     resolved_on = models.DateField("决议日期", null=True, blank=True)
     disclosed_on = models.DateField("决议公开日期", null=True, blank=True)
@@ -249,24 +258,35 @@ class Matter(RegionScoped):
             ),
         ]
         triggers = [
-            # What the bulletin showed stays as it was: corrections are amendments.
+            # What the bulletin showed stays as it was: corrections are amendments. A matter in a later
+            # round was posted in an earlier one, so it stays frozen while it is decided again. The
+            # resolution and posting dates are set once per round and cleared only with the move to the
+            # next round (decisions.services.objections.objection_uphold).
             pgtrigger.Protect(
                 name="disclosed_content_frozen",
                 operation=pgtrigger.Update,
                 condition=pgtrigger.Condition(
-                    "OLD.disclosed_on IS NOT NULL AND ("
+                    "((OLD.disclosed_on IS NOT NULL OR OLD.round > 1) AND (("
                     "OLD.title, OLD.content, OLD.category_id, OLD.estimated_amount, OLD.village_id, "
-                    "OLD.disclosed_on, OLD.resolved_on, OLD.proposed_on) IS DISTINCT FROM ("
+                    "OLD.proposed_on) IS DISTINCT FROM ("
                     "NEW.title, NEW.content, NEW.category_id, NEW.estimated_amount, NEW.village_id, "
-                    "NEW.disclosed_on, NEW.resolved_on, NEW.proposed_on)"
+                    "NEW.proposed_on) OR (NEW.round = OLD.round AND ("
+                    "OLD.disclosed_on IS NOT NULL AND OLD.disclosed_on IS DISTINCT FROM NEW.disclosed_on "
+                    "OR OLD.resolved_on IS NOT NULL AND OLD.resolved_on IS DISTINCT FROM NEW.resolved_on))))"
                 ),
+            ),
+            # A round is never undone nor skipped (its meetings and postings keep their numbers).
+            pgtrigger.Protect(
+                name="round_advances_by_one",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Condition("NEW.round < OLD.round OR NEW.round > OLD.round + 1"),
             ),
             pgtrigger.Protect(
                 name="disclosed_not_deleted",
                 operation=pgtrigger.Delete,
-                condition=pgtrigger.Condition("OLD.disclosed_on IS NOT NULL"),
+                condition=pgtrigger.Condition("OLD.disclosed_on IS NOT NULL OR OLD.round > 1"),
             ),
-            # A rejected or completed matter is closed for good (its badge is on the bulletin).
+            # A matter no longer open (rejected, completed, withdrawn, terminated) is closed for good.
             pgtrigger.Protect(
                 name="closed_frozen",
                 operation=pgtrigger.Update,
@@ -310,6 +330,9 @@ class MatterTimelineEvent(TimelineEvent):
         OBJECTION_CLOSED = "objection_closed", "监委会异议关闭"
         URGE = "urge", "督办"
         URGE_ANSWER = "urge_answer", "回复督办"
+        OBJECTION_UPHELD = "objection_upheld", "异议成立，重新决议"
+        WITHDRAWN = "withdrawn", "撤回事项"
+        TERMINATED = "terminated", "终止实施"
 
     matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="timeline")
     kind = models.CharField("事件", max_length=24, choices=Kind.choices)
@@ -344,6 +367,7 @@ class Meeting(VillageOwned):
     owner_parent = "matter"
 
     matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="meetings")
+    round = models.PositiveSmallIntegerField("决议轮次", default=1)
     step = models.CharField("环节", max_length=24, choices=Step.choices)
     body = models.CharField("会议", max_length=20, choices=Body.choices)
     held_on = models.DateField("会议日期")
@@ -400,7 +424,7 @@ class Meeting(VillageOwned):
                 violation_error_message="到会户代表数不能多于户数。",
             ),
             models.UniqueConstraint(
-                fields=["matter", "step"],
+                fields=["matter", "round", "step"],
                 condition=Q(quorum_met=True),
                 name="decisions_meeting_one_held_per_step",
                 violation_error_message="该环节的会议已经召开。",
@@ -474,7 +498,10 @@ class Disclosure(VillageOwned):
         RESULT = "result", "实施结果公开"
 
     matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="disclosures")
+    round = models.PositiveSmallIntegerField("决议轮次", default=1)
     kind = models.CharField("公开类型", max_length=12, choices=Kind.choices)
+    # A result disclosure of a matter terminated after its resolution: not carried out, the text says why.
+    not_implemented = models.BooleanField("未实施", default=False)
     text = models.TextField("公开内容")
     spent_amount = models.DecimalField(
         "实际支出（元）", max_digits=14, decimal_places=2, null=True, blank=True
@@ -499,7 +526,7 @@ class Disclosure(VillageOwned):
         indexes = [models.Index(fields=["posted_on", "id"])]  # oversight lists, latest first
         constraints = [
             models.UniqueConstraint(
-                fields=["matter", "kind"],
+                fields=["matter", "round", "kind"],
                 name="decisions_disclosure_one_per_kind",
                 violation_error_message="该事项已经公开过。",
             ),
@@ -512,6 +539,11 @@ class Disclosure(VillageOwned):
                 condition=Q(spent_amount__isnull=True) | Q(spent_amount__gte=0),
                 name="decisions_disclosure_spent_not_negative",
                 violation_error_message="实际支出不能为负数。",
+            ),
+            models.CheckConstraint(
+                condition=Q(not_implemented=False) | Q(kind="result"),
+                name="decisions_disclosure_not_implemented_is_result",
+                violation_error_message="只有实施结果公开可以标为未实施。",
             ),
         ]
         triggers = [village_from_parent("matter", Matter), APPEND_ONLY]
@@ -617,15 +649,30 @@ class Amendment(VillageOwned):
 
 @pghistory.track()
 class Objection(VillageOwned):
-    """An objection received from villagers during a disclosure period, and the answer given."""
+    """An objection received from villagers during a disclosure period, and the answer given.
+
+    Typed in by a cadre (no name kept), or filed by a villager on the public bulletin with a name and a
+    phone (shown masked). The answer either keeps the resolution (维持原决议) or upholds the objection
+    (异议成立: the answer is the reason, and the matter goes back to 决议)."""
 
     owner_parent = "disclosure"
+
+    class Source(models.TextChoices):
+        CADRE = "cadre", "村干部登记"
+        PUBLIC = "public", "村民在线提出"
+
+    # Shown masked in the audit trail too (audit.history); the full phone only through the audited reveal.
+    AUDIT_MASKED_FIELDS = ("phone",)
 
     disclosure = models.ForeignKey(Disclosure, on_delete=models.PROTECT, related_name="objections")
     received_on = models.DateField("收到日期")
     summary = models.CharField("异议内容", max_length=500)
+    source = models.CharField("来源", max_length=8, choices=Source.choices, default=Source.CADRE)
+    name = models.CharField("提出人", max_length=50, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
     answer = models.CharField("答复内容", max_length=500, blank=True)
     answered_on = models.DateField("答复日期", null=True, blank=True)
+    upheld = models.BooleanField("异议成立", default=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="登记人",
@@ -659,6 +706,16 @@ class Objection(VillageOwned):
                 name="decisions_objection_answer_with_date",
                 violation_error_message="答复须有内容和日期。",
             ),
+            models.CheckConstraint(
+                condition=Q(upheld=False) | Q(answered_on__isnull=False),
+                name="decisions_objection_upheld_is_answered",
+                violation_error_message="异议成立须写明理由和日期。",
+            ),
+            models.CheckConstraint(
+                condition=Q(source="cadre") | ~Q(name="") & ~Q(phone=""),
+                name="decisions_objection_public_has_contact",
+                violation_error_message="在线提出异议须填写姓名和联系电话。",
+            ),
         ]
         triggers = [
             village_from_parent("disclosure", Disclosure),
@@ -669,14 +726,22 @@ class Objection(VillageOwned):
                 operation=pgtrigger.Update,
                 condition=pgtrigger.Condition(
                     "OLD.answered_on IS NOT NULL OR (OLD.disclosure_id, OLD.received_on, OLD.summary, "
-                    "OLD.recorded_by_id) IS DISTINCT FROM (NEW.disclosure_id, NEW.received_on, NEW.summary, "
-                    "NEW.recorded_by_id)"
+                    "OLD.recorded_by_id, OLD.source, OLD.name, OLD.phone) IS DISTINCT FROM (NEW.disclosure_id, "
+                    "NEW.received_on, NEW.summary, NEW.recorded_by_id, NEW.source, NEW.name, NEW.phone)"
                 ),
             ),
         ]
 
     def __str__(self) -> str:
         return self.summary[:20]
+
+    @property
+    def masked_name(self) -> str:
+        return mask_name(self.name)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_contact_phone(self.phone) if self.phone else ""
 
 
 @pghistory.track()  # the opinion, then its answer and its closing, each audited as it is added

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -21,6 +21,7 @@ from decisions.models import (
     Matter,
     MatterCategory,
     Meeting,
+    Objection,
     Step,
     SupervisionOpinion,
     VillageRoster,
@@ -107,14 +108,18 @@ def matter_record(*, matter: Matter, today: datetime.date) -> dict:
     disclosures = list(
         matter.disclosures.select_related("posted_by")
         .prefetch_related("amendments", "board_photos", "objections")
-        .order_by("posted_on")
+        .order_by("posted_on", "id")
     )
+    meetings = list(
+        matter.meetings.select_related("recorded_by")
+        .prefetch_related("attachments")
+        .order_by("held_on", "id")
+    )
+    # An upheld objection sent the matter back to 决议: what an earlier round voted and posted stays, marked.
+    for row in (*disclosures, *meetings):
+        row.superseded = _superseded(row, matter)
     return {
-        "meetings": list(
-            matter.meetings.select_related("recorded_by")
-            .prefetch_related("attachments")
-            .order_by("held_on", "id")
-        ),
+        "meetings": meetings,
         "disclosures": _disclosures_shown(disclosures, lambda d: d.amendments.all(), today),
         "opinions": list(
             matter.opinions.select_related("recorded_by", "answered_by", "closed_by").order_by("at", "id")
@@ -159,13 +164,35 @@ def bulletin_entries(matters, today: datetime.date):
     """What one bulletin entry shows, per matter, from the prefetched rows (no further queries): the two
     postings, the resolution's vote, and each posting's period and corrections."""
     for matter in matters:
-        matter.resolution = next(
-            (d for d in matter.disclosure_list if d.kind == Disclosure.Kind.RESOLUTION), None
+        # The current round's (an upheld objection sends a matter back to 决议; earlier rounds are marked).
+        current = [d for d in matter.disclosure_list if d.round == matter.round]
+        matter.resolution = next((d for d in current if d.kind == Disclosure.Kind.RESOLUTION), None)
+        matter.result = next((d for d in current if d.kind == Disclosure.Kind.RESULT), None)
+        matter.vote = next(
+            (m for m in matter.held_meetings if m.step == Step.RESOLUTION and m.round == matter.round), None
         )
-        matter.result = next((d for d in matter.disclosure_list if d.kind == Disclosure.Kind.RESULT), None)
-        matter.vote = next((m for m in matter.held_meetings if m.step == Step.RESOLUTION), None)
         _disclosures_shown(matter.disclosure_list, lambda d: d.amendment_list, today)
+        for d in matter.disclosure_list:
+            d.superseded = _superseded(d, matter)
+            # Villagers may file online on the posting whose period runs (objection_file_public checks again).
+            d.accepts_objections = _accepts_objections(d, matter, today)
+        for m in matter.held_meetings:
+            m.superseded = _superseded(m, matter)
     return matters
+
+
+def _superseded(row: Disclosure | Meeting, matter: Matter) -> bool:
+    """A posting, or a resolution meeting, of a round before the matter's: an upheld objection sent it back
+    to 决议. The meetings before the resolution stand (the new round starts at the resolution)."""
+    if isinstance(row, Meeting) and row.step != Step.RESOLUTION:
+        return False
+    return row.round < matter.round
+
+
+_DISCLOSURE_STEP = {
+    Disclosure.Kind.RESOLUTION: Step.RESOLUTION_DISCLOSURE,
+    Disclosure.Kind.RESULT: Step.RESULT_DISCLOSURE,
+}
 
 
 def bulletin_region(*, code: str) -> Region:
@@ -176,7 +203,10 @@ def bulletin_region(*, code: str) -> Region:
 def bulletin_matters(*, region: Region) -> QuerySet[Matter]:
     """Disclosed matters under the region, latest posting first, with what the bulletin shows of each:
     the disclosures with their amendments and objection counts, and the meetings that were held.
-    No personal data is selected for display (no proposer, chair, recorder or objector)."""
+    No personal data is selected for display (no proposer, chair, recorder or objector).
+
+    A matter sent back to 决议 by an upheld objection (a later round, not posted again yet) stays on the
+    bulletin with its superseded posting."""
     disclosures = (
         Disclosure.objects.annotate(
             objection_count=Count("objections"),
@@ -190,6 +220,7 @@ def bulletin_matters(*, region: Region) -> QuerySet[Matter]:
         .only(
             "id",
             "matter_id",
+            "round",
             "step",
             "body",
             "held_on",
@@ -206,7 +237,7 @@ def bulletin_matters(*, region: Region) -> QuerySet[Matter]:
     )
     return (
         Matter.objects.within(region)
-        .filter(disclosed_on__isnull=False)
+        .filter(Q(disclosed_on__isnull=False) | Q(round__gt=1))
         .select_related("village", "category")
         .only(
             "id",
@@ -215,6 +246,7 @@ def bulletin_matters(*, region: Region) -> QuerySet[Matter]:
             "estimated_amount",
             "status",
             "step",
+            "round",
             "proposed_on",
             "resolved_on",
             "disclosed_on",
@@ -227,7 +259,36 @@ def bulletin_matters(*, region: Region) -> QuerySet[Matter]:
             Prefetch("disclosures", queryset=disclosures, to_attr="disclosure_list"),
             Prefetch("meetings", queryset=meetings, to_attr="held_meetings"),
         )
-        .order_by("-disclosed_on", "-id")
+        # A matter being decided again has no posting date of its round: after the posted ones.
+        .order_by(F("disclosed_on").desc(nulls_last=True), "-id")
+    )
+
+
+def bulletin_disclosure(*, code: str, pk: int) -> Disclosure:
+    """A posting of the village ``code``'s bulletin; another village's posting (or none) answers 404."""
+    return get_object_or_404(
+        Disclosure.objects.select_related("matter__village__parent"), pk=pk, village__code=code
+    )
+
+
+def bulletin_objections(*, disclosure: Disclosure) -> list[Objection]:
+    """The objections villagers filed online on the posting, as the public sees them (name and phone masked
+    by the template). Those a cadre recorded are only counted on the bulletin: their text may name people."""
+    return list(disclosure.objections.filter(source=Objection.Source.PUBLIC).order_by("received_on", "id"))
+
+
+def disclosure_accepts_objections(*, disclosure: Disclosure, today: datetime.date) -> bool:
+    """Whether villagers may file online now: the period runs and the posting is the open matter's current
+    one (the service checks again, under the matter's lock)."""
+    return _accepts_objections(disclosure, disclosure.matter, today)
+
+
+def _accepts_objections(disclosure: Disclosure, matter: Matter, today: datetime.date) -> bool:
+    return (
+        disclosure.is_running(today)
+        and matter.status == Matter.Status.OPEN
+        and disclosure.round == matter.round
+        and matter.step == _DISCLOSURE_STEP[disclosure.kind]
     )
 
 
@@ -237,8 +298,8 @@ OVERSIGHT_LIST = 50
 
 
 def matters_by_child(*, region: Region) -> list[dict]:
-    """Per child region (villages of a township, townships of a county ...): open matters by step, rejected
-    and completed. Two queries."""
+    """Per child region (villages of a township, townships of a county ...): open matters by step, and the
+    closed ones: completed, rejected, withdrawn and terminated. Two queries."""
     children = list(Region.objects.filter(parent=region).order_by(pinyin("name"), "code")) or [region]
     counts = {
         f"step_{step.value}": Count("pk", filter=Q(status=Matter.Status.OPEN, step=step)) for step in Step
@@ -250,10 +311,20 @@ def matters_by_child(*, region: Region) -> list[dict]:
         total=Count("pk"),
         rejected=Count("pk", filter=Q(status=Matter.Status.REJECTED)),
         completed=Count("pk", filter=Q(status=Matter.Status.COMPLETED)),
+        withdrawn=Count("pk", filter=Q(status=Matter.Status.WITHDRAWN)),
+        terminated=Count("pk", filter=Q(status=Matter.Status.TERMINATED)),
         late=Count("pk", filter=Q(resolved_late=True) | Q(recorded_late=True)),
         **counts,
     )
-    empty = {"total": 0, "rejected": 0, "completed": 0, "late": 0, **{k: 0 for k in counts}}
+    empty = {
+        "total": 0,
+        "rejected": 0,
+        "completed": 0,
+        "withdrawn": 0,
+        "terminated": 0,
+        "late": 0,
+        **{k: 0 for k in counts},
+    }
     result = []
     for child in children:
         row = by_prefix.get(child.prefix, empty)
@@ -340,6 +411,8 @@ def decision_figures(*, region: Region, year: int, stuck_before: datetime.date |
         "decided": Count("pk", filter=decided),
         "on_time": Count("pk", filter=decided & Q(resolved_late=False, recorded_late=False)),
         "completed": Count("pk", filter=decided & Q(status=Matter.Status.COMPLETED)),
+        # Decided, then abandoned with a result disclosure "未实施" (closed: never stuck, never late again).
+        "terminated": Count("pk", filter=decided & Q(status=Matter.Status.TERMINATED)),
         "late": Count("pk", filter=Q(resolved_late=True) | Q(recorded_late=True)),
     }
     if stuck_before is not None:

@@ -33,6 +33,10 @@ urlpatterns = [
     path("disclosures/<int:pk>/objections/", views.objection_create, name="objection-create"),
     path("objections/<int:pk>/answer/", views.objection_answer, name="objection-answer"),
     path("board-photos/<int:pk>/", views.board_photo_file, name="board-photo-file"),
+    path("objections/<int:pk>/uphold/", views.objection_uphold, name="objection-uphold"),
+    path("objections/<int:pk>/reveal/", views.objection_reveal, name="objection-reveal"),
+    path("matters/<int:pk>/withdraw/", views.matter_withdraw, name="matter-withdraw"),
+    path("matters/<int:pk>/terminate/", views.matter_terminate, name="matter-terminate"),
     re_path(r"^villages/(?P<code>\d{12})/roster/$", views.roster, name="roster"),
     re_path(r"^villages/(?P<code>\d{12})/record-book/$", views.record_book, name="record-book"),
 ]
@@ -42,4 +46,9 @@ public_urlpatterns = [
     re_path(r"^bulletin/(?P<code>\d{12})/$", views_public.bulletin, name="bulletin"),
     re_path(r"^bulletin/(?P<code>\d{12})/poster/$", views_public.bulletin_poster, name="bulletin-poster"),
     re_path(r"^b/(?P<short>[0-9a-z]{1,8})/$", views_public.bulletin_short, name="bulletin-short"),
+    re_path(
+        r"^bulletin/(?P<code>\d{12})/postings/(?P<pk>\d+)/objection/$",
+        views_public.bulletin_objection,
+        name="bulletin-objection",
+    ),
 ]

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from audit.services import personal_data_reveal_record
 from core import region_cache
 from core.formats import zh_date
 from core.http import CSRF_PLACEHOLDER, act, attempt, protected_file_response, with_csrf_token
@@ -37,6 +38,8 @@ from decisions.forms import (
     RosterForm,
     SupervisionAnswerForm,
     SupervisionCloseForm,
+    TerminateForm,
+    WithdrawForm,
 )
 from decisions.models import (
     BODIES_OF_STEP,
@@ -55,7 +58,7 @@ from decisions.models import (
 )
 from decisions.permissions import MANAGE_DECISION_CATEGORIES, MANAGE_DECISIONS, SUPERVISE_DECISIONS
 from decisions.services.opinions import NOT_A_SUPERVISOR, NOT_A_SUPERVISOR_CLOSE
-from decisions.workflows import MATTER, MATTER_CLOSED
+from decisions.workflows import MATTER, MATTER_CLOSED, Kind, may_terminate, may_withdraw, refusal
 from regions.forms import UrgeForm, UrgingAnswerForm
 from regions.reports import report_scope
 from regions.roles import URGE, Level
@@ -223,7 +226,15 @@ def matter_detail(request, pk: int):
     def render_body() -> str:
         matter = Matter.objects.select_related(*MATTER_RELATED).get(pk=pk)
         record = selectors.matter_record(matter=matter, today=today)
-        resolution = next((d for d in record["disclosures"] if d.kind == Disclosure.Kind.RESOLUTION), None)
+        resolution = next(
+            (
+                d
+                for d in record["disclosures"]
+                if d.kind == Disclosure.Kind.RESOLUTION and d.round == matter.round
+            ),
+            None,
+        )
+        closed_by = (MatterTimelineEvent.Kind.WITHDRAWN, MatterTimelineEvent.Kind.TERMINATED)
         return render_to_string(
             "decisions/includes/matter_body.html",
             {
@@ -237,6 +248,10 @@ def matter_detail(request, pk: int):
                 "opinion_form": OpinionForm(),
                 "progress": _progress(matter),
                 "resolution": resolution,
+                # Withdrawn or terminated: the event that closed it carries the reason.
+                "closing": next((e for e in reversed(record["events"]) if e.kind in closed_by), None),
+                "may_withdraw": manages and matter.is_open and may_withdraw(matter),
+                "may_terminate": manages and matter.is_open and may_terminate(matter),
                 "attachment_form": AttachmentForm(),
                 "today": today,
                 "urgings": urgings_of(matter),
@@ -766,3 +781,73 @@ def category_toggle(request, pk: int):
         lambda category: f"“{category.name}”已{'启用' if category.is_active else '停用'}。",
     )
     return redirect("decisions:categories")
+
+
+# -- upheld objections, villagers' objections, withdrawing and terminating ------------------------------
+
+
+@login_required
+@require_POST
+def objection_uphold(request, pk: int):
+    """异议成立: the objection is answered with its reason and the matter goes back to 决议."""
+    objection = _get(Objection, request, pk, MANAGE_DECISIONS, related=("disclosure__matter",))
+    matter = objection.disclosure.matter
+    act(
+        request,
+        ObjectionAnswerForm(request.POST),
+        lambda data: services.objection_uphold(
+            actor=request.user, objection=objection, reason=data["answer"], answered_on=data["answered_on"]
+        ),
+        "已认定异议成立，事项退回“村民（代表）会议决议”环节，请重新召开会议表决。",
+    )
+    return redirect(matter)
+
+
+@login_required
+@require_POST
+def objection_reveal(request, pk: int):
+    """A villager's full phone, once, to those who manage the village's matters; each reveal recorded."""
+    objection = _get(Objection, request, pk, MANAGE_DECISIONS)
+    if objection.source != Objection.Source.PUBLIC:
+        raise Http404
+    personal_data_reveal_record(request=request, user=request.user, record=objection, fields="name,phone")
+    return render(request, "decisions/includes/objection_revealed.html", {"o": objection})
+
+
+@login_required
+@require_POST
+def matter_withdraw(request, pk: int):
+    """撤回 before any resolution passed, with the reason."""
+    matter = _matter(request, pk, act=MANAGE_DECISIONS)
+    act(
+        request,
+        WithdrawForm(request.POST),
+        lambda data: services.matter_withdraw(actor=request.user, matter=matter, **data),
+        "事项已撤回，不再办理。",
+    )
+    return redirect(matter)
+
+
+@login_required
+def matter_terminate(request, pk: int):
+    """终止 after the resolution: the reason is posted as the result disclosure "未实施"."""
+    matter = _matter(request, pk, act=MANAGE_DECISIONS)
+    if request.method != "POST" and not (matter.is_open and may_terminate(matter)):
+        messages.error(
+            request,
+            MATTER_CLOSED[matter.status] if not matter.is_open else refusal(matter, MATTER[Kind.TERMINATED]),
+        )
+        return redirect(matter)
+    form = TerminateForm(request.POST or None, initial={"version": matter.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.matter_terminate(actor=request.user, matter=matter, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "事项已终止，“未实施”及其原因已在村务公开栏公开。")
+            return redirect(matter)
+    rules = services.rules_for(matter.village)
+    return render(
+        request, "decisions/matter_terminate.html", {"matter": matter, "form": form, "rules": rules}
+    )

@@ -1,21 +1,33 @@
-"""The public village-affairs bulletin (村务公开栏): no login, no personal data, readable on a phone and printable."""
+"""The public village-affairs bulletin (村务公开栏): no login, no personal data in clear (an objector's name
+and phone are masked), readable on a phone and printable. Villagers file objections to a running posting."""
 
 from __future__ import annotations
 
 import string
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_http_methods
 
-from decisions import caching, selectors
+from audit.context import client_address
+from decisions import caching, selectors, services
+from decisions.forms import PublicObjectionForm
 
 ALPHABET = string.digits + string.ascii_lowercase
 PER_PAGE = 20
+
+# Objections filed online, counted per client address (one person flooding) and per posting (many
+# addresses on one posting) over a window, as the proxy lookup counts its tries.
+OBJECTION_ADDRESS_LIMIT = 5
+OBJECTION_POSTING_LIMIT = 30
+OBJECTION_WINDOW = 60 * 60  # seconds
+OBJECTION_TOO_MANY = "提交过于频繁，请1小时后再试。如有急事，可直接向村务监督委员会反映。"
 
 
 def short_code(code: str) -> str:
@@ -92,3 +104,73 @@ def bulletin_poster(request, code: str):
         ),
         3600,
     )
+
+
+def _objection_keys(disclosure_pk: int, address: str | None) -> list[tuple[str, int]]:
+    return [
+        (f"objection:addr:{address}", OBJECTION_ADDRESS_LIMIT),
+        (f"objection:posting:{disclosure_pk}", OBJECTION_POSTING_LIMIT),
+    ]
+
+
+def _objection_attempt(disclosure_pk: int, address: str | None) -> bool:
+    """Counts this filing against the address and the posting before anything is checked, so that filings
+    sent at the same moment cannot all pass under the limit; True when either is over it."""
+    over = False
+    for key, limit in _objection_keys(disclosure_pk, address):
+        cache.add(key, 0, OBJECTION_WINDOW)
+        over = cache.incr(key) > limit or over
+    return over
+
+
+def _objection_not_filed(disclosure_pk: int, address: str | None) -> None:
+    """A filing refused for its input takes its count back: a villager correcting a typo is not blocked."""
+    for key, _ in _objection_keys(disclosure_pk, address):
+        try:
+            cache.decr(key)
+        except ValueError:  # expired meanwhile
+            pass
+
+
+@require_http_methods(["GET", "POST"])
+def bulletin_objection(request, code: str, pk: int):
+    """A villager files an objection to a posting of the village's bulletin while its period runs (name and
+    phone for the answer, shown masked). CSRF-protected like every form; never cached (it carries the token)."""
+    disclosure = selectors.bulletin_disclosure(code=code, pk=pk)
+    matter = disclosure.matter
+    form = PublicObjectionForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        address = client_address(request)
+        if _objection_attempt(disclosure.pk, address):
+            form.is_valid()  # the entries stay on the page
+            form.add_error(None, OBJECTION_TOO_MANY)
+            status = 429
+        elif form.is_valid():
+            try:
+                services.objection_file_public(disclosure=disclosure, **form.cleaned_data)
+            except ValidationError as exc:
+                _objection_not_filed(disclosure.pk, address)
+                form.add_error(None, exc)
+            else:
+                return redirect(f"{request.path}?filed=1")
+        else:
+            _objection_not_filed(disclosure.pk, address)
+    today = timezone.localdate()
+    response = render(
+        request,
+        "decisions/bulletin_objection.html",
+        {
+            "region": matter.village,
+            "matter": matter,
+            "disclosure": disclosure,
+            "objections": selectors.bulletin_objections(disclosure=disclosure),
+            "accepts": selectors.disclosure_accepts_objections(disclosure=disclosure, today=today),
+            "filed": request.method == "GET" and request.GET.get("filed") == "1",
+            "form": form,
+            "today": today,
+        },
+        status=status,
+    )
+    patch_cache_control(response, private=True, no_store=True)
+    return response

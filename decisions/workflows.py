@@ -6,6 +6,10 @@
     result_disclosure -(period ended: completed)
 
 A meeting without quorum leaves the step open; a failed vote ends the matter as rejected.
+
+Beside the line: an upheld objection during either posting sends the matter back to the resolution (a new
+round); an open matter may be withdrawn before any resolution passed, and terminated after one (with a
+result disclosure "未实施"): both close it.
 """
 
 from __future__ import annotations
@@ -25,7 +29,15 @@ MATTER_EDITED_MEANWHILE = "该事项已被他人更新，请刷新页面查看�
 MATTER_CLOSED = {
     "rejected": "该事项表决未通过，已终止，不能再办理。",
     "completed": "该事项已办结，不能再办理。",
+    "withdrawn": "该事项已撤回，不能再办理。",
+    "terminated": "该事项已终止实施，不能再办理。",
 }
+WITHDRAW_AFTER_RESOLUTION = "该事项已形成决议，不能撤回；如决定不再实施，请“终止”并公开未实施的原因。"
+TERMINATE_BEFORE_RESOLUTION = "该事项尚未形成决议，不能终止；如不再办理，请“撤回”。"
+TERMINATE_AFTER_RESULT = "实施结果已经公开，不能再终止。"
+TERMINATE_BEFORE_POSTING = "决议尚未公开：请先张贴决议公开，再终止实施。"
+UPHOLD_NOT_IN_PERIOD = "只有公示中的决议或实施结果的异议可以认定成立。"
+DISCLOSURE_STEPS = (Step.RESOLUTION_DISCLOSURE, Step.RESULT_DISCLOSURE)
 STEP_SKIPPED = "不能跳过“{missing}”：请先完成“{missing}”，再进行“{step}”。"
 STEP_DONE = "“{step}”已经完成，当前环节是“{current}”。"
 
@@ -50,8 +62,29 @@ def require_step(matter: Matter, step: str) -> None:
         raise ValidationError(message)
 
 
+def may_withdraw(matter: Matter) -> bool:
+    """No resolution has passed: before or at 决议, in the first round (a later round had one posted)."""
+    return matter.step in MEETING_STEPS and matter.round == 1
+
+
+def may_terminate(matter: Matter) -> bool:
+    """A resolution passed and was posted (or, decided again after an upheld objection, was posted in an
+    earlier round), and the result is not posted yet."""
+    if matter.step == Step.RESOLUTION_DISCLOSURE:
+        return matter.disclosed_on is not None
+    return matter.step == Step.IMPLEMENTATION or (matter.step == Step.RESOLUTION and matter.round > 1)
+
+
 def refusal(matter: Matter, transition: Transition) -> str:
     """The workflow's refusal of a transition that does not start from the matter's step."""
+    if transition.name == Kind.WITHDRAWN:
+        return WITHDRAW_AFTER_RESOLUTION
+    if transition.name == Kind.TERMINATED:
+        if matter.step == Step.RESOLUTION_DISCLOSURE:
+            return TERMINATE_BEFORE_POSTING
+        return TERMINATE_BEFORE_RESOLUTION if matter.step in MEETING_STEPS else TERMINATE_AFTER_RESULT
+    if transition.name == Kind.OBJECTION_UPHELD:
+        return UPHOLD_NOT_IN_PERIOD
     wanted = min(transition.sources, key=STEP_ORDER.index)
     return step_refusal(matter, wanted) or STEP_DONE.format(
         step=transition.label, current=_label(matter.step)
@@ -93,5 +126,27 @@ MATTER = Workflow(
         ),
         Transition(Kind.RESULT_DISCLOSED, "公开实施结果", (Step.IMPLEMENTATION,), Step.RESULT_DISCLOSURE),
         Transition(Kind.COMPLETED, "事项完成", (Step.RESULT_DISCLOSURE,), None, offer=False),
+        # Back to 决议 for a new vote; the reason is the event's note (decisions.services.objections).
+        Transition(
+            Kind.OBJECTION_UPHELD,
+            "异议成立",
+            DISCLOSURE_STEPS,
+            Step.RESOLUTION,
+            needs_reason=True,
+            offer=False,
+        ),
+        # The two exits close the matter where it stands (decisions.services.closures).
+        Transition(
+            Kind.WITHDRAWN, "撤回事项", MEETING_STEPS, None, needs_reason=True, when=may_withdraw, offer=False
+        ),
+        Transition(
+            Kind.TERMINATED,
+            "终止实施",
+            (Step.RESOLUTION, Step.RESOLUTION_DISCLOSURE, Step.IMPLEMENTATION),
+            None,
+            needs_reason=True,
+            when=may_terminate,
+            offer=False,
+        ),
     ],
 )

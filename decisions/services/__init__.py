@@ -1,5 +1,6 @@
 """Every write of the decisions system, by part (the state machine itself is decisions.workflows)."""
 
+from decisions.services.closures import matter_terminate, matter_withdraw  # noqa: F401
 from decisions.services.common import rules_for  # noqa: F401
 from decisions.services.disclosures import (  # noqa: F401
     MAX_BOARD_PHOTO_BYTES,
@@ -28,6 +29,7 @@ from decisions.services.meetings import (  # noqa: F401
     meeting_preview,
     meeting_record,
 )
+from decisions.services.objections import objection_file_public, objection_uphold  # noqa: F401
 from decisions.services.opinions import (  # noqa: F401
     opinion_record,
     supervision_objection_answer,

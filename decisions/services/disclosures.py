@@ -75,7 +75,7 @@ def _check_posting(matter: Matter, kind: str, data: DisclosureInput) -> None:
     if matter.step == Step.RESOLUTION_DISCLOSURE:
         raise ValidationError(STEP_SKIPPED.format(missing="决议公示期满", step=Step.RESULT_DISCLOSURE.label))
     require_step(matter, Step.IMPLEMENTATION)
-    resolution = matter.disclosures.get(kind=Disclosure.Kind.RESOLUTION)
+    resolution = matter.disclosures.get(kind=Disclosure.Kind.RESOLUTION, round=matter.round)
     if data.posted_on <= resolution.ends_on:
         raise ValidationError(POSTED_IN_PERIOD.format(date=zh_date(resolution.ends_on)))
     if data.spent_amount is None:
@@ -140,6 +140,7 @@ def disclosure_post(
     result = kind == Disclosure.Kind.RESULT
     disclosure = Disclosure(
         matter=matter,
+        round=matter.round,
         kind=kind,
         text=data.text.strip(),
         posted_on=data.posted_on,
@@ -246,6 +247,16 @@ def amendment_create(*, actor, disclosure: Disclosure, field: str, corrected: st
     return amendment
 
 
+def disclosure_is_current(matter: Matter, disclosure: Disclosure) -> bool:
+    """The posting is the open matter's current one: its step, in its round (an upheld objection sent the
+    matter back to 决议, so an earlier round's posting is superseded even when the step comes round again)."""
+    return (
+        matter.status == Status.OPEN
+        and matter.step == _disclosure_step(disclosure)
+        and disclosure.round == matter.round
+    )
+
+
 def _disclosure_step(disclosure: Disclosure) -> str:
     return (
         Step.RESOLUTION_DISCLOSURE
@@ -259,7 +270,7 @@ def objection_record(*, actor, disclosure: Disclosure, received_on: datetime.dat
     check_manages(actor, disclosure.village)
     # The matter's lock orders this against the period's close (which checks for open objections).
     matter = Matter.objects.select_for_update(of=("self",)).get(pk=disclosure.matter_id)
-    if matter.status != Status.OPEN or matter.step != _disclosure_step(disclosure):
+    if not disclosure_is_current(matter, disclosure):
         raise ValidationError(OBJECTION_MATTER_MOVED)
     if not (disclosure.posted_on <= received_on <= disclosure.ends_on):
         raise ValidationError(
@@ -313,7 +324,7 @@ def disclosure_period_close(*, disclosure: Disclosure, today: datetime.date) -> 
             .select_related("village")
             .get(pk=disclosure.matter_id)
         )
-        if matter.status != Status.OPEN or matter.step != _disclosure_step(disclosure):
+        if not disclosure_is_current(matter, disclosure):
             return "moved_before", 0
         if disclosure.objections.filter(answered_on__isnull=True).exists():
             return "objections", 0

@@ -184,6 +184,7 @@ def meeting_record(
     villagers = data.body == Body.VILLAGERS
     meeting = Meeting(
         matter=matter,
+        round=matter.round,
         step=data.step,
         body=data.body,
         held_on=data.held_on,

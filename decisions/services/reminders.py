@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from decisions.kinds import DecisionReminder, stuck_kind
@@ -28,6 +28,7 @@ def decision_reminders_send(*, today: datetime.date | None = None) -> int:
         | Q(kind=Disclosure.Kind.RESULT, matter__step=Step.RESULT_DISCLOSURE),
         ends_on__lt=today,
         matter__status=Status.OPEN,
+        round=F("matter__round"),  # an earlier round's posting was superseded by an upheld objection
     ).select_related("matter__village")
     for disclosure in ended:
         outcome, moved_sent = disclosure_period_close(disclosure=disclosure, today=today)

@@ -118,6 +118,10 @@ def _decided_matter(side: Side) -> dict:
     objection = ds.objection_record(
         actor=person, disclosure=disclosure, received_on=today, summary="选址有意见"
     )
+    # A villager's objection filed on the public bulletin (name and phone, shown masked).
+    public_objection = ds.objection_file_public(
+        disclosure=disclosure, name="张三", phone="13812345678", summary="占用了村民的晒场"
+    )
     # The village's supervision committee objected to the posting (recorded by the system here).
     supervision_objection = ds.opinion_record(
         actor=None, matter=matter, verdict="object", reason="公示内容不全"
@@ -132,6 +136,7 @@ def _decided_matter(side: Side) -> dict:
         "disclosure": disclosure,
         "board_photo": disclosure.board_photos.get(),
         "objection": objection,
+        "public_objection": public_objection,
     }
 
 
@@ -186,6 +191,10 @@ ENTRIES: dict[str, Entry] = {
     "bulletin-short": Entry(
         "public", kwargs=_short, get=everyone(302), location=to_url("bulletin", code="region.code")
     ),
+    # a villager's objection to a running posting of the village's bulletin (an empty form is shown again)
+    "bulletin-objection": Entry(
+        "public", kwargs=kwargs_of(code="region.code", pk="disclosure"), get=everyone(200), post=everyone(200)
+    ),
     # -- any logged-in user; a permission held somewhere -------------------------------------------
     "decisions:matter-list": Entry("login", get=logged_in(200)),
     "decisions:oversight": Entry("login", get=logged_in(200)),
@@ -234,6 +243,20 @@ ENTRIES: dict[str, Entry] = {
     "decisions:objection-answer": Entry(
         "scoped", kwargs=pk_of("objection"), get=logged_in(405), post=MANAGES_REDIRECT, location=to_matter
     ),
+    # 异议成立 (the empty form is refused with a message on the matter's page)
+    "decisions:objection-uphold": Entry(
+        "scoped", kwargs=pk_of("objection"), get=logged_in(405), post=MANAGES_REDIRECT, location=to_matter
+    ),
+    # a villager's full name and phone, to those who manage the village's matters (each reveal recorded)
+    "decisions:objection-reveal": Entry(
+        "scoped", kwargs=pk_of("public_objection"), get=logged_in(405), post=MANAGES
+    ),
+    # 撤回: the matrix's matter is past its resolution, so a manager's POST is refused on the matter's page
+    "decisions:matter-withdraw": Entry(
+        "scoped", kwargs=pk_of("matter"), get=logged_in(405), post=MANAGES_REDIRECT, location=to_matter
+    ),
+    # 终止: the matrix's matter has its resolution posted, so a manager gets the form
+    "decisions:matter-terminate": Entry("scoped", kwargs=pk_of("matter"), get=MANAGES),
     # the village answers the committee's objection (an empty answer is refused with a message)
     "decisions:supervision-objection-answer": Entry(
         "scoped",
