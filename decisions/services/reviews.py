@@ -132,7 +132,7 @@ def review_submit(*, actor, matter: Matter, kind: str, data: ReviewInput) -> Dis
         matter,
         Kind.REVIEW_SUBMITTED,
         actor=actor,
-        payload={"review_id": review.pk, "disclosure": kind},
+        payload={"disclosure": kind},
         public=False,  # the committee's work is not on the public bulletin
     )
     matter_changed(matter)
@@ -185,7 +185,7 @@ def review_decide(*, actor, review: DisclosureReview, verdict: str, reason: str 
         Kind.REVIEW_AGREED if agreed else Kind.REVIEW_OBJECTED,
         actor=actor,
         note=review.reason,
-        payload={"review_id": review.pk, "disclosure": review.kind},
+        payload={"disclosure": review.kind},
         public=False,
     )
     matter_changed(matter)
@@ -222,7 +222,7 @@ def review_answer(*, actor, review: DisclosureReview, answer: str) -> Disclosure
         Kind.REVIEW_ANSWERED,
         actor=actor,
         note=review.answer,
-        payload={"review_id": review.pk, "disclosure": review.kind},
+        payload={"disclosure": review.kind},
         public=False,
     )
     matter_changed(matter)
