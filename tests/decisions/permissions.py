@@ -272,9 +272,9 @@ ENTRIES: dict[str, Entry] = {
         location=to_matter,
     ),
     # 一监督: sending a posting's content for review (the matrix's matter has its resolution posted, so no
-    # review is due: a manager's GET is sent back to the matter, a POST is refused with a message there)
+    # review is due: a manager's GET is sent back to the matter, a POST gets the form back with the refusal)
     "decisions:review-create": Entry(
-        "scoped", kwargs=pk_of("matter"), get=MANAGES_REDIRECT, post=MANAGES_REDIRECT, location=to_matter
+        "scoped", kwargs=pk_of("matter"), get=MANAGES_REDIRECT, post=MANAGES, location=to_matter
     ),
     # the committee reviews (the side's review is already agreed: refused with a message on the matter)
     "decisions:review-decide": Entry(
