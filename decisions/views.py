@@ -598,7 +598,13 @@ def amendment_create(request, pk: int):
     return render(
         request,
         "decisions/amendment_form.html",
-        {"disclosure": disclosure, "matter": disclosure.matter, "form": form, "current": current},
+        {
+            "disclosure": disclosure,
+            "matter": disclosure.matter,
+            "form": form,
+            "current": current,
+            "rules": services.rules_for(disclosure.village),
+        },
     )
 
 
