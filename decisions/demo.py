@@ -41,6 +41,7 @@ from decisions.models import (
     Body,
     DecisionRules,
     Disclosure,
+    DisclosureReview,
     Matter,
     MatterCategory,
     MatterTimelineEvent,
@@ -56,7 +57,8 @@ from regions.roles import Level, Role
 
 SERVICE_VILLAGES = 3  # the first villages (by code), written through decisions.services
 FULL_DETAIL = 40  # the first villages with the full variety of states
-HISTORY_DAYS = 350  # the demo's meetings are held at most this many days ago; rosters start before
+HISTORY_DAYS = 350
+AMEND_AFTER = 3  # days between a posting and its correction  # the demo's meetings are held at most this many days ago; rosters start before
 
 # (category, title, content, estimated amount range in yuan or None, body of the resolution meeting)
 TEMPLATES = [
@@ -245,6 +247,7 @@ def _timestamps_as_given():
             (MatterTimelineEvent, "at"),
             (Meeting, "recorded_at"),
             (Disclosure, "created_at"),
+            (DisclosureReview, "submitted_at"),
             (BoardPhoto, "uploaded_at"),
         )
     ]
@@ -306,6 +309,19 @@ class _ThroughServices:
             meeting = services.meeting_record(actor=actor, matter=matter, version=matter.version, data=data)
         return meeting.matter, meeting
 
+    def review(self, matter: Matter, kind: str, data: services.DisclosureInput, *, actor, reviewer) -> None:
+        """The content sent to the 村务监督委员会 and agreed by it, the day it is posted."""
+        with _clock(data.posted_on):
+            review = services.review_submit(
+                actor=actor,
+                matter=matter,
+                kind=kind,
+                data=services.ReviewInput(
+                    text=data.text, spent_amount=data.spent_amount, acceptance=data.acceptance
+                ),
+            )
+            services.review_decide(actor=reviewer, review=review, verdict=DisclosureReview.Verdict.AGREE)
+
     def post(
         self, matter: Matter, kind: str, data: services.DisclosureInput, *, actor, photo: bool
     ) -> tuple[Matter, Disclosure]:
@@ -334,7 +350,7 @@ class _InBulk:
     def __init__(self, rules: DecisionRules, photo_name: str | None):
         self.rules, self.photo_name = rules, photo_name
         self.rosters, self.matters, self.meetings, self.disclosures = [], [], [], []
-        self.photos, self.events = [], []
+        self.photos, self.events, self.reviews = [], [], []
         self.ticks: dict[tuple[int, datetime.date], int] = {}
 
     def _at(self, matter: Matter, day: datetime.date) -> datetime.datetime:
@@ -477,6 +493,43 @@ class _InBulk:
         )
         return matter, meeting
 
+    def _record(self, matter: Matter, actor, kind: str, *, day, payload: dict) -> None:
+        """An event beside the procedure (MATTER.record): no change of step or version; the committee's
+        work is not public."""
+        self.events.append(
+            MatterTimelineEvent(
+                matter=matter,
+                kind=kind,
+                actor=actor,
+                from_state=matter.step,
+                to_state=matter.step,
+                payload=payload,
+                is_public=False,
+                at=self._at(matter, day),
+            )
+        )
+
+    def review(self, matter: Matter, kind: str, data: services.DisclosureInput, *, actor, reviewer) -> None:
+        result = kind == Disclosure.Kind.RESULT
+        day = data.posted_on
+        self._record(matter, actor, Kind.REVIEW_SUBMITTED, day=day, payload={"disclosure": kind})
+        submitted_at = self.events[-1].at
+        self._record(matter, reviewer, Kind.REVIEW_AGREED, day=day, payload={"disclosure": kind})
+        self.reviews.append(
+            DisclosureReview(
+                matter=matter,
+                kind=kind,
+                text=data.text.strip(),
+                spent_amount=data.spent_amount if result else None,
+                acceptance=data.acceptance.strip() if result else "",
+                submitted_by=actor,
+                submitted_at=submitted_at,
+                verdict=DisclosureReview.Verdict.AGREE,
+                reviewed_by=reviewer,
+                reviewed_at=self.events[-1].at,
+            )
+        )
+
     def post(
         self, matter: Matter, kind: str, data: services.DisclosureInput, *, actor, photo: bool
     ) -> tuple[Matter, Disclosure]:
@@ -486,7 +539,7 @@ class _InBulk:
             kind=kind,
             text=data.text.strip(),
             posted_on=data.posted_on,
-            ends_on=data.posted_on + datetime.timedelta(days=self.rules.disclosure_days - 1),
+            ends_on=services.period_ends_on(data.posted_on, self.rules.disclosure_days),
             spent_amount=data.spent_amount if result else None,
             acceptance=data.acceptance.strip() if result else "",
             posted_by=actor,
@@ -544,6 +597,7 @@ class _InBulk:
                 (Matter, self.matters),
                 (Meeting, self.meetings),
                 (Disclosure, self.disclosures),
+                (DisclosureReview, self.reviews),
                 (BoardPhoto, self.photos),
                 (MatterTimelineEvent, self.events),
             ):
@@ -612,6 +666,8 @@ class _Village:
             "post_result": rng.randint(15, 60),
             "close_result": days,
         }
+        if amend:  # corrected three days after posting, with a new period of its own to run out
+            gaps["close_result"] += AMEND_AFTER
         if resolve_late:  # longer than the 60 days the default rules allow from proposal to resolution
             gaps[Step.REVIEW], gaps[Step.RESOLUTION] = 40, 30
         if no_quorum_at:  # a first meeting a week before fails for want of quorum
@@ -665,7 +721,7 @@ class _Village:
             elif event == "post_result":
                 matter, disclosures["result"] = self._post_result(matter, day, photo=rng.random() < photos)
                 if amend:
-                    self._amend(disclosures["result"], day + datetime.timedelta(days=3))
+                    self._amend(disclosures["result"], day + datetime.timedelta(days=AMEND_AFTER))
             else:  # the daily task closes an ended period the morning after
                 matter = self.w.close(matter, disclosures[event.removeprefix("close_")], day)
         self.stats[matter.status] += 1
@@ -779,6 +835,9 @@ class _Village:
     def _post(self, matter: Matter, kind: str, data: services.DisclosureInput, *, photo: bool):
         self.stats["disclosures"] += 1
         self.stats["without_photo"] += not photo
+        # 一监督: the committee agreed to the content first (the system for a village without one).
+        self.w.review(matter, kind, data, actor=self.actor, reviewer=self.supervisor)
+        self.stats["reviews"] += 1
         return self.w.post(matter, kind, data, actor=self.actor, photo=photo)
 
     # Objections, corrections and opinions: services only (the first villages).
@@ -809,9 +868,14 @@ class _Village:
                 f"{disclosure.acceptance.rstrip('。')}，验收日期{zh_date(day - datetime.timedelta(days=5))}。"
             )
         with _clock(day):
-            services.amendment_create(
+            amendment = services.amendment_create(
                 actor=self.actor, disclosure=disclosure, field=field, corrected=corrected, reason=reason
             )
+            # A corrected amount needs the committee's sign-off, and runs a new period from that day.
+            if amendment.needs_signoff:
+                services.amendment_signoff(
+                    actor=self.supervisor, amendment=amendment, verdict=Amendment.Signoff.CONFIRMED
+                )
         self.stats["amendments"] += 1
 
     def _opinion(self, matter: Matter, verdict: str, reason: str = "", *, on: datetime.date) -> None:
@@ -963,6 +1027,7 @@ def seed_after_centers(*, county: Region) -> list[str]:
             "objections",
             "amendments",
             "opinions",
+            "reviews",
             Matter.Status.OPEN,
             Matter.Status.COMPLETED,
             Matter.Status.REJECTED,
@@ -1011,5 +1076,6 @@ def seed_after_centers(*, county: Region) -> list[str]:
         f"民主决策：登记{stats['rosters']}个村的人数，新增{stats['matters']}个事项（已完成{stats['completed']}个、"
         f"办理中{stats['open']}个、未通过{stats['rejected']}个），会议{stats['meetings']}次，公开公示"
         f"{stats['disclosures']}次（{stats['without_photo']}次未上传公开栏照片），村民异议{stats['objections']}条，"
-        f"更正{stats['amendments']}处，村务监督意见{stats['opinions']}条。"
+        f"更正{stats['amendments']}处，村务监督意见{stats['opinions']}条，"
+        f"公开前经村务监督委员会审核{stats['reviews']}次。"
     ]

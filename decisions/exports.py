@@ -60,7 +60,29 @@ MEETINGS = SheetSpec(
         Column("录入时间", DATETIME),
     ),
 )
+REVIEWS = SheetSpec(
+    "监委会审核",
+    "决策记录簿·村务监督委员会公开前审核",
+    (
+        Column("事项编号", INT),
+        Column("事项名称"),
+        Column("公开类型"),
+        Column("送审人"),
+        Column("送审时间", DATETIME),
+        Column("送审内容"),
+        Column("实际支出（元）", MONEY),
+        Column("验收情况"),
+        Column("审核意见"),
+        Column("异议理由"),
+        Column("审核人"),
+        Column("审核时间", DATETIME),
+        Column("村里答复"),
+        Column("答复人"),
+        Column("答复时间", DATETIME),
+    ),
+)
 MATTER_HEADER = tuple(c.header for c in MATTERS.columns)
+REVIEW_HEADER = tuple(c.header for c in REVIEWS.columns)
 MEETING_HEADER = tuple(c.header for c in MEETINGS.columns)
 
 
@@ -131,6 +153,36 @@ def _meeting_rows(village, year: int):
         )
 
 
+def _name(user) -> str:
+    return (user.real_name or user.username) if user is not None else ""
+
+
+def _local(moment):
+    # Excel has no time zones: the time as read in Beijing.
+    return timezone.localtime(moment).replace(tzinfo=None) if moment is not None else None
+
+
+def _review_rows(village, year: int):
+    for r in selectors.record_book_reviews(village=village, year=year):
+        yield (
+            r.matter_id,
+            r.matter.title,
+            r.get_kind_display(),
+            _name(r.submitted_by),
+            _local(r.submitted_at),
+            r.text,
+            r.spent_amount,
+            r.acceptance,
+            r.get_verdict_display() if r.verdict else "待审核",
+            r.reason,
+            _name(r.reviewed_by),
+            _local(r.reviewed_at),
+            r.answer,
+            _name(r.answered_by),
+            _local(r.answered_at),
+        )
+
+
 def record_book_xlsx(*, village, year: int) -> bytes:
     """决策记录簿 of one village for a year; the title names the village with its township (village names
     repeat across townships)."""
@@ -138,4 +190,5 @@ def record_book_xlsx(*, village, year: int) -> bytes:
     workbook = Workbook(write_only=True)
     sheet_write(workbook, MATTERS, _matter_rows(village, year), region=name, period=f"{year}年")
     sheet_write(workbook, MEETINGS, _meeting_rows(village, year), region=name, period=f"{year}年")
+    sheet_write(workbook, REVIEWS, _review_rows(village, year), region=name, period=f"{year}年")
     return workbook_bytes(workbook)

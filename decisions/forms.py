@@ -9,6 +9,7 @@ from decisions.models import (
     Amendment,
     Body,
     DecisionRules,
+    DisclosureReview,
     Matter,
     MeetingAttachment,
     Step,
@@ -142,6 +143,61 @@ class DisclosureForm(forms.Form):
         if not result:
             del self.fields["spent_amount"], self.fields["acceptance"]
         self.fields["posted_on"].initial = timezone.localdate()
+
+
+class ReviewForm(DisclosureForm):
+    """The content of a posting sent to the 村务监督委员会 for review: the posting's fields without its date."""
+
+    def __init__(self, *args, result: bool, **kwargs):
+        super().__init__(*args, result=result, **kwargs)
+        del self.fields["posted_on"], self.fields["version"]
+        if result:
+            self.fields["spent_amount"].required = True
+            self.fields["spent_amount"].error_messages["required"] = "请填写实际支出金额（没有支出填0）。"
+            self.fields["acceptance"].required = True
+            self.fields["acceptance"].error_messages["required"] = "请填写验收情况。"
+        self.fields["text"].error_messages["required"] = "请填写公开内容。"
+
+
+class ReviewDecideForm(forms.Form):
+    verdict = forms.ChoiceField(
+        label="审核意见",
+        choices=DisclosureReview.Verdict.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择审核意见。", "invalid_choice": "请选择审核意见。"},
+    )
+    reason = forms.CharField(
+        label="异议理由",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="有异议时必填。",
+        error_messages={"max_length": "理由不能超过500字。"},
+    )
+
+
+class ReviewAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label="答复内容",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请填写答复内容。", "max_length": "答复内容不能超过500字。"},
+    )
+
+
+class AmendmentSignoffForm(forms.Form):
+    verdict = forms.ChoiceField(
+        label="确认意见",
+        choices=Amendment.Signoff.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择确认或不予确认。", "invalid_choice": "请选择确认或不予确认。"},
+    )
+    reason = forms.CharField(
+        label="不予确认理由",
+        max_length=300,
+        required=False,
+        error_messages={"max_length": "理由不能超过300字。"},
+    )
 
 
 class DisclosurePhotoForm(forms.Form):

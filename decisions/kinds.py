@@ -15,6 +15,11 @@ _KINDS = [
     ("SUPERVISION_OBJECTION_ANSWERED", ("decision_objection_answered", "监委会异议已答复")),
     ("SUPERVISION_OBJECTION_CLOSED", ("decision_objection_closed", "监委会异议已关闭")),
     ("PUBLIC_OBJECTION", ("decision_public_objection", "村民在公开栏提出异议")),
+    ("REVIEW_SUBMITTED", ("decision_review_submitted", "公开内容待监委会审核")),
+    ("REVIEW_DONE", ("decision_review_done", "监委会已审核公开内容")),
+    ("REVIEW_ANSWERED", ("decision_review_answered", "村里已答复审核异议")),
+    ("AMENDMENT_PROPOSED", ("decision_amendment_proposed", "更正待监委会确认")),
+    ("AMENDMENT_SIGNED", ("decision_amendment_signed", "监委会已处理更正")),
     *(
         (f"MATTER_STUCK_{step.name}", (f"matter_stuck:{step.value}", f"决策事项停滞（{step.label}）"))
         for step in STEP_ORDER

@@ -326,6 +326,12 @@ class MatterTimelineEvent(TimelineEvent):
         COMPLETED = "completed", "事项完成"
         REPROPOSED = "reproposed", "重新提议"
         AMENDED = "amended", "更正公示内容"
+        AMENDMENT_CONFIRMED = "amendment_confirmed", "监委会确认更正"
+        AMENDMENT_REFUSED = "amendment_refused", "监委会不予确认更正"
+        REVIEW_SUBMITTED = "review_submitted", "公开内容送监委会审核"
+        REVIEW_AGREED = "review_agreed", "监委会审核同意"
+        REVIEW_OBJECTED = "review_objected", "监委会审核有异议"
+        REVIEW_ANSWERED = "review_answered", "答复监委会审核异议"
         OBJECTION_ANSWERED = "objection_answered", "答复监委会异议"
         OBJECTION_CLOSED = "objection_closed", "监委会异议关闭"
         URGE = "urge", "督办"
@@ -587,7 +593,7 @@ class BoardPhoto(VillageOwned):
         return f"{self.disclosure} 照片"
 
 
-@pghistory.track(pghistory.InsertEvent())  # who recorded it, from where (rows never change)
+@pghistory.track()  # the correction, then the committee's sign-off, each audited as it is added
 class Amendment(VillageOwned):
     """A correction of disclosed content, with its reason; the bulletin shows it beside the original."""
 
@@ -597,6 +603,10 @@ class Amendment(VillageOwned):
         TEXT = "text", "公开内容"
         SPENT_AMOUNT = "spent_amount", "实际支出"
         ACCEPTANCE = "acceptance", "验收情况"
+
+    class Signoff(models.TextChoices):
+        CONFIRMED = "confirmed", "已确认"
+        REFUSED = "refused", "不予确认"
 
     disclosure = models.ForeignKey(Disclosure, on_delete=models.PROTECT, related_name="amendments")
     field = models.CharField("更正项目", max_length=16, choices=Field.choices)
@@ -617,6 +627,23 @@ class Amendment(VillageOwned):
         related_name="+",
     )
     created_at = models.DateTimeField("更正时间", auto_now_add=True)
+    # A change of substance (the resolution's text, the result's text or amount) is only proposed: the
+    # 村务监督委员会 confirms it, and it is then posted for a new period of its own, or refuses it (with a
+    # reason) and it never comes into force. Corrections of the acceptance's wording stay plain corrections.
+    needs_signoff = models.BooleanField("须监委会确认", default=False)
+    signoff = models.CharField("监委会确认", max_length=10, choices=Signoff.choices, blank=True)
+    signoff_reason = models.CharField("不予确认理由", max_length=300, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="确认人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signed_at = models.DateTimeField("确认时间", null=True, blank=True)
+    posted_on = models.DateField("更正公示张贴日期", null=True, blank=True)
+    ends_on = models.DateField("更正公示截止日期", null=True, blank=True)
 
     class Meta:
         verbose_name = "公开内容更正"
@@ -640,11 +667,186 @@ class Amendment(VillageOwned):
                 name="decisions_amendment_amount_not_negative",
                 violation_error_message="实际支出不能为负数。",
             ),
+            models.CheckConstraint(
+                condition=Q(signoff="", signed_at__isnull=True, posted_on__isnull=True, ends_on__isnull=True)
+                | Q(
+                    needs_signoff=True,
+                    signoff="confirmed",
+                    signed_at__isnull=False,
+                    posted_on__isnull=False,
+                    ends_on__gte=F("posted_on") + datetime.timedelta(days=MIN_DISCLOSURE_DAYS - 1),
+                )
+                | Q(needs_signoff=True, signoff="refused", signed_at__isnull=False, posted_on__isnull=True)
+                & ~Q(signoff_reason=""),
+                name="decisions_amendment_signoff",
+                violation_error_message="只有须确认的更正才能确认；确认须有新的公示期，不予确认须写明理由。",
+            ),
+            models.UniqueConstraint(
+                fields=["disclosure", "field"],
+                condition=Q(needs_signoff=True, signoff=""),
+                name="decisions_amendment_one_pending_per_field",
+                violation_error_message="该项已有一条更正等待村务监督委员会确认。",
+            ),
         ]
-        triggers = [village_from_parent("disclosure", Disclosure), APPEND_ONLY]
+        triggers = [
+            village_from_parent("disclosure", Disclosure),
+            pgtrigger.Protect(name="never_deleted", operation=pgtrigger.Delete),
+            # The correction stays as proposed; the committee's sign-off is written once. (Named as the
+            # trigger it replaces, which migration 0005 ignores by this name.)
+            pgtrigger.Protect(
+                name="append_only",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Condition(
+                    "OLD.signoff <> '' OR ROW(OLD.disclosure_id, OLD.field, OLD.original, OLD.corrected, "
+                    "OLD.amount, OLD.amount_unreadable, OLD.reason, OLD.created_by_id, OLD.created_at, "
+                    "OLD.needs_signoff, OLD.village_id) IS DISTINCT FROM ROW(NEW.disclosure_id, NEW.field, "
+                    "NEW.original, NEW.corrected, NEW.amount, NEW.amount_unreadable, NEW.reason, "
+                    "NEW.created_by_id, NEW.created_at, NEW.needs_signoff, NEW.village_id)"
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_field_display()}更正"
+
+    @property
+    def in_force(self) -> bool:
+        """A plain correction is in force at once; one of substance once the committee confirmed it."""
+        return not self.needs_signoff or self.signoff == self.Signoff.CONFIRMED
+
+    @property
+    def is_pending(self) -> bool:
+        return self.needs_signoff and not self.signoff
+
+    def is_running(self, today: datetime.date) -> bool:
+        return self.posted_on is not None and self.posted_on <= today <= self.ends_on
+
+
+@pghistory.track()  # the submission, the verdict and the answer, each audited as it is added
+class DisclosureReview(VillageOwned):
+    """The 村务监督委员会's review (审核) of a posting before it goes on the bulletin ("四议两公开一监督").
+
+    The village submits the content it means to post (the resolution's text; the result's text, spent
+    amount and acceptance); a committee member agrees, or objects with a reason, which the village must
+    answer before posting. The posting must carry exactly the reviewed content: a changed text is a new
+    submission. The submission never changes; the verdict and the answer are each written once."""
+
+    owner_parent = "matter"
+
+    class Verdict(models.TextChoices):
+        AGREE = "agree", "同意公开"
+        OBJECT = "object", "有异议"
+
+    matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="reviews")
+    kind = models.CharField("公开类型", max_length=12, choices=Disclosure.Kind.choices)
+    # The matter's round when submitted: a posting after an upheld objection is reviewed afresh.
+    round = models.PositiveSmallIntegerField("决议轮次", default=1)
+    text = models.TextField("送审公开内容")
+    spent_amount = models.DecimalField(
+        "实际支出（元）", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    acceptance = models.CharField("验收情况", max_length=300, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="送审人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField("送审时间", auto_now_add=True)
+    verdict = models.CharField("审核意见", max_length=8, choices=Verdict.choices, blank=True)
+    reason = models.CharField("异议理由", max_length=500, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    answer = models.CharField("村里答复", max_length=500, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="答复人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "公开前审核"
+        verbose_name_plural = "公开前审核"
+        ordering = ["submitted_at", "id"]
+        indexes = [models.Index(fields=["matter", "kind", "submitted_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["matter", "kind"],
+                condition=Q(reviewed_at__isnull=True),
+                name="decisions_review_one_pending",
+                violation_error_message="已有送审内容等待村务监督委员会审核。",
+            ),
+            models.CheckConstraint(
+                condition=~Q(text=""),
+                name="decisions_review_has_text",
+                violation_error_message="请填写公开内容。",
+            ),
+            models.CheckConstraint(
+                condition=Q(spent_amount__isnull=True) | Q(spent_amount__gte=0),
+                name="decisions_review_spent_not_negative",
+                violation_error_message="实际支出不能为负数。",
+            ),
+            models.CheckConstraint(
+                condition=Q(reviewed_at__isnull=True, verdict="", reason="")
+                | Q(reviewed_at__isnull=False, verdict="agree")
+                | Q(reviewed_at__isnull=False, verdict="object") & ~Q(reason=""),
+                name="decisions_review_verdict",
+                violation_error_message="提出异议须写明理由。",
+            ),
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True, answer="")
+                | Q(answered_at__isnull=False, verdict="object") & ~Q(answer=""),
+                name="decisions_review_answer_of_objection",
+                violation_error_message="只有异议需要答复，答复须有内容。",
+            ),
+        ]
+        triggers = [
+            village_from_parent("matter", Matter),
+            pgtrigger.Protect(name="never_deleted", operation=pgtrigger.Delete),
+            # The submission stays as sent; the verdict and the answer are each written once.
+            pgtrigger.Protect(
+                name="only_verdict_and_answer_added",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Condition(
+                    "ROW(OLD.matter_id, OLD.kind, OLD.round, OLD.text, OLD.spent_amount, OLD.acceptance, "
+                    "OLD.submitted_by_id, OLD.submitted_at, OLD.village_id) IS DISTINCT FROM ROW(NEW.matter_id, "
+                    "NEW.kind, NEW.round, NEW.text, NEW.spent_amount, NEW.acceptance, NEW.submitted_by_id, "
+                    "NEW.submitted_at, NEW.village_id) "
+                    "OR (OLD.reviewed_at IS NOT NULL AND ROW(OLD.verdict, OLD.reason, OLD.reviewed_by_id, "
+                    "OLD.reviewed_at) IS DISTINCT FROM ROW(NEW.verdict, NEW.reason, NEW.reviewed_by_id, "
+                    "NEW.reviewed_at)) "
+                    "OR (OLD.answered_at IS NOT NULL AND ROW(OLD.answer, OLD.answered_by_id, OLD.answered_at) "
+                    "IS DISTINCT FROM ROW(NEW.answer, NEW.answered_by_id, NEW.answered_at))"
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}审核"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.reviewed_at is None
+
+    @property
+    def clears_posting(self) -> bool:
+        """Agreed, or objected and answered: the reviewed content may be posted."""
+        return self.verdict == self.Verdict.AGREE or (
+            self.verdict == self.Verdict.OBJECT and self.answered_at is not None
+        )
 
 
 @pghistory.track()

@@ -18,6 +18,7 @@ from decisions.models import (
     Amendment,
     BoardPhoto,
     Disclosure,
+    DisclosureReview,
     Matter,
     MatterCategory,
     Meeting,
@@ -95,10 +96,17 @@ def matters_for_user(
 
 
 def _disclosures_shown(disclosures, amendments_of, today: datetime.date) -> list[Disclosure]:
-    """Each disclosure with whether its period runs today and its corrections by field (no query)."""
+    """Each disclosure with whether its period runs today, its corrections in force by field, and the
+    corrections of substance still waiting for (or refused by) the committee (no query)."""
     for disclosure in disclosures:
+        amendments = list(amendments_of(disclosure))
+        for amendment in amendments:
+            amendment.running = amendment.is_running(today)
         disclosure.running = disclosure.is_running(today)
-        disclosure.corrections = corrections_by_field(amendments_of(disclosure))
+        disclosure.corrections = corrections_by_field(amendments)
+        disclosure.not_in_force = [a for a in amendments if not a.in_force]
+        disclosure.period_ends_on = posting_ends_on(disclosure, amendments)
+        disclosure.amended_running = any(a.running for a in amendments if a.in_force)
     return disclosures
 
 
@@ -107,7 +115,11 @@ def matter_record(*, matter: Matter, today: datetime.date) -> dict:
     amendments, photos and objections, the supervision committee's opinions and the timeline."""
     disclosures = list(
         matter.disclosures.select_related("posted_by")
-        .prefetch_related("amendments", "board_photos", "objections")
+        .prefetch_related(
+            Prefetch("amendments", queryset=Amendment.objects.select_related("created_by", "signed_by")),
+            "board_photos",
+            "objections",
+        )
         .order_by("posted_on", "id")
     )
     meetings = list(
@@ -119,6 +131,7 @@ def matter_record(*, matter: Matter, today: datetime.date) -> dict:
     for row in (*disclosures, *meetings):
         row.superseded = _superseded(row, matter)
     return {
+        "reviews": reviews_of(matter=matter),
         "meetings": meetings,
         "disclosures": _disclosures_shown(disclosures, lambda d: d.amendments.all(), today),
         "opinions": list(
@@ -129,20 +142,43 @@ def matter_record(*, matter: Matter, today: datetime.date) -> dict:
     }
 
 
+def reviews_of(*, matter: Matter) -> list[DisclosureReview]:
+    """The committee's reviews of the matter's postings, oldest first, with who sent, reviewed, answered."""
+    return list(
+        matter.reviews.select_related("submitted_by", "reviewed_by", "answered_by").order_by(
+            "submitted_at", "id"
+        )
+    )
+
+
+def latest_review(reviews, kind: str, round: int) -> DisclosureReview | None:
+    """The last submission of one posting in the matter's round (from a list, no query): the one a posting
+    must match. A new round (an upheld objection) is reviewed afresh."""
+    return next((r for r in reversed(reviews) if r.kind == kind and r.round == round), None)
+
+
+def posting_ends_on(disclosure: Disclosure, amendments=None) -> datetime.date:
+    """When a posting's period really ends: its own end, or the end of the new period of a correction the
+    committee confirmed, whichever is later."""
+    amendments = disclosure.amendments.all() if amendments is None else amendments
+    ends = [a.ends_on for a in amendments if a.in_force and a.ends_on is not None]
+    return max([disclosure.ends_on, *ends])
+
+
 def disclosed_amount(disclosure: Disclosure, amendments=None) -> tuple[Decimal | None, str]:
     """The spent amount in force as an amount, and, when the last correction is an old one whose text
     could not be read as an amount (migration 0005), that text (the amount is then None)."""
     amendments = disclosure.amendments.all() if amendments is None else amendments
-    last = [a for a in amendments if a.field == Amendment.Field.SPENT_AMOUNT]
+    last = [a for a in amendments if a.field == Amendment.Field.SPENT_AMOUNT and a.in_force]
     if last:
         return (None, last[-1].corrected) if last[-1].amount_unreadable else (last[-1].amount, "")
     return disclosure.spent_amount, ""
 
 
 def disclosed_value(disclosure: Disclosure, field: str, amendments=None) -> str:
-    """The value in force: the last amendment's, else the original."""
+    """The value in force: the last amendment's in force, else the original."""
     amendments = disclosure.amendments.all() if amendments is None else amendments
-    last = [a for a in amendments if a.field == field]
+    last = [a for a in amendments if a.field == field and a.in_force]
     if last:
         return last[-1].corrected
     value = getattr(disclosure, field)
@@ -150,9 +186,10 @@ def disclosed_value(disclosure: Disclosure, field: str, amendments=None) -> str:
 
 
 def corrections_by_field(amendments) -> dict[str, list]:
-    """Amendments grouped by the field they correct, oldest first (from prefetched rows)."""
+    """Amendments in force grouped by the field they correct, oldest first (from prefetched rows)."""
     grouped: dict[str, list] = {}
-    for amendment in sorted(amendments, key=lambda a: (a.created_at, a.id)):
+    in_force = [a for a in amendments if a.in_force]
+    for amendment in sorted(in_force, key=lambda a: (a.created_at, a.id)):
         grouped.setdefault(amendment.field, []).append(amendment)
     return grouped
 
@@ -211,6 +248,12 @@ def bulletin_matters(*, region: Region) -> QuerySet[Matter]:
         Disclosure.objects.annotate(
             objection_count=Count("objections"),
             answered_count=Count("objections", filter=Q(objections__answered_on__isnull=False)),
+            # "已经村务监督委员会审核": postings made before reviews existed do not claim it.
+            reviewed=Exists(
+                DisclosureReview.objects.filter(
+                    matter=OuterRef("matter"), kind=OuterRef("kind"), reviewed_at__isnull=False
+                )
+            ),
         )
         .prefetch_related(Prefetch("amendments", to_attr="amendment_list"))
         .order_by("posted_on", "id")
@@ -451,4 +494,17 @@ def record_book_meetings(*, village: Region, year: int) -> QuerySet[Meeting]:
         .select_related("matter")
         .annotate(attachment_count=Count("attachments"))
         .order_by("held_on", "id")
+    )
+
+
+def record_book_reviews(*, village: Region, year: int) -> QuerySet[DisclosureReview]:
+    """The committee's reviews of the year's matters (the record book's sheet of them)."""
+    return (
+        DisclosureReview.objects.filter(
+            Q(matter__proposed_on__year=year)
+            | Q(matter__proposed_on__isnull=True, matter__created_at__year=year),
+            matter__village=village,
+        )
+        .select_related("matter", "submitted_by", "reviewed_by", "answered_by")
+        .order_by("matter__proposed_on", "matter_id", "submitted_at", "id")
     )

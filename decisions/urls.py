@@ -14,6 +14,10 @@ urlpatterns = [
     path("matters/<int:pk>/meeting/", views.meeting_create, name="meeting-create"),
     path("matters/<int:pk>/disclose/", views.disclosure_create, name="disclosure-create"),
     path("matters/<int:pk>/opinion/", views.opinion_create, name="opinion-create"),
+    path("matters/<int:pk>/review/", views.review_create, name="review-create"),
+    path("reviews/<int:pk>/decide/", views.review_decide, name="review-decide"),
+    path("reviews/<int:pk>/answer/", views.review_answer, name="review-answer"),
+    path("amendments/<int:pk>/signoff/", views.amendment_signoff, name="amendment-signoff"),
     path("matters/<int:pk>/urge/", views.matter_urge, name="matter-urge"),
     path(
         "matters/<int:pk>/urgings/<int:urging_pk>/answer/",

@@ -23,6 +23,7 @@ from core.http import CSRF_PLACEHOLDER, act, attempt, protected_file_response, w
 from decisions import caching, quorum, selectors, services
 from decisions.forms import (
     AmendmentForm,
+    AmendmentSignoffForm,
     AttachmentForm,
     BoardPhotoForm,
     CategoryForm,
@@ -35,6 +36,9 @@ from decisions.forms import (
     ObjectionAnswerForm,
     ObjectionForm,
     OpinionForm,
+    ReviewAnswerForm,
+    ReviewDecideForm,
+    ReviewForm,
     RosterForm,
     SupervisionAnswerForm,
     SupervisionCloseForm,
@@ -45,9 +49,11 @@ from decisions.models import (
     BODIES_OF_STEP,
     MEETING_STEPS,
     STEP_ORDER,
+    Amendment,
     BoardPhoto,
     Body,
     Disclosure,
+    DisclosureReview,
     Matter,
     MatterTimelineEvent,
     Meeting,
@@ -58,6 +64,7 @@ from decisions.models import (
 )
 from decisions.permissions import MANAGE_DECISION_CATEGORIES, MANAGE_DECISIONS, SUPERVISE_DECISIONS
 from decisions.services.opinions import NOT_A_SUPERVISOR, NOT_A_SUPERVISOR_CLOSE
+from decisions.services.reviews import NOT_A_REVIEWER, NOT_A_SIGNER
 from decisions.workflows import MATTER, MATTER_CLOSED, Kind, may_terminate, may_withdraw, refusal
 from regions.forms import UrgeForm, UrgingAnswerForm
 from regions.reports import report_scope
@@ -191,9 +198,23 @@ def _progress(matter: Matter) -> list[dict]:
     ]
 
 
-def _next_actions(matter: Matter, user) -> list[dict]:
-    """What the workflow offers this user next, as links to the pages that record it."""
+def _next_actions(matter: Matter, user, reviews: list[DisclosureReview]) -> list[dict]:
+    """What the workflow offers this user next, as links to the pages that record it. A posting is offered
+    once the 村务监督委员会 has reviewed its content; before that, sending it for review is."""
     actions = []
+    due = services.review_due_kind(matter)
+    latest = selectors.latest_review(reviews, due, matter.round) if due else None
+    if due and MATTER.guard.allows(user, MANAGE_DECISIONS, matter):
+        if latest is None or (not latest.is_pending and latest.verdict == DisclosureReview.Verdict.OBJECT):
+            label = "送村务监督委员会审核" if latest is None else "修改后重新送审"
+            actions.append(
+                {
+                    "url": reverse("decisions:review-create", args=[matter.pk]),
+                    "label": f"{label}（{Disclosure.Kind(due).label}）",
+                }
+            )
+        if latest is None or not latest.clears_posting:
+            return actions
     for transition in MATTER.allowed(matter, user, offered_only=True):
         url_name, label = OFFERED[transition.name]
         actions.append(
@@ -235,6 +256,7 @@ def matter_detail(request, pk: int):
             None,
         )
         closed_by = (MatterTimelineEvent.Kind.WITHDRAWN, MatterTimelineEvent.Kind.TERMINATED)
+        due = services.review_due_kind(matter)
         return render_to_string(
             "decisions/includes/matter_body.html",
             {
@@ -244,7 +266,13 @@ def matter_detail(request, pk: int):
                 "supervises": supervises,
                 "closes": closes,
                 "record_year": selectors.record_book_year(matter),
-                "next_actions": _next_actions(matter, request.user),
+                "next_actions": _next_actions(matter, request.user, record["reviews"]),
+                "review_due": due,
+                "review_verdicts": DisclosureReview.Verdict.choices,
+                "signoff_choices": Amendment.Signoff.choices,
+                "review_latest": selectors.latest_review(record["reviews"], due, matter.round)
+                if due
+                else None,
                 "opinion_form": OpinionForm(),
                 "progress": _progress(matter),
                 "resolution": resolution,
@@ -384,9 +412,9 @@ def disclosure_create(request, pk: int):
         return redirect(matter)
     kind = Disclosure.Kind.RESULT if result else Disclosure.Kind.RESOLUTION
     initial = {"version": matter.version, "posted_on": timezone.localdate()}
-    if not result:
-        resolved = f"经{zh_date(matter.resolved_on)}村民（代表）会议表决通过：" if matter.resolved_on else ""
-        initial["text"] = f"{resolved}{matter.title}。{matter.content}"
+    # The posting carries the content the committee reviewed.
+    reviewed = selectors.latest_review(selectors.reviews_of(matter=matter), kind, matter.round)
+    initial.update(_review_content(matter, kind, reviewed))
     form = DisclosureForm(request.POST or None, result=result, initial=initial)
     photo = DisclosurePhotoForm(request.POST or None, request.FILES or None)
     rules = services.rules_for(matter.village)
@@ -396,6 +424,7 @@ def disclosure_create(request, pk: int):
         "kind": kind,
         "rules": rules,
         "open_objections": selectors.open_supervision_objections(matter=matter),
+        "reviewed": reviewed,
     }
     button = _confirming(request)
     if request.method == "POST" and form.is_valid() and button != "edit":
@@ -440,6 +469,109 @@ def disclosure_create(request, pk: int):
     return render(request, "decisions/disclosure_form.html", page)
 
 
+def _review_content(matter: Matter, kind: str, review: DisclosureReview | None) -> dict:
+    """A posting's form starts from the last content sent for review, else from the resolution."""
+    if review is not None:
+        content = {"text": review.text}
+        if kind == Disclosure.Kind.RESULT:
+            content.update(spent_amount=review.spent_amount, acceptance=review.acceptance)
+        return content
+    if kind == Disclosure.Kind.RESOLUTION:
+        resolved = f"经{zh_date(matter.resolved_on)}村民（代表）会议表决通过：" if matter.resolved_on else ""
+        return {"text": f"{resolved}{matter.title}。{matter.content}"}
+    return {}
+
+
+@login_required
+def review_create(request, pk: int):
+    """The village sends the content of the posting due (决议公开 or 实施结果公开) to the 村务监督委员会."""
+    matter = _matter(request, pk, act=MANAGE_DECISIONS)
+    due = services.review_due_kind(matter)
+    if request.method != "POST" and due is None:
+        messages.error(request, f"当前环节是“{matter.get_step_display()}”，现在没有需要送审的公开内容。")
+        return redirect(matter)
+    # A POST goes to the service whatever the step, so that a refusal names the step.
+    kind = due or (Disclosure.Kind.RESOLUTION if matter.disclosed_on is None else Disclosure.Kind.RESULT)
+    reviews = [r for r in selectors.reviews_of(matter=matter) if r.kind == kind]
+    result = kind == Disclosure.Kind.RESULT
+    form = ReviewForm(
+        request.POST or None,
+        result=result,
+        initial=_review_content(matter, kind, reviews[-1] if reviews else None),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.review_submit(
+                actor=request.user,
+                matter=matter,
+                kind=kind,
+                data=services.ReviewInput(
+                    text=data["text"],
+                    spent_amount=data.get("spent_amount"),
+                    acceptance=data.get("acceptance") or "",
+                ),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "已送村务监督委员会审核，审核后即可张贴。")
+            return redirect(matter)
+    return render(
+        request,
+        "decisions/review_form.html",
+        {"matter": matter, "form": form, "kind": Disclosure.Kind(kind), "reviews": reviews},
+    )
+
+
+@login_required
+@require_POST
+def review_decide(request, pk: int):
+    """A member of the 村务监督委员会 agrees to the submitted content, or objects with a reason."""
+    review = _get(DisclosureReview, request, pk, SUPERVISE_DECISIONS, NOT_A_REVIEWER, related=("matter",))
+    act(
+        request,
+        ReviewDecideForm(request.POST),
+        lambda data: services.review_decide(actor=request.user, review=review, **data),
+        lambda review: "审核意见已记录，已通知村里。",
+    )
+    return redirect(review.matter)
+
+
+@login_required
+@require_POST
+def review_answer(request, pk: int):
+    """The village answers the committee's objection to the submitted content."""
+    review = _get(DisclosureReview, request, pk, MANAGE_DECISIONS, related=("matter",))
+    act(
+        request,
+        ReviewAnswerForm(request.POST),
+        lambda data: services.review_answer(actor=request.user, review=review, **data),
+        "答复已记录，已通知村务监督委员会。",
+    )
+    return redirect(review.matter)
+
+
+@login_required
+@require_POST
+def amendment_signoff(request, pk: int):
+    """A member of the 村务监督委员会 confirms a correction of substance (a new period starts) or refuses it."""
+    amendment = _get(
+        Amendment, request, pk, SUPERVISE_DECISIONS, NOT_A_SIGNER, related=("disclosure__matter",)
+    )
+    act(
+        request,
+        AmendmentSignoffForm(request.POST),
+        lambda data: services.amendment_signoff(actor=request.user, amendment=amendment, **data),
+        lambda a: (
+            f"更正已确认，更正公示期{zh_date(a.posted_on)}至{zh_date(a.ends_on)}。"
+            if a.posted_on
+            else "已不予确认，已通知村里。"
+        ),
+    )
+    return redirect(amendment.disclosure.matter)
+
+
 @login_required
 @require_POST
 def board_photo_add(request, pk: int):
@@ -462,7 +594,7 @@ def amendment_create(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.amendment_create(
+            amendment = services.amendment_create(
                 actor=request.user,
                 disclosure=disclosure,
                 field=data["field"],
@@ -472,13 +604,24 @@ def amendment_create(request, pk: int):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "更正已登记，公开栏上原内容与更正内容并列显示。")
+            messages.success(
+                request,
+                "更正已登记，待村务监督委员会确认后生效并重新公示。"
+                if amendment.needs_signoff
+                else "更正已登记，公开栏上原内容与更正内容并列显示。",
+            )
             return redirect(disclosure.matter)
     current = {f: selectors.disclosed_value(disclosure, f) for f in ("text", "spent_amount", "acceptance")}
     return render(
         request,
         "decisions/amendment_form.html",
-        {"disclosure": disclosure, "matter": disclosure.matter, "form": form, "current": current},
+        {
+            "disclosure": disclosure,
+            "matter": disclosure.matter,
+            "form": form,
+            "current": current,
+            "rules": services.rules_for(disclosure.village),
+        },
     )
 
 

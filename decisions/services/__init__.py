@@ -1,7 +1,7 @@
 """Every write of the decisions system, by part (the state machine itself is decisions.workflows)."""
 
 from decisions.services.closures import matter_terminate, matter_withdraw  # noqa: F401
-from decisions.services.common import rules_for  # noqa: F401
+from decisions.services.common import period_ends_on, rules_for  # noqa: F401
 from decisions.services.disclosures import (  # noqa: F401
     MAX_BOARD_PHOTO_BYTES,
     DisclosureCheck,
@@ -36,4 +36,12 @@ from decisions.services.opinions import (  # noqa: F401
     supervision_objection_close,
 )
 from decisions.services.reminders import decision_reminders_send  # noqa: F401
+from decisions.services.reviews import (  # noqa: F401
+    ReviewInput,
+    amendment_signoff,
+    review_answer,
+    review_decide,
+    review_due_kind,
+    review_submit,
+)
 from decisions.services.urging import matter_is_stuck, matter_urge, matter_urging_answer  # noqa: F401

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from decisions.models import DecisionRules
 from decisions.permissions import MANAGE_DECISIONS
 from decisions.workflows import NOT_YOUR_VILLAGE
@@ -22,3 +24,9 @@ def check_manages(actor, village: Region) -> None:
 def rules_for(region: Region) -> DecisionRules:
     """The county's rules, or the defaults (7 days' disclosure, resolution within 60 days ...). One query."""
     return DecisionRules.for_region(region)
+
+
+def period_ends_on(posted_on: datetime.date, days: int) -> datetime.date:
+    """The last day of a posting's period of ``days`` days (a disclosure's, an amendment's new one): the
+    one place that counts it, so a change of the counting rule (民法典 第201条) is made here."""
+    return posted_on + datetime.timedelta(days=days - 1)

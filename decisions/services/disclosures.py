@@ -18,8 +18,15 @@ from core.workflow import version_check
 from decisions.caching import matter_changed
 from decisions.kinds import DecisionReminder
 from decisions.models import Amendment, BoardPhoto, Disclosure, Matter, Objection, Step
-from decisions.selectors import disclosed_value
-from decisions.services.common import DATE_IN_FUTURE, REASON_REQUIRED, check_manages, rules_for
+from decisions.selectors import disclosed_value, posting_ends_on
+from decisions.services.common import (
+    DATE_IN_FUTURE,
+    REASON_REQUIRED,
+    check_manages,
+    period_ends_on,
+    rules_for,
+)
+from decisions.services.reviews import amendment_signoff_request, posting_review_check
 from decisions.workflows import (
     MATTER,
     MATTER_EDITED_MEANWHILE,
@@ -51,6 +58,13 @@ OBJECTION_REQUIRED = "请填写异议内容。"
 OBJECTION_ANSWERED = "该异议已经答复。"
 ANSWER_REQUIRED = "请填写答复内容。"
 ANSWER_BEFORE_RECEIVED = "答复日期不能早于收到日期。"
+AMENDED_PERIOD = "；更正公示{start}至{end}"
+RESOLUTION_AMENDMENT_PENDING = (
+    "决议内容的更正正在等待村务监督委员会确认：确认（或不予确认）且更正公示期满后才能公开实施结果。"
+)
+RESOLUTION_OBJECTIONS_OPEN = "决议公示期间收到的异议尚未全部答复，答复后才能公开实施结果。"
+RESOLUTION_AMENDMENT_LATE = "实施结果已经公开，不能再更正决议内容。"
+SUBSTANCE_CLOSED = "该事项已结束，公开内容和实际支出不能再更正；确需改变的，请重新提议。"
 
 
 @dataclass(frozen=True)
@@ -76,8 +90,15 @@ def _check_posting(matter: Matter, kind: str, data: DisclosureInput) -> None:
         raise ValidationError(STEP_SKIPPED.format(missing="决议公示期满", step=Step.RESULT_DISCLOSURE.label))
     require_step(matter, Step.IMPLEMENTATION)
     resolution = matter.disclosures.get(kind=Disclosure.Kind.RESOLUTION, round=matter.round)
-    if data.posted_on <= resolution.ends_on:
-        raise ValidationError(POSTED_IN_PERIOD.format(date=zh_date(resolution.ends_on)))
+    amendments = list(resolution.amendments.all())
+    # A confirmed correction of the resolution runs a new period: implementation waits for it too.
+    if any(a.is_pending for a in amendments):
+        raise ValidationError(RESOLUTION_AMENDMENT_PENDING)
+    ends_on = posting_ends_on(resolution, amendments)
+    if data.posted_on <= ends_on:
+        raise ValidationError(POSTED_IN_PERIOD.format(date=zh_date(ends_on)))
+    if resolution.objections.filter(answered_on__isnull=True).exists():
+        raise ValidationError(RESOLUTION_OBJECTIONS_OPEN)
     if data.spent_amount is None:
         raise ValidationError(SPENT_REQUIRED)
     if not data.acceptance.strip():
@@ -106,8 +127,12 @@ def _disclosure_check(
         raise ValidationError(TEXT_REQUIRED)
     if data.posted_on > today:
         raise ValidationError(DATE_IN_FUTURE.format(what="张贴日期"))
+    # 一监督: exactly the content the 村务监督委员会 reviewed goes on the bulletin.
+    posting_review_check(
+        matter, kind, text=data.text, spent_amount=data.spent_amount, acceptance=data.acceptance
+    )
     rules = rules_for(matter.village)
-    ends_on = data.posted_on + datetime.timedelta(days=rules.disclosure_days - 1)
+    ends_on = period_ends_on(data.posted_on, rules.disclosure_days)
     # A posting entered after its whole period (or long after it went up) never ran its period online:
     # oversight sees it as recorded late.
     late = (
@@ -208,13 +233,29 @@ def amount_parse(text: str) -> Decimal:
 
 @transaction.atomic
 def amendment_create(*, actor, disclosure: Disclosure, field: str, corrected: str, reason: str) -> Amendment:
-    """Corrects disclosed content: a new row with the reason; the original stays as it was posted."""
+    """Corrects disclosed content: a new row with the reason; the original stays as it was posted.
+
+    A correction of substance (the text; the result's spent amount) is only proposed: it waits for the
+    村务监督委员会's sign-off (decisions.services.reviews.amendment_signoff) and is not in force before.
+    It can be proposed only while the matter is open, and the resolution's only until the result is
+    posted. The acceptance's wording stays a plain correction, in force at once."""
     check_manages(actor, disclosure.village)
-    matter = Matter.objects.select_for_update(of=("self",)).get(pk=disclosure.matter_id)
+    matter = (
+        Matter.objects.select_for_update(of=("self",)).select_related("village").get(pk=disclosure.matter_id)
+    )
     if field not in Amendment.Field.values or (
         field != Amendment.Field.TEXT and disclosure.kind != Disclosure.Kind.RESULT
     ):
         raise ValidationError(FIELD_REQUIRED)
+    needs_signoff = field != Amendment.Field.ACCEPTANCE
+    if needs_signoff:
+        if matter.status != Status.OPEN:
+            raise ValidationError(SUBSTANCE_CLOSED)
+        if disclosure.kind == Disclosure.Kind.RESOLUTION and matter.step not in (
+            Step.RESOLUTION_DISCLOSURE,
+            Step.IMPLEMENTATION,
+        ):
+            raise ValidationError(RESOLUTION_AMENDMENT_LATE)
     corrected, reason = corrected.strip(), reason.strip()
     amount = None
     if field == Amendment.Field.SPENT_AMOUNT:
@@ -233,6 +274,7 @@ def amendment_create(*, actor, disclosure: Disclosure, field: str, corrected: st
         amount=amount,
         reason=reason,
         created_by=actor,
+        needs_signoff=needs_signoff,
     )
     amendment.full_clean()
     amendment.save()
@@ -242,8 +284,17 @@ def amendment_create(*, actor, disclosure: Disclosure, field: str, corrected: st
         Kind.AMENDED,
         actor=actor,
         note=reason,
-        payload={"amendment_id": amendment.pk, "field": field, "disclosure": disclosure.kind},
+        payload={
+            "amendment_id": amendment.pk,
+            "field": field,
+            "disclosure": disclosure.kind,
+            "needs_signoff": needs_signoff,
+        },
+        # A proposal is not on the bulletin until the committee confirms it.
+        public=not needs_signoff,
     )
+    if needs_signoff:
+        amendment_signoff_request(matter, amendment)
     return amendment
 
 
@@ -255,6 +306,23 @@ def disclosure_is_current(matter: Matter, disclosure: Disclosure) -> bool:
         and matter.step == _disclosure_step(disclosure)
         and disclosure.round == matter.round
     )
+
+
+def objection_periods(matter: Matter, disclosure: Disclosure) -> list[tuple[datetime.date, datetime.date]]:
+    """The periods in which objections to the posting are received: its own while the open matter is at its
+    step in its round, and the new period of each correction the committee confirmed (also after the matter
+    moved on to implementation). None for an earlier round's posting or a closed matter."""
+    if matter.status != Status.OPEN or disclosure.round != matter.round:
+        return []
+    periods = (
+        [(disclosure.posted_on, disclosure.ends_on)] if disclosure_is_current(matter, disclosure) else []
+    )
+    periods += [
+        (a.posted_on, a.ends_on)
+        for a in disclosure.amendments.all()
+        if a.in_force and a.posted_on is not None
+    ]
+    return periods
 
 
 def _disclosure_step(disclosure: Disclosure) -> str:
@@ -270,12 +338,18 @@ def objection_record(*, actor, disclosure: Disclosure, received_on: datetime.dat
     check_manages(actor, disclosure.village)
     # The matter's lock orders this against the period's close (which checks for open objections).
     matter = Matter.objects.select_for_update(of=("self",)).get(pk=disclosure.matter_id)
-    if not disclosure_is_current(matter, disclosure):
+    periods = objection_periods(matter, disclosure)
+    if not periods:
         raise ValidationError(OBJECTION_MATTER_MOVED)
-    if not (disclosure.posted_on <= received_on <= disclosure.ends_on):
+    amended = [a for a in disclosure.amendments.all() if a.in_force and a.posted_on is not None]
+    if not any(start <= received_on <= end for start, end in periods):
         raise ValidationError(
             OBJECTION_OUTSIDE_PERIOD.format(
-                start=zh_date(disclosure.posted_on), end=zh_date(disclosure.ends_on)
+                start=zh_date(disclosure.posted_on),
+                end=zh_date(disclosure.ends_on)
+                + "".join(
+                    AMENDED_PERIOD.format(start=zh_date(a.posted_on), end=zh_date(a.ends_on)) for a in amended
+                ),
             )
         )
     if received_on > timezone.localdate():
@@ -306,7 +380,8 @@ def objection_answer(*, actor, objection: Objection, answer: str, answered_on: d
     objection.answer, objection.answered_on, objection.answered_by = answer.strip(), answered_on, actor
     objection.save(update_fields=["answer", "answered_on", "answered_by"])
     matter_changed(objection.disclosure.matter)
-    # The period may have ended while this objection was waiting for its answer.
+    # The period may have ended while this objection was waiting for its answer (the close checks the
+    # periods of confirmed corrections too).
     if objection.disclosure.ends_on < timezone.localdate():
         disclosure_period_close(disclosure=objection.disclosure, today=timezone.localdate())
     return objection
@@ -314,8 +389,10 @@ def objection_answer(*, actor, objection: Objection, answer: str, answered_on: d
 
 def disclosure_period_close(*, disclosure: Disclosure, today: datetime.date) -> tuple[str, int]:
     """After the period (and every objection answered) the matter moves on: to implementation after the
-    resolution's disclosure, to completed after the result's; the secretary is told once. Returns ("moved",
-    reminders sent), or why not: "running", "objections" (answers outstanding) or "moved_before"."""
+    resolution's disclosure, to completed after the result's; the secretary is told once. A correction
+    confirmed by the committee runs a new period, and one waiting for its sign-off holds the matter too.
+    Returns ("moved", reminders sent), or why not: "running", "amendment_pending", "objections" (answers
+    outstanding) or "moved_before"."""
     if disclosure.ends_on >= today:
         return "running", 0
     with transaction.atomic():
@@ -326,11 +403,17 @@ def disclosure_period_close(*, disclosure: Disclosure, today: datetime.date) -> 
         )
         if not disclosure_is_current(matter, disclosure):
             return "moved_before", 0
+        amendments = list(disclosure.amendments.all())
+        if any(a.is_pending for a in amendments):
+            return "amendment_pending", 0
+        ends_on = posting_ends_on(disclosure, amendments)
+        if ends_on >= today:
+            return "running", 0
         if disclosure.objections.filter(answered_on__isnull=True).exists():
             return "objections", 0
         matter_changed(matter)
-        day_after = disclosure.ends_on + datetime.timedelta(days=1)
-        facts = {"ends_on": disclosure.ends_on}
+        day_after = ends_on + datetime.timedelta(days=1)
+        facts = {"ends_on": ends_on}
         if disclosure.kind == Disclosure.Kind.RESOLUTION:
             MATTER.apply(
                 matter,
@@ -356,7 +439,7 @@ def disclosure_period_close(*, disclosure: Disclosure, today: datetime.date) -> 
             disclosure,
             kind=DecisionReminder.DISCLOSURE_ENDED,
             title=f"公示期满：{matter.village.name}“{matter.title}”{disclosure.get_kind_display()}"
-            f"已于{zh_month_day(disclosure.ends_on)}期满",
+            f"已于{zh_month_day(ends_on)}期满",
         )
     return "moved", sent
 

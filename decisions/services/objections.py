@@ -20,7 +20,7 @@ from decisions.services.disclosures import (
     ANSWER_BEFORE_RECEIVED,
     OBJECTION_ANSWERED,
     OBJECTION_REQUIRED,
-    disclosure_is_current,
+    objection_periods,
 )
 from decisions.workflows import MATTER, Kind
 from notifications.services import remind
@@ -103,12 +103,15 @@ def objection_file_public(*, disclosure: Disclosure, name: str, phone: str, summ
     matter = (
         Matter.objects.select_for_update(of=("self",)).select_related("village").get(pk=disclosure.matter_id)
     )
-    if not disclosure.is_running(today):
+    # Its own period, or a confirmed correction's new one; a running posting of an earlier round or of a
+    # matter that moved on is refused as such.
+    periods = objection_periods(matter, disclosure)
+    if not any(start <= today <= end for start, end in periods):
+        if disclosure.is_running(today) and not periods:
+            raise ValidationError(PUBLIC_MATTER_MOVED)
         raise ValidationError(
             PUBLIC_NOT_RUNNING.format(start=zh_date(disclosure.posted_on), end=zh_date(disclosure.ends_on))
         )
-    if not disclosure_is_current(matter, disclosure):
-        raise ValidationError(PUBLIC_MATTER_MOVED)
     name, summary = (name or "").strip(), (summary or "").strip()
     if not name:
         raise ValidationError(PUBLIC_NAME_REQUIRED)

@@ -69,11 +69,42 @@ def _meeting(
     expect(page.get_by_role("alert")).to_contain_text("已录入：通过")
 
 
+def _send_for_review(page: Page, *, posting: str, fill: dict[str, str] | None = None) -> None:
+    """From the matter page: the next-step button sends the posting's content to the supervision committee."""
+    expect(page.locator("#next-step")).to_have_text(f"送村务监督委员会审核（{posting}）")
+    page.locator("#next-step").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"{posting} · 送村务监督委员会审核")
+    for label, value in (fill or {}).items():
+        page.get_by_label(label).fill(value)
+    page.get_by_role("button", name="提交审核").click()
+    expect(page.get_by_role("alert")).to_contain_text("已送村务监督委员会审核")
+    expect(page.locator("#review-waiting")).to_contain_text("审核后才能张贴")
+    expect(page.locator("#next-step")).to_have_count(0)
+
+
+def _committee_agrees(browser, live_server, supervisor, matter: Matter) -> None:
+    """A member of the 村务监督委员会, on a phone of their own, agrees to the submitted content."""
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN", **WIDTHS["phone"])
+    try:
+        member = context.new_page()
+        log_in(member, supervisor.username)
+        member.goto(matter.get_absolute_url())
+        form = member.locator(".review-decide")
+        expect(form).to_have_count(1)
+        form.get_by_label("同意公开").check()
+        form.get_by_role("button", name="提交审核意见").click()
+        expect(member.get_by_role("alert")).to_contain_text("审核意见已记录")
+        expect(member.locator(".review-decide")).to_have_count(0)
+    finally:
+        context.close()
+
+
 def test_secretary_takes_matter_through_four_meetings_and_two_disclosures_on_phone(
     world, live_server, open_page, browser, tmp_path
 ):
     village = world.village_a1
     secretary = make_user("baima_secretary", Role.VILLAGE_SECRETARY, village, real_name=SECRETARY_NAME)
+    supervisor = make_user("baima_supervisor", Role.VILLAGE_SUPERVISOR, village, real_name="孙监督")
     roster_record(
         actor=secretary, village=village, valid_from=timezone.localdate() - timedelta(days=400), counts=COUNTS
     )
@@ -143,8 +174,13 @@ def test_secretary_takes_matter_through_four_meetings_and_two_disclosures_on_pho
     expect(page.locator("#matter-status")).to_have_text("决议公开")
     expect(page.locator("#step-bar li")).to_have_count(7)
     expect(page.locator(".meeting")).to_have_count(4)
-    expect(page.locator("#next-step")).to_have_text("张贴决议公开")
     screenshot(page, "decision-matter-after-resolution-phone")
+
+    # 一监督: the resolution's text goes to the supervision committee, which agrees, before it is posted.
+    _send_for_review(page, posting="决议公开")
+    _committee_agrees(browser, live_server, supervisor, matter)
+    page.reload()
+    expect(page.locator("#next-step")).to_have_text("张贴决议公开")
 
     # 决议公开, posted ten days ago with the board photo: the 7-day period has run, the matter moves on.
     page.locator("#next-step").click()
@@ -165,12 +201,24 @@ def test_secretary_takes_matter_through_four_meetings_and_two_disclosures_on_pho
     expect(resolution).to_contain_text("已期满")
     expect(page.locator("#matter-status")).to_have_text("组织实施")
 
-    # 实施结果公开, today (after the resolution's period ended).
+    # 实施结果公开, today (after the resolution's period ended), reviewed by the committee first.
+    _send_for_review(
+        page,
+        posting="实施结果公开",
+        fill={
+            "公开内容": "文化广场已建成，健身器材已安装到位。",
+            "实际支出（元）": "118500",
+            "验收情况": "镇村联合验收合格",
+        },
+    )
+    _committee_agrees(browser, live_server, supervisor, matter)
+    page.reload()
     page.locator("#next-step").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("实施结果公开")
-    page.get_by_label("公开内容").fill("文化广场已建成，健身器材已安装到位。")
-    page.get_by_label("实际支出（元）").fill("118500")
-    page.get_by_label("验收情况").fill("镇村联合验收合格")
+    # The form carries the reviewed content.
+    expect(page.get_by_label("公开内容")).to_have_value("文化广场已建成，健身器材已安装到位。")
+    expect(page.get_by_label("实际支出（元）")).to_have_value("118500.00")
+    expect(page.get_by_label("验收情况")).to_have_value("镇村联合验收合格")
     expect(page.locator("#id_posted_on")).to_have_value(today.isoformat())
     page.get_by_role("button", name="下一步：核对结果").click()
     expect(page.locator("#disclosure-outcome")).to_contain_text("实际支出 118,500.00元（预计 120,000.00元）")
@@ -218,8 +266,9 @@ def test_secretary_takes_matter_through_four_meetings_and_two_disclosures_on_pho
         expect(entry).to_contain_text("文化广场已建成，健身器材已安装到位。")
         expect(entry).to_contain_text("118,500.00元")
         expect(entry).to_contain_text("镇村联合验收合格")
+        expect(entry.locator(".reviewed-badge")).to_have_count(2)  # both postings: 已经村务监督委员会审核
         body = villager.locator("body")
-        for name in (CHAIR, RECORDER, SECRETARY_NAME, secretary.username):
+        for name in (CHAIR, RECORDER, SECRETARY_NAME, secretary.username, "孙监督"):
             expect(body).not_to_contain_text(name)
         screenshot(villager, "decision-bulletin-phone")
     finally:

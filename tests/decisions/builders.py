@@ -14,8 +14,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from decisions import services
-from decisions.models import Disclosure, Matter, MatterCategory, Meeting
-from decisions.services import DisclosureInput, MeetingInput, RosterCounts
+from decisions.models import Amendment, Disclosure, DisclosureReview, Matter, MatterCategory, Meeting
+from decisions.services import DisclosureInput, MeetingInput, ReviewInput, RosterCounts
 
 # The roster the issue's boundary examples use: 41 party members, 30 representatives.
 COUNTS = RosterCounts(
@@ -134,6 +134,40 @@ def resolve(actor, matter: Matter, held_on: date | None = None) -> Matter:
     return step_pass(actor, matter, "resolution", held_on=held_on)
 
 
+def review_submit(
+    actor, matter: Matter, kind: str, *, text: str = RESOLUTION_TEXT, spent_amount=None, acceptance: str = ""
+) -> DisclosureReview:
+    """The village sends the content of a posting to its supervision committee."""
+    return services.review_submit(
+        actor=actor,
+        matter=matter,
+        kind=kind,
+        data=ReviewInput(text=text, spent_amount=spent_amount, acceptance=acceptance),
+    )
+
+
+def review_agree(
+    actor, matter: Matter, kind: str, *, text: str = RESOLUTION_TEXT, spent_amount=None, acceptance: str = ""
+) -> DisclosureReview:
+    """Sent for review by ``actor`` and agreed by the committee (the system acting for it: no persona)."""
+    review = review_submit(actor, matter, kind, text=text, spent_amount=spent_amount, acceptance=acceptance)
+    return services.review_decide(actor=None, review=review, verdict="agree")
+
+
+def amendment_confirm(amendment) -> Amendment:
+    """The committee confirms a correction of substance (the system acting for it): in force from today,
+    with a new period."""
+    return services.amendment_signoff(actor=None, amendment=amendment, verdict="confirmed")
+
+
+def amend(actor, disclosure: Disclosure, field: str, corrected: str, reason: str = "笔误") -> Amendment:
+    """A correction proposed by ``actor`` and, when it needs it, confirmed by the committee."""
+    amendment = services.amendment_create(
+        actor=actor, disclosure=disclosure, field=field, corrected=corrected, reason=reason
+    )
+    return amendment_confirm(amendment) if amendment.needs_signoff else amendment
+
+
 def disclose(
     actor,
     matter: Matter,
@@ -145,8 +179,9 @@ def disclose(
     acceptance: str = "2026年镇村联合验收合格",
     board_photo=None,
 ) -> Disclosure:
-    """Posts the resolution (or with ``result`` the result), optionally with the board's photo; the matter
-    is refreshed."""
+    """Posts the resolution (or with ``result`` the result), optionally with the board's photo, after the
+    village's supervision committee agreed to exactly that content (``review_agree``); the matter is
+    refreshed."""
     matter.refresh_from_db()
     kind = Disclosure.Kind.RESULT if result else Disclosure.Kind.RESOLUTION
     data = DisclosureInput(
@@ -155,6 +190,7 @@ def disclose(
         spent_amount=Decimal(spent_amount) if result else None,
         acceptance=acceptance if result else "",
     )
+    review_agree(actor, matter, kind, text=text, spent_amount=data.spent_amount, acceptance=data.acceptance)
     disclosure = services.disclosure_post(
         actor=actor, matter=matter, version=matter.version, kind=kind, data=data, board_photo=board_photo
     )

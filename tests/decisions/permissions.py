@@ -107,6 +107,17 @@ def _decided_matter(side: Side) -> dict:
         uploaded=SimpleUploadedFile("sign.png", png_bytes(), "image/png"),
     )
     matter.refresh_from_db()
+    # 一监督: the committee reviewed the text first (the system acting for it).
+    review = ds.review_decide(
+        actor=None,
+        review=ds.review_submit(
+            actor=person,
+            matter=matter,
+            kind=Disclosure.Kind.RESOLUTION,
+            data=ds.ReviewInput(text="决议：修建文化广场。"),
+        ),
+        verdict="agree",
+    )
     disclosure = ds.disclosure_post(
         actor=person,
         matter=matter,
@@ -126,10 +137,20 @@ def _decided_matter(side: Side) -> dict:
     supervision_objection = ds.opinion_record(
         actor=None, matter=matter, verdict="object", reason="公示内容不全"
     )
+    # A correction of the posted text, waiting for the committee's sign-off.
+    amendment = ds.amendment_create(
+        actor=person,
+        disclosure=disclosure,
+        field="text",
+        corrected="决议：修建文化广场及停车场。",
+        reason="漏写停车场",
+    )
     matter.refresh_from_db()
     assert matter.is_open and matter.step == "resolution_disclosure", matter.step
     return {
         "supervision_objection": supervision_objection,
+        "review": review,
+        "amendment": amendment,
         "matter": matter,
         "meeting": meeting,
         "attachment": attachment,
@@ -269,6 +290,31 @@ ENTRIES: dict[str, Entry] = {
     "decisions:supervision-objection-close": Entry(
         "scoped",
         kwargs=pk_of("supervision_objection"),
+        get=logged_in(405),
+        post=row(302, *[(403, 404)] * 5, (302, 302)),
+        location=to_matter,
+    ),
+    # 一监督: sending a posting's content for review (the matrix's matter has its resolution posted, so no
+    # review is due: a manager's GET is sent back to the matter, a POST gets the form back with the refusal)
+    "decisions:review-create": Entry(
+        "scoped", kwargs=pk_of("matter"), get=MANAGES_REDIRECT, post=MANAGES, location=to_matter
+    ),
+    # the committee reviews (the side's review is already agreed: refused with a message on the matter)
+    "decisions:review-decide": Entry(
+        "scoped",
+        kwargs=pk_of("review"),
+        get=logged_in(405),
+        post=row(302, *[(403, 404)] * 5, (302, 302)),
+        location=to_matter,
+    ),
+    # the village answers an objection (the side's review has none: refused with a message on the matter)
+    "decisions:review-answer": Entry(
+        "scoped", kwargs=pk_of("review"), get=logged_in(405), post=MANAGES_REDIRECT, location=to_matter
+    ),
+    # the committee confirms or refuses a correction of substance (an empty form is refused with a message)
+    "decisions:amendment-signoff": Entry(
+        "scoped",
+        kwargs=pk_of("amendment"),
         get=logged_in(405),
         post=row(302, *[(403, 404)] * 5, (302, 302)),
         location=to_matter,

@@ -13,7 +13,7 @@ from django.utils import timezone
 from decisions.services import RosterCounts, objection_record
 from decisions.views_public import code_of, short_code
 from tests.conftest import make_user
-from tests.decisions.builders import disclosed_matter, matter_register, roster_for, zh
+from tests.decisions.builders import amend, disclosed_matter, matter_register, roster_for, zh
 
 pytestmark = pytest.mark.django_db
 
@@ -108,11 +108,7 @@ def test_the_bulletin_costs_the_same_queries_for_one_matter_or_many(world, roste
         assert anonymous.get(url).status_code == 200
     for n in range(2, 6):
         matter = disclosed_matter(secretary, world.village_a1, f"事项{n}")
-        from decisions.services import amendment_create
-
-        amendment_create(
-            actor=None, disclosure=matter.disclosures.get(), field="text", corrected=f"更正{n}", reason="笔误"
-        )
+        amend(None, matter.disclosures.get(), "text", f"更正{n}")
     with CaptureQueriesContext(connection) as many:
         page = anonymous.get(url).content.decode()
     assert "事项5" in page and "更正5" in page
@@ -138,8 +134,6 @@ def test_a_roster_change_needs_manage_rights(world, roster):
 
 
 def test_anonymous_pages_are_served_from_the_cache_until_something_changes(world, roster, secretary, clerk):
-    from decisions.services import amendment_create
-
     matter = disclosed_matter(secretary, world.village_a1, "修建村东头文化广场", days_ago=3)
     anonymous = world.client_for(None)
     url = reverse("bulletin", args=[world.township_a.code])
@@ -147,13 +141,7 @@ def test_anonymous_pages_are_served_from_the_cache_until_something_changes(world
     with CaptureQueriesContext(connection) as cached:
         again = anonymous.get(url).content
     assert again == first and len(cached) == 1  # the region only
-    amendment_create(
-        actor=None,
-        disclosure=matter.disclosures.get(),
-        field="text",
-        corrected="决议：改为修建篮球场。",
-        reason="村民代表会议复议",
-    )
+    amend(None, matter.disclosures.get(), "text", "决议：改为修建篮球场。", "村民代表会议复议")
     assert "决议：改为修建篮球场。" in anonymous.get(url).content.decode()
     # A signed-in cadre never gets (or fills) the shared page.
     assert "当前用户" in clerk.get(url).content.decode()

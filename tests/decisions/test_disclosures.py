@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from decisions.models import Amendment, DecisionRules, Disclosure, Matter, Meeting, Step
 from decisions.services import decision_reminders_send
+from regions.roles import Role
 from regions.services import county_settings_save
-from tests.conftest import png_bytes
+from tests.conftest import make_user, png_bytes
 from tests.decisions.builders import disclose, matter_register, resolve
 from tests.decisions.conftest import disclose_post
 
@@ -271,6 +272,11 @@ def test_an_amendment_is_shown_beside_the_original(world, disclosed, clerk):
     _unchanged(disclosed)
     with pytest.raises(DatabaseError), transaction.atomic():
         Amendment.objects.filter(pk=amendment.pk).update(corrected="随便改")
+    # A change of the resolution's text needs the committee's sign-off (tests/decisions/test_reviews.py).
+    supervisor = make_user("a1_supervisor", Role.VILLAGE_SUPERVISOR, world.village_a1)
+    world.client_for(supervisor).post(
+        reverse("decisions:amendment-signoff", args=[amendment.pk]), {"verdict": "confirmed"}
+    )
     page = world.client_for(None).get(reverse("bulletin", args=[world.village_a1.code])).content.decode()
     assert "决议：修建文化广场，预算12万元。" in page  # the original, as posted
     assert "决议：修建文化广场，预算12.5万元。" in page and "预算金额笔误，以会议记录为准" in page
@@ -279,7 +285,12 @@ def test_an_amendment_is_shown_beside_the_original(world, disclosed, clerk):
     assert "预算12.5万元" in detail and "更正公开内容" in detail
     # The matter's timeline records the correction: its facts in the payload, the reason as the note.
     event = disclosed.matter.timeline.get(kind="amended")
-    assert event.payload == {"amendment_id": amendment.pk, "field": "text", "disclosure": "resolution"}
+    assert event.payload == {
+        "amendment_id": amendment.pk,
+        "field": "text",
+        "disclosure": "resolution",
+        "needs_signoff": True,
+    }
     assert event.note == "预算金额笔误，以会议记录为准"
     timeline = detail[detail.index('id="timeline"') :]
     assert (

@@ -222,7 +222,7 @@ def test_the_village_record_book_workbook(world, roster, secretary, clerk):
     response = clerk.get(reverse("decisions:record-book", args=[world.village_a1.code]))
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["决策事项", "会议记录"]
+    assert book.sheetnames == ["决策事项", "会议记录", "监委会审核"]
     year = timezone.localdate().year
     sheet = book["决策事项"]
     matters = assert_layout(

@@ -60,8 +60,12 @@ def test_a_matter_goes_through_every_step_in_order(world, roster, clerk):
         "meeting_held",
         "meeting_held",
         "meeting_held",
+        "review_submitted",  # 一监督: the committee reviewed each posting's content first
+        "review_agreed",
         "resolution_disclosed",
         "period_ended",
+        "review_submitted",
+        "review_agreed",
         "result_disclosed",
     ]
     # The timeline keeps the facts (the vote, each posting's period), not prose ...

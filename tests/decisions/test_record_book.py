@@ -18,7 +18,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from decisions.models import Amendment, Meeting
-from tests.decisions.builders import disclose, matter_register, resolve, take_to_resolution
+from tests.decisions.builders import amendment_confirm, disclose, matter_register, resolve, take_to_resolution
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +73,7 @@ def test_a_corrected_spent_amount_is_an_amount_in_the_workbook(world, result, cl
         "119000.00",
         False,
     )
+    amendment_confirm(amendment)  # in force once the committee confirmed it
     year = result.matter.proposed_on.year
     matters = _rows(_record_book(clerk, world.village_a1, year), "决策事项")
     assert matters[0][9] == "实际支出（元）"
@@ -154,8 +155,10 @@ def test_the_spent_amount_and_its_correction_read_in_the_money_format(world, res
         reverse("decisions:amendment-create", args=[result.pk]),
         {"field": "spent_amount", "corrected": "119000", "reason": "发票复核"},
     )
+    amendment_confirm(Amendment.objects.get())
     matter_page = clerk.get(result.matter.get_absolute_url()).content.decode()
     bulletin = world.client_for(None).get(reverse("bulletin", args=[world.village_a1.code])).content.decode()
     for page in (matter_page, bulletin):
-        spent = page[page.index("实际支出") :]
+        # On the matter page, the posting's card (the committee's review above it shows the amount too).
+        spent = page[page.index("实际支出", max(page.find('id="disclosure-result"'), 0)) :]
         assert f"{result.spent_amount:,.2f}元" in spent[:2000] and "119,000.00元" in spent[:2000]

@@ -8,15 +8,25 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from decisions.models import Disclosure, Matter, MatterTimelineEvent, Meeting, Objection, Step
 from decisions.services import decision_reminders_send, disclosure_period_close, objection_record
+from decisions.services.disclosures import DisclosureInput, disclosure_post
 from decisions.services.objections import UPHOLD_SUPERSEDED
+from decisions.services.reviews import REVIEW_MISSING
 from decisions.workflows import UPHOLD_NOT_IN_PERIOD
-from tests.decisions.builders import RESOLUTION_TEXT, disclose, matter_register, resolve, step_pass
+from tests.decisions.builders import (
+    RESOLUTION_TEXT,
+    disclose,
+    matter_register,
+    resolve,
+    review_agree,
+    step_pass,
+)
 from tests.decisions.conftest import disclose_post, pass_step
 
 pytestmark = pytest.mark.django_db
@@ -210,3 +220,25 @@ def test_the_posted_dates_move_only_with_a_new_round(world, posted):
         Matter.objects.filter(pk=posted.pk).update(title="改名")  # posted in round 1: frozen in round 2 too
     with pytest.raises(DatabaseError), transaction.atomic():
         Matter.objects.filter(pk=posted.pk).update(round=1)
+
+
+def test_the_new_round_is_reviewed_afresh_even_when_its_text_is_the_same(world, posted, secretary, clerk):
+    """The committee's agreement to the first round's text does not carry over to the new vote's posting."""
+    today = timezone.localdate()
+    uphold(clerk, objection_on(secretary, posted.disclosures.get()))
+    pass_step(clerk, posted, "resolution")
+    posted.refresh_from_db()
+    data = DisclosureInput(text=RESOLUTION_TEXT, posted_on=today, spent_amount=None, acceptance="")
+    with pytest.raises(ValidationError) as refused:
+        disclosure_post(
+            actor=secretary, matter=posted, version=posted.version, kind=Disclosure.Kind.RESOLUTION, data=data
+        )
+    assert refused.value.messages == [REVIEW_MISSING.format(posting="决议公开")]
+    assert posted.disclosures.filter(round=2).count() == 0
+    # Reviewed in this round, the same text is posted.
+    review_agree(secretary, posted, Disclosure.Kind.RESOLUTION, text=RESOLUTION_TEXT)
+    posted.refresh_from_db()
+    disclosure_post(
+        actor=secretary, matter=posted, version=posted.version, kind=Disclosure.Kind.RESOLUTION, data=data
+    )
+    assert posted.disclosures.get(round=2).text == RESOLUTION_TEXT

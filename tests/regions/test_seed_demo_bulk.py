@@ -97,6 +97,24 @@ def _rows_of(village: Region) -> dict:
             )
             for m in matters
         ],
+        "reviews": [
+            list(
+                m.reviews.order_by("id").values(
+                    "kind",
+                    "text",
+                    "spent_amount",
+                    "acceptance",
+                    "submitted_by",
+                    "submitted_at__date",
+                    "verdict",
+                    "reason",
+                    "reviewed_by",
+                    "reviewed_at__date",
+                    "answer",
+                )
+            )
+            for m in matters
+        ],
         "photos": [
             list(
                 BoardPhoto.objects.filter(disclosure__matter=m)
