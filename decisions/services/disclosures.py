@@ -31,7 +31,8 @@ from decisions.workflows import (
 )
 from notifications.services import remind
 from regions.roles import Role
-from regions.selectors import post_holders
+from regions.selectors import county_of, post_holders
+from regions.workdays import period_end
 from uploads.images import photo_reencode
 
 MAX_BOARD_PHOTO_BYTES = 10 * 1024 * 1024
@@ -107,7 +108,9 @@ def _disclosure_check(
     if data.posted_on > today:
         raise ValidationError(DATE_IN_FUTURE.format(what="张贴日期"))
     rules = rules_for(matter.village)
-    ends_on = data.posted_on + datetime.timedelta(days=rules.disclosure_days - 1)
+    # 民法典 第201、203条: the posting day is not counted, and a last day that is a rest day on the county's
+    # calendar moves to the next working day (DOMAIN_RULES C.4).
+    ends_on = period_end(county=county_of(matter.village), start=data.posted_on, days=rules.disclosure_days)
     # A posting entered after its whole period (or long after it went up) never ran its period online:
     # oversight sees it as recorded late.
     late = (
@@ -144,6 +147,7 @@ def disclosure_post(
         text=data.text.strip(),
         posted_on=data.posted_on,
         ends_on=ends_on,
+        period_days=checked.days,
         spent_amount=data.spent_amount if result else None,
         acceptance=data.acceptance.strip() if result else "",
         posted_by=actor,
@@ -153,7 +157,7 @@ def disclosure_post(
     if photo is not None:
         _board_photo_save(actor, disclosure, photo)
     changes = {"recorded_late": True} if late else {}
-    facts = {"posted_on": disclosure.posted_on, "ends_on": disclosure.ends_on}
+    facts = {"posted_on": disclosure.posted_on, "ends_on": disclosure.ends_on, "days": disclosure.period_days}
     if result:
         MATTER.apply(
             matter,

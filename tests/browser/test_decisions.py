@@ -22,7 +22,7 @@ COUNTS = RosterCounts(
     branch_committee=5, party_members=41, committee_members=7, representatives=30, adults=900, households=300
 )
 TITLE = "修建村东头文化广场"
-CATEGORY = "公益事业兴办和筹资筹劳"
+CATEGORY = "公益事业的兴办和筹资筹劳方案及建设承包方案"
 SECRETARY_NAME = "赵建国"
 CHAIR, RECORDER = "王德明", "李秀兰"
 
