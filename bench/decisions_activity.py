@@ -27,7 +27,7 @@ set here although a trigger copies it from the parent on insert anyway). Then ``
   with a reason), so they satisfy the check constraints; 25 % of held meetings have a signed attendance
   sheet (``MeetingAttachment``, a path string: no file is written).
 * **disclosures**: the resolution's for every matter past its resolution, the result's for those past
-  implementation (``ends_on = posted_on + days - 1``); 81 % have one board photo, 8 % two (path strings,
+  implementation (``ends_on = posted_on + days``, 民法典 第201条; the bench has no rest days to roll over); 81 % have one board photo, 8 % two (path strings,
   not served by the bench); 3 % an amendment (0.5 % two); 5 % one or two objections from villagers,
   answered within days except a few during running periods (whose matters wait).
 * **timeline**: one ``MatterTimelineEvent`` per registration, meeting, disclosure, period end, completion,
@@ -350,6 +350,8 @@ def populate(*, today: dt.date | None = None, seed: int = 17, progress=print) ->
                         party_members=r.party_members,
                         committee_members=r.committee_members,
                         representatives=r.representatives,
+                        # The bench's assemblies count the representatives alone (as its meetings do).
+                        village_committee=0,
                         adults=r.adults,
                         households=r.households,
                         recorded_by_id=users[f"sec{code}"][0],
@@ -588,7 +590,7 @@ def populate(*, today: dt.date | None = None, seed: int = 17, progress=print) ->
                         else Decimal("0.00")
                     )
                     acceptance = rng.choice(ACCEPTANCE)
-                ends = posted + dt.timedelta(days=rule.disclosure_days - 1)
+                ends = posted + dt.timedelta(days=rule.disclosure_days)
                 posted_at = at(posted, rng.randint(9, 17), rng.randrange(60))
                 disclosure = Disclosure(
                     village_id=village_id,
@@ -598,6 +600,7 @@ def populate(*, today: dt.date | None = None, seed: int = 17, progress=print) ->
                     acceptance=acceptance,
                     posted_on=posted,
                     ends_on=ends,
+                    period_days=rule.disclosure_days,
                     posted_by_id=sec_id,
                     created_at=posted_at,
                 )
@@ -630,7 +633,7 @@ def populate(*, today: dt.date | None = None, seed: int = 17, progress=print) ->
                 objections, closes = [], ends + dt.timedelta(days=1)
                 if rng.random() < 0.05:
                     for _ in range(rng.randint(1, 2)):
-                        received = posted + dt.timedelta(days=rng.randint(0, rule.disclosure_days - 1))
+                        received = posted + dt.timedelta(days=rng.randint(0, rule.disclosure_days))
                         if received > today:
                             continue
                         answered = received + dt.timedelta(days=rng.randint(0, 6))

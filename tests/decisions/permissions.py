@@ -63,6 +63,7 @@ def _decided_matter(side: Side) -> dict:
             party_members=41,
             committee_members=7,
             representatives=30,
+            village_committee=5,
             adults=900,
             households=300,
         ),

@@ -54,7 +54,10 @@ def test_the_village_bulletin_shows_only_its_disclosed_matters(world, roster, se
     ends = shown.disclosed_on + timedelta(days=7)
     while ends.weekday() >= 5:
         ends += timedelta(days=1)
-    assert f"{zh(shown.disclosed_on)}张贴 · 公示期：自张贴次日起7日，至{zh(ends)}" in page and "（公示中）" in page
+    assert (
+        f"{zh(shown.disclosed_on)}张贴 · 公示期：自张贴次日起7日，至{zh(ends)}" in page
+        and "（公示中）" in page
+    )
     assert "收到异议1条，已答复0条" in page
     # ... and no personal data: not the chair, recorder, proposer, objector or who recorded it.
     for personal in (

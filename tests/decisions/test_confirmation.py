@@ -62,9 +62,15 @@ def test_the_figures_shown_are_the_boundaries_of_the_rule_itself(body, majority)
 
 def test_the_outcome_in_words():
     reps = quorum.explain(Body.REPRESENTATIVES, quorum.Count(entitled=30, present=18, votes_for=15))
-    assert reps.text == "需到会 ≥ 20 人，赞成 ≥ 11 票（赞成票须超过到会人数的一半）；实到 18 人，未达到法定人数，会议不成立"
+    assert (
+        reps.text
+        == "需到会 ≥ 20 人，赞成 ≥ 11 票（赞成票须超过到会人数的一半）；实到 18 人，未达到法定人数，会议不成立"
+    )
     held = quorum.explain(Body.REPRESENTATIVES, quorum.Count(entitled=30, present=25, votes_for=13))
-    assert held.text == "需到会 ≥ 20 人，赞成 ≥ 13 票（赞成票须超过到会人数的一半）；实到 25 人，赞成 13 票，通过"
+    assert (
+        held.text
+        == "需到会 ≥ 20 人，赞成 ≥ 13 票（赞成票须超过到会人数的一半）；实到 25 人，赞成 13 票，通过"
+    )
     failed = quorum.explain(Body.PARTY_CONGRESS, quorum.Count(entitled=41, present=41, votes_for=20))
     assert failed.text == (
         "需到会 ≥ 21 人，赞成 ≥ 21 票（赞成票须超过应到人数（41人）的一半）；实到 41 人，赞成 20 票，未通过"
@@ -147,7 +153,10 @@ def test_a_meeting_without_quorum_shows_the_figures_and_keeps_the_attendance(wor
     matter = at_resolution
     response = meeting_post(clerk, matter, "resolution", present=18, votes_for=15, confirm=False)
     page = text_of(response)
-    assert "需到会 ≥ 20 人，赞成 ≥ 11 票（赞成票须超过到会人数的一半）；实到 18 人，未达到法定人数，会议不成立" in page
+    assert (
+        "需到会 ≥ 20 人，赞成 ≥ 11 票（赞成票须超过到会人数的一半）；实到 18 人，未达到法定人数，会议不成立"
+        in page
+    )
     assert "不予记录" in page  # the votes of a meeting that was not held are not kept (DOMAIN_RULES A.2.1)
     assert not matter.meetings.exists() or not matter.meetings.filter(step="resolution").exists()
     response = meeting_post(clerk, matter, "resolution", present=18, votes_for=15, place="村小学礼堂")

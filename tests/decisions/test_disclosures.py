@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from decisions.models import Amendment, DecisionRules, Disclosure, Matter, Meeting, Step
 from decisions.services import decision_reminders_send
+from regions.models import CalendarDay
 from regions.services import county_settings_save
 from tests.conftest import png_bytes
-from regions.models import CalendarDay
 from tests.decisions.builders import disclose, matter_register, resolve, weekday_ago, zh
 from tests.decisions.conftest import disclose_post
 

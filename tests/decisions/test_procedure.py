@@ -91,7 +91,9 @@ def test_a_matter_goes_through_every_step_in_order(world, roster, clerk):
     assert "村民代表会议：应到30人，实到30人；赞成30票，反对0票，弃权0票，通过" in timeline
     assert f"公示期{zh(posted)}至{zh(ends)}" in timeline
     assert f"{zh(ends)}期满，转入组织实施" in timeline
-    assert f"公示期{zh(result_posted)}至{zh(result_posted + timedelta(days=7))}（自张贴次日起7日）" in timeline
+    assert (
+        f"公示期{zh(result_posted)}至{zh(result_posted + timedelta(days=7))}（自张贴次日起7日）" in timeline
+    )
 
 
 @pytest.mark.parametrize(
