@@ -515,7 +515,11 @@ class _InBulk:
                     uploaded_at=self._at(matter, data.posted_on),
                 )
             )
-        facts = {"posted_on": disclosure.posted_on.isoformat(), "ends_on": disclosure.ends_on.isoformat()}
+        facts = {
+            "posted_on": disclosure.posted_on.isoformat(),
+            "ends_on": disclosure.ends_on.isoformat(),
+            "days": disclosure.period_days,
+        }
         if result:
             self._advance(
                 matter,

@@ -723,6 +723,9 @@ def oversight(request):
     no_photo = selectors.disclosures_without_photo(region=region)
     objections = selectors.supervision_objections(region=region)
     short_notice = selectors.short_notice_meetings(region=region)
+    short_notice_first = list(short_notice[:limit])
+    # Rare rows: counted only when the first page is full (one query in the usual case).
+    short_notice_count = len(short_notice_first) if len(short_notice_first) < limit else short_notice.count()
     return render(
         request,
         "decisions/oversight.html",
@@ -743,8 +746,8 @@ def oversight(request):
             "no_photo_count": no_photo.count(),
             "objections": list(objections[:limit]),
             "objections_count": objections.count(),
-            "short_notice": list(short_notice[:limit]),
-            "short_notice_count": short_notice.count(),
+            "short_notice": short_notice_first,
+            "short_notice_count": short_notice_count,
             "breadcrumbs": region_breadcrumbs(user=request.user, region=region),
         },
     )
