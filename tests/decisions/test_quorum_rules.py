@@ -380,3 +380,19 @@ def test_representatives_meetings_need_no_notice_date(world, roster, secretary, 
     response = meeting_post(clerk, matter, "resolution", present=20, votes_for=11, notice_on="")
     assert response.status_code == 302
     assert Meeting.objects.get(matter=matter, step="resolution").notice_on is None
+
+
+def test_the_county_sets_what_short_notice_does_on_its_settings_page(world):
+    from tests.decisions.test_disclosures import rules_post
+
+    admin = world.client_for(world.county_admin)
+    assert DecisionRules.for_region(world.village_a1).short_notice == "refuse"  # the default
+    response = rules_post(admin, world.county, short_notice="ignore")
+    assert response.status_code == 200 and "选择一个有效的选项" in text_of(response)
+    assert not DecisionRules.objects.filter(county=world.county).exists()
+    assert rules_post(admin, world.county, short_notice="flag").status_code == 302
+    assert DecisionRules.objects.get(county=world.county).short_notice == "flag"
+    # A township may not change the county's rules.
+    officer = world.client_for(world.township_a_officer)
+    assert rules_post(officer, world.county, short_notice="refuse").status_code == 403
+    assert DecisionRules.objects.get(county=world.county).short_notice == "flag"
