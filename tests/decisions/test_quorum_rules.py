@@ -351,6 +351,9 @@ def test_a_county_may_let_short_notice_be_recorded_flagged(world, at_villagers_r
     assert _villagers(clerk, matter, date(year, 10, 10), date(year, 10, 1)).status_code == 302
     meeting = matter.meetings.get(step="resolution")
     assert meeting.notice_short and meeting.passed
+    record = text_of(clerk.get(reverse("decisions:matter-record", args=[matter.pk])))
+    assert f"通知日期 {zh(date(year, 10, 1))}（通知不足10天）" in record
+    assert "通过（赞成票须超过到会人数的一半）" in record
     # Marked for the township (oversight) and in the record book.
     oversight = world.client_for(world.township_a_officer).get(
         reverse("decisions:oversight") + f"?region={world.township_a.code}"
