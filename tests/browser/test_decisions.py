@@ -304,7 +304,9 @@ def test_secretary_fixes_a_typo_on_the_confirmation_before_the_meeting_is_frozen
     page.get_by_role("button", name="下一步：核对结果").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("核对会议：村民（代表）会议决议")
     outcome = page.locator("#meeting-outcome")
-    expect(outcome).to_contain_text("需到会 ≥ 20 人，赞成 ≥ 11 票；实到 18 人，未达到法定人数，会议不成立")
+    expect(outcome).to_contain_text(
+        "需到会 ≥ 20 人，赞成 ≥ 11 票（赞成票须超过到会人数的一半）；实到 18 人，未达到法定人数，会议不成立"
+    )
     expect(outcome).to_contain_text("不予记录")
     screenshot(page, "decision-meeting-confirm-no-quorum-phone")
     assert not Meeting.objects.filter(matter=matter, step=Step.RESOLUTION).exists()
@@ -317,7 +319,9 @@ def test_secretary_fixes_a_typo_on_the_confirmation_before_the_meeting_is_frozen
     page.get_by_label("实到人数").fill("28")
     page.get_by_label("赞成票").fill("20")
     page.get_by_role("button", name="下一步：核对结果").click()
-    expect(outcome).to_contain_text("需到会 ≥ 20 人，赞成 ≥ 15 票；实到 28 人，赞成 20 票，通过")
+    expect(outcome).to_contain_text(
+        "需到会 ≥ 20 人，赞成 ≥ 15 票（赞成票须超过到会人数的一半）；实到 28 人，赞成 20 票，通过"
+    )
     screenshot(page, "decision-meeting-confirm-passed-phone")
     assert not Meeting.objects.filter(matter=matter, step=Step.RESOLUTION).exists()
 
