@@ -27,7 +27,7 @@ set here although a trigger copies it from the parent on insert anyway). Then ``
   with a reason), so they satisfy the check constraints; 25 % of held meetings have a signed attendance
   sheet (``MeetingAttachment``, a path string: no file is written).
 * **disclosures**: the resolution's for every matter past its resolution, the result's for those past
-  implementation (``ends_on = posted_on + days - 1``); 81 % have one board photo, 8 % two (path strings,
+  implementation (``ends_on = posted_on + days``, 民法典 第201条; the bench has no rest days to roll over); 81 % have one board photo, 8 % two (path strings,
   not served by the bench); 3 % an amendment (0.5 % two); 5 % one or two objections from villagers,
   answered within days except a few during running periods (whose matters wait).
 * **timeline**: one ``MatterTimelineEvent`` per registration, meeting, disclosure, period end, completion,
@@ -70,7 +70,7 @@ TOPICS = {
         "按照提取公积金、公益金后按股分红的原则，拟定收益使用方案。",
         (50_000, 600_000),
     ),
-    "公益事业兴办和筹资筹劳": (
+    "公益事业的兴办和筹资筹劳方案及建设承包方案": (
         [
             "修建{g}组通组道路",
             "{g}组安装太阳能路灯",
@@ -101,7 +101,7 @@ TOPICS = {
         "征地补偿费扣除预留部分后，按人口平均分配到户。",
         (100_000, 3_000_000),
     ),
-    "处分村集体财产": (
+    "以借贷、租赁或者其他方式处分村集体财产": (
         ["出售村集体闲置旧校舍", "村集体旧办公用房对外出租", "报废村集体农用机械处置"],
         "经评估后公开竞价处置，所得收入纳入村集体账户管理。",
         (10_000, 400_000),
@@ -350,6 +350,8 @@ def populate(*, today: dt.date | None = None, seed: int = 17, progress=print) ->
                         party_members=r.party_members,
                         committee_members=r.committee_members,
                         representatives=r.representatives,
+                        # The bench's assemblies count the representatives alone (as its meetings do).
+                        village_committee=0,
                         adults=r.adults,
                         households=r.households,
                         recorded_by_id=users[f"sec{code}"][0],
@@ -588,7 +590,7 @@ def populate(*, today: dt.date | None = None, seed: int = 17, progress=print) ->
                         else Decimal("0.00")
                     )
                     acceptance = rng.choice(ACCEPTANCE)
-                ends = posted + dt.timedelta(days=rule.disclosure_days - 1)
+                ends = posted + dt.timedelta(days=rule.disclosure_days)
                 posted_at = at(posted, rng.randint(9, 17), rng.randrange(60))
                 disclosure = Disclosure(
                     village_id=village_id,
@@ -598,6 +600,7 @@ def populate(*, today: dt.date | None = None, seed: int = 17, progress=print) ->
                     acceptance=acceptance,
                     posted_on=posted,
                     ends_on=ends,
+                    period_days=rule.disclosure_days,
                     posted_by_id=sec_id,
                     created_at=posted_at,
                 )
@@ -630,7 +633,7 @@ def populate(*, today: dt.date | None = None, seed: int = 17, progress=print) ->
                 objections, closes = [], ends + dt.timedelta(days=1)
                 if rng.random() < 0.05:
                     for _ in range(rng.randint(1, 2)):
-                        received = posted + dt.timedelta(days=rng.randint(0, rule.disclosure_days - 1))
+                        received = posted + dt.timedelta(days=rng.randint(0, rule.disclosure_days))
                         if received > today:
                             continue
                         answered = received + dt.timedelta(days=rng.randint(0, 6))

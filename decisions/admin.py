@@ -9,7 +9,7 @@ from regions.admin import ReadOnlyAdmin
 
 @admin.register(MatterCategory)
 class MatterCategoryAdmin(admin.ModelAdmin):
-    list_display = ("name", "region", "sort_order", "is_active")
+    list_display = ("name", "region", "majority", "sort_order", "is_active")
     list_filter = ("is_active",)
     list_select_related = ("region",)
     raw_id_fields = ("region",)
@@ -17,7 +17,7 @@ class MatterCategoryAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         # The statutory list is the law's, and a used category's name is on the bulletin.
         if obj is not None and (obj.region_id is None or obj.matters.exists()):
-            return ("name", "region") if obj.region_id else ("name", "region", "is_active")
+            return ("name", "region") if obj.region_id else ("name", "region", "is_active", "majority")
         return ()
 
     def has_delete_permission(self, request, obj=None) -> bool:
@@ -26,7 +26,14 @@ class MatterCategoryAdmin(admin.ModelAdmin):
 
 @admin.register(DecisionRules)
 class DecisionRulesAdmin(admin.ModelAdmin):
-    list_display = ("county", "disclosure_days", "resolution_within_days", "record_within_days", "stuck_days")
+    list_display = (
+        "county",
+        "disclosure_days",
+        "resolution_within_days",
+        "record_within_days",
+        "stuck_days",
+        "short_notice",
+    )
     list_select_related = ("county",)
     raw_id_fields = ("county",)
 

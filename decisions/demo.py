@@ -32,6 +32,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from core import periods
 from core.formats import zh_date
 from decisions import quorum, services
 from decisions.models import (
@@ -42,6 +43,7 @@ from decisions.models import (
     DecisionRules,
     Disclosure,
     DisclosureReview,
+    Majority,
     Matter,
     MatterCategory,
     MatterTimelineEvent,
@@ -54,6 +56,7 @@ from decisions.standards import categories_ensure
 from regions.demo import person_name
 from regions.models import Post, Region
 from regions.roles import Level, Role
+from regions.workdays import county_calendar
 
 SERVICE_VILLAGES = 3  # the first villages (by code), written through decisions.services
 FULL_DETAIL = 40  # the first villages with the full variety of states
@@ -63,7 +66,7 @@ AMEND_AFTER = 3  # days between a posting and its correction  # the demo's meeti
 # (category, title, content, estimated amount range in yuan or None, body of the resolution meeting)
 TEMPLATES = [
     (
-        "公益事业兴办和筹资筹劳",
+        "公益事业的兴办和筹资筹劳方案及建设承包方案",
         "村内道路硬化",
         "对村内主干道及{n}条巷道实施水泥硬化，总长约{km}公里、宽4米，资金由“一事一议”财政奖补和村集体收入解决，"
         "不向村民摊派。",
@@ -71,21 +74,21 @@ TEMPLATES = [
         Body.REPRESENTATIVES,
     ),
     (
-        "公益事业兴办和筹资筹劳",
+        "公益事业的兴办和筹资筹劳方案及建设承包方案",
         "文化广场建设",
         "在村党群服务中心东侧空地建设文化广场约{area}平方米，配套健身器材、宣传栏和照明设施。",
         (80_000, 260_000),
         Body.REPRESENTATIVES,
     ),
     (
-        "公益事业兴办和筹资筹劳",
+        "公益事业的兴办和筹资筹劳方案及建设承包方案",
         "安装太阳能路灯",
         "在村内主干道和进村道路安装太阳能路灯{n}盏，由中标单位负责三年维护。",
         (40_000, 120_000),
         Body.REPRESENTATIVES,
     ),
     (
-        "公益事业兴办和筹资筹劳",
+        "公益事业的兴办和筹资筹劳方案及建设承包方案",
         "排水沟渠清淤改造",
         "对村南排水沟渠约{km}公里进行清淤，并对塌损段浆砌护坡，解决雨季积水问题。",
         (30_000, 90_000),
@@ -143,7 +146,7 @@ TEMPLATES = [
         Body.VILLAGERS,
     ),
     (
-        "处分村集体财产",
+        "以借贷、租赁或者其他方式处分村集体财产",
         "闲置校舍出租",
         "原村小学闲置校舍约{area}平方米公开出租，租期5年，用于农产品加工，租金收入归村集体。",
         (15_000, 50_000),
@@ -347,8 +350,9 @@ class _InBulk:
     """Builds the rows the services would write (same fields, flags and timeline notes) and inserts them
     together in flush(). Only what the bulk villages use: no objections, amendments or opinions."""
 
-    def __init__(self, rules: DecisionRules, photo_name: str | None):
+    def __init__(self, rules: DecisionRules, photo_name: str | None, is_working_day):
         self.rules, self.photo_name = rules, photo_name
+        self.is_working_day = is_working_day  # the county's calendar over the demo's days
         self.rosters, self.matters, self.meetings, self.disclosures = [], [], [], []
         self.photos, self.events, self.reviews = [], [], []
         self.ticks: dict[tuple[int, datetime.date], int] = {}
@@ -428,6 +432,7 @@ class _InBulk:
     ) -> tuple[Matter, Meeting]:
         roster_entitled = data.entitled
         villagers = data.body == Body.VILLAGERS
+        majority = matter.category.majority if data.step == Step.RESOLUTION else Majority.STANDARD
         quorum_met, passed = quorum.evaluate(
             data.body,
             quorum.Count(
@@ -437,6 +442,7 @@ class _InBulk:
                 households_total=data.households_total,
                 households_present=data.households_present,
             ),
+            majority,
         )
         meeting = Meeting(
             matter=matter,
@@ -454,6 +460,8 @@ class _InBulk:
             votes_for=data.votes_for if quorum_met else 0,
             votes_against=data.votes_against if quorum_met else 0,
             votes_abstain=data.votes_abstain if quorum_met else 0,
+            majority=majority,
+            notice_on=data.notice_on if villagers else None,
             minutes=data.minutes,
             quorum_met=quorum_met,
             passed=passed,
@@ -465,6 +473,10 @@ class _InBulk:
             matter.recorded_late = True
         # The meeting's id is known only after the insert: the bulk rows' facts carry the counts alone.
         facts = {"body": meeting.body, "entitled": meeting.entitled, "present": meeting.present}
+        if meeting.majority != Majority.STANDARD:
+            facts["majority"] = meeting.majority
+        if meeting.notice_on:
+            facts.update(notice_on=meeting.notice_on.isoformat(), notice_short=False)
         if meeting.households_total:
             facts.update(
                 households_total=meeting.households_total, households_present=meeting.households_present
@@ -539,7 +551,8 @@ class _InBulk:
             kind=kind,
             text=data.text.strip(),
             posted_on=data.posted_on,
-            ends_on=services.period_ends_on(data.posted_on, self.rules.disclosure_days),
+            ends_on=periods.period_end_days(data.posted_on, self.rules.disclosure_days, self.is_working_day),
+            period_days=self.rules.disclosure_days,
             spent_amount=data.spent_amount if result else None,
             acceptance=data.acceptance.strip() if result else "",
             posted_by=actor,
@@ -555,7 +568,11 @@ class _InBulk:
                     uploaded_at=self._at(matter, data.posted_on),
                 )
             )
-        facts = {"posted_on": disclosure.posted_on.isoformat(), "ends_on": disclosure.ends_on.isoformat()}
+        facts = {
+            "posted_on": disclosure.posted_on.isoformat(),
+            "ends_on": disclosure.ends_on.isoformat(),
+            "days": disclosure.period_days,
+        }
         if result:
             self._advance(
                 matter,
@@ -662,9 +679,11 @@ class _Village:
             Step.REVIEW: rng.randint(4, 12),
             Step.RESOLUTION: rng.randint(3, 10),
             "post_resolution": rng.randint(1, 3),
-            "close_resolution": days,
+            # The period ends ``days`` after posting, later when that day is a rest day (a weekend at most:
+            # the demo's calendar has no holidays); the task closes it the morning after.
+            "close_resolution": days + 3,
             "post_result": rng.randint(15, 60),
-            "close_result": days,
+            "close_result": days + 3,
         }
         if amend:  # corrected three days after posting, with a new period of its own to run out
             gaps["close_result"] += AMEND_AFTER
@@ -740,6 +759,7 @@ class _Village:
         """A meeting with plausible counts: passed (True), failed vote (False) or without quorum (None)."""
         rng, roster = self.rng, self.roster
         entitled = roster.entitled_for(body)
+        majority = matter.category.majority if step == Step.RESOLUTION else Majority.STANDARD
         households_total = households_present = None
         if body in (Body.PARTY_ORGANIZATION, Body.TWO_COMMITTEES):
             present = entitled // 2 if outcome is None else entitled - rng.choice([0, 0, 0, 1])
@@ -770,6 +790,10 @@ class _Village:
             else:
                 against, abstain = rng.choice([0, 0, 1, 2]), rng.choice([0, 0, 0, 1])
             votes_for = present - against - abstain
+            if majority == Majority.TWO_THIRDS:  # two thirds of all entitled must agree: a fuller meeting
+                present = max(present, min(entitled, math.ceil(entitled * 2 / 3) + rng.randint(1, 3)))
+                against, abstain = 0, 0
+                votes_for = present
         elif outcome is False:
             votes_for = max(
                 0, (entitled if body == Body.PARTY_CONGRESS else present) // 2 - rng.randint(0, 2)
@@ -786,7 +810,7 @@ class _Village:
             households_present=households_present,
         )
         expected = (False, None) if outcome is None else (True, outcome)
-        if quorum.evaluate(body, count) != expected:
+        if quorum.evaluate(body, count, majority) != expected:
             raise RuntimeError(f"demo meeting counts do not give {expected}: {body} {count}")
         data = services.MeetingInput(
             step=step,
@@ -803,6 +827,10 @@ class _Village:
             minutes=MINUTES[step].format(title=matter.title),
             households_total=households_total,
             households_present=households_present,
+            # 组织法 第21条: ten days' notice or more (the 10-day check counts from the day after).
+            notice_on=held_on - datetime.timedelta(days=rng.randint(10, 15))
+            if body == Body.VILLAGERS
+            else None,
         )
         self.stats["meetings"] += 1
         return self.w.meeting(matter, data, actor=self.actor, record_on=record_on or held_on)
@@ -967,7 +995,9 @@ def _roster_counts(rng: random.Random) -> services.RosterCounts:
         branch_committee=rng.choice([3, 5, 5, 5, 7]),
         party_members=rng.randint(20, 80),
         committee_members=rng.randint(5, 9),
-        representatives=rng.randint(20, 45),
+        village_committee=(village_committee := rng.randint(3, 7)),
+        # 组织法 第25条: representatives at least four fifths of the assembly (reps >= 4 x committee).
+        representatives=rng.randint(max(20, 4 * village_committee), 45),
         adults=min(2500, max(500, round(households * rng.uniform(2.2, 3.1)))),
         households=households,
     )
@@ -1036,7 +1066,14 @@ def seed_after_centers(*, county: Region) -> list[str]:
     )
     photo = _board_png()
     through_services = _ThroughServices(photo)
-    in_bulk = _InBulk(rules, _stored_board_photo(photo) if len(villages) > SERVICE_VILLAGES else None)
+    calendar = county_calendar(
+        county=county,
+        start=today - datetime.timedelta(days=HISTORY_DAYS + 60),
+        end=today + datetime.timedelta(days=60),
+    )
+    in_bulk = _InBulk(
+        rules, _stored_board_photo(photo) if len(villages) > SERVICE_VILLAGES else None, calendar
+    )
     for index, village in enumerate(villages):
         actor = secretaries.get(village.pk)
         if actor is None:

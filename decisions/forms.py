@@ -10,6 +10,7 @@ from decisions.models import (
     Body,
     DecisionRules,
     DisclosureReview,
+    Majority,
     Matter,
     MeetingAttachment,
     Step,
@@ -80,6 +81,12 @@ class MeetingForm(forms.Form):
     entitled_reason = forms.CharField(
         label="应到人数调整理由", max_length=200, required=False, help_text="应到人数与人数登记不一致时必填。"
     )
+    notice_on = forms.DateField(
+        label="通知日期",
+        widget=DATE,
+        required=False,
+        help_text="召集村民会议应当提前十天通知村民：如10月1日通知，10月11日起可以召开。",
+    )
     present = _count("实到人数")
     households_total = _count("户数", required=False)
     households_present = _count("到会户代表数", required=False)
@@ -92,7 +99,7 @@ class MeetingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["body"].widget = forms.HiddenInput()  # chosen with the buttons above the form
         if body != Body.VILLAGERS:
-            del self.fields["households_total"], self.fields["households_present"]
+            del self.fields["households_total"], self.fields["households_present"], self.fields["notice_on"]
         self.fields["held_on"].initial = timezone.localdate()
 
 
@@ -264,19 +271,45 @@ class RosterForm(forms.Form):
     valid_from = forms.DateField(label="起始日期", widget=DATE)
     branch_committee = _count("村党组织委员数")
     party_members = _count("有表决权党员数")
-    committee_members = _count("两委成员数")
+    committee_members = _count("两委成员数（按人计）")
+    village_committee = _count("村民委员会成员数")
     representatives = _count("村民代表数")
     adults = _count("18周岁以上村民数")
     households = _count("户数")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "committee_members"
+        ].help_text = (
+            "村党组织委员和村民委员会委员合计，按人计算：一人兼任多个职务（“一肩挑”、交叉任职）只计一人。"
+        )
+        self.fields[
+            "village_committee"
+        ].help_text = "村民代表会议由村民委员会成员和村民代表组成，应到人数为两者之和。"
+        self.fields[
+            "party_members"
+        ].help_text = "正式党员，不含预备党员和受留党察看处分的党员；外出流动党员计入。"
 
 
 class CategoryForm(forms.Form):
     region = forms.ModelChoiceField(label="添加单位", queryset=None, empty_label=None)
     name = forms.CharField(label="事项类别", max_length=60)
+    majority = forms.ChoiceField(
+        label="决议表决规则",
+        choices=Majority.choices,
+        initial=Majority.STANDARD,
+        required=False,  # left out: the ordinary rule
+        help_text="法律要求三分之二以上同意的事项（如土地承包、调整承包地、发包给本集体以外的单位或个人）"
+        "选“全体应到人员三分之二以上同意”：按村民会议应到人数或村民代表会议组成人员数计算，不是到会人数。",
+    )
 
     def __init__(self, *args, regions=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions
+
+    def clean_majority(self) -> str:
+        return self.cleaned_data["majority"] or Majority.STANDARD
 
 
 class DecisionRulesForm(forms.ModelForm):
@@ -284,9 +317,17 @@ class DecisionRulesForm(forms.ModelForm):
 
     class Meta:
         model = DecisionRules
-        fields = ["disclosure_days", "resolution_within_days", "record_within_days", "stuck_days"]
+        fields = [
+            "disclosure_days",
+            "resolution_within_days",
+            "record_within_days",
+            "stuck_days",
+            "short_notice",
+        ]
         help_texts = {
-            "disclosure_days": "不少于7天。",
+            "disclosure_days": "不少于7天，自张贴次日起算；最后一天是休息日的，顺延至下一个工作日。",
+            "short_notice": "召集村民会议应当提前十天通知村民（村民委员会组织法第二十一条）。通知不足10天的村民会议"
+            "决议是否允许录入；允许录入的，在决策记录簿和乡镇督导页标记。",
             "resolution_within_days": "提议会议到决议会议的最长天数。",
             "record_within_days": "会议召开后应在几天内录入平台。",
             "stuck_days": "事项在同一环节停留超过此天数即提醒村党组织书记（组织实施环节除外）。",

@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from core.formats import zh_date
 from core.models import APPEND_ONLY, TimelineEvent
 from core.personal_data import mask_contact_phone, mask_name
 from decisions.permissions import MANAGE_DECISION_CATEGORIES
@@ -26,6 +27,8 @@ from regions.models import CountySettings, Region, RegionList, RegionScoped, Vil
 from regions.roles import Level
 
 MIN_DISCLOSURE_DAYS = 7
+# 组织法 第21条: "召集村民会议，应当提前十天通知村民", counted as 民法典 第201条 counts (notice day not counted).
+VILLAGERS_NOTICE_DAYS = 10
 
 
 class Step(models.TextChoices):
@@ -54,6 +57,15 @@ class Body(models.TextChoices):
     VILLAGERS = "villagers", "村民会议"
 
 
+class Majority(models.TextChoices):
+    """How many votes for a category's resolution needs (DOMAIN_RULES C.3). Two thirds of all entitled: the
+    land-contract matters (农村土地承包法 第19、28、52条: "村民会议三分之二以上成员或者三分之二以上村民代表的同意"),
+    counted of the meeting's 应到人数, not of those present."""
+
+    STANDARD = "standard", "到会人员过半数同意（会议一般规则）"
+    TWO_THIRDS = "two_thirds", "全体应到人员三分之二以上同意"
+
+
 BODIES_OF_STEP = {
     Step.PROPOSAL: (Body.PARTY_ORGANIZATION,),
     Step.CONSULTATION: (Body.TWO_COMMITTEES,),
@@ -69,6 +81,11 @@ class MatterCategory(RegionList):
 
     owner_levels = (Level.COUNTY, Level.TOWNSHIP)
     maintain_perm = MANAGE_DECISION_CATEGORIES
+
+    # Applied by the resolution meeting (村民会议 or 村民代表会议) of the category's matters.
+    majority = models.CharField(
+        "决议表决规则", max_length=12, choices=Majority.choices, default=Majority.STANDARD
+    )
 
     class Meta(RegionList.Meta):
         verbose_name = "决策事项类别"
@@ -95,6 +112,14 @@ class DecisionRules(CountySettings):
     resolution_within_days = models.PositiveSmallIntegerField("提议后决议时限（天）", default=60)
     record_within_days = models.PositiveSmallIntegerField("会议后录入时限（天）", default=7)
     stuck_days = models.PositiveSmallIntegerField("停滞提醒（天）", default=30)
+
+    class ShortNotice(models.TextChoices):
+        REFUSE = "refuse", "不予录入"
+        FLAG = "flag", "可以录入，标记为“通知不足10天”"
+
+    short_notice = models.CharField(
+        "村民会议通知不足10天", max_length=8, choices=ShortNotice.choices, default=ShortNotice.REFUSE
+    )
 
     class Meta:
         verbose_name = "四议两公开规定"
@@ -126,7 +151,10 @@ class VillageRoster(RegionScoped):
     valid_from = models.DateField("起始日期")
     branch_committee = models.PositiveIntegerField("村党组织委员数")
     party_members = models.PositiveIntegerField("有表决权党员数")
-    committee_members = models.PositiveIntegerField("两委成员数")
+    committee_members = models.PositiveIntegerField("两委成员数（按人计）")
+    # 组织法 第25条: the 村民代表会议 is the 村民委员会成员 plus the 村民代表. Rosters recorded before this field
+    # have none (NULL): a representatives' meeting then needs the figure typed with its basis.
+    village_committee = models.PositiveIntegerField("村民委员会成员数", null=True, blank=True)
     representatives = models.PositiveIntegerField("村民代表数")
     adults = models.PositiveIntegerField("18周岁以上村民数")
     households = models.PositiveIntegerField("户数")
@@ -156,14 +184,28 @@ class VillageRoster(RegionScoped):
         Body.PARTY_ORGANIZATION: "branch_committee",
         Body.TWO_COMMITTEES: "committee_members",
         Body.PARTY_CONGRESS: "party_members",
-        Body.REPRESENTATIVES: "representatives",
         Body.VILLAGERS: "adults",
     }
 
     def __str__(self) -> str:
         return f"{self.village} {self.valid_from:%Y-%m-%d}起"
 
-    def entitled_for(self, body: str) -> int:
+    @property
+    def assembly_members(self) -> int | None:
+        """村民代表会议组成人员 (组织法 第25条): 村民委员会成员 + 村民代表; None when the former is not recorded."""
+        if self.village_committee is None:
+            return None
+        return self.village_committee + self.representatives
+
+    @property
+    def representatives_short(self) -> bool:
+        """Representatives fewer than four fifths of the assembly (组织法 第25条): warned, never refused."""
+        members = self.assembly_members
+        return members is not None and 5 * self.representatives < 4 * members
+
+    def entitled_for(self, body: str) -> int | None:
+        if body == Body.REPRESENTATIVES:
+            return self.assembly_members
         return getattr(self, self.ENTITLED_FIELD[body])
 
 
@@ -389,6 +431,12 @@ class Meeting(VillageOwned):
     votes_for = models.PositiveIntegerField("赞成", default=0)
     votes_against = models.PositiveIntegerField("反对", default=0)
     votes_abstain = models.PositiveIntegerField("弃权", default=0)
+    # The category's rule as applied when the meeting was recorded (the category may change later).
+    majority = models.CharField(
+        "表决规则", max_length=12, choices=Majority.choices, default=Majority.STANDARD
+    )
+    notice_on = models.DateField("通知日期", null=True, blank=True)  # 村民会议 (组织法 第21条)
+    notice_short = models.BooleanField("通知不足10天", default=False)
     minutes = models.TextField("会议记录")
     quorum_met = models.BooleanField("达到法定人数")
     passed = models.BooleanField("通过", null=True, blank=True)  # None: no vote (meeting not held)
@@ -406,7 +454,15 @@ class Meeting(VillageOwned):
         verbose_name = "决策会议"
         verbose_name_plural = "决策会议"
         ordering = ["held_on", "id"]
-        indexes = [models.Index(fields=["matter", "step"])]
+        indexes = [
+            models.Index(fields=["matter", "step"]),
+            # The oversight page's short-notice meetings (rare: only where the county lets them be recorded).
+            models.Index(
+                fields=["village", "-held_on"],
+                condition=Q(notice_short=True),
+                name="decisions_meeting_short_notice",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(entitled__gt=0),
@@ -440,11 +496,23 @@ class Meeting(VillageOwned):
                 name="decisions_meeting_no_vote_without_quorum",
                 violation_error_message="未达到法定人数的会议不能形成表决结果。",
             ),
+            models.CheckConstraint(
+                condition=Q(notice_on__isnull=True) | Q(notice_on__lte=F("held_on")),
+                name="decisions_meeting_notice_before_meeting",
+                violation_error_message="通知日期不能晚于会议日期。",
+            ),
         ]
         triggers = [village_from_parent("matter", Matter), APPEND_ONLY]
 
     def __str__(self) -> str:
         return f"{self.get_body_display()} {self.held_on:%Y-%m-%d}"
+
+    @property
+    def rule_basis(self) -> str:
+        """The pass rule applied, with its figure ("须经全体应到人员（30人）三分之二以上同意")."""
+        from decisions.quorum import pass_basis  # quorum reads this module's choices
+
+        return pass_basis(self.body, self.entitled, self.majority)
 
     @property
     def outcome(self) -> str:
@@ -515,6 +583,10 @@ class Disclosure(VillageOwned):
     acceptance = models.CharField("验收情况", max_length=300, blank=True)
     posted_on = models.DateField("张贴日期")
     ends_on = models.DateField("公示截止日期")
+    # True only for postings made before the period was counted from the day after posting (民法典 第201条);
+    # they were shown to the public with the posting day as day 1, and what was shown is never rewritten.
+    counts_posting_day = models.BooleanField("张贴当天计入公示期（旧规则）", default=False)
+    period_days = models.PositiveSmallIntegerField("公示天数", null=True, blank=True)  # None: old postings
     posted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="登记人",
@@ -537,7 +609,16 @@ class Disclosure(VillageOwned):
                 violation_error_message="该事项已经公开过。",
             ),
             models.CheckConstraint(
-                condition=Q(ends_on__gte=F("posted_on") + datetime.timedelta(days=MIN_DISCLOSURE_DAYS - 1)),
+                # 民法典 第201条: the posting day is not counted, so 7 days end on posted_on + 7 at the earliest;
+                # postings made before that rule counted their posting day and keep their period as shown.
+                condition=Q(
+                    counts_posting_day=False,
+                    ends_on__gte=F("posted_on") + datetime.timedelta(days=MIN_DISCLOSURE_DAYS),
+                )
+                | Q(
+                    counts_posting_day=True,
+                    ends_on__gte=F("posted_on") + datetime.timedelta(days=MIN_DISCLOSURE_DAYS - 1),
+                ),
                 name="decisions_disclosure_at_least_7_days",
                 violation_error_message="公示期不得少于7天。",
             ),
@@ -559,6 +640,16 @@ class Disclosure(VillageOwned):
 
     def is_running(self, today: datetime.date) -> bool:
         return self.posted_on <= today <= self.ends_on
+
+    @property
+    def period_text(self) -> str:
+        """The period as the bulletin and the record show it (民法典 第201条: from the day after posting)."""
+        if self.counts_posting_day or self.period_days is None:
+            return f"公示期：{zh_date(self.posted_on)}至{zh_date(self.ends_on)}（含张贴当天）"
+        text = f"公示期：自张贴次日起{self.period_days}日，至{zh_date(self.ends_on)}"
+        if (self.ends_on - self.posted_on).days > self.period_days:
+            text += "（期满日为休息日，顺延至下一个工作日）"
+        return text
 
 
 def board_photo_path(instance: BoardPhoto, filename: str) -> str:
@@ -674,7 +765,7 @@ class Amendment(VillageOwned):
                     signoff="confirmed",
                     signed_at__isnull=False,
                     posted_on__isnull=False,
-                    ends_on__gte=F("posted_on") + datetime.timedelta(days=MIN_DISCLOSURE_DAYS - 1),
+                    ends_on__gte=F("posted_on") + datetime.timedelta(days=MIN_DISCLOSURE_DAYS),
                 )
                 | Q(needs_signoff=True, signoff="refused", signed_at__isnull=False, posted_on__isnull=True)
                 & ~Q(signoff_reason=""),

@@ -1,20 +1,25 @@
-"""Quorum and majority of each body, in integer arithmetic (no rounding at the boundaries).
+"""Quorum and majority of each body, in integer arithmetic (no rounding at the boundaries; DOMAIN_RULES 0.3).
 
-- 村党组织会议 and 村两委联席会议: more than half of the members present; passes with more than half of
-  those present.
+- 村党组织会议 and 村两委联席会议: more than half of the members present; passes when votes for exceed half
+  of ALL members (应到会, DOMAIN_RULES C.1), not of those present. The 两委 are counted as distinct persons.
 - 党员大会: more than half of the members entitled to vote present; passes when votes for exceed half of
   the members entitled to vote (not of those present).
-- 村民代表会议: at least two thirds of the representatives present; passes with more than half of those
-  present.
+- 村民代表会议: at least two thirds of its members (村民委员会成员 + 村民代表, 组织法 第25、26条) present;
+  passes with more than half of those present.
 - 村民会议: more than half of the villagers aged 18+ present, or representatives of at least two thirds of
   the households; passes with more than half of those present.
+- A category may require two thirds of all entitled (Majority.TWO_THIRDS: land-contract matters), which
+  replaces the body's pass rule; the caller passes the rule (the resolution step's category's).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from decisions.models import Body
+from decisions.models import Body, Majority
+
+# Bodies whose votes are counted against all members (应到会), not those present.
+OF_ALL_MEMBERS = (Body.PARTY_ORGANIZATION, Body.TWO_COMMITTEES, Body.PARTY_CONGRESS)
 
 
 @dataclass(frozen=True)
@@ -39,29 +44,54 @@ def quorum_met(body: str, c: Count) -> bool:
     return 2 * c.present > c.entitled
 
 
-def vote_passes(body: str, c: Count) -> bool:
+def vote_passes(body: str, c: Count, majority: str = Majority.STANDARD) -> bool:
     """Only meaningful when the quorum is met."""
-    if body == Body.PARTY_CONGRESS:
+    if majority == Majority.TWO_THIRDS:
+        # "三分之二以上" includes two thirds (民法典 第1259条), of all entitled, not of those present.
+        return 3 * c.votes_for >= 2 * c.entitled
+    if body in OF_ALL_MEMBERS:
         return 2 * c.votes_for > c.entitled
     return 2 * c.votes_for > c.present
 
 
-def evaluate(body: str, c: Count) -> tuple[bool, bool | None]:
+def evaluate(body: str, c: Count, majority: str = Majority.STANDARD) -> tuple[bool, bool | None]:
     """(quorum met, passed); passed is None when the meeting was not held for want of a quorum."""
     if not quorum_met(body, c):
         return False, None
-    return True, vote_passes(body, c)
+    return True, vote_passes(body, c, majority)
 
 
-def rule_text(body: str) -> str:
+_QUORUM_TEXT = {
+    Body.PARTY_ORGANIZATION: "过半数委员到会方可开会",
+    Body.TWO_COMMITTEES: "过半数两委成员（一人兼任多个职务只计一人）到会方可开会",
+    # Exactly half present is read as no quorum (DOMAIN_RULES A.2.2): the step stays open, not rejected.
+    Body.PARTY_CONGRESS: "有表决权的党员过半数到会方可开会（恰好半数到会按未达到法定人数处理）",
+    Body.REPRESENTATIVES: "村民代表会议组成人员（村民委员会成员和村民代表）三分之二以上到会方可开会",
+    Body.VILLAGERS: "18周岁以上村民过半数到会，或三分之二以上户的代表到会，方可开会",
+}
+_PASS_TEXT = {
+    Body.PARTY_ORGANIZATION: "赞成票超过全体委员（应到会委员）人数的一半为通过",
+    Body.TWO_COMMITTEES: "赞成票超过全体两委成员（应到人数）的一半为通过",
+    Body.PARTY_CONGRESS: "赞成票超过应到会有表决权党员的一半为通过",
+    Body.REPRESENTATIVES: "赞成票超过到会人数的一半为通过",
+    Body.VILLAGERS: "赞成票超过到会人数的一半为通过",
+}
+TWO_THIRDS_TEXT = "本类事项须经全体应到人员三分之二以上同意（按应到人数计算，不是到会人数）"
+
+
+def rule_text(body: str, majority: str = Majority.STANDARD) -> str:
     """The rule in words, shown beside the meeting form."""
-    return {
-        Body.PARTY_ORGANIZATION: "过半数委员到会方可开会；赞成票超过到会人数的一半为通过。",
-        Body.TWO_COMMITTEES: "过半数两委成员到会方可开会；赞成票超过到会人数的一半为通过。",
-        Body.PARTY_CONGRESS: "有表决权的党员过半数到会方可开会；赞成票超过应到会有表决权党员的一半为通过。",
-        Body.REPRESENTATIVES: "三分之二以上村民代表到会方可开会；赞成票超过到会人数的一半为通过。",
-        Body.VILLAGERS: "18周岁以上村民过半数到会，或三分之二以上户的代表到会，方可开会；赞成票超过到会人数的一半为通过。",
-    }[body]
+    passing = TWO_THIRDS_TEXT if majority == Majority.TWO_THIRDS else _PASS_TEXT[body]
+    return f"{_QUORUM_TEXT[body]}；{passing}。"
+
+
+def pass_basis(body: str, entitled: int, majority: str = Majority.STANDARD) -> str:
+    """The pass rule with its figure, as the confirmation, the record book and the bulletin show it."""
+    if majority == Majority.TWO_THIRDS:
+        return f"须经全体应到人员（{entitled}人）三分之二以上同意"
+    if body in OF_ALL_MEMBERS:
+        return f"赞成票须超过应到人数（{entitled}人）的一半"
+    return "赞成票须超过到会人数的一半"
 
 
 def _least(holds, upper: int) -> int | None:
@@ -86,6 +116,7 @@ class Outcome:
 
     body: str
     count: Count
+    majority: str
     quorum_met: bool
     passed: bool | None
     min_present: int | None  # persons needed present
@@ -99,7 +130,7 @@ class Outcome:
         if self.min_households is not None:
             need += f"（或到会户代表 ≥ {self.min_households} 户）"
         if self.min_for is not None:
-            need += f"，赞成 ≥ {self.min_for} 票"
+            need += f"，赞成 ≥ {self.min_for} 票（{self.basis}）"
         present = f"实到 {c.present} 人"
         if self.min_households is not None:
             present += f"，到会户代表 {c.households_present or 0} 户"
@@ -108,10 +139,14 @@ class Outcome:
         verdict = "通过" if self.passed else "未通过"
         return f"{need}；{present}，赞成 {c.votes_for} 票，{verdict}"
 
+    @property
+    def basis(self) -> str:
+        return pass_basis(self.body, self.count.entitled, self.majority)
 
-def explain(body: str, c: Count) -> Outcome:
+
+def explain(body: str, c: Count, majority: str = Majority.STANDARD) -> Outcome:
     """The result of ``evaluate`` with the attendance and votes it needed."""
-    met, passed = evaluate(body, c)
+    met, passed = evaluate(body, c, majority)
     min_present = _least(lambda p: quorum_met(body, Count(entitled=c.entitled, present=p)), c.entitled)
     min_households = None
     if body == Body.VILLAGERS and c.households_total:
@@ -125,7 +160,7 @@ def explain(body: str, c: Count) -> Outcome:
     # Votes needed at the attendance there was, or, without a quorum, at the least attendance that has one.
     base = c.present if met or min_present is None else min_present
     min_for = _least(
-        lambda v: vote_passes(body, Count(entitled=c.entitled, present=base, votes_for=v)),
+        lambda v: vote_passes(body, Count(entitled=c.entitled, present=base, votes_for=v), majority),
         max(base, c.entitled),
     )
-    return Outcome(body, c, met, passed, min_present, min_households, min_for)
+    return Outcome(body, c, majority, met, passed, min_present, min_households, min_for)

@@ -275,6 +275,7 @@ def bulletin_matters(*, region: Region) -> QuerySet[Matter]:
             "votes_against",
             "votes_abstain",
             "passed",
+            "majority",
         )
         .order_by("held_on", "id")
     )
@@ -398,6 +399,16 @@ def late_matters(*, region: Region) -> QuerySet[Matter]:
         .filter(Q(resolved_late=True) | Q(recorded_late=True))
         .select_related("village__parent", "category")
         .order_by("-created_at", "-id")
+    )
+
+
+def short_notice_meetings(*, region: Region) -> QuerySet[Meeting]:
+    """村民会议 recorded with less than ten days' notice where the county lets them be recorded, flagged."""
+    return (
+        Meeting.objects.within(region)
+        .filter(notice_short=True)
+        .select_related("matter", "village__parent")
+        .order_by("-held_on", "-id")
     )
 
 

@@ -54,6 +54,7 @@ from decisions.models import (
     Body,
     Disclosure,
     DisclosureReview,
+    Majority,
     Matter,
     MatterTimelineEvent,
     Meeting,
@@ -68,9 +69,16 @@ from decisions.services.reviews import NOT_A_REVIEWER, NOT_A_SIGNER
 from decisions.workflows import MATTER, MATTER_CLOSED, Kind, may_terminate, may_withdraw, refusal
 from regions.forms import UrgeForm, UrgingAnswerForm
 from regions.reports import report_scope
-from regions.roles import URGE, Level
+from regions.roles import URGE, Level, Role
 from regions.scoping import get_for_user, region_in_scope, regions_for_user, require_somewhere
-from regions.selectors import pinyin, region_breadcrumbs, region_get_for_user, urging_of, urgings_of
+from regions.selectors import (
+    pinyin,
+    post_holders,
+    region_breadcrumbs,
+    region_get_for_user,
+    urging_of,
+    urgings_of,
+)
 from regions.services import list_entry_toggle
 from regions.services.urging import NOT_ALLOWED_TO_URGE
 from spreadsheets.writing import xlsx_response
@@ -331,6 +339,8 @@ def meeting_create(request, pk: int):
     initial = {"step": step.value, "version": matter.version, "body": body}
     if roster:
         initial.update(entitled=roster.entitled_for(body), households_total=roster.households)
+    # The category's majority is the resolution's; the other steps follow their body's rule.
+    majority = matter.category.majority if step == Step.RESOLUTION else Majority.STANDARD
     # A step tried before without a quorum comes back with that attempt's place, chair and figures.
     initial.update(selectors.meeting_retry_initial(matter=matter, step=step, body=body))
     form = MeetingForm(request.POST or None, step=step, body=body, initial=initial)
@@ -340,7 +350,7 @@ def meeting_create(request, pk: int):
         "form": form,
         "step": step,
         "roster": roster,
-        "rules": {b: quorum.rule_text(b) for b in bodies},
+        "rules": {b: quorum.rule_text(b, majority) for b in bodies},
         "bodies": [Body(b) for b in bodies],
         "open_objections": selectors.open_supervision_objections(matter=matter),
     }
@@ -815,6 +825,10 @@ def roster(request, code: str):
     initial = {"valid_from": timezone.localdate()}
     if latest:
         initial.update({f: getattr(latest, f) for f in RosterForm.base_fields if f != "valid_from"})
+    # The 两委 as the portal knows them (posts held now), each person once: a check beside the typed figure.
+    two_committees_on_posts = len(
+        post_holders([village], (Role.VILLAGE_SECRETARY, Role.VILLAGE_COMMITTEE)).get(village.pk, [])
+    )
     form = RosterForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if not manages:
@@ -822,7 +836,7 @@ def roster(request, code: str):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.roster_record(
+                recorded = services.roster_record(
                     actor=request.user,
                     village=village,
                     valid_from=data.pop("valid_from"),
@@ -832,6 +846,8 @@ def roster(request, code: str):
                 form.add_error(None, exc)
             else:
                 messages.success(request, "人数登记已保存。")
+                if recorded.representatives_short:
+                    messages.warning(request, services.representatives_short_text(recorded))
                 return redirect(request.path)
     return render(
         request,
@@ -839,8 +855,10 @@ def roster(request, code: str):
         {
             "village": village,
             "rosters": selectors.rosters_of(village=village),
+            "latest": latest,
             "form": form,
             "manages": manages,
+            "two_committees_on_posts": two_committees_on_posts,
         },
     )
 
@@ -862,6 +880,10 @@ def oversight(request):
     figures = selectors.decision_figures(region=region, year=today.year, stuck_before=stuck_before)
     no_photo = selectors.disclosures_without_photo(region=region)
     objections = selectors.supervision_objections(region=region)
+    short_notice = selectors.short_notice_meetings(region=region)
+    short_notice_first = list(short_notice[:limit])
+    # Rare rows: counted only when the first page is full (one query in the usual case).
+    short_notice_count = len(short_notice_first) if len(short_notice_first) < limit else short_notice.count()
     return render(
         request,
         "decisions/oversight.html",
@@ -882,6 +904,8 @@ def oversight(request):
             "no_photo_count": no_photo.count(),
             "objections": list(objections[:limit]),
             "objections_count": objections.count(),
+            "short_notice": short_notice_first,
+            "short_notice_count": short_notice_count,
             "breadcrumbs": region_breadcrumbs(user=request.user, region=region),
         },
     )

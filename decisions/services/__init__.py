@@ -19,6 +19,7 @@ from decisions.services.matters import (  # noqa: F401
     category_create,
     matter_register,
     matter_repropose,
+    representatives_short_text,
     roster_record,
 )
 from decisions.services.meetings import (  # noqa: F401

@@ -14,7 +14,7 @@ from django.utils import timezone
 from core.formats import zh_date
 from decisions.caching import matter_changed
 from decisions.models import Disclosure, Matter
-from decisions.services.common import DATE_IN_FUTURE, check_manages, rules_for
+from decisions.services.common import DATE_IN_FUTURE, check_manages, period_ends_on, rules_for
 from decisions.workflows import MATTER, Kind, Status
 
 TERMINATE_REASON_REQUIRED = "请填写未实施的原因（将在公开栏公开）。"
@@ -85,7 +85,8 @@ def matter_terminate(
         spent_amount=spent_amount,
         posted_on=posted_on,
         # The same period as every posting (decisions.services.disclosures._disclosure_check).
-        ends_on=posted_on + datetime.timedelta(days=rules.disclosure_days - 1),
+        ends_on=period_ends_on(posted_on, rules.disclosure_days, village=matter.village),
+        period_days=rules.disclosure_days,
         posted_by=actor,
     )
     disclosure.full_clean()

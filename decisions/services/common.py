@@ -10,6 +10,8 @@ from decisions.workflows import NOT_YOUR_VILLAGE
 from regions.models import Region
 from regions.roles import Level
 from regions.scoping import require, require_level
+from regions.selectors import county_of
+from regions.workdays import period_end
 
 NOT_A_VILLAGE = "决策事项只能登记在村（社区）。"
 DATE_IN_FUTURE = "{what}不能晚于今天。"
@@ -26,7 +28,8 @@ def rules_for(region: Region) -> DecisionRules:
     return DecisionRules.for_region(region)
 
 
-def period_ends_on(posted_on: datetime.date, days: int) -> datetime.date:
-    """The last day of a posting's period of ``days`` days (a disclosure's, an amendment's new one): the
-    one place that counts it, so a change of the counting rule (民法典 第201条) is made here."""
-    return posted_on + datetime.timedelta(days=days - 1)
+def period_ends_on(posted_on: datetime.date, days: int, *, village: Region) -> datetime.date:
+    """The last day of a posting's period of ``days`` days (a disclosure's, an amendment's new one, a
+    "未实施" result's): the posting day is not counted (民法典 第201条), and a last day that is a rest day on
+    the county's calendar moves to the next working day (第203条). One query."""
+    return period_end(county=county_of(village), start=posted_on, days=days)

@@ -132,7 +132,9 @@ def _disclosure_check(
         matter, kind, text=data.text, spent_amount=data.spent_amount, acceptance=data.acceptance
     )
     rules = rules_for(matter.village)
-    ends_on = period_ends_on(data.posted_on, rules.disclosure_days)
+    # 民法典 第201、203条: the posting day is not counted, and a last day that is a rest day on the county's
+    # calendar moves to the next working day (DOMAIN_RULES C.4).
+    ends_on = period_ends_on(data.posted_on, rules.disclosure_days, village=matter.village)
     # A posting entered after its whole period (or long after it went up) never ran its period online:
     # oversight sees it as recorded late.
     late = (
@@ -170,6 +172,7 @@ def disclosure_post(
         text=data.text.strip(),
         posted_on=data.posted_on,
         ends_on=ends_on,
+        period_days=checked.days,
         spent_amount=data.spent_amount if result else None,
         acceptance=data.acceptance.strip() if result else "",
         posted_by=actor,
@@ -179,7 +182,7 @@ def disclosure_post(
     if photo is not None:
         _board_photo_save(actor, disclosure, photo)
     changes = {"recorded_late": True} if late else {}
-    facts = {"posted_on": disclosure.posted_on, "ends_on": disclosure.ends_on}
+    facts = {"posted_on": disclosure.posted_on, "ends_on": disclosure.ends_on, "days": disclosure.period_days}
     if result:
         MATTER.apply(
             matter,

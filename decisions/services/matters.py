@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from decisions.caching import matter_changed
-from decisions.models import Matter, MatterCategory, Step, VillageRoster
+from decisions.models import Majority, Matter, MatterCategory, Step, VillageRoster
 from decisions.services.common import DATE_IN_FUTURE, check_manages
 from decisions.workflows import MATTER, Kind, Status
 from regions.models import Region
@@ -20,16 +20,22 @@ from regions.services import list_entry_check_owner
 CATEGORY_NOT_HERE = "该事项类别不适用于本村。"
 NOT_REJECTED = "只有未通过的事项可以重新提议。"
 ALREADY_REPROPOSED = "该事项已经重新提议过，请办理新的事项。"
+REPRESENTATIVES_SHORT = (
+    "村民代表{representatives}人，占村民代表会议组成人员{members}人（村民委员会成员{committee}人和村民代表）的比例"
+    "低于五分之四（村民委员会组织法第二十五条），请核实。"
+)
+VILLAGE_COMMITTEE_REQUIRED = "请填写村民委员会成员数（村民代表会议由村民委员会成员和村民代表组成）。"
 
 
 # -- categories -------------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def category_create(*, actor, region: Region, name: str) -> MatterCategory:
-    """A county's or township's own category, in force in the villages below it."""
+def category_create(*, actor, region: Region, name: str, majority: str = Majority.STANDARD) -> MatterCategory:
+    """A county's or township's own category, in force in the villages below it, with the majority its
+    resolution needs (a county may require two thirds of all entitled for its own land matters)."""
     list_entry_check_owner(actor, MatterCategory, region)
-    category = MatterCategory(region=region, name=name.strip())
+    category = MatterCategory(region=region, name=name.strip(), majority=majority)
     category.full_clean()
     category.save()
     return category
@@ -50,6 +56,17 @@ class RosterCounts:
     representatives: int
     adults: int
     households: int
+    # 村民委员会成员 (组织法 第25条); None only on rosters recorded before it was asked.
+    village_committee: int | None = None
+
+
+def representatives_short_text(roster: VillageRoster) -> str:
+    """The composition warning of a roster whose representatives are fewer than 4/5 of the assembly."""
+    return REPRESENTATIVES_SHORT.format(
+        representatives=roster.representatives,
+        members=roster.assembly_members,
+        committee=roster.village_committee,
+    )
 
 
 def roster_record(
@@ -58,6 +75,8 @@ def roster_record(
     check_manages(actor, village)
     if valid_from > timezone.localdate():
         raise ValidationError(DATE_IN_FUTURE.format(what="起始日期"))
+    if counts.village_committee is None:
+        raise ValidationError(VILLAGE_COMMITTEE_REQUIRED)
     roster = VillageRoster(village=village, valid_from=valid_from, recorded_by=actor, **counts.__dict__)
     roster.full_clean()
     roster.save()

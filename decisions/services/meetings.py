@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core import periods
 from core.formats import zh_date
 from core.workflow import version_check
 from decisions import quorum
@@ -17,7 +18,10 @@ from decisions.models import (
     BODIES_OF_STEP,
     MEETING_STEPS,
     STEP_ORDER,
+    VILLAGERS_NOTICE_DAYS,
     Body,
+    DecisionRules,
+    Majority,
     Matter,
     Meeting,
     MeetingAttachment,
@@ -25,6 +29,7 @@ from decisions.models import (
 )
 from decisions.selectors import roster_on
 from decisions.services.common import DATE_IN_FUTURE, check_manages, rules_for
+from decisions.services.matters import representatives_short_text
 from decisions.workflows import MATTER, MATTER_EDITED_MEANWHILE, STEP_DONE, Kind, Status, require_step
 from uploads.documents import document_clean
 
@@ -42,6 +47,13 @@ HOUSEHOLDS_REASON_REQUIRED = "户数（{total}户）与{date}起的人数登记�
 ENTITLED_REASON_REQUIRED = "应到人数（{entitled}人）与{date}起的人数登记（{roster}人）不同，请填写调整理由。"
 NO_ROSTER_REASON_REQUIRED = "没有适用于会议日期的人数登记，请填写应到人数的依据。"
 NO_ATTACHMENT_KIND = "请选择附件类型。"
+NO_ASSEMBLY_REASON_REQUIRED = "{date}起的人数登记没有村民委员会成员数，无法算出村民代表会议组成人员数：请补充人数登记，或填写应到人数的依据。"
+NOTICE_REQUIRED = "村民会议请填写通知日期（召集村民会议应当提前十天通知村民）。"
+NOTICE_AFTER_MEETING = "通知日期不能晚于会议日期。"
+NOTICE_SHORT = (
+    "召集村民会议应当提前十天通知村民（村民委员会组织法第二十一条）：{notice}通知的，"
+    "最早{earliest}召开，本次会议通知不足10天。"
+)
 
 
 @dataclass(frozen=True)
@@ -61,6 +73,7 @@ class MeetingInput:
     entitled_reason: str = ""
     households_total: int | None = None
     households_present: int | None = None
+    notice_on: datetime.date | None = None
 
 
 def meeting_check_numbers(data: MeetingInput) -> None:
@@ -107,6 +120,26 @@ class MeetingCheck:
     roster_entitled: int | None
     reason: str
     outcome: quorum.Outcome
+    notice_short: bool = False
+    warnings: tuple[str, ...] = ()
+
+
+def _notice_check(data: MeetingInput, rules: DecisionRules) -> tuple[bool, str | None]:
+    """A 村民会议 needs ten days' notice (组织法 第21条), counted as 民法典 第201条 counts: notice on 1 Oct
+    allows the meeting on 11 Oct. Short notice is refused, or flagged where the county says so."""
+    if data.body != Body.VILLAGERS:
+        return False, None
+    if data.notice_on is None:
+        raise ValidationError(NOTICE_REQUIRED)
+    if data.notice_on > data.held_on:
+        raise ValidationError(NOTICE_AFTER_MEETING)
+    earliest = periods.period_end_days(data.notice_on, VILLAGERS_NOTICE_DAYS)
+    if data.held_on >= earliest:
+        return False, None
+    message = NOTICE_SHORT.format(notice=zh_date(data.notice_on), earliest=zh_date(earliest))
+    if rules.short_notice != DecisionRules.ShortNotice.FLAG:
+        raise ValidationError(message)
+    return True, message + "本县规定可以录入，会议将标记为“通知不足10天”。"
 
 
 def _meeting_check(matter: Matter, data: MeetingInput, today: datetime.date) -> MeetingCheck:
@@ -120,9 +153,12 @@ def _meeting_check(matter: Matter, data: MeetingInput, today: datetime.date) -> 
         raise ValidationError(
             DATE_BEFORE_PREVIOUS.format(step=previous.get_step_display(), date=zh_date(previous.held_on))
         )
+    notice_short, notice_warning = _notice_check(data, rules_for(matter.village))
     roster = roster_on(village=matter.village, day=data.held_on)
     roster_entitled = roster.entitled_for(data.body) if roster else None
     reason = data.entitled_reason.strip()
+    if roster and roster_entitled is None and not reason:
+        raise ValidationError(NO_ASSEMBLY_REASON_REQUIRED.format(date=zh_date(roster.valid_from)))
     if roster_entitled is None and not reason:
         raise ValidationError(NO_ROSTER_REASON_REQUIRED)
     if roster_entitled is not None and data.entitled != roster_entitled and not reason:
@@ -142,8 +178,19 @@ def _meeting_check(matter: Matter, data: MeetingInput, today: datetime.date) -> 
                     total=households_total, date=zh_date(roster.valid_from), roster=roster.households
                 )
             )
-    data = MeetingInput(**{**data.__dict__, "households_total": households_total})
+    data = MeetingInput(
+        **{
+            **data.__dict__,
+            "households_total": households_total,
+            "notice_on": data.notice_on if data.body == Body.VILLAGERS else None,
+        }
+    )
     meeting_check_numbers(data)
+    warnings = [notice_warning] if notice_warning else []
+    if data.body == Body.REPRESENTATIVES and roster and roster.representatives_short:
+        warnings.append(representatives_short_text(roster))
+    # The category's majority applies to the resolution, the vote the villagers (or representatives) take.
+    majority = matter.category.majority if data.step == Step.RESOLUTION else Majority.STANDARD
     count = quorum.Count(
         entitled=data.entitled,
         present=data.present,
@@ -151,7 +198,14 @@ def _meeting_check(matter: Matter, data: MeetingInput, today: datetime.date) -> 
         households_total=data.households_total,
         households_present=data.households_present,
     )
-    return MeetingCheck(data, roster_entitled, reason, quorum.explain(data.body, count))
+    return MeetingCheck(
+        data,
+        roster_entitled,
+        reason,
+        quorum.explain(data.body, count, majority),
+        notice_short=notice_short,
+        warnings=tuple(warnings),
+    )
 
 
 def meeting_preview(*, actor, matter: Matter, version: int, data: MeetingInput) -> MeetingCheck:
@@ -202,6 +256,9 @@ def meeting_record(
         votes_for=data.votes_for if quorum_met else 0,
         votes_against=data.votes_against if quorum_met else 0,
         votes_abstain=data.votes_abstain if quorum_met else 0,
+        majority=outcome.majority,
+        notice_on=data.notice_on,
+        notice_short=checked.notice_short,
         minutes=data.minutes.strip(),
         quorum_met=quorum_met,
         passed=passed,
@@ -223,6 +280,10 @@ def _meeting_transition(actor, matter: Matter, meeting: Meeting, today: datetime
     if (today - meeting.held_on).days > rules.record_within_days and not matter.recorded_late:
         changes["recorded_late"] = True
     facts = {"body": meeting.body, "entitled": meeting.entitled, "present": meeting.present}
+    if meeting.majority != Majority.STANDARD:
+        facts["majority"] = meeting.majority
+    if meeting.notice_on:
+        facts.update(notice_on=meeting.notice_on, notice_short=meeting.notice_short)
     if meeting.households_total:  # a villagers' meeting may reach its quorum through the households
         facts.update(households_total=meeting.households_total, households_present=meeting.households_present)
     if not meeting.quorum_met:

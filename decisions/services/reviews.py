@@ -287,7 +287,9 @@ def amendment_signoff(*, actor, amendment: Amendment, verdict: str, reason: str 
     today = timezone.localdate()
     if verdict == Amendment.Signoff.CONFIRMED:
         amendment.posted_on = today
-        amendment.ends_on = period_ends_on(today, rules_for(matter.village).disclosure_days)
+        amendment.ends_on = period_ends_on(
+            today, rules_for(matter.village).disclosure_days, village=matter.village
+        )
         kind = Kind.AMENDMENT_CONFIRMED
     elif verdict == Amendment.Signoff.REFUSED:
         if not reason:

@@ -19,10 +19,16 @@ from tests.conftest import make_user, png_bytes
 pytestmark = pytest.mark.browser
 
 COUNTS = RosterCounts(
-    branch_committee=5, party_members=41, committee_members=7, representatives=30, adults=900, households=300
+    branch_committee=5,
+    party_members=41,
+    committee_members=7,
+    representatives=30,
+    adults=900,
+    households=300,
+    village_committee=0,
 )
 TITLE = "修建村东头文化广场"
-CATEGORY = "公益事业兴办和筹资筹劳"
+CATEGORY = "公益事业的兴办和筹资筹劳方案及建设承包方案"
 SECRETARY_NAME = "赵建国"
 CHAIR, RECORDER = "王德明", "李秀兰"
 
@@ -168,7 +174,7 @@ def test_secretary_takes_matter_through_four_meetings_and_two_disclosures_on_pho
         votes_for=25,
         votes_against=2,
         body="村民代表会议",
-        rule="三分之二以上村民代表到会方可开会",
+        rule="村民代表会议组成人员（村民委员会成员和村民代表）三分之二以上到会方可开会",
         screenshot_as="decision-meeting-form-resolution-phone",
     )
     expect(page.locator("#matter-status")).to_have_text("决议公开")
@@ -189,9 +195,13 @@ def test_secretary_takes_matter_through_four_meetings_and_two_disclosures_on_pho
     page.fill("#id_posted_on", (today - timedelta(days=10)).isoformat())
     screenshot(page, "decision-disclosure-form-phone")
     page.get_by_role("button", name="下一步：核对结果").click()
-    posted, ends = today - timedelta(days=10), today - timedelta(days=4)
+    # 民法典 第201条: seven days from the day after posting; a weekend end moves to the Monday.
+    posted, ends = today - timedelta(days=10), today - timedelta(days=3)
+    while ends.weekday() >= 5:
+        ends += timedelta(days=1)
     expect(page.locator("#disclosure-outcome")).to_contain_text(
-        f"公示期：{posted.year}年{posted.month}月{posted.day}日至{ends.year}年{ends.month}月{ends.day}日，共7天"
+        f"公示期：{posted.year}年{posted.month}月{posted.day}日张贴，自张贴次日起7日，"
+        f"至{ends.year}年{ends.month}月{ends.day}日"
     )
     page.get_by_label("公开栏照片").set_input_files(str(photo))  # chosen on the confirmation
     page.get_by_role("button", name="确认提交").click()
@@ -343,7 +353,9 @@ def test_secretary_fixes_a_typo_on_the_confirmation_before_the_meeting_is_frozen
     page.get_by_role("button", name="下一步：核对结果").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("核对会议：村民（代表）会议决议")
     outcome = page.locator("#meeting-outcome")
-    expect(outcome).to_contain_text("需到会 ≥ 20 人，赞成 ≥ 11 票；实到 18 人，未达到法定人数，会议不成立")
+    expect(outcome).to_contain_text(
+        "需到会 ≥ 20 人，赞成 ≥ 11 票（赞成票须超过到会人数的一半）；实到 18 人，未达到法定人数，会议不成立"
+    )
     expect(outcome).to_contain_text("不予记录")
     screenshot(page, "decision-meeting-confirm-no-quorum-phone")
     assert not Meeting.objects.filter(matter=matter, step=Step.RESOLUTION).exists()
@@ -356,7 +368,9 @@ def test_secretary_fixes_a_typo_on_the_confirmation_before_the_meeting_is_frozen
     page.get_by_label("实到人数").fill("28")
     page.get_by_label("赞成票").fill("20")
     page.get_by_role("button", name="下一步：核对结果").click()
-    expect(outcome).to_contain_text("需到会 ≥ 20 人，赞成 ≥ 15 票；实到 28 人，赞成 20 票，通过")
+    expect(outcome).to_contain_text(
+        "需到会 ≥ 20 人，赞成 ≥ 15 票（赞成票须超过到会人数的一半）；实到 28 人，赞成 20 票，通过"
+    )
     screenshot(page, "decision-meeting-confirm-passed-phone")
     assert not Meeting.objects.filter(matter=matter, step=Step.RESOLUTION).exists()
 

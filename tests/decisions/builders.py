@@ -17,9 +17,17 @@ from decisions import services
 from decisions.models import Amendment, Disclosure, DisclosureReview, Matter, MatterCategory, Meeting
 from decisions.services import DisclosureInput, MeetingInput, ReviewInput, RosterCounts
 
-# The roster the issue's boundary examples use: 41 party members, 30 representatives.
+# The roster the issue's boundary examples use: 41 party members, 30 representatives. No 村民委员会 members
+# in the assembly here, so the 村民代表会议 counts the 30 representatives alone (tests/decisions/test_quorum.py
+# takes the 7 + 30 assembly).
 COUNTS = RosterCounts(
-    branch_committee=5, party_members=41, committee_members=7, representatives=30, adults=900, households=300
+    branch_committee=5,
+    party_members=41,
+    committee_members=7,
+    representatives=30,
+    adults=900,
+    households=300,
+    village_committee=0,
 )
 BODY_OF = {
     "proposal": "party_organization",
@@ -38,7 +46,7 @@ MEETING_STEPS = ("proposal", "consultation", "review", "resolution")
 
 TITLE = "修建村东头文化广场"
 CONTENT = "在村东头空地修建约800平方米的文化广场，含健身器材。"
-CATEGORY = "公益事业兴办和筹资筹劳"
+CATEGORY = "公益事业的兴办和筹资筹劳方案及建设承包方案"
 MEETING_PAPERS = {
     "place": "村委会会议室",
     "chair": "王书记",
@@ -51,6 +59,15 @@ RESOLUTION_TEXT = "决议：修建村东头文化广场，预算12万元。"
 def zh(day: date) -> str:
     """A date as the pages write it (2026年11月21日), spelled out here rather than by the code under test."""
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def weekday_ago(days: int) -> date:
+    """The weekday (Monday to Friday) ``days`` days ago or the nearest one before it: a 7-day period posted
+    on it ends on the same weekday a week later, with no weekend to move the end (民法典 第203条)."""
+    day = timezone.localdate() - timedelta(days=days)
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    return day
 
 
 def roster_for(village, *, actor=None, counts: RosterCounts = COUNTS, days_ago: int = 400):
@@ -102,6 +119,8 @@ def meeting_record(
             present=present,
             votes_for=votes_for,
             votes_against=votes_against,
+            # 组织法 第21条: ten days' notice of a 村民会议, the least that is enough.
+            notice_on=(held_on or timezone.localdate()) - timedelta(days=10) if body == "villagers" else None,
             **MEETING_PAPERS,
         ),
     )

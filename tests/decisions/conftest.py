@@ -5,7 +5,7 @@ services (tests/decisions/builders.py)."""
 from __future__ import annotations
 
 import contextlib
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -94,6 +94,9 @@ def meeting_post(
         **({"confirm": "1"} if confirm else {}),
         **extra,
     }
+    if body == "villagers" and "notice_on" not in data:
+        # 组织法 第21条: ten days' notice of a 村民会议, the least that is enough.
+        data["notice_on"] = ((held_on or timezone.localdate()) - timedelta(days=10)).isoformat()
     data.update(files or {})
     return client.post(reverse("decisions:meeting-create", args=[matter.pk]), data)
 

@@ -63,6 +63,7 @@ def _decided_matter(side: Side) -> dict:
             party_members=41,
             committee_members=7,
             representatives=30,
+            village_committee=5,
             adults=900,
             households=300,
         ),
@@ -70,7 +71,7 @@ def _decided_matter(side: Side) -> dict:
     matter = ds.matter_register(
         actor=person,
         village=village,
-        category=MatterCategory.objects.get(name="公益事业兴办和筹资筹劳"),
+        category=MatterCategory.objects.get(name="公益事业的兴办和筹资筹劳方案及建设承包方案"),
         title=f"{village.name}修建文化广场",
         content="在村东头空地修建文化广场。",
         estimated_amount=None,

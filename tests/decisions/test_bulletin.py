@@ -50,7 +50,14 @@ def test_the_village_bulletin_shows_only_its_disclosed_matters(world, roster, se
         f"{zh(held_on)} 党组织提议（村党组织会议）：应到5人，实到5人，赞成5票，反对0票，弃权0票，通过" in page
     )
     assert shown.disclosed_on == held_on + timedelta(days=1)
-    assert f"公示期 {zh(shown.disclosed_on)}至{zh(shown.disclosed_on + timedelta(days=6))}（公示中）" in page
+    # 民法典 第201条: from the day after posting, 7 days; an end on a weekend moves to the Monday.
+    ends = shown.disclosed_on + timedelta(days=7)
+    while ends.weekday() >= 5:
+        ends += timedelta(days=1)
+    assert (
+        f"{zh(shown.disclosed_on)}张贴 · 公示期：自张贴次日起7日，至{zh(ends)}" in page
+        and "（公示中）" in page
+    )
     assert "收到异议1条，已答复0条" in page
     # ... and no personal data: not the chair, recorder, proposer, objector or who recorded it.
     for personal in (

@@ -130,12 +130,13 @@ def test_withdrawing_needs_a_reason_a_manager_and_the_matter_in_scope(world, ros
 
 @pytest.fixture
 def posted(world, roster, secretary) -> Matter:
-    """Resolved 10 days ago, its resolution posted 9 days ago (the period is over: implementation)."""
+    """Resolved 11 days ago, its resolution posted 10 days ago (its 7 days are over even when the last one
+    fell on a weekend and moved to the Monday: implementation)."""
     today = timezone.localdate()
     matter = resolve(
-        secretary, matter_register(secretary, world.village_a1), held_on=today - timedelta(days=10)
+        secretary, matter_register(secretary, world.village_a1), held_on=today - timedelta(days=11)
     )
-    disclose(secretary, matter, posted_on=today - timedelta(days=9))
+    disclose(secretary, matter, posted_on=today - timedelta(days=10))
     assert matter.step == Step.IMPLEMENTATION
     return matter
 
@@ -160,7 +161,7 @@ def test_a_resolved_matter_is_terminated_with_its_reason_posted_as_not_implement
     # The bulletin posts it as the result, marked 未实施, and the matter's badge.
     bulletin = world.client_for(None).get(reverse("bulletin", args=[world.village_a1.code])).content.decode()
     assert "已终止（未实施）" in bulletin and TERMINATE_REASON in bulletin and "未实施</span>" in bulletin
-    assert f"公示期 {zh(today)}至{zh(result.ends_on)}" in bulletin
+    assert f"{zh(today)}张贴 · 公示期：自张贴次日起7日，至{zh(result.ends_on)}" in bulletin
     page = clerk.get(posted.get_absolute_url()).content.decode()
     assert 'id="matter-closed"' in page and "终止实施" in page and TERMINATE_REASON in page
     # Closed: no stuck reminder, no result posting, the period's end changes nothing.

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from decisions import quorum
-from decisions.models import Body, Disclosure, Meeting, Step
+from decisions.models import Body, Disclosure, Majority, Meeting, Step
 from tests.conftest import png_bytes
 from tests.decisions.builders import (
     MEETING_PAPERS,
@@ -21,6 +21,7 @@ from tests.decisions.builders import (
     resolve,
     step_pass,
     take_to_resolution,
+    weekday_ago,
     zh,
 )
 from tests.decisions.conftest import disclose_post, meeting_post
@@ -36,39 +37,57 @@ def text_of(response) -> str:
 # -- the figures come from decisions/quorum.py ---------------------------------------------------------
 
 
+@pytest.mark.parametrize("majority", list(Majority.values))
 @pytest.mark.parametrize("body", list(Body.values))
-def test_the_figures_shown_are_the_boundaries_of_the_rule_itself(body):
+def test_the_figures_shown_are_the_boundaries_of_the_rule_itself(body, majority):
     """For every body and size, "需到会 ≥ n" is the least attendance that makes a quorum and "赞成 ≥ v" the
     least vote that passes: one below each fails the rule, each itself meets it."""
     for entitled in (1, 2, 3, 5, 7, 30, 31, 41, 900):
         for present in sorted(
             {0, entitled // 3, entitled // 2, entitled // 2 + 1, (2 * entitled + 2) // 3, entitled}
         ):
-            outcome = quorum.explain(body, quorum.Count(entitled=entitled, present=present))
+            outcome = quorum.explain(body, quorum.Count(entitled=entitled, present=present), majority)
             need = outcome.min_present
             assert quorum.quorum_met(body, quorum.Count(entitled=entitled, present=need))
             assert need == 0 or not quorum.quorum_met(body, quorum.Count(entitled=entitled, present=need - 1))
             base = present if outcome.quorum_met else need
             votes = outcome.min_for
-            assert quorum.vote_passes(body, quorum.Count(entitled=entitled, present=base, votes_for=votes))
+            assert quorum.vote_passes(
+                body, quorum.Count(entitled=entitled, present=base, votes_for=votes), majority
+            )
             assert not quorum.vote_passes(
-                body, quorum.Count(entitled=entitled, present=base, votes_for=votes - 1)
+                body, quorum.Count(entitled=entitled, present=base, votes_for=votes - 1), majority
             )
 
 
 def test_the_outcome_in_words():
     reps = quorum.explain(Body.REPRESENTATIVES, quorum.Count(entitled=30, present=18, votes_for=15))
-    assert reps.text == "需到会 ≥ 20 人，赞成 ≥ 11 票；实到 18 人，未达到法定人数，会议不成立"
+    assert (
+        reps.text
+        == "需到会 ≥ 20 人，赞成 ≥ 11 票（赞成票须超过到会人数的一半）；实到 18 人，未达到法定人数，会议不成立"
+    )
     held = quorum.explain(Body.REPRESENTATIVES, quorum.Count(entitled=30, present=25, votes_for=13))
-    assert held.text == "需到会 ≥ 20 人，赞成 ≥ 13 票；实到 25 人，赞成 13 票，通过"
+    assert (
+        held.text
+        == "需到会 ≥ 20 人，赞成 ≥ 13 票（赞成票须超过到会人数的一半）；实到 25 人，赞成 13 票，通过"
+    )
     failed = quorum.explain(Body.PARTY_CONGRESS, quorum.Count(entitled=41, present=41, votes_for=20))
-    assert failed.text == "需到会 ≥ 21 人，赞成 ≥ 21 票；实到 41 人，赞成 20 票，未通过"
+    assert failed.text == (
+        "需到会 ≥ 21 人，赞成 ≥ 21 票（赞成票须超过应到人数（41人）的一半）；实到 41 人，赞成 20 票，未通过"
+    )
     villagers = quorum.explain(
         Body.VILLAGERS,
         quorum.Count(entitled=900, present=420, votes_for=300, households_total=300, households_present=200),
     )
     assert villagers.text == (
-        "需到会 ≥ 451 人（或到会户代表 ≥ 200 户），赞成 ≥ 211 票；实到 420 人，到会户代表 200 户，赞成 300 票，通过"
+        "需到会 ≥ 451 人（或到会户代表 ≥ 200 户），赞成 ≥ 211 票（赞成票须超过到会人数的一半）；实到 420 人，到会户代表 200 户，"
+        "赞成 300 票，通过"
+    )
+    two_thirds = quorum.explain(
+        Body.REPRESENTATIVES, quorum.Count(entitled=30, present=20, votes_for=19), Majority.TWO_THIRDS
+    )
+    assert two_thirds.text == (
+        "需到会 ≥ 20 人，赞成 ≥ 20 票（须经全体应到人员（30人）三分之二以上同意）；实到 20 人，赞成 19 票，未通过"
     )
 
 
@@ -87,7 +106,8 @@ def test_a_meeting_is_not_saved_until_confirmed(world, at_resolution, clerk):
     assert response.status_code == 200
     page = text_of(response)
     assert "核对会议：村民（代表）会议决议" in page
-    assert "需到会 ≥ 20 人，赞成 ≥ 13 票；实到 25 人，赞成 15 票，通过" in page
+    assert "需到会 ≥ 20 人，赞成 ≥ 13 票（赞成票须超过到会人数的一半）；实到 25 人，赞成 15 票，通过" in page
+    assert "表决规则：赞成票须超过到会人数的一半。" in page
     assert "返回修改" in page and "确认提交" in page
     matter.refresh_from_db()
     assert not matter.meetings.filter(step="resolution").exists()
@@ -133,7 +153,10 @@ def test_a_meeting_without_quorum_shows_the_figures_and_keeps_the_attendance(wor
     matter = at_resolution
     response = meeting_post(clerk, matter, "resolution", present=18, votes_for=15, confirm=False)
     page = text_of(response)
-    assert "需到会 ≥ 20 人，赞成 ≥ 11 票；实到 18 人，未达到法定人数，会议不成立" in page
+    assert (
+        "需到会 ≥ 20 人，赞成 ≥ 11 票（赞成票须超过到会人数的一半）；实到 18 人，未达到法定人数，会议不成立"
+        in page
+    )
     assert "不予记录" in page  # the votes of a meeting that was not held are not kept (DOMAIN_RULES A.2.1)
     assert not matter.meetings.exists() or not matter.meetings.filter(step="resolution").exists()
     response = meeting_post(clerk, matter, "resolution", present=18, votes_for=15, place="村小学礼堂")
@@ -177,11 +200,11 @@ def test_papers_are_chosen_on_the_confirmation_and_saved_with_it(world, at_resol
 
 def test_a_posting_shows_its_period_and_is_posted_only_when_confirmed(world, roster, secretary, clerk):
     matter = resolve(secretary, matter_register(secretary, world.village_a1))
-    today = timezone.localdate()
+    today = weekday_ago(0)  # a weekday, so that its period's seventh day after it is a weekday too
     response = disclose_post(clerk, matter, posted_on=today, confirm=False)
     assert response.status_code == 200
     page = text_of(response)
-    assert f"公示期：{zh(today)}至{zh(today + timedelta(days=6))}，共7天" in page
+    assert f"公示期：{zh(today)}张贴，自张贴次日起7日，至{zh(today + timedelta(days=7))}" in page
     assert not Disclosure.objects.exists()
     matter.refresh_from_db()
     assert matter.step == Step.RESOLUTION_DISCLOSURE and matter.disclosed_on is None
@@ -190,7 +213,7 @@ def test_a_posting_shows_its_period_and_is_posted_only_when_confirmed(world, ros
     response = disclose_post(clerk, matter, posted_on=today, photo=_photo())
     assert response.status_code == 302
     disclosure = Disclosure.objects.get()
-    assert disclosure.ends_on == today + timedelta(days=6) and disclosure.board_photos.count() == 1
+    assert disclosure.ends_on == today + timedelta(days=7) and disclosure.board_photos.count() == 1
 
 
 def test_a_result_posting_shows_the_amount_and_refuses_a_bad_one_in_chinese(world, roster, secretary, clerk):

@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from decisions.models import Amendment, DecisionRules, Disclosure, Matter, Meeting, Step
 from decisions.services import decision_reminders_send
+from regions.models import CalendarDay
 from regions.roles import Role
 from regions.services import county_settings_save
 from tests.conftest import make_user, png_bytes
-from tests.decisions.builders import disclose, matter_register, resolve
+from tests.decisions.builders import disclose, matter_register, resolve, weekday_ago, zh
 from tests.decisions.conftest import disclose_post
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +38,7 @@ def rules_post(client, county, **values):
         "disclosure_days": 7,
         "resolution_within_days": 60,
         "record_within_days": 7,
+        "short_notice": "refuse",
         "stuck_days": 30,
         **values,
     }
@@ -50,22 +52,54 @@ def rules_post(client, county, **values):
     )
 
 
+def _rest_days_rolled(day):
+    """The day itself, or the Monday after when it falls on a weekend (no holidays in these tests)."""
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
 def test_the_period_is_seven_days_and_the_matter_moves_on_after_it(world, resolved, clerk):
+    """民法典 第201条: the posting day is not counted, so a posting of 7 days ago ends today (day 7 after
+    it), or on the Monday after when today is a weekend; implementation starts the day after."""
     today = timezone.localdate()
-    posted = today - timedelta(days=6)  # day 7 of 7 is today
+    posted = today - timedelta(days=7)
     disclose_post(clerk, resolved, posted_on=posted)
     disclosure = resolved.disclosures.get()
-    assert disclosure.ends_on == posted + timedelta(days=6) == today
+    ends = _rest_days_rolled(today)
+    assert disclosure.ends_on == ends and disclosure.period_days == 7 and not disclosure.counts_posting_day
     resolved.refresh_from_db()
     assert resolved.step == Step.RESOLUTION_DISCLOSURE and resolved.disclosed_on == posted
-    assert decision_reminders_send(today=today) == 0  # still running today
+    assert decision_reminders_send(today=ends) == 0  # still running on its last day
     resolved.refresh_from_db()
     assert resolved.step == Step.RESOLUTION_DISCLOSURE
-    sent = decision_reminders_send(today=today + timedelta(days=1))
+    sent = decision_reminders_send(today=ends + timedelta(days=1))
     resolved.refresh_from_db()
-    assert resolved.step == Step.IMPLEMENTATION and resolved.step_since == today + timedelta(days=1)
+    assert resolved.step == Step.IMPLEMENTATION and resolved.step_since == ends + timedelta(days=1)
     assert sent == 1  # the secretary is told the period ended
-    assert decision_reminders_send(today=today + timedelta(days=1)) == 0  # once
+    assert decision_reminders_send(today=ends + timedelta(days=1)) == 0  # once
+    bulletin = world.client_for(None).get(reverse("bulletin", args=[world.village_a1.code])).content.decode()
+    assert f"公示期：自张贴次日起7日，至{zh(ends)}" in bulletin
+
+
+def test_a_period_ending_on_a_holiday_runs_to_the_next_working_day(world, resolved, clerk):
+    """民法典 第203条: the county's calendar makes the seventh day (and the day after) holidays: the
+    period ends on the first working day after them, and the bulletin says it was moved."""
+    today = timezone.localdate()
+    posted = today - timedelta(days=7)
+    holidays = [today, today + timedelta(days=1)]
+    for day in holidays:
+        if day.weekday() < 5:
+            CalendarDay.objects.create(county=world.county, date=day, kind="holiday", name="节日")
+    ends = _rest_days_rolled(today + timedelta(days=2))
+    disclose_post(clerk, resolved, posted_on=posted)
+    disclosure = resolved.disclosures.get()
+    assert disclosure.ends_on == ends
+    decision_reminders_send(today=today + timedelta(days=1))
+    resolved.refresh_from_db()
+    assert resolved.step == Step.RESOLUTION_DISCLOSURE  # still running on the holidays
+    bulletin = world.client_for(None).get(reverse("bulletin", args=[world.village_a1.code])).content.decode()
+    assert f"公示期：自张贴次日起7日，至{zh(ends)}（期满日为休息日，顺延至下一个工作日）" in bulletin
 
 
 def test_the_county_may_lengthen_the_period_but_not_shorten_it(world, resolved, secretary):
@@ -79,7 +113,7 @@ def test_the_county_may_lengthen_the_period_but_not_shorten_it(world, resolved, 
     assert DecisionRules.objects.get(county=world.county).disclosure_days == 10
     posted = timezone.localdate()
     disclose(secretary, resolved, posted_on=posted)
-    assert resolved.disclosures.get().ends_on == posted + timedelta(days=9)
+    assert resolved.disclosures.get().ends_on == _rest_days_rolled(posted + timedelta(days=10))
 
 
 def test_a_period_shorter_than_seven_days_is_refused_by_the_database(world, resolved):
@@ -90,8 +124,17 @@ def test_a_period_shorter_than_seven_days_is_refused_by_the_database(world, reso
         posted_on=timezone.localdate(),
         posted_by=world.village_a1_clerk,
     )
+    # 民法典 第201条: seven days after the posting day at the least; the sixth is refused ...
     with pytest.raises(DatabaseError), transaction.atomic():
-        Disclosure.objects.create(**disclosure_ok, ends_on=timezone.localdate() + timedelta(days=5))
+        Disclosure.objects.create(**disclosure_ok, ends_on=timezone.localdate() + timedelta(days=6))
+    # ... except on postings made before the rule, which counted their posting day (and stay as shown).
+    with transaction.atomic():
+        old = Disclosure.objects.create(
+            **disclosure_ok, ends_on=timezone.localdate() + timedelta(days=6), counts_posting_day=True
+        )
+        assert "（含张贴当天）" in old.period_text
+        transaction.set_rollback(True)
+    Disclosure.objects.create(**disclosure_ok, ends_on=timezone.localdate() + timedelta(days=7))
 
 
 def test_posting_date_in_the_future_or_before_the_resolution_is_refused(world, resolved, clerk):
@@ -104,7 +147,7 @@ def test_posting_date_in_the_future_or_before_the_resolution_is_refused(world, r
 
 def test_objections_during_the_period_hold_the_matter_until_answered(world, resolved, secretary, clerk):
     today = timezone.localdate()
-    disclose_post(clerk, resolved, posted_on=today - timedelta(days=8))
+    disclose_post(clerk, resolved, posted_on=weekday_ago(9))  # ended on a weekday before today
     resolved.refresh_from_db()
     assert resolved.step == Step.IMPLEMENTATION  # recorded after its period: moved at once
     matter = resolve(
@@ -112,10 +155,11 @@ def test_objections_during_the_period_hold_the_matter_until_answered(world, reso
         matter_register(secretary, world.village_a1, title="调整误工补贴标准", amount=""),
         held_on=today - timedelta(days=20),
     )
-    disclosure = disclose(secretary, matter, posted_on=today - timedelta(days=3))
+    posted = weekday_ago(3)  # its period ends a week later, a weekday, before today + 5
+    disclosure = disclose(secretary, matter, posted_on=posted)
     url = reverse("decisions:objection-create", args=[disclosure.pk])
     # Outside the period: refused.
-    clerk.post(url, {"received_on": (today - timedelta(days=4)).isoformat(), "summary": "补贴太高"})
+    clerk.post(url, {"received_on": (posted - timedelta(days=1)).isoformat(), "summary": "补贴太高"})
     assert not disclosure.objections.exists()
     clerk.post(url, {"received_on": (today - timedelta(days=1)).isoformat(), "summary": "补贴标准高于邻村"})
     objection = disclosure.objections.get()
@@ -155,9 +199,14 @@ def test_result_disclosure_completes_the_matter_after_its_period(world, resolved
     disclose_post(clerk, resolved, posted_on=today - timedelta(days=2), result=True, text="文化广场已建成")
     resolved.refresh_from_db()
     assert resolved.step == Step.RESULT_DISCLOSURE and resolved.is_open
-    decision_reminders_send(today=today + timedelta(days=5))
+    ends = resolved.disclosures.get(kind="result").ends_on
+    assert ends == _rest_days_rolled(today + timedelta(days=5))
+    decision_reminders_send(today=ends)
     resolved.refresh_from_db()
-    assert resolved.status == Matter.Status.COMPLETED and resolved.completed_on == today + timedelta(days=5)
+    assert resolved.is_open  # its last day
+    decision_reminders_send(today=ends + timedelta(days=1))
+    resolved.refresh_from_db()
+    assert resolved.status == Matter.Status.COMPLETED and resolved.completed_on == ends + timedelta(days=1)
 
 
 def test_board_photo_is_checked_by_content(world, resolved, secretary, clerk):
@@ -347,10 +396,9 @@ def test_a_spent_amount_correction_must_be_an_amount(world, resolved, secretary,
 
 
 def test_a_posting_entered_after_its_whole_period_is_flagged_late(world, roster, secretary, clerk):
-    week_ago = timezone.localdate() - timedelta(days=7)
-    matter = resolve(secretary, matter_register(secretary, world.village_a1), held_on=week_ago)
-    assert not matter.recorded_late  # seven days is within the time allowed for recording
-    disclose_post(clerk, matter, posted_on=week_ago)  # its seven days ended yesterday
+    posted = weekday_ago(8)
+    matter = resolve(secretary, matter_register(secretary, world.village_a1), held_on=posted)
+    disclose_post(clerk, matter, posted_on=posted)  # its seven days after posting ended before today
     matter.refresh_from_db()
     assert matter.recorded_late and matter.step == Step.IMPLEMENTATION
 

@@ -242,8 +242,8 @@ def test_the_village_record_book_workbook(world, roster, secretary, clerk):
     assert len(meetings) == 3 and meetings[0][3] == "村党组织会议" and meetings[2][8] == 41
     recorded = Meeting.objects.order_by("pk").first().recorded_at
     local = timezone.localtime(recorded).replace(tzinfo=None)  # Beijing time, not UTC
-    assert abs((meetings[0][19] - local).total_seconds()) < 1
-    assert sheet["T3"].number_format == "yyyy-mm-dd hh:mm"
+    assert abs((meetings[0][22] - local).total_seconds()) < 1
+    assert sheet["W3"].number_format == "yyyy-mm-dd hh:mm"
     other_year = clerk.get(reverse("decisions:record-book", args=[world.village_a1.code]) + "?year=2001")
     assert list(load_workbook(io.BytesIO(other_year.content))["决策事项"].values)[2:] == [
         ("合计（0项）",) + (None,) * 3 + (0,) + (None,) * 4 + (0,) + (None,) * 6

@@ -20,6 +20,7 @@ from tests.decisions.builders import (
     step_pass,
     take_to,
     take_to_resolution,
+    weekday_ago,
     zh,
 )
 from tests.decisions.conftest import disclose_post, matter_register_via, meeting_post, pass_step
@@ -35,7 +36,8 @@ def test_a_matter_goes_through_every_step_in_order(world, roster, clerk):
     """The one test that takes every step through the real URLs, one after the other."""
     matter = matter_register_via(clerk, world.village_a1)
     assert matter.step == Step.PROPOSAL and matter.status == Matter.Status.OPEN
-    start = timezone.localdate() - timedelta(days=20)
+    # Posted the day after on a weekday, so its 7-day period ends a week later on a weekday too.
+    start = weekday_ago(19) - timedelta(days=1)
     for step in ("proposal", "consultation", "review"):
         pass_step(clerk, matter, step, held_on=start)
     assert matter.step == Step.RESOLUTION and matter.proposed_on == start
@@ -44,9 +46,9 @@ def test_a_matter_goes_through_every_step_in_order(world, roster, clerk):
     response = disclose_post(clerk, matter, posted_on=start + timedelta(days=1))
     assert response.status_code == 302
     matter.refresh_from_db()
-    # Posted 19 days ago with a 7-day period: it has already run, so the matter is being implemented.
+    # Posted about 19 days ago with a 7-day period: it has run, so the matter is being implemented.
     assert matter.step == Step.IMPLEMENTATION
-    result_posted = timezone.localdate() - timedelta(days=3)
+    result_posted = weekday_ago(3)
     response = disclose_post(
         clerk, matter, posted_on=result_posted, result=True, text="文化广场已建成并投入使用。"
     )
@@ -78,10 +80,12 @@ def test_a_matter_goes_through_every_step_in_order(world, roster, clerk):
         "votes_against": 0,
         "votes_abstain": 0,
     }
-    posted, ends = start + timedelta(days=1), start + timedelta(days=7)
+    # 民法典 第201条: the posting day is not counted; 7 days from the day after end on posted + 7.
+    posted, ends = start + timedelta(days=1), start + timedelta(days=8)
     assert matter.timeline.get(kind="resolution_disclosed").payload == {
         "posted_on": posted.isoformat(),
         "ends_on": ends.isoformat(),
+        "days": 7,
     }
     assert matter.timeline.get(kind="period_ended").payload == {"ends_on": ends.isoformat()}
     # ... and the matter's page writes them out.
@@ -91,7 +95,9 @@ def test_a_matter_goes_through_every_step_in_order(world, roster, clerk):
     assert "村民代表会议：应到30人，实到30人；赞成30票，反对0票，弃权0票，通过" in timeline
     assert f"公示期{zh(posted)}至{zh(ends)}" in timeline
     assert f"{zh(ends)}期满，转入组织实施" in timeline
-    assert f"公示期{zh(result_posted)}至{zh(result_posted + timedelta(days=6))}" in timeline
+    assert (
+        f"公示期{zh(result_posted)}至{zh(result_posted + timedelta(days=7))}（自张贴次日起7日）" in timeline
+    )
 
 
 @pytest.mark.parametrize(
@@ -222,10 +228,12 @@ def test_villagers_meeting_boundaries(
 @pytest.mark.parametrize(
     "step, present, votes_for, held, passed",
     [
-        ("consultation", 4, 3, True, True),  # 4 of 7 members present; 3 of 4 for
-        ("consultation", 4, 2, True, False),  # 2 of 4 is not more than half
+        # Votes for must exceed half of ALL members (应到会, DOMAIN_RULES C.1), not of those present.
+        ("consultation", 4, 4, True, True),  # 4 of 7 members present; 4 for is more than 3.5
+        ("consultation", 4, 3, True, False),  # 3 of 4 present for, but not more than half of the 7 members
         ("consultation", 3, 3, False, None),  # 3 of 7 is not more than half
-        ("proposal", 3, 2, True, True),  # 3 of the 5 branch committee members; 2 of 3
+        ("proposal", 3, 3, True, True),  # 5 branch committee members, 3 present, 3 for: passes
+        ("proposal", 3, 2, True, False),  # 2 of 3 present is a majority of those present, not of the 5
         ("proposal", 2, 2, False, None),
     ],
 )
@@ -319,6 +327,7 @@ def test_the_roster_valid_on_the_meeting_date_applies(world, roster, secretary, 
             representatives=33,
             adults=950,
             households=310,
+            village_committee=5,
         ),
     )
     matter = matter_register(secretary, world.village_a1)

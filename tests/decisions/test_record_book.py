@@ -45,8 +45,8 @@ def test_the_recording_time_is_beijing_time_on_the_page_and_in_the_workbook(worl
         Meeting.objects.filter(pk=meeting.pk).update(recorded_at=RECORDED_UTC)
     year = matter.proposed_on.year
     sheet = _rows(_record_book(clerk, world.village_a1, year), "会议记录")
-    assert sheet[0][19] == "录入时间"
-    assert sheet[1][19] == datetime.datetime(2026, 3, 5, 1, 30)
+    assert sheet[0][22] == "录入时间"
+    assert sheet[1][22] == datetime.datetime(2026, 3, 5, 1, 30)
     page = clerk.get(reverse("decisions:matter-record", args=[matter.pk])).content.decode()
     assert "2026年3月5日 01:30" in page
 

@@ -17,9 +17,17 @@ from decisions.models import Amendment, Disclosure, DisclosureReview, Matter, St
 from decisions.services import decision_reminders_send
 from notifications.models import Notification
 from regions.roles import Role
+from regions.workdays import period_end
 from tests.conftest import make_user
 from tests.decisions.builders import RESOLUTION_TEXT, disclose, matter_register, resolve, zh
 from tests.decisions.conftest import disclose_post
+
+
+def seven_days_from(world, day):
+    """A new period of the county's 7 days from ``day`` (民法典 201/203: the day itself not counted, a rest-day
+    end moved to the next working day; the counting's own boundaries are tests/core/test_periods.py's)."""
+    return period_end(county=world.county, start=day, days=7)
+
 
 pytestmark = pytest.mark.django_db
 
@@ -365,12 +373,12 @@ def test_a_text_amendment_is_pending_until_the_committee_confirms_it(world, post
     second = Amendment.objects.latest("id")
     assert second.original == RESOLUTION_TEXT  # the refused one never was in force
     response = signoff(committee, second, "confirmed")
-    assert f"更正公示期{zh(today)}至{zh(today + timedelta(days=6))}" in response.content.decode()
+    assert f"更正公示期{zh(today)}至{zh(seven_days_from(world, today))}" in response.content.decode()
     second.refresh_from_db()
     assert (second.signoff, second.posted_on, second.ends_on) == (
         "confirmed",
         today,
-        today + timedelta(days=6),
+        seven_days_from(world, today),
     )
     assert second.signed_by.username == "a1_supervisor"
     assert Notification.objects.filter(
@@ -378,7 +386,8 @@ def test_a_text_amendment_is_pending_until_the_committee_confirms_it(world, post
     ).exists()
     page = bulletin(world)
     assert (
-        "预算12.5万元" in page and f"更正公示期{zh(today)}至{zh(today + timedelta(days=6))}（公示中）" in page
+        "预算12.5万元" in page
+        and f"更正公示期{zh(today)}至{zh(seven_days_from(world, today))}（公示中）" in page
     )
     with pytest.raises(DatabaseError), transaction.atomic():
         Amendment.objects.filter(pk=second.pk).update(ends_on=today)
@@ -415,7 +424,7 @@ def test_the_amended_resolutions_new_period_holds_the_step_until_the_day_after_i
     assert matter.step == Step.RESOLUTION_DISCLOSURE
     signoff(committee, amendment, "confirmed")
     amendment.refresh_from_db()
-    assert amendment.ends_on == today + timedelta(days=6) > posted.ends_on
+    assert amendment.ends_on == seven_days_from(world, today) > posted.ends_on
     decision_reminders_send(today=amendment.ends_on)  # the day the new period ends: it still runs
     matter.refresh_from_db()
     assert matter.step == Step.RESOLUTION_DISCLOSURE
@@ -444,10 +453,12 @@ def test_during_an_amended_resolutions_period_objections_are_taken_and_implement
     objection = resolution.objections.get()
     # The result cannot be posted while the amended resolution's period runs (nor with an objection open).
     response = disclose_post(clerk, matter, posted_on=today, result=True, text=RESULT_TEXT)
-    assert f"实施结果须在决议公示期满（{zh(today + timedelta(days=6))}）后公开" in response.content.decode()
+    assert (
+        f"实施结果须在决议公示期满（{zh(seven_days_from(world, today))}）后公开" in response.content.decode()
+    )
     assert not matter.disclosures.filter(kind="result").exists()
     page = clerk.get(matter.get_absolute_url()).content.decode()
-    assert f"更正内容公示中，至{zh(today + timedelta(days=6))}期满" in page and "不得组织实施" in page
+    assert f"更正内容公示中，至{zh(seven_days_from(world, today))}期满" in page and "不得组织实施" in page
     clerk.post(
         reverse("decisions:objection-answer", args=[objection.pk]),
         {"answer": "增加部分为健身器材，经村民代表会议说明", "answered_on": today.isoformat()},

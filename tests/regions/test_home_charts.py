@@ -72,7 +72,7 @@ def test_township_page_shows_each_chart_with_its_data_and_table(world):
     assert option["series"][0]["data"][9] == 2 and option["series"][1]["data"][9] == 50.0
     assert option["series"][1]["data"][10] is None  # October: nothing to rate, no point
     rows = table_of(html, "requests_by_month")
-    assert rows[9] == ["2026年9月", "2", "1", "1", "1", "50.0%（1/2）"]
+    assert rows[9] == ["2026年9月", "2", "1", "1", "1", "0", "50.0%（1/2）"]
     assert len(rows) == 12
     # The figures are open until the chart is drawn (static/js/charts.js folds them).
     assert '<details class="chart-figures" open>' in html
@@ -84,7 +84,7 @@ def test_township_page_shows_each_chart_with_its_data_and_table(world):
 def test_county_page_counts_every_township(world):
     september_requests(world)
     html = page(world, world.county_admin, world.county)
-    assert table_of(html, "requests_by_month")[9] == ["2026年9月", "2", "1", "1", "1", "50.0%（1/2）"]
+    assert table_of(html, "requests_by_month")[9] == ["2026年9月", "2", "1", "1", "1", "0", "50.0%（1/2）"]
     assert '<th scope="col">乡镇（街道）</th>' in html  # attendance by township below a county
 
 

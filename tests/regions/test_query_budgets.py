@@ -35,8 +35,9 @@ BUDGETS = [
     ("township_a_officer", "/", 2, 2, 3),  # 7
     ("village_a1_clerk", "/decisions/", 3, 3, 6),  # 9
     ("village_a1_clerk", "/requests/", 1, 2, 7),
-    ("township_a_officer", "/decisions/oversight/?region=419901101000", 12, 12, 16),  # 21
-    ("county_admin", "/decisions/oversight/?region=419901000000", 12, 12, 16),  # 21
+    # +1: the 村民会议 recorded with short notice (组织法 第21条), flagged for the township.
+    ("township_a_officer", "/decisions/oversight/?region=419901101000", 13, 13, 17),  # 21
+    ("county_admin", "/decisions/oversight/?region=419901000000", 13, 13, 17),  # 21
     (None, "/bulletin/419901101000/", 1, 2, 2),  # 6
     (None, "/bulletin/419901101201/", 1, 2, 2),  # 6
     # the public catalog: the village, then the cached page (its items once it changed); the suggestions form

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from regions.models import CalendarDay
-from regions.workdays import working_days_after, working_days_between
+from regions.workdays import period_end, period_end_in_months, working_days_after, working_days_between
 from tests.regions.builders import other_county
 
 pytestmark = pytest.mark.django_db
@@ -74,3 +74,20 @@ def test_calendar_is_the_countys_only(world):
     foreign = CalendarDay.objects.create(county=other, date=date(2026, 10, 1), kind="holiday")
     assert world.client_for(world.county_admin).post(f"/calendar/{foreign.pk}/delete/").status_code == 404
     assert CalendarDay.objects.filter(pk=foreign.pk).exists()
+
+
+def test_a_period_ends_on_the_next_working_day_of_the_countys_calendar(world):
+    """民法典 第201、203条: Monday + 7 days is the next Monday; a last day that the county's calendar makes a
+    holiday moves to the first working day after it, and another county's holiday does not count."""
+    monday = date(2026, 9, 21)
+    assert period_end(county=world.county, start=monday, days=7) == date(2026, 9, 28)
+    CalendarDay.objects.create(county=world.county, date=date(2026, 9, 28), kind="holiday", name="节日")
+    assert period_end(county=world.county, start=monday, days=7) == date(2026, 9, 29)
+    assert period_end(county=other_county(), start=monday, days=7) == date(2026, 9, 28)
+    # Saturday + 7 = Saturday, a rest day: Monday; unless the county works that Saturday (调休上班).
+    saturday = date(2026, 10, 3)
+    assert period_end(county=world.county, start=saturday, days=7) == date(2026, 10, 12)
+    CalendarDay.objects.create(county=world.county, date=date(2026, 10, 10), kind="workday", name="调休上班")
+    assert period_end(county=world.county, start=saturday, days=7) == date(2026, 10, 10)
+    # A month from 31 Jan 2027 ends on 28 Feb 2027, a Sunday: Monday 1 March.
+    assert period_end_in_months(county=world.county, start=date(2027, 1, 31), months=1) == date(2027, 3, 1)
