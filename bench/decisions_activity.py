@@ -201,7 +201,10 @@ def meeting_counts(rng: random.Random, body: str, entitled: int, households: int
     if want == "no_quorum":
         counts.update(votes_for=0, votes_against=0, votes_abstain=0)
         return counts
-    base = entitled if body == Body.PARTY_CONGRESS else present  # the congress passes on half the entitled
+    # The congress and the two committees pass on half of all entitled members (DOMAIN_RULES C.1).
+    base = (
+        entitled if body in (Body.PARTY_CONGRESS, Body.PARTY_ORGANIZATION, Body.TWO_COMMITTEES) else present
+    )
     if want == "pass":
         votes_for = rng.randint(max(base // 2 + 1, present - present // 5), present)
     else:
@@ -521,6 +524,10 @@ def populate(*, today: dt.date | None = None, seed: int = 17, progress=print) ->
                         passed=passed,
                         recorded_by_id=sec_id,
                         recorded_at=recorded_at,
+                        # 组织法 第21条: the villagers are told at least ten days before (here 10-20).
+                        notice_on=held - dt.timedelta(days=rng.randint(10, 20))
+                        if body == Body.VILLAGERS
+                        else None,
                         **c,
                     )
                     papers = []
