@@ -16,6 +16,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods
 
 from audit.context import client_address
+from core.ratelimit import give_back, over_limit
 from decisions import caching, selectors, services
 from decisions.forms import PublicObjectionForm
 
@@ -113,25 +114,6 @@ def _objection_keys(disclosure_pk: int, address: str | None) -> list[tuple[str, 
     ]
 
 
-def _objection_attempt(disclosure_pk: int, address: str | None) -> bool:
-    """Counts this filing against the address and the posting before anything is checked, so that filings
-    sent at the same moment cannot all pass under the limit; True when either is over it."""
-    over = False
-    for key, limit in _objection_keys(disclosure_pk, address):
-        cache.add(key, 0, OBJECTION_WINDOW)
-        over = cache.incr(key) > limit or over
-    return over
-
-
-def _objection_not_filed(disclosure_pk: int, address: str | None) -> None:
-    """A filing refused for its input takes its count back: a villager correcting a typo is not blocked."""
-    for key, _ in _objection_keys(disclosure_pk, address):
-        try:
-            cache.decr(key)
-        except ValueError:  # expired meanwhile
-            pass
-
-
 @require_http_methods(["GET", "POST"])
 def bulletin_objection(request, code: str, pk: int):
     """A villager files an objection to a posting of the village's bulletin while its period runs (name and
@@ -142,7 +124,7 @@ def bulletin_objection(request, code: str, pk: int):
     status = 200
     if request.method == "POST":
         address = client_address(request)
-        if _objection_attempt(disclosure.pk, address):
+        if over_limit(_objection_keys(disclosure.pk, address), OBJECTION_WINDOW):
             form.is_valid()  # the entries stay on the page
             form.add_error(None, OBJECTION_TOO_MANY)
             status = 429
@@ -150,12 +132,12 @@ def bulletin_objection(request, code: str, pk: int):
             try:
                 services.objection_file_public(disclosure=disclosure, **form.cleaned_data)
             except ValidationError as exc:
-                _objection_not_filed(disclosure.pk, address)
+                give_back(key for key, _ in _objection_keys(disclosure.pk, address))
                 form.add_error(None, exc)
             else:
                 return redirect(f"{request.path}?filed=1")
         else:
-            _objection_not_filed(disclosure.pk, address)
+            give_back(key for key, _ in _objection_keys(disclosure.pk, address))
     today = timezone.localdate()
     response = render(
         request,

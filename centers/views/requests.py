@@ -7,7 +7,6 @@ import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,6 +31,7 @@ from centers.permissions import APPROVE_EXTENSION, CHANGE_CENTER
 from centers.workflows import PROXY_REQUEST
 from core import region_cache
 from core.http import act, attempt, form_errors
+from core.ratelimit import give_back, over_limit
 from core.tables import group_by_township
 from regions.forms import UrgeForm, UrgingAnswerForm
 from regions.reports import report_scope
@@ -367,26 +367,6 @@ def _lookup_keys(code: str, address: str | None) -> list[tuple[str, int]]:
     )
 
 
-def _lookup_attempt(code: str, address: str | None) -> bool:
-    """Counts this try against the code and the address before looking, so that tries sent at the same
-    moment cannot all pass under the limit; True when either is over it. Each counter expires a window
-    after its first try."""
-    over = False
-    for key, limit in _lookup_keys(code, address):
-        cache.add(key, 0, LOOKUP_WINDOW)
-        over = cache.incr(key) > limit or over
-    return over
-
-
-def _lookup_found(code: str, address: str | None) -> None:
-    """A right answer takes its try back: only wrong tries count."""
-    for key, _ in _lookup_keys(code, address):
-        try:
-            cache.decr(key)
-        except ValueError:  # expired meanwhile
-            pass
-
-
 @require_http_methods(["GET", "POST"])
 def lookup(request):
     """Public (no login): receipt code + the phone's last four digits give the status, the public events
@@ -406,7 +386,7 @@ def lookup(request):
     code = form.data.get("code", "").strip().upper()[:12]
     address = client_address(request)
     found, message, status = None, "", 200
-    if _lookup_attempt(code, address):
+    if over_limit(_lookup_keys(code, address), LOOKUP_WINDOW):
         message, status = LOOKUP_TOO_MANY, 429
     else:
         if form.is_valid():
@@ -416,7 +396,7 @@ def lookup(request):
         if found is None:
             message = LOOKUP_NOT_FOUND
         else:
-            _lookup_found(code, address)
+            give_back(key for key, _ in _lookup_keys(code, address))
     events = selectors.proxy_request_events(proxy_request=found, public_only=True) if found else []
     return render(
         request,

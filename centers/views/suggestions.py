@@ -4,7 +4,6 @@ list, page, answer, phone reveal and figures."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +19,7 @@ from centers.permissions import CHANGE_CENTER
 from centers.selectors import SUGGESTION_SUMS
 from centers.services import suggestions as services
 from core.http import act
+from core.ratelimit import give_back, over_limit
 from core.tables import group_by_township
 from regions.models import Region
 from regions.reports import report_scope
@@ -43,13 +43,6 @@ ONLY_VIEW = "您只能查看该问题建议。"
 NO_REVEAL = "您无权查看完整的联系电话。"
 
 
-def _count(key: str, limit: int, window: int) -> bool:
-    """Counts one try under ``key`` before the work is done, so that tries sent at the same moment cannot
-    all pass under the limit; True when over it. The counter expires a window after its first try."""
-    cache.add(key, 0, window)
-    return cache.incr(key) > limit
-
-
 def _public_village(code: str) -> Region:
     return get_object_or_404(Region.objects.select_related("service_center"), code=code, level=Level.VILLAGE)
 
@@ -71,8 +64,9 @@ def suggestion_new(request, code: str):
         )
     form = SuggestionForm(request.POST)
     address = client_address(request)
-    if _count(f"suggest:addr:{address}", SUBMIT_ADDRESS_LIMIT, SUBMIT_WINDOW) or (
-        form.is_valid() and _count(f"suggest:village:{village.pk}", SUBMIT_VILLAGE_LIMIT, SUBMIT_WINDOW)
+    if over_limit([(f"suggest:addr:{address}", SUBMIT_ADDRESS_LIMIT)], SUBMIT_WINDOW) or (
+        form.is_valid()
+        and over_limit([(f"suggest:village:{village.pk}", SUBMIT_VILLAGE_LIMIT)], SUBMIT_WINDOW)
     ):
         return render(
             request,
@@ -103,7 +97,7 @@ def suggestion_lookup(request):
     form = SuggestionLookupForm(request.POST)
     key = f"suggest:lookup:{client_address(request)}"
     found, message, status = None, "", 200
-    if _count(key, LOOKUP_ADDRESS_LIMIT, LOOKUP_WINDOW):
+    if over_limit([(key, LOOKUP_ADDRESS_LIMIT)], LOOKUP_WINDOW):
         message, status = LOOKUP_TOO_MANY, 429
     else:
         if form.is_valid():
@@ -111,10 +105,7 @@ def suggestion_lookup(request):
         if found is None:
             message = LOOKUP_NOT_FOUND
         else:
-            try:
-                cache.decr(key)
-            except ValueError:  # expired meanwhile
-                pass
+            give_back([key])  # only wrong codes count
     return render(
         request,
         "centers/suggestion_lookup.html",
