@@ -9,6 +9,9 @@ pyproject.toml; docs/mutation.md explains the equivalent mutants.
 
     python tools/mutation.py [MODULE ...] [--max-children N]
 
+A transitions table is module-level data, which mutmut 3 does not mutate: the modules listed in
+[tool.mutation] tables get the hand-made mutants of tools/table_mutants.py instead (one pytest process).
+
 Prints each module's score (killed / (all - equivalent)) and its survivors, and exits 1 when a module is
 below the goal.
 """
@@ -16,6 +19,7 @@ below the goal.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import subprocess
@@ -53,7 +57,7 @@ class Score:
 
     @property
     def percent(self) -> float:
-        # A module with no mutant at all (module-level tables only) has nothing to miss.
+        # A module with no mutant at all has nothing to miss.
         return 100.0 * self.killed / len(self.counted) if self.counted else 100.0
 
 
@@ -132,6 +136,45 @@ def run_module(module: str, tests: list[str], config: dict, max_children: int) -
     return score
 
 
+def run_table(module: str, tests: list[str], config: dict, max_children: int) -> Score | None:
+    """Every hand-made mutant of the module's transitions tables against the module's tests, in one pytest
+    process (tools/table_mutants.py)."""
+    present = [t for t in tests if (ROOT / t).exists()]
+    if not (ROOT / module).exists() or not present:
+        print(f"{module}: no module or no test file, skipped")
+        return None
+    work = WORK / module.removesuffix(".py").replace("/", ".")
+    work.mkdir(parents=True, exist_ok=True)
+    report = work / "table-mutants.json"
+    report.unlink(missing_ok=True)
+    print(f"{module}: table mutants with {' '.join(present)}", flush=True)
+    env = {
+        **os.environ,
+        "MUTATION_TABLE": module.removesuffix(".py").replace("/", "."),
+        "MUTATION_TABLE_REPORT": str(report),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:randomly",
+        "-p",
+        "tools.table_mutants",
+        *present,
+    ]
+    run = subprocess.run(command, cwd=ROOT, env=env, text=True, capture_output=True)
+    (work / "last-run.log").write_text(run.stdout + run.stderr, "utf-8")
+    if not report.exists():
+        raise SystemExit(f"{module}: the table mutants did not run, see {work / 'last-run.log'}")
+    result = json.loads(report.read_text("utf-8"))
+    if not result["clean"]:
+        raise SystemExit(f"{module}: its tests fail without any mutant, see {work / 'last-run.log'}")
+    equivalent = set(config["tool"]["mutation"].get("equivalent", {}).get(module, []))
+    return Score(module=module, statuses=result["statuses"], equivalent=equivalent & set(result["statuses"]))
+
+
 def main(argv: list[str] | None = None) -> int:
     config = settings()
     options = config["tool"]["mutation"]
@@ -143,17 +186,20 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [m for m in modules if m not in options["modules"]]
     if unknown:
         parser.error(f"no test selection in [tool.mutation.modules] for: {', '.join(unknown)}")
-    scores = [
-        s
-        for m in modules
-        if (s := run_module(m, options["modules"][m], config, args.max_children)) is not None
-    ]
+    tables = set(options.get("tables", []))
+    scores = []
+    for module in modules:
+        run = run_table if module in tables else run_module
+        score = run(module, options["modules"][module], config, args.max_children)
+        if score is not None:
+            scores.append(score)
     goal = float(options["goal"])
+    print("\n(a mutmut survivor's diff: cd .mutation/<module> && mutmut show <name>)")
     print(f"\n{'module':<28} {'killed':>6} {'total':>6} {'equiv':>6} {'score':>7}")
     for s in scores:
         print(f"{s.module:<28} {s.killed:>6} {len(s.statuses):>6} {len(s.equivalent):>6} {s.percent:>6.1f}%")
         for name in s.survivors:
-            print(f"    survived: {name} ({s.statuses[name]})  -> mutmut show {name} (in .mutation/...)")
+            print(f"    {s.statuses[name]}: {name}")
     below = [s.module for s in scores if s.percent < goal]
     if below:
         print(f"\nbelow the goal of {goal:.0f}%: {', '.join(below)}")

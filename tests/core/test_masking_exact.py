@@ -17,6 +17,7 @@ from core.personal_data import (
 
 VALID_ID = "11010519491231002X"  # check digit X
 LEAP_DAY_ID = "419901198002290010"  # 1980-02-29, check digit 0
+Y2K_ID = "419901200002291232"  # 2000-02-29: the year is all four digits (year 0 does not exist)
 
 
 def test_phone_is_masked_to_its_first_three_and_last_four_digits():
@@ -44,6 +45,7 @@ def test_valid_numbers_are_normalised():
     assert id_number_validate(VALID_ID) == VALID_ID
     assert id_number_validate(" 11010519491231002x ") == VALID_ID
     assert id_number_validate(LEAP_DAY_ID) == LEAP_DAY_ID
+    assert id_number_validate(Y2K_ID) == Y2K_ID
     assert phone_validate(" 13800138000 ") == "13800138000"
 
 

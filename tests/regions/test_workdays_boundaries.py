@@ -56,6 +56,12 @@ def test_a_holiday_on_the_start_day_or_after_the_end_changes_nothing(world):
     assert working_days_after(county=world.county, start=MONDAY, days=4) == date(2026, 10, 2)
 
 
+def test_an_empty_span_reads_no_calendar(world, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert working_days_between(county=world.county, start=MONDAY, end=MONDAY) == 0
+        assert working_days_between(county=world.county, start=MONDAY, end=SUNDAY) == 0
+
+
 def test_no_county_reads_no_calendar(django_assert_num_queries):
     with django_assert_num_queries(0):
         assert working_days_after(county=None, start=SUNDAY, days=5) == date(2026, 10, 2)
