@@ -107,6 +107,21 @@ def mutmut(work: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([str(binary), *args], cwd=work, text=True, capture_output=True, env=os.environ)
 
 
+def mutmut_run(work: Path, module: str, *args: str) -> None:
+    run = mutmut(work, "run", *args)
+    with (work / "last-run.log").open("a", encoding="utf-8") as log:
+        log.write(run.stdout + run.stderr)
+    if run.returncode != 0:
+        print(run.stdout[-3000:], run.stderr[-3000:], sep="\n")
+        raise SystemExit(f"{module}: mutmut failed (exit {run.returncode}), see {work / 'last-run.log'}")
+
+
+def results(work: Path) -> dict[str, str]:
+    """Each mutant's status, by mutmut's name."""
+    listing = mutmut(work, "results", "--all", "true")
+    return {m[1]: m[2].strip() for line in listing.stdout.splitlines() if (m := RESULT_LINE.match(line))}
+
+
 def run_module(module: str, tests: list[str], config: dict, max_children: int) -> Score | None:
     present = [t for t in tests if (ROOT / t).exists()]
     missing = sorted(set(tests) - set(present))
@@ -116,20 +131,18 @@ def run_module(module: str, tests: list[str], config: dict, max_children: int) -
         print(f"{module}: no module or no test file, skipped")
         return None
     work = workdir(module, present, config)
+    (work / "last-run.log").unlink(missing_ok=True)
     print(f"{module}: mutmut in {work.relative_to(ROOT)} with {' '.join(present)}", flush=True)
-    run = mutmut(work, "run", "--max-children", str(max_children))
-    (work / "last-run.log").write_text(run.stdout + run.stderr, "utf-8")
-    if run.returncode != 0:
-        print(run.stdout[-3000:], run.stderr[-3000:], sep="\n")
-        raise SystemExit(f"{module}: mutmut failed (exit {run.returncode}), see {work / 'last-run.log'}")
-    results = mutmut(work, "results", "--all", "true")
-    score = Score(
-        module=module, equivalent=set(config["tool"]["mutation"].get("equivalent", {}).get(module, []))
-    )
-    for line in results.stdout.splitlines():
-        match = RESULT_LINE.match(line)
-        if match:
-            score.statuses[match[1]] = match[2].strip()
+    equivalent = set(config["tool"]["mutation"].get("equivalent", {}).get(module, []))
+    mutmut_run(work, module, "--max-children", str(max_children))
+    statuses = results(work)
+    # mutmut keeps a survivor's verdict while its function is unchanged, even when tests were added since:
+    # re-test the survivors (not the known equivalent ones) against the tests as they are now.
+    again = sorted(n for n, s in statuses.items() if s not in DETECTED and n not in equivalent)
+    if again:
+        mutmut_run(work, module, "--max-children", str(max_children), *again)
+        statuses = results(work)
+    score = Score(module=module, statuses=statuses, equivalent=equivalent)
     stale = sorted(name for name in score.equivalent if score.statuses.get(name, "killed") in DETECTED)
     if stale:
         print(f"{module}: listed as equivalent but killed or gone (review the list): {', '.join(stale)}")

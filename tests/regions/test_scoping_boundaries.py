@@ -219,3 +219,29 @@ def test_region_guard_checks_the_objects_region(world):
 def test_county_regions_are_in_the_county_admins_scope(world):
     assert names(regions_for_user(world.county_admin, VIEW)) == ALL_SIX
     assert Region.objects.filter(prefix_q(world.county_admin, VIEW, field="prefix")).count() == 6
+
+
+def test_prefix_q_filters_the_region_field_by_default(world):
+    centers = ServiceCenter.objects.filter(prefix_q(world.township_b_officer, VIEW))
+    assert names(centers) == names(
+        ServiceCenter.objects.filter(region__in=[world.township_b, world.village_b1])
+    )
+
+
+def test_for_user_filters_the_models_own_region_field(world):
+    """A proxy request's region field is its village, not ``region``."""
+    from centers.models import ProxyRequest
+    from tests.centers.builders import accept
+
+    request = accept(world)
+    assert list(ProxyRequest.objects.for_user(world.township_a_officer)) == [request]
+    assert not ProxyRequest.objects.for_user(world.township_b_officer).exists()
+
+
+def test_get_for_user_reads_the_object_with_its_region_in_one_query(world, django_assert_num_queries):
+    center = ServiceCenter.objects.get(region=world.village_a1)
+    user = world.village_a1_clerk
+    scope_prefixes(user, VIEW), scope_prefixes(user, CHANGE_CENTER)  # the grants, cached for the request
+    with django_assert_num_queries(1):
+        found = get_for_user(ServiceCenter.objects.all(), user=user, pk=center.pk, act=CHANGE_CENTER)
+        assert found.region.name == "白马村"
