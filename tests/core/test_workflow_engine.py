@@ -166,10 +166,13 @@ def test_refusals_change_nothing(world):
 def test_a_caller_holding_the_lock_skips_the_version_check(world):
     flow = workflow()
     request = accept(world)
+    stale = request.version - 1
     with transaction.atomic():
         locked = flow.lock(request, request.version)
-        done = flow.apply(request, "start", actor=None, version=None, locked=locked)
-    assert done.status == "in_progress"
+        done = flow.apply(request, "start", actor=None, version=stale, locked=locked)
+    assert done is locked
+    request.refresh_from_db()
+    assert request.status == "in_progress"
 
 
 def test_a_closed_record_refuses_everything_with_its_message(world):
@@ -191,10 +194,10 @@ def test_a_closed_record_refuses_everything_with_its_message(world):
 
 def test_a_custom_refusal_and_its_fallback(world):
     request = accept(world)
-    flow = workflow(refusal=lambda r, t: "请先指定承办科室" if t.name == "transfer" else "")
+    flow = workflow(refusal=lambda r, t: f"请先指定{r.item.name}的承办科室" if t.name == "transfer" else "")
     with pytest.raises(ValidationError) as caught:
         flow.check(request, "transfer")
-    assert caught.value.messages == ["请先指定承办科室"]
+    assert caught.value.messages == ["请先指定低保申请的承办科室"]
     request.status = "returned"
     with pytest.raises(ValidationError) as caught:
         flow.check(request, "start")
@@ -235,9 +238,10 @@ def test_versioned_save_and_the_version_check(world):
     with transaction.atomic():
         locked = lock_for_update(ProxyRequest.objects.all(), request.pk, version=version)
         locked.office = "民政办"
+        locked.applicant_name = "只在内存里"
         versioned_save(locked, ["office", "office"])
     request.refresh_from_db()
-    assert (request.office, request.version) == ("民政办", version + 1)
+    assert (request.office, request.version, request.applicant_name) == ("民政办", version + 1, "赵大爷")
     version_check(request, None)
     version_check(request, version + 1)
     with pytest.raises(ValidationError) as caught:
