@@ -185,7 +185,11 @@ def run_table(module: str, tests: list[str], config: dict, max_children: int) ->
     if not result["clean"]:
         raise SystemExit(f"{module}: its tests fail without any mutant, see {work / 'last-run.log'}")
     equivalent = set(config["tool"]["mutation"].get("equivalent", {}).get(module, []))
-    return Score(module=module, statuses=result["statuses"], equivalent=equivalent & set(result["statuses"]))
+    statuses = result["statuses"]
+    stale = sorted(name for name in equivalent if statuses.get(name, "killed") in DETECTED)
+    if stale:
+        print(f"{module}: listed as equivalent but killed or gone (review the list): {', '.join(stale)}")
+    return Score(module=module, statuses=statuses, equivalent=equivalent & set(statuses))
 
 
 def main(argv: list[str] | None = None) -> int:
