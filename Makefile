@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: run test install system-deps services lint deploy-check worker beat messages
+.PHONY: run test install system-deps services lint deploy-check worker beat messages mutation
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -49,6 +49,13 @@ deploy-check: install
 
 test: install system-deps services lint deploy-check
 	$(VENV)/bin/pytest --create-db
+
+# Mutation testing of the rule modules with mutmut (docs/mutation.md), one module at a time with the tests
+# that cover it; prints each module's score and fails below the goal. Slow: not part of `make test` or CI.
+# `make mutation MODULES="regions/scoping.py core/personal_data.py"` picks modules ([tool.mutation.modules]).
+MODULES ?=
+mutation: install services
+	nice -n 10 $(PY) tools/mutation.py $(MODULES)
 
 worker: install
 	$(VENV)/bin/celery -A config worker -l info
