@@ -276,6 +276,8 @@ def bulletin_matters(*, region: Region) -> QuerySet[Matter]:
             "votes_abstain",
             "passed",
             "majority",
+            "notice_on",
+            "notice_short",
         )
         .order_by("held_on", "id")
     )

@@ -9,6 +9,7 @@ import re
 from datetime import date
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -307,7 +308,7 @@ def _villagers(clerk, matter, held_on, notice_on, **extra):
     )
 
 
-def test_ten_days_notice_counted_from_the_day_after(world, at_villagers_resolution, clerk):
+def test_ten_days_notice_counted_from_the_day_after(world, at_villagers_resolution, clerk, secretary):
     matter, year = at_villagers_resolution, _october()
     notice = date(year, 10, 1)
     response = _villagers(clerk, matter, date(year, 10, 10), notice)
@@ -319,6 +320,12 @@ def test_ten_days_notice_counted_from_the_day_after(world, at_villagers_resoluti
     assert response.status_code == 302
     meeting = matter.meetings.get(step="resolution")
     assert (meeting.notice_on, meeting.notice_short, meeting.passed) == (notice, False, True)
+    # The record book and, once the resolution is posted, the bulletin say when the villagers were told.
+    record = text_of(clerk.get(reverse("decisions:matter-record", args=[matter.pk])))
+    assert f"通知日期 {zh(notice)}" in record and "通知不足10天" not in record
+    disclose(secretary, matter, posted_on=date(year, 10, 12))
+    bulletin = text_of(Client().get(reverse("bulletin", args=[world.village_a1.code])))
+    assert f"（村民会议，{zh(notice)}通知）" in bulletin
 
 
 def test_a_villagers_meeting_needs_its_notice_date(world, at_villagers_resolution, clerk):
