@@ -90,6 +90,23 @@ def open_page(_contexts, live_server) -> Iterator[Callable[[str], Page]]:
         page.close()
 
 
+@pytest.fixture
+def own_page(browser: Browser, live_server) -> Iterator[Callable[[str], Page]]:
+    """``own_page("phone")``: a page in a browser context of its own (its own cookies), for a second person
+    who stays signed out, or signed in as someone else, while ``open_page``'s user is signed in."""
+    contexts: list[BrowserContext] = []
+
+    def _open(width: str) -> Page:
+        context = browser.new_context(base_url=live_server.url, locale="zh-CN", **WIDTHS[width])
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
 def screenshot(page: Page, name: str) -> Path:
     SCREENSHOTS.mkdir(exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
