@@ -89,6 +89,11 @@ def _mask(text: str) -> str:
     return text if len(text) <= keep + 4 else f"{text[:keep]}{'*' * (len(text) - keep - 4)}{text[-4:]}"
 
 
+def _mask_name(text: str) -> str:
+    """A person's name as the public pages show it: the surname kept (张*, 欧阳**)."""
+    return text[:1] + "*" * (len(text) - 1)
+
+
 def _local_datetime(value: str) -> str:
     try:
         moment = datetime.datetime.fromisoformat(value)
@@ -132,7 +137,11 @@ def display_value(
         return "、".join(display_value(None, item) for item in value)
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
-    return _mask(str(value)) if masked else str(value)
+    if masked:
+        return (
+            _mask_name(str(value)) if field is not None and field.name.endswith("name") else _mask(str(value))
+        )
+    return str(value)
 
 
 def _user_ids(event) -> set:

@@ -568,7 +568,7 @@ class Suggestion(RegionScoped):
     """
 
     # Shown masked in the audit trail too; the full number only through the audited reveal.
-    AUDIT_MASKED_FIELDS = ("phone",)
+    AUDIT_MASKED_FIELDS = ("name", "phone")
 
     receipt_code = models.CharField("查询码", max_length=12, unique=True)
     village = models.ForeignKey(

@@ -148,7 +148,8 @@ def _meeting_rows(village, year: int):
             m.votes_for,
             m.votes_against,
             m.votes_abstain,
-            m.outcome,
+            # A resolution vote an upheld objection set aside stays in the book, marked (a later round).
+            m.outcome + ("（异议成立，已重新决议）" if selectors.is_superseded(m, m.matter) else ""),
             m.rule_basis,
             m.notice_on,
             "是" if m.notice_short else "",

@@ -955,7 +955,7 @@ class Objection(VillageOwned):
         PUBLIC = "public", "村民在线提出"
 
     # Shown masked in the audit trail too (audit.history); the full phone only through the audited reveal.
-    AUDIT_MASKED_FIELDS = ("phone",)
+    AUDIT_MASKED_FIELDS = ("name", "phone")
 
     disclosure = models.ForeignKey(Disclosure, on_delete=models.PROTECT, related_name="objections")
     received_on = models.DateField("收到日期")

@@ -129,7 +129,7 @@ def matter_record(*, matter: Matter, today: datetime.date) -> dict:
     )
     # An upheld objection sent the matter back to 决议: what an earlier round voted and posted stays, marked.
     for row in (*disclosures, *meetings):
-        row.superseded = _superseded(row, matter)
+        row.superseded = is_superseded(row, matter)
     return {
         "reviews": reviews_of(matter=matter),
         "meetings": meetings,
@@ -210,15 +210,15 @@ def bulletin_entries(matters, today: datetime.date):
         )
         _disclosures_shown(matter.disclosure_list, lambda d: d.amendment_list, today)
         for d in matter.disclosure_list:
-            d.superseded = _superseded(d, matter)
+            d.superseded = is_superseded(d, matter)
             # Villagers may file online on the posting whose period runs (objection_file_public checks again).
             d.accepts_objections = _accepts_objections(d, matter, today)
         for m in matter.held_meetings:
-            m.superseded = _superseded(m, matter)
+            m.superseded = is_superseded(m, matter)
     return matters
 
 
-def _superseded(row: Disclosure | Meeting, matter: Matter) -> bool:
+def is_superseded(row: Disclosure | Meeting, matter: Matter) -> bool:
     """A posting, or a resolution meeting, of a round before the matter's: an upheld objection sent it back
     to 决议. The meetings before the resolution stand (the new round starts at the resolution)."""
     if isinstance(row, Meeting) and row.step != Step.RESOLUTION:
@@ -330,12 +330,35 @@ def disclosure_accepts_objections(*, disclosure: Disclosure, today: datetime.dat
 
 
 def _accepts_objections(disclosure: Disclosure, matter: Matter, today: datetime.date) -> bool:
-    return (
-        disclosure.is_running(today)
-        and matter.status == Matter.Status.OPEN
-        and disclosure.round == matter.round
-        and matter.step == _DISCLOSURE_STEP[disclosure.kind]
-    )
+    amendments = getattr(disclosure, "amendment_list", None)
+    return any(start <= today <= end for start, end in objection_periods(matter, disclosure, amendments))
+
+
+def objection_periods(
+    matter: Matter, disclosure: Disclosure, amendments=None
+) -> list[tuple[datetime.date, datetime.date]]:
+    """The periods in which objections to the posting are received (by cadres and villagers alike):
+
+    - its own while the open matter is at its step, in its round;
+    - the new period of each correction the committee confirmed, while the matter has not moved past
+      what the posting holds (a resolution holds implementation too; not once the result is posted);
+    - a terminated matter's "未实施" notice, for its period, although the matter is closed.
+
+    None for an earlier round's posting. No query when ``amendments`` are given (or prefetched)."""
+    if disclosure.round != matter.round:
+        return []
+    own = [(disclosure.posted_on, disclosure.ends_on)]
+    if disclosure.not_implemented:
+        return own if matter.status == Matter.Status.TERMINATED else []
+    if matter.status != Matter.Status.OPEN:
+        return []
+    step = _DISCLOSURE_STEP[disclosure.kind]
+    periods = own if matter.step == step else []
+    holds = (step, Step.IMPLEMENTATION) if disclosure.kind == Disclosure.Kind.RESOLUTION else (step,)
+    if matter.step in holds:
+        amendments = disclosure.amendments.all() if amendments is None else amendments
+        periods += [(a.posted_on, a.ends_on) for a in amendments if a.in_force and a.posted_on is not None]
+    return periods
 
 
 # -- oversight --------------------------------------------------------------------------------------

@@ -36,7 +36,10 @@ WITHDRAW_AFTER_RESOLUTION = "该事项已形成决议，不能撤回；如决定
 TERMINATE_BEFORE_RESOLUTION = "该事项尚未形成决议，不能终止；如不再办理，请“撤回”。"
 TERMINATE_AFTER_RESULT = "实施结果已经公开，不能再终止。"
 TERMINATE_BEFORE_POSTING = "决议尚未公开：请先张贴决议公开，再终止实施。"
-UPHOLD_NOT_IN_PERIOD = "只有公示中的决议或实施结果的异议可以认定成立。"
+UPHOLD_NOT_IN_PERIOD = (
+    "只有决议公开或实施结果公开期间的异议可以在此认定成立；事项已进入组织实施的，如异议成立须改变决议，"
+    "请终止事项并公开原因。"
+)
 DISCLOSURE_STEPS = (Step.RESOLUTION_DISCLOSURE, Step.RESULT_DISCLOSURE)
 STEP_SKIPPED = "不能跳过“{missing}”：请先完成“{missing}”，再进行“{step}”。"
 STEP_DONE = "“{step}”已经完成，当前环节是“{current}”。"

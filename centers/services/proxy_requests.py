@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -38,6 +38,9 @@ RETURN_REPLY_REQUIRED = "请填写告知申请人的退回理由和办理建议�
 EXTENSION_DATE_REQUIRED = "请填写申请延期至的日期。"
 EXTENSION_DATE_NOT_LATER = "申请延期至的日期须晚于现在的承诺办结日期（{date}）。"
 EXTENSION_TOO_LATE = "已超过承诺办结日期（{date}），不能再申请延期。"
+# An extension is for a delay, not for parking a request: at most a year past the promise in force.
+EXTENSION_MAX_DAYS = 365
+EXTENSION_TOO_FAR = "申请延期至的日期最晚为{date}（现承诺办结日期后一年）。"
 EXTENSION_OWN = "不能审批自己提出的延期申请，请由乡镇（街道）其他负责同志审批。"
 MATERIAL_UNKNOWN = "所收材料不在该事项的材料清单中：{name}"
 PROGRESS_REQUIRED = "请填写进展情况。"
@@ -247,7 +250,7 @@ def proxy_request_transition(
             else:
                 payload["to"] = locked.extension_to
                 title = f"延期未批准：{_urging_title(locked)}"
-                body = f"仍须在{zh_date(locked.promised_date)}前办结。理由：{data.note.strip()}"
+                body = f"仍须在{zh_date(locked.promised_date)}（含当日）前办结。理由：{data.note.strip()}"
             changes.update(NO_EXTENSION)
             told.append((village_side, title, f"{actor.real_name}：{body}"))
         if name in (Kind.COMPLETE, Kind.RETURN, Kind.WITHDRAW) and locked.extension_pending:
@@ -289,6 +292,9 @@ def _extension_ask_check(locked: ProxyRequest, data: TransitionInput, today: dat
         raise ValidationError(EXTENSION_DATE_REQUIRED)
     if data.promised_date <= locked.promised_date:
         raise ValidationError(EXTENSION_DATE_NOT_LATER.format(date=zh_date(locked.promised_date)))
+    latest = locked.promised_date + timedelta(days=EXTENSION_MAX_DAYS)
+    if data.promised_date > latest:
+        raise ValidationError(EXTENSION_TOO_FAR.format(date=zh_date(latest)))
 
 
 def _extension_approvers(village: Region) -> list:

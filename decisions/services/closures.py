@@ -13,13 +13,15 @@ from django.utils import timezone
 
 from core.formats import zh_date
 from decisions.caching import matter_changed
-from decisions.models import Disclosure, Matter
+from decisions.models import Amendment, Disclosure, Matter, Objection
 from decisions.services.common import DATE_IN_FUTURE, check_manages, period_ends_on, rules_for
 from decisions.workflows import MATTER, Kind, Status
 
 TERMINATE_REASON_REQUIRED = "请填写未实施的原因（将在公开栏公开）。"
 POSTED_BEFORE_RESOLUTION = "“未实施”公开的张贴日期不能早于{what}（{date}）。"
 SPENT_NEGATIVE = "实际支出不能为负数。"
+TERMINATE_OBJECTIONS_OPEN = "本轮公示还有未答复的异议：请先答复，再终止事项。"
+TERMINATE_AMENDMENT_PENDING = "还有更正等待村务监督委员会确认：请待确认后再终止事项。"
 
 
 @transaction.atomic
@@ -65,6 +67,12 @@ def matter_terminate(
     check_manages(actor, matter.village)
     matter = MATTER.lock(matter, version)
     MATTER.check(matter, Kind.TERMINATED)
+    # What villagers and the committee raised on this round's postings is answered first, not dropped.
+    current = {"disclosure__matter": matter, "disclosure__round": matter.round}
+    if Objection.objects.filter(**current, answered_on__isnull=True).exists():
+        raise ValidationError(TERMINATE_OBJECTIONS_OPEN)
+    if Amendment.objects.filter(**current, needs_signoff=True, signoff="").exists():
+        raise ValidationError(TERMINATE_AMENDMENT_PENDING)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(TERMINATE_REASON_REQUIRED)

@@ -18,6 +18,10 @@ DATE_IN_FUTURE = "{what}不能晚于今天。"
 REASON_REQUIRED = "请填写理由。"
 
 
+# An earlier round's posting (an upheld objection sent the matter back to 决议) is not corrected any more.
+SUPERSEDED_NOT_AMENDED = "该公示因异议成立已重新决议，不能再更正。"
+
+
 def check_manages(actor, village: Region) -> None:
     require_level(village, (Level.VILLAGE,), message=NOT_A_VILLAGE)
     require(actor, MANAGE_DECISIONS, village, message=NOT_YOUR_VILLAGE)

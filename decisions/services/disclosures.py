@@ -18,10 +18,11 @@ from core.workflow import version_check
 from decisions.caching import matter_changed
 from decisions.kinds import DecisionReminder
 from decisions.models import Amendment, BoardPhoto, Disclosure, Matter, Objection, Step
-from decisions.selectors import disclosed_value, posting_ends_on
+from decisions.selectors import disclosed_value, objection_periods, posting_ends_on
 from decisions.services.common import (
     DATE_IN_FUTURE,
     REASON_REQUIRED,
+    SUPERSEDED_NOT_AMENDED,
     check_manages,
     period_ends_on,
     rules_for,
@@ -53,12 +54,11 @@ NOTHING_CORRECTED = "更正后的内容与原内容相同。"
 FIELD_REQUIRED = "请选择要更正的项目。"
 AMOUNT_INVALID = "实际支出须是不小于0的金额（元），最多两位小数，如 118500.00。"
 AMOUNT_PATTERN = re.compile(r"\d{1,12}(\.\d{1,2})?")
-OBJECTION_OUTSIDE_PERIOD = "异议须在公示期内（{start}至{end}）收到。"
+OBJECTION_OUTSIDE_PERIOD = "异议须在公示期内（{periods}）收到。"
 OBJECTION_REQUIRED = "请填写异议内容。"
 OBJECTION_ANSWERED = "该异议已经答复。"
 ANSWER_REQUIRED = "请填写答复内容。"
 ANSWER_BEFORE_RECEIVED = "答复日期不能早于收到日期。"
-AMENDED_PERIOD = "；更正公示{start}至{end}"
 RESOLUTION_AMENDMENT_PENDING = (
     "决议内容的更正正在等待村务监督委员会确认：确认（或不予确认）且更正公示期满后才能公开实施结果。"
 )
@@ -250,6 +250,8 @@ def amendment_create(*, actor, disclosure: Disclosure, field: str, corrected: st
         field != Amendment.Field.TEXT and disclosure.kind != Disclosure.Kind.RESULT
     ):
         raise ValidationError(FIELD_REQUIRED)
+    if disclosure.round != matter.round:
+        raise ValidationError(SUPERSEDED_NOT_AMENDED)
     needs_signoff = field != Amendment.Field.ACCEPTANCE
     if needs_signoff:
         if matter.status != Status.OPEN:
@@ -311,23 +313,6 @@ def disclosure_is_current(matter: Matter, disclosure: Disclosure) -> bool:
     )
 
 
-def objection_periods(matter: Matter, disclosure: Disclosure) -> list[tuple[datetime.date, datetime.date]]:
-    """The periods in which objections to the posting are received: its own while the open matter is at its
-    step in its round, and the new period of each correction the committee confirmed (also after the matter
-    moved on to implementation). None for an earlier round's posting or a closed matter."""
-    if matter.status != Status.OPEN or disclosure.round != matter.round:
-        return []
-    periods = (
-        [(disclosure.posted_on, disclosure.ends_on)] if disclosure_is_current(matter, disclosure) else []
-    )
-    periods += [
-        (a.posted_on, a.ends_on)
-        for a in disclosure.amendments.all()
-        if a.in_force and a.posted_on is not None
-    ]
-    return periods
-
-
 def _disclosure_step(disclosure: Disclosure) -> str:
     return (
         Step.RESOLUTION_DISCLOSURE
@@ -344,15 +329,10 @@ def objection_record(*, actor, disclosure: Disclosure, received_on: datetime.dat
     periods = objection_periods(matter, disclosure)
     if not periods:
         raise ValidationError(OBJECTION_MATTER_MOVED)
-    amended = [a for a in disclosure.amendments.all() if a.in_force and a.posted_on is not None]
     if not any(start <= received_on <= end for start, end in periods):
         raise ValidationError(
             OBJECTION_OUTSIDE_PERIOD.format(
-                start=zh_date(disclosure.posted_on),
-                end=zh_date(disclosure.ends_on)
-                + "".join(
-                    AMENDED_PERIOD.format(start=zh_date(a.posted_on), end=zh_date(a.ends_on)) for a in amended
-                ),
+                periods="；".join(f"{zh_date(start)}至{zh_date(end)}" for start, end in periods)
             )
         )
     if received_on > timezone.localdate():
@@ -371,6 +351,8 @@ def objection_record(*, actor, disclosure: Disclosure, received_on: datetime.dat
 @transaction.atomic
 def objection_answer(*, actor, objection: Objection, answer: str, answered_on: datetime.date) -> Objection:
     check_manages(actor, objection.village)
+    # The matter first, then the objection: the order objection_uphold and the period's close lock in.
+    Matter.objects.select_for_update(of=("self",)).filter(disclosures__objections=objection.pk).first()
     objection = Objection.objects.select_for_update().select_related("disclosure").get(pk=objection.pk)
     if objection.answered_on is not None:
         raise ValidationError(OBJECTION_ANSWERED)

@@ -317,7 +317,9 @@ def _meeting_transition(actor, matter: Matter, meeting: Meeting, today: datetime
     if meeting.step == Step.RESOLUTION:
         changes["resolved_on"] = meeting.held_on
         start = matter.proposed_on or meeting.held_on
-        if (meeting.held_on - start).days > rules.resolution_within_days:
+        # The time limit runs from the proposal to the first resolution; a new vote after an upheld
+        # objection (a later round) is not measured against it.
+        if matter.round == 1 and (meeting.held_on - start).days > rules.resolution_within_days:
             changes["resolved_late"] = True
     MATTER.apply(
         matter, Kind.MEETING_HELD, actor=actor, version=None, locked=matter, changes=changes, payload=facts

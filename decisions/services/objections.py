@@ -14,13 +14,13 @@ from core.formats import zh_date
 from core.personal_data import contact_phone_validate
 from decisions.caching import matter_changed
 from decisions.kinds import DecisionReminder
-from decisions.models import Disclosure, Matter, Objection
+from decisions.models import Amendment, Disclosure, Matter, Objection
+from decisions.selectors import objection_periods
 from decisions.services.common import DATE_IN_FUTURE, check_manages
 from decisions.services.disclosures import (
     ANSWER_BEFORE_RECEIVED,
     OBJECTION_ANSWERED,
     OBJECTION_REQUIRED,
-    objection_periods,
 )
 from decisions.workflows import MATTER, Kind
 from notifications.services import remind
@@ -28,6 +28,7 @@ from regions.roles import Role
 from regions.selectors import post_holders
 
 UPHOLD_REASON_REQUIRED = "请填写异议成立的理由。"
+AMENDMENT_LAPSED = "异议成立，事项退回重新决议，本更正不再确认。"
 UPHOLD_SUPERSEDED = "该公示已因异议成立而重新决议，不能再认定异议成立。"
 PUBLIC_NAME_REQUIRED = "请填写您的姓名。"
 PUBLIC_NOT_RUNNING = (
@@ -62,6 +63,11 @@ def objection_uphold(*, actor, objection: Objection, reason: str, answered_on: d
     objection.upheld = True
     objection.full_clean()
     objection.save(update_fields=["answer", "answered_on", "answered_by", "upheld"])
+    # Corrections of this round's postings still waiting for the committee lapse with the round: what they
+    # would correct is decided again.
+    Amendment.objects.filter(
+        disclosure__matter=matter, disclosure__round=matter.round, needs_signoff=True, signoff=""
+    ).update(signoff=Amendment.Signoff.REFUSED, signoff_reason=AMENDMENT_LAPSED, signed_at=timezone.now())
     MATTER.apply(
         matter,
         Kind.OBJECTION_UPHELD,

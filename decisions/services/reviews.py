@@ -23,7 +23,7 @@ from decisions.kinds import DecisionReminder
 from decisions.models import Amendment, Disclosure, DisclosureReview, Matter, Step
 from decisions.permissions import SUPERVISE_DECISIONS
 from decisions.selectors import latest_review
-from decisions.services.common import check_manages, period_ends_on, rules_for
+from decisions.services.common import SUPERSEDED_NOT_AMENDED, check_manages, period_ends_on, rules_for
 from decisions.workflows import MATTER, Kind, Status, require_step
 from notifications.services import remind
 from regions.roles import Role
@@ -151,7 +151,9 @@ def review_submit(*, actor, matter: Matter, kind: str, data: ReviewInput) -> Dis
 
 def _review_locked(review: DisclosureReview) -> DisclosureReview:
     # The matter's lock first (as every write of the matter takes it), then the review's.
-    Matter.objects.select_for_update(of=("self",)).get(pk=review.matter_id)
+    matter = Matter.objects.select_for_update(of=("self",)).get(pk=review.matter_id)
+    # A closed matter posts nothing more: its reviews are not decided nor answered any more.
+    MATTER.ensure_open(matter)
     return (
         DisclosureReview.objects.select_for_update(of=("self",))
         .select_related("matter__village", "submitted_by")
@@ -283,6 +285,8 @@ def amendment_signoff(*, actor, amendment: Amendment, verdict: str, reason: str 
         raise ValidationError(AMENDMENT_NOT_PENDING)
     if matter.status != Status.OPEN:
         raise ValidationError(MATTER_NOT_OPEN)
+    if amendment.disclosure.round != matter.round:
+        raise ValidationError(SUPERSEDED_NOT_AMENDED)
     reason = reason.strip()
     today = timezone.localdate()
     if verdict == Amendment.Signoff.CONFIRMED:

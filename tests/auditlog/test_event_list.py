@@ -12,6 +12,7 @@ from django.utils import timezone
 from pghistory.models import Events
 
 from centers.models import ServiceCenter
+from centers.services.suggestions import suggestion_submit
 from tests.centers.builders import accept, transition
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +131,13 @@ def test_the_page_costs_the_same_queries_however_many_people_its_rows_name(
     assert count() == one
     with django_assert_max_num_queries(15):
         client.get(reverse("auditlog:event-list"), {"model": "centers.ProxyRequestEvent"})
+
+
+def test_a_villagers_name_and_phone_are_masked_in_the_audit_trail(world):
+    """A suggestion's (and a public objection's) name is masked as the public pages mask it: 王*."""
+    suggestion = suggestion_submit(
+        village=world.village_a1, content="路灯坏了", name="王大妈", phone="13912345678"
+    )
+    cells = changes_cell(audit_page(world, model="centers.SuggestionEvent", obj_id=suggestion.pk))
+    assert "姓名</span>：王**" in cells and "王大妈" not in cells
+    assert "139****5678" in cells and "13912345678" not in cells

@@ -21,6 +21,7 @@ from centers.services.proxy_requests import (
     EXTENSION_DATE_NOT_LATER,
     EXTENSION_DATE_REQUIRED,
     EXTENSION_OWN,
+    EXTENSION_TOO_FAR,
     EXTENSION_TOO_LATE,
     RETURN_REPLY_REQUIRED,
 )
@@ -128,6 +129,9 @@ def test_asking_the_day_after_the_promise_is_refused_and_changes_nothing(world):
         (dt.date(2026, 10, 1), REASON, EXTENSION_DATE_NOT_LATER.format(date=zh_date(PROMISED))),  # past
         (EXTENDED, "  ", REASON_REQUIRED),
         ("", REASON, EXTENSION_DATE_REQUIRED),
+        # At most a year past the promise in force (a date of year 9999 would only park the request).
+        (dt.date(2027, 10, 11), REASON, EXTENSION_TOO_FAR.format(date=zh_date(dt.date(2027, 10, 10)))),
+        (dt.date(9999, 12, 31), REASON, EXTENSION_TOO_FAR.format(date=zh_date(dt.date(2027, 10, 10)))),
     ],
 )
 def test_bad_requests_for_an_extension_are_refused_with_a_message(world, to, note, message):
@@ -444,3 +448,13 @@ def test_a_return_without_a_channel_is_refused(world):
     request.refresh_from_db()
     assert request.status == "accepted"
     assert not ProxyRequestTimelineEvent.objects.filter(proxy_request=request, kind="return").exists()
+
+
+def test_a_year_past_the_promise_is_the_latest_extension_and_the_township_grants_it(world):
+    request = promised_on_10_october(world)
+    a_year_on = dt.date(2027, 10, 10)
+    with on(dt.date(2026, 10, 8)):
+        assert said(ask(world, request, to=a_year_on)) == ["已保存。"]
+        decide(world, request, note="同意")
+    request.refresh_from_db()
+    assert (request.promised_date, request.original_promised_date) == (a_year_on, PROMISED)
