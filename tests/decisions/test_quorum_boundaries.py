@@ -207,3 +207,10 @@ def test_the_rules_in_words():
         assert quorum.pass_basis(body, 7, Majority.TWO_THIRDS) == "须经全体应到人员（7人）三分之二以上同意"
     for body in (Body.REPRESENTATIVES, Body.VILLAGERS):
         assert quorum.pass_basis(body, 7) == "赞成票须超过到会人数的一半"
+
+
+def test_the_households_needed_are_counted_with_no_one_else_present():
+    # One villager entitled: had the search counted one person present, the quorum would be met by persons
+    # alone and no household would seem needed; two of three households are.
+    outcome = quorum.explain(Body.VILLAGERS, Count(entitled=1, present=0, households_total=3))
+    assert (outcome.min_present, outcome.min_households) == (1, 2)
