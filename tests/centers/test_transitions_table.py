@@ -7,11 +7,12 @@ change EXPECTED here, on purpose."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import timedelta
 
 import pytest
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from centers.models import ProxyRequest
 from centers.services import TransitionInput, proxy_request_transition
@@ -109,7 +110,8 @@ def data_for(world) -> dict:
         reply_channel="电话告知",
         reply_text="答复",
         handler=world.village_a1_clerk,
-        promised_date=date(2030, 1, 1),
+        # Later than any promise here, within the year an extension may ask for.
+        promised_date=timezone.localdate() + timedelta(days=200),
     )
 
 
