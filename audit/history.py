@@ -91,7 +91,7 @@ def _mask(text: str) -> str:
 
 def _mask_name(text: str) -> str:
     """A person's name as the public pages show it: the surname kept (张*, 欧阳**)."""
-    return text[:1] + "*" * (len(text) - 1)
+    return text[:1] + "*" * max(len(text) - 1, 1)
 
 
 def _local_datetime(value: str) -> str:
