@@ -49,9 +49,7 @@ def requests_by_month_rows(*, region: Region, today: datetime.date) -> QuerySet:
     """Requests accepted below ``region`` in the last twelve months, by month of acceptance: v1 accepted,
     v2 done (办结 or 回复), v3 done by the original promise, v4 still open past the original promise (late
     by the on-time rule, DOMAIN_RULES C.10), v5 done after it but by an approved extension (延期办结). The
-    same conditions as centers.selectors.proxy_request_figures. One grouped query."""
-    Status = ProxyRequest.Status
-    done = Q(status__in=(Status.DONE, Status.REPLIED))
+    conditions are ProxyRequest's (as centers.selectors.proxy_request_figures uses them). One grouped query."""
     return (
         ProxyRequest.objects.within(region)
         .filter(accepted_on__range=(months_back(today)[0], today))
@@ -59,14 +57,10 @@ def requests_by_month_rows(*, region: Region, today: datetime.date) -> QuerySet:
         .values("key", "label")
         .annotate(
             v1=Count("pk"),
-            v2=Count("pk", filter=done),
-            v3=Count("pk", filter=done & Q(finished_on__lte=F("original_promised_date"))),
-            v4=Count("pk", filter=Q(status__in=ProxyRequest.OPEN, original_promised_date__lt=today)),
-            v5=Count(
-                "pk",
-                filter=done
-                & Q(finished_on__gt=F("original_promised_date"), finished_on__lte=F("promised_date")),
-            ),
+            v2=Count("pk", filter=ProxyRequest.done_q()),
+            v3=Count("pk", filter=ProxyRequest.on_time_q()),
+            v4=Count("pk", filter=ProxyRequest.overdue_open_q(today)),
+            v5=Count("pk", filter=ProxyRequest.extended_q()),
         )
     )
 

@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Window
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Sum, Window
 from django.shortcuts import get_object_or_404
 
 from centers.models import (
@@ -284,7 +284,6 @@ def proxy_request_figures(
 
     today = today or timezone.localdate()
     Status = ProxyRequest.Status
-    finished = Q(status__in=(Status.DONE, Status.REPLIED))
     key = (
         ("village__code", "village__name", "village__parent__code", "village__parent__name")
         if by == "village"
@@ -297,16 +296,10 @@ def proxy_request_figures(
         .values(*key)
         .annotate(
             accepted=Count("pk"),
-            done=Count("pk", filter=finished),
-            on_time=Count("pk", filter=finished & Q(finished_on__lte=F("original_promised_date"))),
-            extended=Count(
-                "pk",
-                filter=finished
-                & Q(finished_on__gt=F("original_promised_date"), finished_on__lte=F("promised_date")),
-            ),
-            overdue_open=Count(
-                "pk", filter=Q(status__in=ProxyRequest.OPEN, original_promised_date__lt=today)
-            ),
+            done=Count("pk", filter=ProxyRequest.done_q()),
+            on_time=Count("pk", filter=ProxyRequest.on_time_q()),
+            extended=Count("pk", filter=ProxyRequest.extended_q()),
+            overdue_open=Count("pk", filter=ProxyRequest.overdue_open_q(today)),
             avg_days=Avg("working_days_taken"),
             replied=Count("pk", filter=Q(status=Status.REPLIED)),
             satisfied=Count(
