@@ -43,11 +43,19 @@ from regions.services.urging import NOT_ALLOWED_TO_URGE
 # Wrong tries allowed per receipt code, and per client address (many codes), in a window. Behind a reverse
 # proxy every villager shares the proxy's address unless TRUSTED_PROXY_COUNT is set (README), hence the
 # larger address limit.
+# Wrong tries allowed in LOOKUP_WINDOW. Guessing one applicant's four digits is what the per-code limits stop
+# (5 per 10 minutes and LOOKUP_CODE_DAY_LIMIT a day: 10,000 possibilities take over a year); a random 8-letter
+# code (32**8) is not worth guessing, so the per-address limit only stops one address spraying codes and is
+# high enough that a county's villagers behind one proxy address (TRUSTED_PROXY_COUNT=0) are not locked out
+# by each other's typos.
 LOOKUP_CODE_LIMIT = 5
-LOOKUP_ADDRESS_LIMIT = 30
+LOOKUP_CODE_DAY_LIMIT = 20
+LOOKUP_ADDRESS_LIMIT = 300
 LOOKUP_WINDOW = 10 * 60  # seconds
+LOOKUP_DAY = 24 * 60 * 60
 LOOKUP_NOT_FOUND = "没有查到与回执码和手机号后四位相符的办件，请核对后重试。"
 LOOKUP_TOO_MANY = "查询过于频繁，请10分钟后再试。"
+LOOKUP_TOO_MANY_TODAY = "该回执码今天输错次数过多，请明天再试，或带上办事回执到村党群服务中心查询。"
 LOOKUP_PHONE_IN_URL = "为保护您的个人信息，请在下方输入手机号后四位后点“查询”。"
 ONLY_VIEW = "您只能查看该代办事项。"
 NO_REVEAL = "您无权查看完整的个人信息。"
@@ -362,9 +370,15 @@ def request_receipt(request, pk: int):
 
 
 def _lookup_keys(code: str, address: str | None) -> list[tuple[str, int]]:
+    """The counters of the short window: the client address's and the receipt code's."""
     return [(f"lookup:addr:{address}", LOOKUP_ADDRESS_LIMIT)] + (
         [(f"lookup:code:{code}", LOOKUP_CODE_LIMIT)] if code else []
     )
+
+
+def _lookup_day_keys(code: str) -> list[tuple[str, int]]:
+    """The receipt code's daily counter, whatever the address."""
+    return [(f"lookup:code-day:{code}", LOOKUP_CODE_DAY_LIMIT)] if code else []
 
 
 @require_http_methods(["GET", "POST"])
@@ -386,7 +400,12 @@ def lookup(request):
     code = form.data.get("code", "").strip().upper()[:12]
     address = client_address(request)
     found, message, status = None, "", 200
-    if over_limit(_lookup_keys(code, address), LOOKUP_WINDOW):
+    # Both calls run (each counts its try) before either answer is looked at.
+    over_now = over_limit(_lookup_keys(code, address), LOOKUP_WINDOW)
+    over_today = over_limit(_lookup_day_keys(code), LOOKUP_DAY)
+    if over_today:
+        message, status = LOOKUP_TOO_MANY_TODAY, 429
+    elif over_now:
         message, status = LOOKUP_TOO_MANY, 429
     else:
         if form.is_valid():
@@ -396,7 +415,7 @@ def lookup(request):
         if found is None:
             message = LOOKUP_NOT_FOUND
         else:
-            give_back(key for key, _ in _lookup_keys(code, address))
+            give_back(key for key, _ in _lookup_keys(code, address) + _lookup_day_keys(code))
     events = selectors.proxy_request_events(proxy_request=found, public_only=True) if found else []
     return render(
         request,
