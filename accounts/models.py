@@ -51,3 +51,26 @@ class User(AbstractUser):
     @property
     def masked_mobile(self) -> str:
         return f"{self.mobile[:3]}****{self.mobile[-4:]}" if len(self.mobile) == 11 else self.mobile
+
+
+class PasswordHistory(models.Model):
+    """A password a user has had (历史密码), kept as its hash so that recent ones cannot be chosen again
+    (等保 2.0 level 3). Written by accounts.validators.PasswordHistoryValidator whenever a password is saved,
+    on every path (the change page, the admin, a reset, a new account); only the newest are kept.
+
+    Not tracked by pghistory: the hashes stay out of the audit trail, as the user's password does.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="password_history", verbose_name="用户"
+    )
+    password = models.CharField("密码（哈希）", max_length=128)
+    created_at = models.DateTimeField("设置时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "历史密码"
+        verbose_name_plural = "历史密码"
+        indexes = [models.Index(fields=["user", "-created_at"], name="accounts_pwhistory_user_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
