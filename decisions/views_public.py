@@ -16,6 +16,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods
 
 from audit.context import client_address
+from core.middleware import personal_data
 from core.ratelimit import give_back, over_limit
 from decisions import caching, selectors, services
 from decisions.forms import PublicObjectionForm
@@ -114,6 +115,7 @@ def _objection_keys(disclosure_pk: int, address: str | None) -> list[tuple[str, 
     ]
 
 
+@personal_data
 @require_http_methods(["GET", "POST"])
 def bulletin_objection(request, code: str, pk: int):
     """A villager files an objection to a posting of the village's bulletin while its period runs (name and

@@ -31,6 +31,7 @@ from centers.permissions import APPROVE_EXTENSION, CHANGE_CENTER
 from centers.workflows import PROXY_REQUEST
 from core import region_cache
 from core.http import act, attempt, form_errors
+from core.middleware import personal_data
 from core.ratelimit import give_back, over_limit
 from core.tables import group_by_township
 from regions.forms import UrgeForm, UrgingAnswerForm
@@ -381,6 +382,7 @@ def _lookup_day_keys(code: str) -> list[tuple[str, int]]:
     return [(f"lookup:code-day:{code}", LOOKUP_CODE_DAY_LIMIT)] if code else []
 
 
+@personal_data
 @require_http_methods(["GET", "POST"])
 def lookup(request):
     """Public (no login): receipt code + the phone's last four digits give the status, the public events

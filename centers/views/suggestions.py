@@ -19,6 +19,7 @@ from centers.permissions import CHANGE_CENTER
 from centers.selectors import SUGGESTION_SUMS
 from centers.services import suggestions as services
 from core.http import act
+from core.middleware import personal_data
 from core.ratelimit import give_back, over_limit
 from core.tables import group_by_township
 from regions.models import Region
@@ -47,6 +48,7 @@ def _public_village(code: str) -> Region:
     return get_object_or_404(Region.objects.select_related("service_center"), code=code, level=Level.VILLAGE)
 
 
+@personal_data
 @require_http_methods(["GET", "POST"])
 def suggestion_new(request, code: str):
     """Public (no login): a villager leaves a question or suggestion for the village, name and phone
@@ -87,6 +89,7 @@ def suggestion_new(request, code: str):
     )
 
 
+@personal_data
 @require_http_methods(["GET", "POST"])
 def suggestion_lookup(request):
     """Public (no login): the receipt code gives the suggestion and, once the village answered, its answer

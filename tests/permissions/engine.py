@@ -14,6 +14,7 @@ Rules enforced (the project's access design):
 * anonymous users are redirected (302) to /accounts/login/?next=...; public pages say ``kind="public"``;
 * POST-only endpoints answer 405 to GET; every other redirect's target is named and checked;
 * files served as images answer with an image's content type;
+* every page answered to a signed-in user says ``Cache-Control: no-store``;
 * the Django admin: anonymous and non-staff users are redirected to the admin login; the superuser
   gets each page, except what a model's admin forbids (403). The admin's answers do not depend on the
   portal's roles, so its entries run for three roles only (ADMIN_ROLES).
@@ -681,6 +682,9 @@ def case_problems(ctx: Ctx, key: str, role: str) -> list[str]:
         elif expected == 200 and entry.image:
             if not response["Content-Type"].startswith("image/"):
                 problems.append(f"{label}: Content-Type {response['Content-Type']!r}, expected an image")
+        if expected == 200 and user is not None and "no-store" not in response.get("Cache-Control", ""):
+            # Every signed-in page may show personal data: none is kept in a cache (core.middleware).
+            problems.append(f"{label}: Cache-Control {response.get('Cache-Control')!r}, expected no-store")
         if response.streaming:
             b"".join(response.streaming_content)  # consumed: the test client then closes the file
     return problems
