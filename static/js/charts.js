@@ -14,6 +14,9 @@
       if (el.dataset.drawn || !source) {
         return;
       }
+      if (el.dataset.height) {
+        el.style.height = el.dataset.height; // set here too: the chart takes its size at init
+      }
       var chart = window.echarts.init(el, null, { renderer: "svg" });
       chart.setOption(JSON.parse(source.textContent));
       el.dataset.drawn = "1";

@@ -73,15 +73,39 @@ def _contexts(browser: Browser, live_server) -> Iterator[dict[str, BrowserContex
         context.close()
 
 
+def is_csp_violation(text: str) -> bool:
+    """Chromium's console message for anything the Content-Security-Policy refused."""
+    return "Content Security Policy" in text or "Content-Security-Policy" in text
+
+
 @pytest.fixture
-def open_page(_contexts, live_server) -> Iterator[Callable[[str], Page]]:
+def csp_violations() -> Iterator[list[str]]:
+    """The CSP violations reported on the console of every page a test opens (open_page, own_page): the test
+    fails if there is any, so every browser test proves its pages work under the policy."""
+    seen: list[str] = []
+    yield seen
+    assert not seen, "Content-Security-Policy violations:\n" + "\n".join(seen)
+
+
+def watch_console(page: Page, violations: list[str]) -> Page:
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(f"{page.url}: {message.text}") if is_csp_violation(message.text) else None
+        ),
+    )
+    return page
+
+
+@pytest.fixture
+def open_page(_contexts, live_server, csp_violations) -> Iterator[Callable[[str], Page]]:
     """``open_page("phone")`` / ``open_page("desktop")``: a new page, signed out, at that width."""
     pages: list[Page] = []
 
     def _open(width: str) -> Page:
         context = _contexts[width]
         context.clear_cookies()
-        page = context.new_page()
+        page = watch_console(context.new_page(), csp_violations)
         pages.append(page)
         return page
 
@@ -91,7 +115,7 @@ def open_page(_contexts, live_server) -> Iterator[Callable[[str], Page]]:
 
 
 @pytest.fixture
-def own_page(browser: Browser, live_server) -> Iterator[Callable[[str], Page]]:
+def own_page(browser: Browser, live_server, csp_violations) -> Iterator[Callable[[str], Page]]:
     """``own_page("phone")``: a page in a browser context of its own (its own cookies), for a second person
     who stays signed out, or signed in as someone else, while ``open_page``'s user is signed in."""
     contexts: list[BrowserContext] = []
@@ -100,7 +124,7 @@ def own_page(browser: Browser, live_server) -> Iterator[Callable[[str], Page]]:
         context = browser.new_context(base_url=live_server.url, locale="zh-CN", **WIDTHS[width])
         context.set_default_timeout(10_000)
         contexts.append(context)
-        return context.new_page()
+        return watch_console(context.new_page(), csp_violations)
 
     yield _open
     for context in contexts:

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from centers.models import ChecklistEntry, ChecklistItem, DutyRules, DutyShift
 from centers.services import checklist_entry_update
-from tests.browser.conftest import WIDTHS, log_in
+from tests.browser.conftest import WIDTHS, log_in, watch_console
 from tests.centers.builders import center_of, shift_on
 from tests.conftest import PASSWORD
 
@@ -70,7 +70,7 @@ COUNT_LOCATION_REQUESTS = """
 """
 
 
-def test_check_in_asks_for_the_location_only_when_pressed(world, browser, live_server):
+def test_check_in_asks_for_the_location_only_when_pressed(world, browser, live_server, csp_violations):
     DutyRules.objects.create(
         county=world.county,
         starts_at=dt.time(0, 0),
@@ -87,7 +87,7 @@ def test_check_in_asks_for_the_location_only_when_pressed(world, browser, live_s
         **WIDTHS["phone"],
     )
     context.add_init_script(COUNT_LOCATION_REQUESTS)
-    page = context.new_page()
+    page = watch_console(context.new_page(), csp_violations)
     try:
         page.goto("/accounts/login/")
         page.get_by_label("用户名或手机号").fill(world.village_a1_clerk.username)

@@ -375,14 +375,22 @@ def test_after_hours_check_in_through_the_page_says_absent_with_its_reason(world
     assert '<span class="small text-muted">下班后才签到</span>' in roster
 
 
-def test_the_location_is_asked_for_only_when_check_in_is_pressed(world):
-    """The panel's script asks for the position in the form's submit handler, not when the page loads."""
+def test_the_location_is_asked_for_only_when_check_in_is_pressed(world, settings):
+    """The check-in form is marked data-geolocate; static/js/portal.js asks for the position in the
+    document's submit handler for such a form, never when the page loads (the browser test runs it)."""
     shift_on(world, timezone.localdate())
     home = world.client_for(world.village_a1_clerk).get("/regions/419901101201/").content.decode()
-    script = home[home.index('id="check-in-form"') :]
-    script = script[script.index("<script>") : script.index("</script>")]
-    handler = script[script.index('form.addEventListener("submit"') :]
-    assert script.count("getCurrentPosition") == 1 and "getCurrentPosition" in handler
+    assert 'id="check-in-form" data-geolocate>' in home and "<script>" not in home
+    script = (settings.BASE_DIR / "static" / "js" / "portal.js").read_text()
+    asking = script[
+        script.index("function geolocateThenSend") : script.index('document.addEventListener("submit"')
+    ]
+    on_submit = script[script.index('document.addEventListener("submit"') :]
+    assert script.count("getCurrentPosition") == 1 and "getCurrentPosition" in asking
+    assert (
+        'if (form.hasAttribute("data-geolocate")) geolocateThenSend(form, event);'
+        in on_submit.split("});")[0]
+    )
 
 
 def test_the_demo_village_is_on_duty_on_rest_days_for_a_first_look(world):

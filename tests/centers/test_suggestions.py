@@ -67,7 +67,7 @@ def test_a_suggestion_is_saved_with_a_code_and_the_village_is_told(world):
     )
     assert suggestion.content == "村东头路灯坏了，晚上看不见路" and not suggestion.is_answered
     page = response.content.decode()
-    assert f'id="suggestion-code" style="letter-spacing:.15em">{suggestion.receipt_code}' in page
+    assert f'id="suggestion-code">{suggestion.receipt_code}' in page
     # The village's secretary is told; the township is not (it sees them on its panel and list).
     told = set(
         Notification.objects.filter(kind="suggestion_new").values_list("recipient__username", flat=True)
