@@ -82,14 +82,16 @@ def test_charts_render_on_a_phone_and_follow_the_window(world, open_page):
         # Turned to a wider window, the charts take the new width.
         page.set_viewport_size({"width": 820, "height": 900})
         page.wait_for_function(
-            "document.querySelector('#chart-requests_by_month .chart-canvas svg').getBoundingClientRect().width > 700"
+            # A function, not an expression: Playwright evaluates a bare expression with eval(), which the
+            # page's Content-Security-Policy refuses.
+            "() => document.querySelector('#chart-requests_by_month .chart-canvas svg').getBoundingClientRect().width > 700"
         )
         page.set_viewport_size({"width": 1366, "height": 900})
         page.locator("#charts").scroll_into_view_if_needed()
         page.screenshot(path=str(SHOTS / "township-charts-desktop.png"), full_page=True)
         page.set_viewport_size({"width": 390, "height": 844})
         page.wait_for_function(
-            "document.querySelector('#chart-requests_by_month .chart-canvas svg').getBoundingClientRect().width < 391"
+            "() => document.querySelector('#chart-requests_by_month .chart-canvas svg').getBoundingClientRect().width < 391"
         )
 
 
