@@ -70,7 +70,7 @@ class PasswordHistoryValidator:
         history = PasswordHistory.objects.filter(user_id=user.pk).order_by("-created_at", "-pk")
         latest = history.first()
         if latest is not None and check_password(password, latest.password):
-            # The same password hashed again (a hasher upgrade at login): one entry, not a second slot.
+            # The same password saved again without the rules (seed_demo re-run): one entry, not a second place.
             latest.password = user.password
             latest.save(update_fields=["password"])
             return

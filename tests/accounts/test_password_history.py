@@ -100,3 +100,21 @@ def test_a_password_set_before_the_rule_is_still_the_current_one():
     client.force_login(user)
     response = change(client, PASSWORD, PASSWORD)
     assert response.status_code == 200 and REUSED in response.content.decode()
+
+
+def test_the_same_password_set_again_takes_no_second_place():
+    """A path that sets the same password again without the rules (seed_demo on a second run) updates the
+    newest entry, so the history still holds 5 different previous passwords. (A hasher upgrade at login is
+    not a password change for Django and records nothing.)"""
+    user, _ = changed_six_times()
+    before = list(user.password_history.order_by("-created_at", "-pk").values_list("pk", flat=True))
+    user.set_password(NEW[5])
+    user.save()
+    after = list(user.password_history.order_by("-created_at", "-pk").values_list("pk", "password"))
+    assert [pk for pk, _ in after] == before
+    assert after[0][1] == user.password
+    user.set_password(PASSWORD)  # a different one does take a place, the oldest leaves
+    user.save()
+    assert user.password_history.count() == 6 and before[-1] not in user.password_history.values_list(
+        "pk", flat=True
+    )
