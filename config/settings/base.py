@@ -221,6 +221,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.notifications_deliver_pending",
         "schedule": crontab(minute="*/10"),
     },
+    "export-jobs-resume": {
+        "task": "spreadsheets.tasks.export_jobs_resume",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 # ------------------------------------------------------------------------------
