@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "notifications",
     "spreadsheets",
     "uploads",
+    "backups",
     "core",
     "regions",
     "centers",
@@ -258,6 +259,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Domain configuration
 # ------------------------------------------------------------------------------
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
+# manage.py backup / restore (backups app; README "Backups"): where archives go and how many are kept.
+BACKUP_DIR = Path(env("BACKUP_DIR", default=str(BASE_DIR / "backup-archives")))
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=14)
+PG_BIN_DIR = env("PG_BIN_DIR", default="")  # pg_dump/pg_restore to use; found automatically when empty
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
 # How names sort by pinyin: "icu" (zh-x-icu collation) or "gb18030" for a server built without ICU.
 PINYIN_ORDER = env("PINYIN_ORDER", default="icu")
