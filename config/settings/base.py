@@ -262,6 +262,8 @@ PHOTO_MAX_BYTES = 5 * 1024 * 1024
 # manage.py backup / restore (backups app; README "Backups"): where archives go and how many are kept.
 BACKUP_DIR = Path(env("BACKUP_DIR", default=str(BASE_DIR / "backup-archives")))
 BACKUP_KEEP = env.int("BACKUP_KEEP", default=14)
+# The database backup and restore connect to: the role that owns the tables (empty: DATABASE_URL).
+BACKUP_DATABASE_URL = env("BACKUP_DATABASE_URL", default="")
 PG_BIN_DIR = env("PG_BIN_DIR", default="")  # pg_dump/pg_restore to use; found automatically when empty
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
 # How names sort by pinyin: "icu" (zh-x-icu collation) or "gb18030" for a server built without ICU.

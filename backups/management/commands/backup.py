@@ -19,7 +19,9 @@ class Command(BaseCommand):
             "--keep", type=int, default=settings.BACKUP_KEEP, help="保留最近几份（默认BACKUP_KEEP）"
         )
         parser.add_argument(
-            "--database-url", default="", help="数据库地址（默认取设置中的数据库；应使用拥有全部表的账号）"
+            "--database-url",
+            default="",
+            help="数据库地址（默认BACKUP_DATABASE_URL，未设置则为DATABASE_URL；应使用拥有全部表的账号）",
         )
         parser.add_argument(
             "--media-root", default=str(settings.MEDIA_ROOT), help="上传文件目录（默认MEDIA_ROOT）"
@@ -30,7 +32,9 @@ class Command(BaseCommand):
             path, manifest = backup_create(
                 folder=Path(options["dir"]),
                 keep=options["keep"],
-                database=Database.from_settings(options["database_url"] or None),
+                database=Database.from_settings(
+                    options["database_url"] or settings.BACKUP_DATABASE_URL or None
+                ),
                 media_root=Path(options["media_root"]),
             )
         except BackupError as exc:

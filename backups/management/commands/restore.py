@@ -18,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--database-url",
             default="",
-            help="目标数据库地址（默认取设置中的数据库；应使用拥有全部表的账号）",
+            help="目标数据库地址（默认BACKUP_DATABASE_URL，未设置则为DATABASE_URL；应使用拥有全部表的账号）",
         )
         parser.add_argument(
             "--media-root", default=str(settings.MEDIA_ROOT), help="上传文件目录（默认MEDIA_ROOT）"
@@ -31,7 +31,9 @@ class Command(BaseCommand):
         try:
             manifest = backup_restore(
                 archive_path=Path(options["archive"]),
-                database=Database.from_settings(options["database_url"] or None),
+                database=Database.from_settings(
+                    options["database_url"] or settings.BACKUP_DATABASE_URL or None
+                ),
                 media_root=Path(options["media_root"]),
                 force=options["force"],
             )
