@@ -55,7 +55,7 @@ def export_job_create(*, user, kind: str, title: str, params: dict) -> ExportJob
     A broker that is down does not lose the request: the job stays pending, is marked as not queued (the
     page says so) and the sweeper queues it later."""
     job = ExportJob.objects.create(user=user, kind=kind, title=title, params=params)
-    transaction.on_commit(lambda: export_job_enqueue(job=job))
+    transaction.on_commit(lambda: export_job_enqueue(job=job), robust=True)
     return job
 
 
