@@ -113,16 +113,16 @@ def _major(binary: Path) -> int | None:
 
 def pg_binary(tool: str, *, at_least: int) -> tuple[Path, int]:
     """The oldest ``tool`` (pg_dump or pg_restore) whose major version is at least ``at_least``."""
-    found = []
-    for directory in _candidate_dirs():
+    found = []  # (major, rank, binary): of equal versions, the earlier candidate (PATH's wrappers come last)
+    for rank, directory in enumerate(_candidate_dirs()):
         binary = directory / tool
         if binary.is_file() and (major := _major(binary)) is not None and major >= at_least:
-            found.append((major, binary))
+            found.append((major, rank, binary))
     if not found:
         raise BackupError(
             f"找不到版本不低于{at_least}的{tool}。请安装对应版本的PostgreSQL客户端，或用PG_BIN_DIR指定其bin目录。"
         )
-    major, binary = min(found)
+    major, _, binary = min(found)
     return binary, major
 
 

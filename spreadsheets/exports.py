@@ -31,8 +31,9 @@ LARGE_EXPORT_ROWS = 10_000
 # A running job that reported nothing for this long lost its worker (progress comes every 5,000 rows,
 # seconds apart; the task's own time limit is 35 minutes, and the lease only has to outlive a silence).
 EXPORT_LEASE = timedelta(minutes=10)
-# A pending job this old was never picked up (broker down at request time, or the message lost).
-PENDING_GRACE = timedelta(minutes=2)
+# A pending job this old was never picked up (its message lost, or a long queue: a duplicate is harmless);
+# one whose enqueue failed (broker down at request time) is queued again at the next sweep.
+PENDING_GRACE = timedelta(minutes=10)
 # A job whose worker died this many times is given up: building it again would kill the next one too.
 MAX_ATTEMPTS = 3
 GIVEN_UP = "导出多次中断，已停止重试。请缩小导出范围后重新导出，或联系管理员。"
@@ -55,21 +56,20 @@ def export_job_create(*, user, kind: str, title: str, params: dict) -> ExportJob
     A broker that is down does not lose the request: the job stays pending, is marked as not queued (the
     page says so) and the sweeper queues it later."""
     job = ExportJob.objects.create(user=user, kind=kind, title=title, params=params)
-    transaction.on_commit(lambda: export_job_enqueue(job=job), robust=True)
+    transaction.on_commit(lambda: export_job_enqueue(job_id=job.id), robust=True)
     return job
 
 
-def export_job_enqueue(*, job: ExportJob) -> bool:
+def export_job_enqueue(*, job_id: int) -> bool:
     """Sends the job's task; on a broker error records the failure instead of raising (the job is
     committed and the sweeper will queue it). Returns whether the task was sent."""
     from spreadsheets.tasks import export_job_run as export_job_run_task
 
     try:
-        export_job_run_task.delay(job.id)
+        export_job_run_task.delay(job_id)
     except OperationalError:  # kombu's "broker unreachable", raised after its own short retries
-        logger.exception("export job %s could not be queued; the sweeper will queue it", job.id)
-        job.enqueue_failed_at = timezone.now()
-        ExportJob.objects.filter(id=job.id).update(enqueue_failed_at=job.enqueue_failed_at)
+        logger.exception("export job %s could not be queued; the sweeper will queue it", job_id)
+        ExportJob.objects.filter(id=job_id).update(enqueue_failed_at=timezone.now())
         return False
     return True
 
@@ -143,18 +143,19 @@ def export_job_run(*, job_id: int) -> bool:
 def export_jobs_resume(*, now: datetime | None = None) -> int:
     """The sweeper (beat): queues pending jobs that were never picked up and running jobs whose lease
     expired; gives up on jobs that have used every attempt. Returns the number of jobs queued."""
-    from spreadsheets.tasks import export_job_run as export_job_run_task
-
     now = now or timezone.now()
     ExportJob.objects.filter(
         status=ExportJob.Status.RUNNING, claimed_at__lt=now - EXPORT_LEASE, attempts__gte=MAX_ATTEMPTS
     ).update(status=ExportJob.Status.FAILED, error=GIVEN_UP, finished_at=now)
     stale = ExportJob.objects.filter(
-        Q(status=ExportJob.Status.PENDING, created_at__lt=now - PENDING_GRACE)
+        Q(status=ExportJob.Status.PENDING, enqueue_failed_at__isnull=False)
+        | Q(status=ExportJob.Status.PENDING, created_at__lt=now - PENDING_GRACE)
         | Q(status=ExportJob.Status.RUNNING, claimed_at__lt=now - EXPORT_LEASE)
     )
     queued = 0
     for job_id in stale.values_list("id", flat=True):
-        export_job_run_task.delay(job_id)
-        queued += 1
+        # Cleared first (an eager run, as in tests and `make run`, finishes the job inside the enqueue);
+        # set again if the broker is still down.
+        ExportJob.objects.filter(id=job_id).update(enqueue_failed_at=None)
+        queued += export_job_enqueue(job_id=job_id)
     return queued
