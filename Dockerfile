@@ -33,8 +33,8 @@ RUN python -c "import tomllib; deps = tomllib.load(open('pyproject.toml', 'rb'))
 COPY --chown=app:app . .
 RUN pip install . \
  && rm -rf build \
- && mkdir -p /app/media \
- && chown app:app /app/media
+ && mkdir -p /app/media /app/backup-archives \
+ && chown app:app /app/media /app/backup-archives
 
 USER app
 

@@ -25,6 +25,12 @@ class ExportJob(models.Model):
     done_rows = models.PositiveIntegerField("已完成行数", default=0)
     file = models.FileField("文件", upload_to="exports/%Y/%m/", blank=True)
     error = models.CharField("错误", max_length=300, blank=True)
+    # The run is claimed with a lease renewed by each progress report: a worker that died leaves a lease
+    # that expires, and the redelivered task or the sweeper takes the job over as the next attempt.
+    claimed_at = models.DateTimeField("认领时间", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    # Set when the task could not be queued (broker down): the page says the job waits for the sweeper.
+    enqueue_failed_at = models.DateTimeField("排队失败时间", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
@@ -32,6 +38,7 @@ class ExportJob(models.Model):
         verbose_name = "导出任务"
         verbose_name_plural = "导出任务"
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "claimed_at"], name="spreadsheets_exportjob_stale")]
 
     def __str__(self) -> str:
         return self.title

@@ -10,3 +10,11 @@ def export_job_run(job_id: int) -> bool:
 
     with task_context("spreadsheets.export_job_run"):
         return export_job_run(job_id=job_id)
+
+
+@shared_task(acks_late=True)
+def export_jobs_resume() -> int:
+    """Beat: queues export jobs that were never queued or whose worker died (spreadsheets.exports)."""
+    from spreadsheets.exports import export_jobs_resume
+
+    return export_jobs_resume()

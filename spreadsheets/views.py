@@ -14,9 +14,11 @@ def _own_job(request, pk: int) -> ExportJob:
 @login_required
 def export_detail(request, pk: int):
     """The job's progress; htmx polls the fragment until the file is ready."""
+    from spreadsheets.exports import ENQUEUE_FAILED, GIVEN_UP
+
     job = _own_job(request, pk)
     template = "spreadsheets/includes/progress.html" if request.htmx else "spreadsheets/export_detail.html"
-    return render(request, template, {"job": job})
+    return render(request, template, {"job": job, "enqueue_failed": ENQUEUE_FAILED, "given_up": GIVEN_UP})
 
 
 @login_required

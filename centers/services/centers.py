@@ -23,6 +23,7 @@ from regions.scoping import require
 from regions.selectors import post_holders
 from regions.services import list_entry_check_owner
 from uploads.images import photo_reencode
+from uploads.storage import atomic_with_files, file_store
 
 CENTER_EDITED_MEANWHILE = "该党群服务中心的信息已被他人修改，请刷新页面后重新填写。"
 CENTER_NOT_EDITABLE = "您无权修改该党群服务中心。"
@@ -78,7 +79,7 @@ def center_update(
     return center
 
 
-@transaction.atomic
+@atomic_with_files
 def checklist_entry_update(
     *,
     actor,
@@ -108,16 +109,11 @@ def checklist_entry_update(
     version_check(entry, version, message=ENTRY_EDITED_MEANWHILE)
     entry.is_met, entry.checked_on, entry.note, entry.updated_by = is_met, checked_on, note, actor
     if clean_photo is not None:
-        entry.photo.save(clean_photo.name, clean_photo, save=False)
+        file_store(entry.photo, clean_photo)  # deleted again if the save below fails
     elif remove_photo:
         entry.photo = ""
-    try:
-        entry.full_clean()
-        versioned_save(entry, ["is_met", "checked_on", "note", "updated_by", "photo", "updated_at"])
-    except Exception:
-        if clean_photo is not None:
-            entry.photo.storage.delete(entry.photo.name)  # no orphan file when the save fails
-        raise
+    entry.full_clean()
+    versioned_save(entry, ["is_met", "checked_on", "note", "updated_by", "photo", "updated_at"])
     for topic in ("center", "children"):
         region_cache.touch(topic, center.region)
     return entry

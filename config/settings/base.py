@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "notifications",
     "spreadsheets",
     "uploads",
+    "backups",
     "core",
     "regions",
     "centers",
@@ -229,6 +230,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.notifications_deliver_pending",
         "schedule": crontab(minute="*/10"),
     },
+    "export-jobs-resume": {
+        "task": "spreadsheets.tasks.export_jobs_resume",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 # ------------------------------------------------------------------------------
@@ -280,6 +285,12 @@ CONTENT_SECURITY_POLICY = {
 # Domain configuration
 # ------------------------------------------------------------------------------
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
+# manage.py backup / restore (backups app; README "Backups"): where archives go and how many are kept.
+BACKUP_DIR = Path(env("BACKUP_DIR", default=str(BASE_DIR / "backup-archives")))
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=14)
+# The database backup and restore connect to: the role that owns the tables (empty: DATABASE_URL).
+BACKUP_DATABASE_URL = env("BACKUP_DATABASE_URL", default="")
+PG_BIN_DIR = env("PG_BIN_DIR", default="")  # pg_dump/pg_restore to use; found automatically when empty
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
 # How names sort by pinyin: "icu" (zh-x-icu collation) or "gb18030" for a server built without ICU.
 PINYIN_ORDER = env("PINYIN_ORDER", default="icu")

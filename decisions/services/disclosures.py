@@ -41,6 +41,7 @@ from notifications.services import remind
 from regions.roles import Role
 from regions.selectors import post_holders
 from uploads.images import photo_reencode
+from uploads.storage import atomic_with_files, file_store
 
 MAX_BOARD_PHOTO_BYTES = 10 * 1024 * 1024
 
@@ -153,7 +154,7 @@ def disclosure_preview(
     return _disclosure_check(matter, kind, data, timezone.localdate())
 
 
-@transaction.atomic
+@atomic_with_files
 def disclosure_post(
     *, actor, matter: Matter, version: int, kind: str, data: DisclosureInput, board_photo=None
 ) -> Disclosure:
@@ -210,6 +211,7 @@ def disclosure_post(
     return disclosure
 
 
+@atomic_with_files
 def board_photo_add(*, actor, disclosure: Disclosure, photo) -> BoardPhoto:
     """A photo of the notice board, also later: checked by content and re-encoded."""
     check_manages(actor, disclosure.village)
@@ -220,7 +222,7 @@ def board_photo_add(*, actor, disclosure: Disclosure, photo) -> BoardPhoto:
 
 def _board_photo_save(actor, disclosure: Disclosure, content) -> BoardPhoto:
     board_photo = BoardPhoto(disclosure=disclosure, uploaded_by=actor)
-    board_photo.photo.save(content.name, content, save=False)
+    file_store(board_photo.photo, content)
     board_photo.save()
     return board_photo
 

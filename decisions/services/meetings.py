@@ -6,7 +6,6 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from core import periods
@@ -32,6 +31,7 @@ from decisions.services.common import DATE_IN_FUTURE, check_manages, rules_for
 from decisions.services.matters import representatives_short_text
 from decisions.workflows import MATTER, MATTER_EDITED_MEANWHILE, STEP_DONE, Kind, Status, require_step
 from uploads.documents import document_clean
+from uploads.storage import atomic_with_files, file_store
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
@@ -216,7 +216,7 @@ def meeting_preview(*, actor, matter: Matter, version: int, data: MeetingInput) 
     return _meeting_check(matter, data, timezone.localdate())
 
 
-@transaction.atomic
+@atomic_with_files
 def meeting_record(
     *, actor, matter: Matter, version: int, data: MeetingInput, attachments: list[tuple[str, object]] = ()
 ) -> Meeting:
@@ -326,6 +326,7 @@ def _meeting_transition(actor, matter: Matter, meeting: Meeting, today: datetime
     )
 
 
+@atomic_with_files
 def attachment_add(*, actor, meeting: Meeting, kind: str, uploaded) -> MeetingAttachment:
     """Adds a paper to a meeting (also later, when the signed scan arrives). Checked by content, ≤10 MB."""
     check_manages(actor, meeting.village)
@@ -341,6 +342,6 @@ def _attachment_save(actor, meeting: Meeting, kind: str, content, content_type: 
     attachment = MeetingAttachment(
         meeting=meeting, kind=kind, content_type=content_type, size=content.size, uploaded_by=actor
     )
-    attachment.file.save(content.name, content, save=False)
+    file_store(attachment.file, content)
     attachment.save()
     return attachment
