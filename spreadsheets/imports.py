@@ -53,6 +53,7 @@ def import_job_create(*, user, kind: str, upload, params: dict) -> ImportJob:
     job = ImportJob(
         user=user, kind=kind, title=IMPORT_KINDS[kind].title, params=params, filename=upload.name[:255]
     )
+    upload.seek(0)
     job.file.save(f"{kind}.bin", ContentFile(upload.read()), save=False)
     job.save()
     transaction.on_commit(lambda: import_job_run_task.delay(job.id), robust=True)

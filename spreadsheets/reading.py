@@ -111,10 +111,10 @@ def _xml_scan(stream, *, stop_after_rows: int | None = None) -> None:
         raise TableReadError(ODD_STRUCTURE) from exc
 
 
-def _archive_check(data: bytes, *, max_rows: int) -> None:
-    """Refuses a zip whose declared contents would cost more than any real import. The sizes checked are the
-    central directory's, which zipfile enforces while reading (a member that unpacks to more than it declares
-    is cut there and fails its CRC), so a lying header cannot get past them."""
+def _archive_open(data: bytes) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo], list[zipfile.ZipInfo]]:
+    """Opens the zip and refuses one whose directory declares more than any real import holds. The sizes
+    checked are the central directory's, which zipfile enforces while reading (a member that unpacks to more
+    than it declares is cut there and fails its CRC), so a lying header cannot get past them."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -138,6 +138,12 @@ def _archive_check(data: bytes, *, max_rows: int) -> None:
             )
         if member not in sheets and member.file_size > MAX_OTHER_PART_BYTES:
             raise TableReadError(PART_TOO_LARGE.format(part="部件", mb=MAX_OTHER_PART_BYTES // (1024 * 1024)))
+    return archive, members, sheets
+
+
+def _archive_check(data: bytes, *, max_rows: int) -> None:
+    """The directory's limits, then every XML part openpyxl may parse streamed through expat."""
+    archive, members, sheets = _archive_open(data)
     try:
         for member in members:
             if not member.filename.endswith((".xml", ".rels")):
@@ -200,6 +206,24 @@ def _csv_rows(data: bytes, *, max_columns: int) -> Iterator[list[str]]:
         raise TableReadError(FIELD_TOO_LONG.format(n=reader.line_num)) from exc
 
 
+def _is_zip(data: bytes) -> bool:
+    return data[:4] == b"PK\x03\x04" and zipfile.is_zipfile(io.BytesIO(data))
+
+
+def _check_name(filename: str) -> None:
+    lowered = filename.lower()
+    if lowered.endswith((".xls",)) or (lowered and not lowered.endswith((".csv", ".xlsx", ".txt"))):
+        raise TableReadError(NOT_A_TABLE)
+
+
+def table_precheck(data: bytes, filename: str = "") -> None:
+    """The checks that cost next to nothing (the name, the zip's directory): run in the request before a
+    large file is queued, so a bomb is refused at once."""
+    _check_name(filename)
+    if _is_zip(data):
+        _archive_open(data)
+
+
 def table_rows(
     data: bytes,
     filename: str = "",
@@ -211,13 +235,10 @@ def table_rows(
     """All data rows (the header, and a title row above it, skipped), blank rows dropped, each with its
     spreadsheet row number and at most ``max_columns`` cells. A file with more than ``max_rows`` data rows is
     refused at the first row past the limit. ``progress(rows read)`` is called every 1,000 rows."""
-    is_zip = data[:4] == b"PK\x03\x04" and zipfile.is_zipfile(io.BytesIO(data))
-    lowered = filename.lower()
-    if lowered.endswith((".xls",)) or (lowered and not lowered.endswith((".csv", ".xlsx", ".txt"))):
-        raise TableReadError(NOT_A_TABLE)
+    _check_name(filename)
     raw = (
         _xlsx_rows(data, max_rows=max_rows, max_columns=max_columns)
-        if is_zip
+        if _is_zip(data)
         else _csv_rows(data, max_columns=max_columns)
     )
     rows = []
@@ -225,14 +246,16 @@ def table_rows(
     for number, values in enumerate(raw, start=1):
         if number > max_rows + header:
             raise TableReadError(TOO_MANY_ROWS.format(n=max_rows))
+        if progress is not None and number % 1000 == 0:
+            progress(number)
+        if number > 2 and all(v is None for v in values):
+            continue  # a blank row (a gap before a far row is a million of them): nothing to convert
         cells = [_text(v) for v in values]
         while cells and not cells[-1]:
             cells.pop()  # the reader pads a row to the columns asked for
         cells = tuple(cells)
         if number == 1 and sum(1 for c in cells if c) == 1:
             header = 2  # an export's title row (one cell) above the header: the file reads back as it was
-        if progress is not None and number % 1000 == 0:
-            progress(number)
         if number <= header or not any(cells):
             continue
         rows.append(Row(number=number, cells=cells))

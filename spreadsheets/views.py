@@ -29,16 +29,22 @@ def export_download(request, pk: int):
 
 @login_required
 def import_detail(request, pk: int):
-    """The import's progress; htmx polls the fragment until it ends. New accounts' initial passwords are
-    shown on the first page that finds the job done, then forgotten."""
+    """The import's progress, to its uploader (and a superuser; anyone else: 404); htmx polls the fragment
+    until it ends. New accounts' initial passwords are shown on the first page that finds the job done,
+    then forgotten."""
     from spreadsheets.imports import import_job_accounts_shown
 
-    job = get_object_or_404(ImportJob.objects.filter(user=request.user), pk=pk)
+    jobs = (
+        ImportJob.objects.all() if request.user.is_superuser else ImportJob.objects.filter(user=request.user)
+    )
+    job = get_object_or_404(jobs, pk=pk)
+    # Initial passwords are for the uploader's eyes only (a superuser looking at the job sees the accounts).
+    uploader = job.user_id == request.user.pk
     template = (
         "spreadsheets/includes/import_progress.html" if request.htmx else "spreadsheets/import_detail.html"
     )
-    response = render(request, template, {"job": job})
-    if job.status == ImportJob.Status.DONE:
+    response = render(request, template, {"job": job, "show_passwords": uploader})
+    if uploader and job.status == ImportJob.Status.DONE:
         import_job_accounts_shown(job=job)
     return response
 
@@ -49,7 +55,7 @@ def table_import(request, *, kind: str, description: str, result_template: str, 
     imported) shows below. A large file is stored and imported by a task: the user goes to its page."""
     from spreadsheets.forms import TableUploadForm
     from spreadsheets.imports import IMPORT_KINDS, INLINE_MAX_BYTES, import_job_create, import_rows
-    from spreadsheets.reading import TableReadError
+    from spreadsheets.reading import TableReadError, table_precheck
 
     spec = IMPORT_KINDS[kind]
     result = None
@@ -57,11 +63,14 @@ def table_import(request, *, kind: str, description: str, result_template: str, 
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         job_params = params(form.cleaned_data) if params else {}
-        if upload.size > INLINE_MAX_BYTES:
-            job = import_job_create(user=request.user, kind=kind, upload=upload, params=job_params)
-            return redirect(job)
+        data = upload.read()
         try:
-            rows = import_rows(spec, upload.read(), upload.name)
+            if len(data) > INLINE_MAX_BYTES:
+                table_precheck(data, upload.name)
+                return redirect(
+                    import_job_create(user=request.user, kind=kind, upload=upload, params=job_params)
+                )
+            rows = import_rows(spec, data, upload.name)
         except TableReadError as exc:
             form.add_error("file", str(exc))
         else:

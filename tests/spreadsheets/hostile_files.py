@@ -34,15 +34,26 @@ def _content_types(sheets: int, shared: bool) -> str:
     )
 
 
+def _write(archive: zipfile.ZipFile, name: str, content) -> None:
+    """A part given as text, bytes, or an iterable of byte chunks (written as it comes: a bomb of
+    hundreds of megabytes is built without holding it)."""
+    if isinstance(content, (str, bytes)):
+        archive.writestr(name, content)
+        return
+    with archive.open(name, "w", force_zip64=True) as part:
+        for chunk in content:
+            part.write(chunk)
+
+
 def xlsx_from_parts(
-    sheet_xml: str | bytes | list[str | bytes],
+    sheet_xml,
     *,
-    shared_strings: str | bytes | None = None,
+    shared_strings=None,
     extra: dict[str, bytes] | None = None,
     level: int = 9,
 ) -> bytes:
     """A minimal workbook around the given worksheet XML (one or several sheets) and shared strings."""
-    sheets = sheet_xml if isinstance(sheet_xml, list) else [sheet_xml]
+    sheets = sheet_xml if isinstance(sheet_xml, list) else [sheet_xml]  # a part each (see _write)
     workbook = (
         f'<?xml version="1.0" encoding="UTF-8"?><workbook {_NS} {_REL_NS}><sheets>'
         + "".join(f'<sheet name="S{i}" sheetId="{i}" r:id="rId{i}"/>' for i in range(1, len(sheets) + 1))
@@ -72,9 +83,9 @@ def xlsx_from_parts(
             "</Relationships>",
         )
         for i, xml in enumerate(sheets, start=1):
-            archive.writestr(f"xl/worksheets/sheet{i}.xml", xml)
+            _write(archive, f"xl/worksheets/sheet{i}.xml", xml)
         if shared_strings is not None:
-            archive.writestr("xl/sharedStrings.xml", shared_strings)
+            _write(archive, "xl/sharedStrings.xml", shared_strings)
         for name, content in (extra or {}).items():
             archive.writestr(name, content)
     return buffer.getvalue()
@@ -93,30 +104,34 @@ _TWO_ROWS = (
 )
 
 
-def dimension_bomb() -> bytes:
-    """Two rows of two cells, declaring the whole sheet (A1:XFD1048576) as its size."""
+def dimension_declared() -> bytes:
+    """Two real rows of two cells, declaring the whole sheet (A1:XFD1048576) as its size: reads as two rows."""
     return xlsx_from_parts(_sheet(_TWO_ROWS, "A1:XFD1048576"))
 
 
-def far_row_bomb() -> bytes:
-    """A header, one data row, and one cell at the sheet's last row and column."""
-    rows = _TWO_ROWS + '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+def dimension_bomb() -> bytes:
+    """The attack: the dimension A1:XFD1048576 and two cells, at A1 and XFD1048576 (a naive reader pads
+    a million rows to 16,384 cells each)."""
+    rows = (
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>代码</t></is></c></row>'
+        '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+    )
     return xlsx_from_parts(_sheet(rows, "A1:XFD1048576"))
 
 
 def shared_string_bomb(megabytes: int = 400) -> bytes:
     """One shared string of ``megabytes`` MB of the same letter: about 1 KB per MB on the wire."""
-    chunk = b"a" * (1024 * 1024)
     head = (
         b'<?xml version="1.0" encoding="UTF-8"?><sst ' + _NS.encode() + b' count="1" uniqueCount="1"><si><t>'
     )
-    body = head + chunk * megabytes + b"</t></si></sst>"
+    chunks = [head, *([b"a" * (1024 * 1024)] * megabytes), b"</t></si></sst>"]
     rows = '<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2" t="s"><v>0</v></c></row>'
-    return xlsx_from_parts(_sheet(rows), shared_strings=body)
+    return xlsx_from_parts(_sheet(rows), shared_strings=chunks, level=1)
 
 
-def deep_xml(depth: int = 200_000) -> bytes:
-    """A cell whose inline string nests ``depth`` elements deep."""
+def deep_xml(depth: int = 100_000) -> bytes:
+    """A cell whose inline string nests ``depth`` elements deep (100,000: 700 KB unpacked, under the size
+    where a compression ratio is judged; ElementTree holds the whole nest in memory)."""
     nested = "<r>" * depth + "x" + "</r>" * depth
     rows = _TWO_ROWS + f'<row r="3"><c r="A3" t="inlineStr"><is>{nested}</is></c></row>'
     return xlsx_from_parts(_sheet(rows))
@@ -135,20 +150,16 @@ def entity_bomb() -> bytes:
     return xlsx_from_parts(xml)
 
 
-def many_sheets(count: int = 2_000) -> bytes:
+def many_sheets(count: int = 100) -> bytes:
     """A workbook of ``count`` sheets."""
     return xlsx_from_parts([_sheet(_TWO_ROWS)] * count)
 
 
-def ratio_bomb(megabytes: int = 200) -> bytes:
+def ratio_bomb(megabytes: int = 20) -> bytes:
     """A sheet whose one cell holds ``megabytes`` MB of spaces inside a value: a huge compression ratio."""
-    padding = b" " * (1024 * 1024)
-    body = (
-        _sheet(_TWO_ROWS).replace("</sheetData>", '<row r="3"><c r="A3"><v>1').encode()
-        + padding * megabytes
-        + b"</v></c></row></sheetData></worksheet>"
-    )
-    return xlsx_from_parts(body)
+    head = _sheet(_TWO_ROWS).replace("</sheetData></worksheet>", '<row r="3"><c r="A3"><v>1').encode()
+    chunks = [head, *([b" " * (1024 * 1024)] * megabytes), b"</v></c></row></sheetData></worksheet>"]
+    return xlsx_from_parts([chunks], level=1)
 
 
 def formula_without_type() -> bytes:
@@ -163,7 +174,6 @@ def formula_without_type() -> bytes:
 
 HOSTILE_FILES = {
     "dimension_bomb": dimension_bomb,
-    "far_row_bomb": far_row_bomb,
     "shared_string_bomb": shared_string_bomb,
     "deep_xml": deep_xml,
     "entity_bomb": entity_bomb,
