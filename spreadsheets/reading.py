@@ -76,6 +76,10 @@ class _OddXml(Exception):
     pass
 
 
+class _Enough(Exception):
+    """The worksheet's rows past what the reader will take: the rest is never parsed."""
+
+
 def _xml_scan(stream, *, stop_after_rows: int | None = None) -> None:
     """Streams one XML part through expat (no tree is built): refuses DTDs (entity expansion) and nesting
     deeper than MAX_XML_DEPTH. A worksheet is scanned only as far as the rows the reader will take."""
@@ -90,7 +94,7 @@ def _xml_scan(stream, *, stop_after_rows: int | None = None) -> None:
         if stop_after_rows is not None and depth == 3 and name.rpartition(":")[2] == "row":
             rows += 1
             if rows > stop_after_rows:
-                raise StopIteration
+                raise _Enough
 
     def end(name: str) -> None:
         nonlocal depth
@@ -105,7 +109,7 @@ def _xml_scan(stream, *, stop_after_rows: int | None = None) -> None:
         while chunk := stream.read(64 * 1024):
             parser.Parse(chunk, False)
         parser.Parse(b"", True)
-    except StopIteration:
+    except _Enough:
         return
     except (_OddXml, expat.ExpatError) as exc:
         raise TableReadError(ODD_STRUCTURE) from exc
