@@ -8,7 +8,7 @@
    limit), and prints the seconds, the peak RSS above the process's size before reading, and the answer.
 2. gunicorn with production settings (bench/settings_production.py, 3 sync workers, as bench/run.py starts
    it) serves the demo county (``seed_demo``) from its own database (``bench_portal_hostile``, or
-   ``BENCH_DB``): ``--clients`` threads request the public bulletin while ``--uploads`` threads keep
+   ``BENCH_DB``; ``--keep-db`` reuses it): the bulletin alone for half the run, then ``--clients`` threads request the public bulletin while ``--uploads`` threads keep
    posting hostile files to /regions/import/ as the county administrator (each thread its own file, one
    after another, for the whole run). Printed: the bulletin's requests, errors (connection errors and
    non-200 answers; must be 0) and latency, and the uploads' count, statuses and latency.
@@ -146,7 +146,19 @@ def _uploader(port: int, cookie: str, data: bytes, deadline: float, samples: lis
             samples.append((f"error {type(exc).__name__}", time.perf_counter() - started, False))
 
 
-def load_part(options: run.Options, seconds: float, clients: int, uploads: int) -> dict:
+def _seeded() -> bool:
+    from django.db import connection
+    from django.db.utils import DatabaseError
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM accounts_user WHERE username = 'county_org'")
+            return cursor.fetchone() is not None
+    except DatabaseError:
+        return False
+
+
+def load_part(options: run.Options, seconds: float, clients: int, uploads: int, keep_db: bool) -> dict:
     from django.core.management import call_command
 
     from accounts.models import User
@@ -157,12 +169,15 @@ def load_part(options: run.Options, seconds: float, clients: int, uploads: int) 
         flush=True,
     )
     started = time.perf_counter()
-    run.recreate_database()
-    call_command("migrate", verbosity=0)
-    call_command("seed_demo", verbosity=0)
-    print(
-        f"   database {run.DB_NAME}: migrated and seeded in {time.perf_counter() - started:.0f} s", flush=True
-    )
+    if keep_db and _seeded():
+        call_command("migrate", verbosity=0)
+        print(f"   database {run.DB_NAME}: kept (--keep-db)", flush=True)
+    else:
+        run.recreate_database()
+        call_command("migrate", verbosity=0)
+        call_command("seed_demo", verbosity=0)
+        seeded = time.perf_counter() - started
+        print(f"   database {run.DB_NAME}: migrated and seeded in {seeded:.0f} s", flush=True)
     village = Region.objects.filter(level="village").order_by("code").first()
     bulletin = f"/bulletin/{village.code}/"
     env = run.production_env(options)
@@ -177,6 +192,12 @@ def load_part(options: run.Options, seconds: float, clients: int, uploads: int) 
             f"   GET {bulletin} -> {status}, {len(body)} bytes; gunicorn {options.throughput_workers} workers"
         )
         run.drive(port, [bulletin], 3, clients)  # warm-up
+        alone = run.drive(port, [bulletin], seconds / 2, clients)["total"]
+        print(
+            f"   bulletin alone: {alone['requests']} requests in {seconds / 2:.0f} s ({alone['rps']:.1f}/s),"
+            f" non-200 {alone['non_200']}, p50 {alone['p50']:.0f} ms, p95 {alone['p95']:.0f} ms",
+            flush=True,
+        )
         files = [hostile_files.HOSTILE_FILES[UPLOADED[i % len(UPLOADED)]]() for i in range(uploads)]
         samples: list[list] = [[] for _ in range(uploads)]
         deadline = time.perf_counter() + seconds
@@ -201,6 +222,7 @@ def load_part(options: run.Options, seconds: float, clients: int, uploads: int) 
         statuses[str(status)] = statuses.get(str(status), 0) + 1
     times = sorted(t for _, t, _ in flat)
     summary = {
+        "bulletin_alone": {"requests": alone["requests"], "rps": alone["rps"], "p95_ms": alone["p95"]},
         "bulletin": {
             "requests": total["requests"],
             "errors": errors,
@@ -238,13 +260,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--uploads", type=int, default=3, help="hostile uploads in flight (default 3)")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (default 3)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    parser.add_argument("--keep-db", action="store_true", help="reuse a seeded database (saves ~5 min)")
     args = parser.parse_args(argv)
     options = run.Options(out=args.out, throughput_workers=args.workers)
     args.out.mkdir(parents=True, exist_ok=True)
     print(f"hostile spreadsheets bench; code {run.code_version()}; load average {run.load()}", flush=True)
     files = files_part(args.out)
     run.django_setup()
-    load = load_part(options, args.seconds, args.clients, args.uploads)
+    load = load_part(options, args.seconds, args.clients, args.uploads, args.keep_db)
     (args.out / "hostile.json").write_text(
         json.dumps({"files": files, "load": load}, indent=2, ensure_ascii=False)
     )
