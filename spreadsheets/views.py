@@ -84,6 +84,10 @@ def table_import(request, *, kind: str, description: str, result_template: str, 
             "title": spec.title,
             "description": description,
             "max_rows": spec.max_rows,
+            # The user's last large imports of this kind, so a job's page is found again after leaving it.
+            "recent_jobs": ImportJob.objects.filter(user=request.user, kind=kind).only(
+                "pk", "filename", "status", "created_at"
+            )[:5],
             "result_template": result_template,
         },
     )

@@ -124,3 +124,12 @@ def test_small_uploads_still_import_in_the_request(world, django_capture_on_comm
         queued = client.post("/regions/import/", {"file": SimpleUploadedFile("t.csv", padded + b"\n")})
     assert queued.status_code == 302
     assert ImportJob.objects.get(user=world.county_admin).status == ImportJob.Status.DONE
+
+
+def test_the_import_page_links_the_users_recent_jobs_of_that_kind(world, upload):
+    client = world.client_for(world.county_admin)
+    response = upload(client, "/regions/import/", "县表.csv", _csv("419901103000,新兴镇"))
+    page = client.get("/regions/import/").content.decode()
+    assert f'href="{response["Location"]}"' in page and "县表.csv（已完成" in page
+    assert "县表.csv" not in client.get("/people/import/").content.decode()
+    assert "县表.csv" not in world.client_for(world.sysadmin).get("/regions/import/").content.decode()
