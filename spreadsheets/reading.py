@@ -29,6 +29,7 @@ TOO_MANY_SHEETS = "文件中的工作表过多（最多{n}个），请只保留�
 TOO_MANY_PARTS = "文件包含的部件过多（最多{n}个），不是正常的表格文件，未导入。"
 ODD_STRUCTURE = "文件结构异常（嵌套过深或含有DTD声明），不是正常的表格文件，未导入。"
 BAD_CELL = "第{n}行有无法读取的单元格（如类型与内容不符的公式），请在Excel中检查该行并另存后再导入。"
+DAMAGED = "文件已损坏或不完整（压缩包校验失败），请在Excel中重新保存后再上传。"
 FIELD_TOO_LONG = "文件第{n}行有超长的内容，请检查文件。"
 
 # Limits of the archive, far above any real import (a 100,000-row division table is about 8 MB unpacked).
@@ -156,7 +157,8 @@ def _archive_check(data: bytes, *, max_rows: int) -> None:
                 # The reader takes the header, a title row above it and one row past the limit.
                 _xml_scan(stream, stop_after_rows=max_rows + 3 if member in sheets else None)
     except (zipfile.BadZipFile, RuntimeError, OSError, EOFError) as exc:  # bad CRC, encrypted, truncated
-        raise TableReadError(NOT_A_TABLE) from exc
+        # A part longer than its declared size ends here too: zipfile stops at that size and the CRC fails.
+        raise TableReadError(DAMAGED) from exc
 
 
 def _xlsx_rows(data: bytes, *, max_rows: int, max_columns: int) -> Iterator[tuple]:

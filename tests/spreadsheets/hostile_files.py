@@ -172,6 +172,25 @@ def formula_without_type() -> bytes:
     return xlsx_from_parts(_sheet(rows))
 
 
+def lying_sizes(megabytes: int = 60) -> bytes:
+    """A shared-string bomb whose zip directory declares its shared strings 1 KB unpacked (the local header
+    too): the size checks pass, and reading must stop at the declared size."""
+    import struct
+
+    head = '<?xml version="1.0" encoding="UTF-8"?><sst ' + _NS + ' count="1" uniqueCount="1"><si><t>'
+    body = head + "a" * (megabytes * 1024 * 1024) + "</t></si></sst>"
+    rows = '<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2" t="s"><v>0</v></c></row>'
+    data = bytearray(xlsx_from_parts(_sheet(rows), shared_strings=body))
+    name = b"xl/sharedStrings.xml"
+    for signature, size_at, name_at in ((b"PK\x01\x02", 24, 46), (b"PK\x03\x04", 22, 30)):
+        at = 0
+        while (at := data.find(signature, at)) != -1:
+            if data[at + name_at : at + name_at + len(name)] == name:
+                struct.pack_into("<I", data, at + size_at, 1024)
+            at += 4
+    return bytes(data)
+
+
 HOSTILE_FILES = {
     "dimension_bomb": dimension_bomb,
     "shared_string_bomb": shared_string_bomb,
@@ -180,4 +199,5 @@ HOSTILE_FILES = {
     "many_sheets": many_sheets,
     "ratio_bomb": ratio_bomb,
     "formula_without_type": formula_without_type,
+    "lying_sizes": lying_sizes,
 }
