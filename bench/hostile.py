@@ -38,22 +38,24 @@ from tests.spreadsheets import hostile_files  # noqa: E402
 UPLOADED = ("dimension_bomb", "shared_string_bomb", "deep_xml")  # the load's three uploads, in turn
 
 _CHILD = """
-import json, os, resource, sys, time
+import json, os, sys, time
 sys.path.insert(0, sys.argv[1])
 import django
 django.setup()
+from bench.run import peak_rss_mb, reset_peak_rss, rss_mb
 from spreadsheets.imports import IMPORT_KINDS, import_rows
 from spreadsheets.reading import TableReadError
 data = open(sys.argv[2], "rb").read()
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+reset_peak_rss()  # VmHWM from here: the reading's own peak (ru_maxrss would carry this bench's across exec)
+base = rss_mb()
 started = time.perf_counter()
 try:
     answer = f"{len(import_rows(IMPORT_KINDS['regions'], data, 't.xlsx'))} rows"
 except TableReadError as exc:
     answer = str(exc)
 seconds = time.perf_counter() - started
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"seconds": seconds, "extra_mb": (peak - base) / 1024, "peak_mb": peak / 1024, "answer": answer}))
+peak = peak_rss_mb()
+print(json.dumps({"seconds": seconds, "extra_mb": peak - base, "peak_mb": peak, "answer": answer}))
 """
 
 
