@@ -84,7 +84,7 @@ def files_part(out: Path) -> list[dict]:
         results.append(figures)
         print(
             f"   {name:<22} {figures['bytes']:>9} {figures['seconds']:>8.2f} {figures['peak_mb']:>8.0f}"
-            f" {figures['extra_mb']:>9.0f}  {figures['answer']}",
+            f" {figures['extra_mb']:>9.1f}  {figures['answer']}",
             flush=True,
         )
     return results
