@@ -1926,6 +1926,11 @@ def main(argv: list[str] | None = None) -> None:
         default=1,
         help="threads per worker; above 1 gunicorn uses gthread workers (default 1: sync)",
     )
+    parser.add_argument(
+        "--hostile-only",
+        action="store_true",
+        help="only bench/hostile.py (hostile spreadsheets: import cost, bulletin under hostile uploads)",
+    )
     parser.add_argument("--province-child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument(
         "--export-child", choices=("app", "baseline", "app-rows", "baseline-rows"), help=argparse.SUPPRESS
@@ -1949,6 +1954,10 @@ def main(argv: list[str] | None = None) -> None:
         throughput_threads=args.throughput_threads,
     )
 
+    if args.hostile_only:
+        # Its own process and database (bench_portal_hostile): this one's bench_portal is left as it is.
+        env = {k: v for k, v in os.environ.items() if k != "BENCH_DB"}
+        raise SystemExit(subprocess.call([sys.executable, str(ROOT / "bench" / "hostile.py")], env=env))
     if args.province_child:
         province_child(args.province_child, options)
         return

@@ -6,7 +6,7 @@ class CentersConfig(AppConfig):
     verbose_name = "党群服务中心（服务党员群众）"
 
     def ready(self) -> None:
-        from centers import charts, demo, exports, panels, permissions
+        from centers import charts, demo, exports, imports, panels, permissions
         from centers.forms import DutyRulesForm
         from centers.kinds import CenterReminder
         from centers.models import DutyRules
@@ -22,7 +22,9 @@ class CentersConfig(AppConfig):
             contribute,
         )
         from regions.roles import Level
+        from spreadsheets.imports import register as import_register
 
+        import_register(imports.SERVICE_ITEMS)
         above_village = (Level.TOWNSHIP, Level.COUNTY, Level.CITY, Level.PROVINCE)
         contribute(
             Contribution(

@@ -8,11 +8,14 @@ class RegionsConfig(AppConfig):
 
     def ready(self) -> None:
         from core.registry import Contribution, NavItem, Panel, contribute
-        from regions import panels
+        from regions import imports, panels
         from regions.kinds import RegionNotice
         from regions.permissions import after_migrate
         from regions.roles import IMPORT_REGIONS, MANAGE_COUNTY_SETTINGS, MANAGE_PEOPLE, Level
+        from spreadsheets.imports import register as import_register
 
+        for kind in (imports.REGIONS, imports.PEOPLE):
+            import_register(kind)
         above_village = (Level.TOWNSHIP, Level.COUNTY, Level.CITY, Level.PROVINCE)
         contribute(
             Contribution(

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from core import charts, region_cache, registry
 from core.formats import zh_date
 from core.http import CSRF_PLACEHOLDER, attempt, with_csrf_token
-from regions import homes, selectors, services
+from regions import homes, imports, selectors, services
 from regions.forms import CalendarDayForm, PersonCreateForm, PostGrantForm, RegionSearchForm
 from regions.panels import due_personal
 from regions.roles import IMPORT_REGIONS, LEVEL_DEPTH, MANAGE_COUNTY_SETTINGS, MANAGE_PEOPLE
@@ -132,16 +132,13 @@ def region_search(request):
 
 @login_required
 def region_import(request):
-    prefixes = require_somewhere(request.user, IMPORT_REGIONS, message=NO_IMPORT_PERMISSION)
+    require_somewhere(request.user, IMPORT_REGIONS, message=NO_IMPORT_PERMISSION)
     return table_import(
         request,
-        title="导入统计用区划代码",
+        kind=imports.REGIONS.kind,
         result_template="regions/includes/region_import_result.html",
         description="文件两列：区划代码、名称（第一行为表头）。代码可为12位，也可为6位（县）、9位（乡镇）。"
         "上级区划由代码推断；重复导入同一文件不会产生任何变化，名称有变化的区划会被更名。",
-        run=lambda rows, data: services.regions_import(
-            rows=rows, scope_prefixes=None if "" in prefixes else prefixes
-        ),
     )
 
 
@@ -249,11 +246,10 @@ def people_import(request):
     require_somewhere(request.user, MANAGE_PEOPLE, message=NO_PEOPLE_PERMISSION)
     return table_import(
         request,
-        title="批量导入人员和职务",
+        kind=imports.PEOPLE.kind,
         result_template="regions/includes/people_import_result.html",
         description="XLSX或CSV文件，第一行为表头，列依次为：用户名、姓名、手机号、职务（如“村党组织书记”）、"
         "区划代码、任职日期（如2026-01-01，可空，默认今天）。已有的用户名且姓名一致时，为其增加职务。",
-        run=lambda rows, data: services.people_import(actor=request.user, rows=rows),
     )
 
 

@@ -53,3 +53,46 @@ class ExportJob(models.Model):
             if self.total
             else (100 if self.status == "done" else 0)
         )
+
+
+class ImportJob(models.Model):
+    """A large import run by a task (导入任务): the uploaded file is kept until the task has read it; the user
+    watches it being checked and imported, and sees every bad row by its number. All or nothing."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "排队中"
+        CHECKING = "checking", "检查中"
+        IMPORTING = "importing", "导入中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="导入人", on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    kind = models.CharField("类型", max_length=50)
+    title = models.CharField("名称", max_length=100)
+    params = models.JSONField("条件", default=dict)
+    file = models.FileField("文件", upload_to="imports/%Y/%m/", blank=True)
+    filename = models.CharField("文件名", max_length=255, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    total = models.PositiveIntegerField("总行数", default=0)
+    done_rows = models.PositiveIntegerField("已读取行数", default=0)
+    errors = models.JSONField("错误", default=list, blank=True)  # one text per bad row ("第N行：...")
+    result = models.JSONField("结果", default=dict, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "导入任务"
+        verbose_name_plural = "导入任务"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("spreadsheets:import-detail", args=[self.pk])
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.PENDING, self.Status.CHECKING, self.Status.IMPORTING)

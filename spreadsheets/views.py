@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
-from spreadsheets.models import ExportJob
+from spreadsheets.models import ExportJob, ImportJob
 
 
 def _own_job(request, pk: int) -> ExportJob:
@@ -29,30 +29,67 @@ def export_download(request, pk: int):
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=f"{job.title}.xlsx")
 
 
-def table_import(request, *, title: str, description: str, run, result_template: str, owners=None):
-    """The import page every import shares: upload, read the table, hand its rows and the form's data to
-    ``run(rows, data)``; its result (with every bad row named, or what was imported) shows below."""
-    from spreadsheets.forms import TableUploadForm
-    from spreadsheets.reading import TableReadError, table_rows
+@login_required
+def import_detail(request, pk: int):
+    """The import's progress, to its uploader (and a superuser; anyone else: 404); htmx polls the fragment
+    until it ends. New accounts' initial passwords are shown on the first page that finds the job done,
+    then forgotten."""
+    from spreadsheets.imports import import_job_accounts_shown
 
+    jobs = (
+        ImportJob.objects.all() if request.user.is_superuser else ImportJob.objects.filter(user=request.user)
+    )
+    job = get_object_or_404(jobs, pk=pk)
+    # Initial passwords are for the uploader's eyes only (a superuser looking at the job sees the accounts).
+    uploader = job.user_id == request.user.pk
+    template = (
+        "spreadsheets/includes/import_progress.html" if request.htmx else "spreadsheets/import_detail.html"
+    )
+    response = render(request, template, {"job": job, "show_passwords": uploader})
+    if uploader and job.status == ImportJob.Status.DONE:
+        import_job_accounts_shown(job=job)
+    return response
+
+
+def table_import(request, *, kind: str, description: str, result_template: str, params=None, owners=None):
+    """The import page every import shares: upload, read the table with the import's limits, hand its rows
+    and ``params(form data)`` to the kind's service; its result (with every bad row named, or what was
+    imported) shows below. A large file is stored and imported by a task: the user goes to its page."""
+    from spreadsheets.forms import TableUploadForm
+    from spreadsheets.imports import IMPORT_KINDS, INLINE_MAX_BYTES, import_job_create, import_rows
+    from spreadsheets.reading import TableReadError, table_precheck
+
+    spec = IMPORT_KINDS[kind]
     result = None
     form = TableUploadForm(request.POST or None, request.FILES or None, owners=owners)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        job_params = params(form.cleaned_data) if params else {}
+        data = upload.read()
         try:
-            rows = table_rows(upload.read(), upload.name)
+            if len(data) > INLINE_MAX_BYTES:
+                table_precheck(data, upload.name)
+                return redirect(
+                    import_job_create(user=request.user, kind=kind, upload=upload, params=job_params)
+                )
+            rows = import_rows(spec, data, upload.name)
         except TableReadError as exc:
             form.add_error("file", str(exc))
         else:
-            result = run(rows, form.cleaned_data)
+            result = spec.run(request.user, rows, job_params)
     return render(
         request,
         "spreadsheets/table_import.html",
         {
             "form": form,
             "result": result,
-            "title": title,
+            "title": spec.title,
             "description": description,
+            "max_rows": spec.max_rows,
+            # The user's last large imports of this kind, so a job's page is found again after leaving it.
+            "recent_jobs": ImportJob.objects.filter(user=request.user, kind=kind).only(
+                "pk", "filename", "status", "created_at"
+            )[:5],
             "result_template": result_template,
         },
     )

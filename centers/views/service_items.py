@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from centers import selectors, services
 from centers.exports import service_items_to_xlsx
 from centers.forms import ServiceItemFilterForm, ServiceItemForm
+from centers.imports import SERVICE_ITEMS
 from centers.models import ServiceItem
 from centers.permissions import MANAGE_SERVICE_ITEMS
 from core.http import attempt
@@ -125,13 +126,11 @@ def service_item_import(request):
     owners = _owners_or_403(request.user)
     return table_import(
         request,
-        title="导入服务事项",
+        kind=SERVICE_ITEMS.kind,
         result_template="centers/includes/serviceitem_import_result.html",
         owners=owners,
+        params=lambda data: {"owner": data["owner"].pk},
         description="XLSX或CSV，第一行为表头，列依次为：事项名称、类别、办理方式（现场办/代理办/协助办/介绍办/全程办）、"
         "责任科室、所需材料（用“；”分隔）、承诺时限（工作日）、是否需要身份证号（是/否）。"
         "“导出Excel”得到的文件可直接修改后导入；同名事项会被更新。",
-        run=lambda rows, data: services.service_items_import(
-            actor=request.user, region=data["owner"], rows=rows
-        ),
     )

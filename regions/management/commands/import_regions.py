@@ -5,8 +5,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.context import task_context
+from regions.imports import REGIONS
 from regions.services import regions_import
-from spreadsheets.reading import TableReadError, table_rows
+from spreadsheets.imports import import_rows
+from spreadsheets.reading import TableReadError
 
 
 class Command(BaseCommand):
@@ -19,7 +21,7 @@ class Command(BaseCommand):
         if not file.is_file():
             raise CommandError(f"找不到文件：{file}")
         try:
-            rows = table_rows(file.read_bytes(), file.name)
+            rows = import_rows(REGIONS, file.read_bytes(), file.name)  # the upload page's limits
         except TableReadError as exc:
             raise CommandError(str(exc)) from exc
         with task_context("import_regions"):
