@@ -15,7 +15,8 @@ the lookup page and a lookup (a POST with the CSRF token, a real receipt code); 
 objections on the postings whose period runs (a decision write that bumps the bulletin's cache version),
 each with a unique text. Phases: before (10 s), Redis down (``--outage`` s), after Redis (15 s),
 PostgreSQL restart (``pg_ctl restart -m fast``), after PostgreSQL (15 s). An error is an answer of 500 or
-more or a failed connection; a request counts in the phase in which it started. A cadre signed in before
+more or a failed connection; a request counts in the phase in which it started, or in the fault
+it ran into if one began while it was in flight. A cadre signed in before
 the outage signs out during it: after Redis is back, the old session cookie must not be signed in again.
 
     .venv/bin/python bench/faults.py [--outage 30] [--clients 6] [--writers 2] [--redis-port 6390] [--pg-port 5499]
@@ -45,6 +46,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DB_NAME = "portal_faults"
 PASSWORD = "Demo@2026"  # regions/management/commands/seed_demo.py
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+RUN = secrets.token_hex(3)  # marks this run's objections
+FAULTS = ("Redis down", "PostgreSQL restart")
 PG_BIN = Path(sorted(glob.glob("/usr/lib/postgresql/*/bin"))[-1])
 
 
@@ -56,9 +59,12 @@ def as_postgres(command: list[str]) -> list[str]:
 class Servers:
     """The private PostgreSQL cluster and Redis of the drill, and the portal's gunicorn on them."""
 
-    def __init__(self, pg_port: int, redis_port: int, web_port: int, workers: int):
+    def __init__(self, pg_port: int, redis_port: int, web_port: int, workers: int, workdir: Path | None):
         self.pg_port, self.redis_port, self.web_port, self.workers = pg_port, redis_port, web_port, workers
-        self.tmp = Path(tempfile.mkdtemp(prefix="portal-faults-"))
+        self.keep = workdir is not None
+        self.tmp = workdir or Path(tempfile.mkdtemp(prefix="portal-faults-"))
+        self.tmp.mkdir(parents=True, exist_ok=True)
+        self.seeded = (self.tmp / "pgdata" / "PG_VERSION").exists()
         self.pgdata, self.redis_dir = self.tmp / "pgdata", self.tmp / "redis"
         self.redis: subprocess.Popen | None = None
         self.gunicorn: subprocess.Popen | None = None
@@ -82,6 +88,9 @@ class Servers:
 
     # PostgreSQL -------------------------------------------------------------------------------
     def pg_start(self) -> None:
+        if self.seeded:
+            self.pg_ctl("start")
+            return
         self.tmp.chmod(0o755)
         self.pgdata.mkdir()
         if os.geteuid() == 0:
@@ -174,7 +183,12 @@ class Servers:
             self.redis_stop()
         if (self.pgdata / "postmaster.pid").exists():
             self.pg_ctl("stop", "-m", "fast")
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        out = ROOT / "bench" / "out"
+        out.mkdir(parents=True, exist_ok=True)
+        if self.gunicorn_log.exists():
+            shutil.copy(self.gunicorn_log, out / "faults-gunicorn.log")
+        if not self.keep:
+            shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 # HTTP --------------------------------------------------------------------------------------------
@@ -222,15 +236,32 @@ class Form:
 # The drill ---------------------------------------------------------------------------------------
 class Log:
     def __init__(self):
-        self.phase = "setup"
+        self.phases = ["setup"]  # every phase so far; a request holds the index of the one it started in
         self.lock = threading.Lock()
-        self.counts: Counter = Counter()  # (phase, kind, "ok" | "error" | status)
+        self.counts: Counter = Counter()  # (phase, kind, "ok" | "error" | "refused <status>")
+        self.details: Counter = Counter()  # (phase, kind, what went wrong)
         self.acknowledged: set[str] = set()
         self.stop = threading.Event()
 
-    def record(self, phase: str, kind: str, outcome: str) -> None:
+    @property
+    def phase(self) -> int:
+        return len(self.phases) - 1
+
+    def enter(self, name: str) -> None:
+        self.phases.append(name)
+
+    def _phase_of(self, started: int) -> str:
+        """The phase a request started in, or the fault it ran into if one began while it was in flight."""
+        during = self.phases[started : self.phase + 1]
+        return next((name for name in reversed(during) if name in FAULTS), during[0])
+
+    def record(self, started: int, kind: str, outcome: str, what=None) -> None:
+        phase = self._phase_of(started)
         with self.lock:
             self.counts[(phase, kind, outcome)] += 1
+            if what is not None:
+                text = what if isinstance(what, str) else f"{type(what).__name__}: {what}"[:120]
+                self.details[(phase, kind, text)] += 1
 
 
 def reader(port: int, log: Log, bulletins: list[str], lookups: list[tuple[str, str]], number: int) -> None:
@@ -248,11 +279,13 @@ def reader(port: int, log: Log, bulletins: list[str], lookups: list[tuple[str, s
             else:
                 status, _, _ = request(port, "GET", url)
                 kind = "lookup" if url == "/lookup/" else "bulletin"
-        except (OSError, http.client.HTTPException, ConnectionError):
+        except (OSError, http.client.HTTPException, ConnectionError) as exc:
             kind = {"lookup-post": "lookup POST", "/lookup/": "lookup"}.get(url, "bulletin")
-            log.record(phase, kind, "error")
+            log.record(phase, kind, "error", exc)
             continue
-        log.record(phase, kind, "error" if status >= 500 else "ok")
+        log.record(
+            phase, kind, "error" if status >= 500 else "ok", f"HTTP {status}" if status >= 500 else None
+        )
 
 
 def writer(port: int, log: Log, postings: list[str], number: int) -> None:
@@ -260,13 +293,13 @@ def writer(port: int, log: Log, postings: list[str], number: int) -> None:
         if log.stop.is_set():
             return
         url, phase = postings[(serial * 7 + number) % len(postings)], log.phase
-        text = f"faults-{number}-{serial}-{secrets.token_hex(4)} 晒场占用异议"
+        text = f"faults-{RUN}-{number}-{serial} 晒场占用异议"
         address = f"10.{number}.{serial // 250 % 250}.{serial % 250 + 1}"
         try:
             form = Form(port, url, headers={"X-Forwarded-For": address})
             status, headers, _ = form.post({"name": "张三", "phone": "13812345678", "summary": text})
-        except (OSError, http.client.HTTPException, ConnectionError):
-            log.record(phase, "objection", "error")
+        except (OSError, http.client.HTTPException, ConnectionError) as exc:
+            log.record(phase, "objection", "error", exc)
             time.sleep(0.2)
             continue
         if status == 302 and "filed=1" in headers.get("Location", ""):
@@ -274,7 +307,13 @@ def writer(port: int, log: Log, postings: list[str], number: int) -> None:
                 log.acknowledged.add(text)
             log.record(phase, "objection", "ok")
         else:
-            log.record(phase, "objection", "error" if status >= 500 else f"refused {status}")
+            failed = status >= 500
+            log.record(
+                phase,
+                "objection",
+                "error" if failed else f"refused {status}",
+                f"HTTP {status}" if failed else None,
+            )
         time.sleep(0.2)
 
 
@@ -294,15 +333,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--redis-port", type=int, default=6390)
     parser.add_argument("--pg-port", type=int, default=5499)
     parser.add_argument("--web-port", type=int, default=8790)
+    parser.add_argument(
+        "--workdir", type=Path, help="keep the servers' data here (a second run reuses the seeded database)"
+    )
     options = parser.parse_args(argv)
 
-    servers = Servers(options.pg_port, options.redis_port, options.web_port, options.workers)
+    servers = Servers(options.pg_port, options.redis_port, options.web_port, options.workers, options.workdir)
     try:
         started = time.perf_counter()
         servers.pg_start()
         servers.redis_start()
-        servers.manage("migrate", "--noinput", "-v", "0")
-        servers.manage("seed_demo")
+        if not servers.seeded:
+            servers.manage("migrate", "--noinput", "-v", "0")
+            servers.manage("seed_demo")
         servers.manage("collectstatic", "--noinput", "-v", "0")
         servers.gunicorn_start()
         port = options.web_port
@@ -356,13 +399,13 @@ def run_drill(servers: Servers, port: int, options) -> None:
     threads += [
         threading.Thread(target=writer, args=(port, log, postings, i)) for i in range(options.writers)
     ]
-    log.phase = "before"
+    log.enter("before")
     for thread in threads:
         thread.start()
     timings = {}
     time.sleep(10)
 
-    log.phase = "Redis down"
+    log.enter("Redis down")
     went = time.perf_counter()
     servers.redis_stop()
     time.sleep(options.outage / 2)
@@ -371,17 +414,17 @@ def run_drill(servers: Servers, port: int, options) -> None:
     time.sleep(options.outage / 2)
     servers.redis_start()
     timings["Redis down"] = time.perf_counter() - went
-    log.phase = "after Redis"
+    log.enter("after Redis")
     time.sleep(15)
     session_ended = not signed_in(port, session_cookie)
 
-    log.phase = "PostgreSQL restart"
+    log.enter("PostgreSQL restart")
     went = time.perf_counter()
     servers.pg_ctl("restart", "-m", "fast")
     timings["PostgreSQL restart"] = time.perf_counter() - went
-    log.phase = "after PostgreSQL"
+    log.enter("after PostgreSQL")
     time.sleep(15)
-    log.phase = "draining"
+    log.enter("draining")
     log.stop.set()
     for thread in threads:
         thread.join(timeout=60)
@@ -389,7 +432,7 @@ def run_drill(servers: Servers, port: int, options) -> None:
     stored = {
         row[0]
         for row in servers.sql(
-            DB_NAME, "SELECT summary FROM decisions_objection WHERE summary LIKE 'faults-%'"
+            DB_NAME, "SELECT summary FROM decisions_objection WHERE summary LIKE %s", [f"faults-{RUN}-%"]
         )
     }
     lost = log.acknowledged - stored
@@ -435,7 +478,11 @@ def run_drill(servers: Servers, port: int, options) -> None:
           f"stored though unacknowledged: {len(unacknowledged_stored)}")  # fmt: skip
     print(f"a session ended during the Redis outage (logout answered {logged_out}) stays ended after it: "
           f"{'yes' if session_ended else 'NO'}")  # fmt: skip
-    print(f"gunicorn log: {cache_lines} 'cache unavailable' warnings, {server_errors} server errors")
+    for (phase, kind, what), n in sorted(log.details.items()):
+        print(f"  {phase}: {kind}: {n} x {what}")
+    print(
+        f"gunicorn log (bench/out/faults-gunicorn.log): {cache_lines} 'cache unavailable' warnings, {server_errors} server errors"
+    )
     if after or lost or not session_ended:
         raise SystemExit(1)
 
