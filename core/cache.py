@@ -13,8 +13,10 @@ None, which the rate limiter would compare, and logs a traceback per call). Afte
 passed over for ``RETRY_AFTER`` seconds without being asked, so a Redis that hangs rather than refuses
 costs one socket timeout per process in that time, not one per cache call, and the log gets one line.
 
-The keys whose ``set`` or ``delete`` was dropped are deleted as soon as Redis answers again: a Redis that
-was unreachable but kept its data must not serve a session ended, or settings changed, during the outage.
+When Redis answers again, what was dropped is made good: the keys whose ``set`` or ``delete`` was dropped
+are deleted, and the counters whose ``incr`` was dropped are incremented by as much (those that still
+exist: a missing one is not created without its expiry). A Redis that was unreachable but kept its data
+must not serve a session ended, a grant revoked or a bulletin changed during the outage.
 """
 
 from __future__ import annotations
@@ -48,6 +50,11 @@ class PooledClientRedisCacheClient(RedisCacheClient):
         return client
 
 
+_INCR_IF_EXISTS = (
+    "if redis.call('exists', KEYS[1]) == 1 then return redis.call('incrby', KEYS[1], ARGV[1]) end"
+)
+
+
 def _missing(key):
     raise ValueError(f"Key '{key}' not found (the cache is unavailable).")
 
@@ -57,51 +64,72 @@ class RedisCache(DjangoRedisCache):
         super().__init__(server, params)
         self._class = PooledClientRedisCacheClient
         self._passed_over_until = 0.0
-        self._dropped: dict[str, None] = {}  # made keys, oldest first
+        self._dropped: dict[str, None] = {}  # made keys to delete, oldest first
+        self._unbumped: dict[str, int] = {}  # made keys of counters -> the increments dropped
         self._lock = threading.Lock()
 
     def ping(self) -> None:
         """Asks Redis itself (for /healthz/): raises whatever the connection raises."""
         self._cache.get_client().ping()
 
-    def _guarded(self, operation, fallback, dropped_keys=None):
-        """``operation()``, or ``fallback()`` when Redis fails or is being passed over; then the made keys
-        ``dropped_keys()`` names (of a write) are deleted once Redis answers again."""
+    def _guarded(self, operation, fallback, dropped=None):
+        """``operation()``, or ``fallback()`` when Redis fails or is being passed over; then ``dropped()``
+        (the made keys of a write, or a counter's made key and increment) is made good once Redis answers."""
         if time.monotonic() < self._passed_over_until:
-            self._drop(dropped_keys)
+            self._drop(dropped)
             return fallback()
         try:
-            if self._dropped:
-                self._delete_dropped()
+            if self._dropped or self._unbumped:
+                self._make_good()
             return operation()
         except RedisError as exc:
             self._passed_over_until = time.monotonic() + RETRY_AFTER
             logger.warning(
                 "The cache is unavailable, passed over for %s s: %s: %s", RETRY_AFTER, type(exc).__name__, exc
             )
-            self._drop(dropped_keys)
+            self._drop(dropped)
             return fallback()
 
-    def _drop(self, dropped_keys) -> None:
-        if dropped_keys is None:
+    def _drop(self, dropped) -> None:
+        if dropped is None:
             return
-        keys = dropped_keys() if callable(dropped_keys) else dropped_keys
+        keys = dropped()
         with self._lock:
-            for key in keys:
-                self._dropped.pop(key, None)
-                self._dropped[key] = None
-            while len(self._dropped) > MAX_DROPPED_KEYS:
-                del self._dropped[next(iter(self._dropped))]
+            if isinstance(keys, tuple):  # (counter, increment)
+                key, delta = keys
+                self._unbumped[key] = self._unbumped.get(key, 0) + delta
+            else:
+                for key in keys:
+                    self._dropped.pop(key, None)
+                    self._dropped[key] = None
+            for pending in (self._dropped, self._unbumped):
+                while len(pending) > MAX_DROPPED_KEYS:
+                    del pending[next(iter(pending))]
 
-    def _delete_dropped(self) -> None:
+    def _make_good(self) -> None:
         with self._lock:
-            keys, self._dropped = list(self._dropped), {}
+            dropped, self._dropped = self._dropped, {}
+            unbumped, self._unbumped = self._unbumped, {}
+        # A counter whose incr failed and whose reset (region_cache's set) failed too is incremented, not
+        # deleted: a version that went back to 1 could meet entries cached under 1.
+        deleted = [key for key in dropped if key not in unbumped]
         try:
-            self._cache.delete_many(keys)
+            client = self._cache.get_client(write=True)
+            if deleted:
+                client.delete(*deleted)
+            for key, delta in unbumped.items():
+                client.eval(_INCR_IF_EXISTS, 1, key, delta)
         except RedisError:
-            self._drop(keys)
+            with self._lock:
+                self._dropped = dropped | self._dropped
+                for key, delta in unbumped.items():
+                    self._unbumped[key] = self._unbumped.get(key, 0) + delta
             raise
-        logger.warning("The cache answers again: %d keys written during the outage deleted.", len(keys))
+        logger.warning(
+            "The cache answers again: %d keys written during the outage deleted, %d counters incremented.",
+            len(deleted),
+            len(unbumped),
+        )
 
     def _key(self, key, version):
         return self.make_and_validate_key(key, version=version)
@@ -134,7 +162,11 @@ class RedisCache(DjangoRedisCache):
         return self._guarded(lambda: super(RedisCache, self).has_key(key, version), bool)
 
     def incr(self, key, delta=1, version=None):
-        return self._guarded(lambda: super(RedisCache, self).incr(key, delta, version), lambda: _missing(key))
+        return self._guarded(
+            lambda: super(RedisCache, self).incr(key, delta, version),
+            lambda: _missing(key),
+            lambda: (self._key(key, version), delta),
+        )
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         return self._guarded(

@@ -185,10 +185,22 @@ def test_keys_written_while_the_cache_was_passed_over_are_deleted_when_it_answer
     cache = backend("redis://127.0.0.1:6379/10")
     cache.set("session", "signed in", 60)
     cache.set("settings", "old", 60)
+    cache.set("version", 3, 60)
+    cache.set("counter", 7, 60)
     cache._passed_over_until = time.monotonic() + 60  # as after an error
     cache.delete("session")  # logout during the outage
     cache.set("settings", "new", 60)
+    with pytest.raises(ValueError):  # region_cache's bump: incr, then a reset to 2 (dropped too)
+        cache.incr("version")
+    cache.set("version", 2, 60)
+    for delta in (1, 1, -1):  # two tries counted, one given back
+        with pytest.raises(ValueError):
+            cache.incr("counter", delta)
+    with pytest.raises(ValueError):
+        cache.incr("gone")  # expired meanwhile: not created again without its expiry
     assert cache.get("session") is None  # passed over
     cache._passed_over_until = 0.0  # Redis answers again
     assert cache.get("session") is None and cache.get("settings") is None
-    assert cache._dropped == {}
+    assert (cache.get("version"), cache.get("counter"), cache.get("gone")) == (4, 8, None)
+    assert cache._dropped == {} and cache._unbumped == {}
+    cache.delete_many(["version", "counter"])
