@@ -2,8 +2,10 @@
 
 A version belongs to a topic and a scope: a region prefix (``touch(topic, region)`` bumps the region's, its
 ancestors' and the global one, since a change in a village changes its township's and county's figures
-too), or one record (``touch_record(topic, pk)``, e.g. a matter's page). A bump runs now and again after
-commit, so a page rendered between the two cannot keep the old content. Cached entries also expire after
+too), or one record (``touch_record(topic, pk)``, e.g. a matter's page). A bump runs after commit: a page
+rendered before it is keyed by the old version (whatever it read), one rendered after reads the committed
+change; and a cache that fails then cannot undo the write (its error is logged and passed over, in
+core.cache, and by on_commit's ``robust``). Cached entries also expire after
 their TTL, so what moves with the date alone (overdue today, "公示中") is never older than that; a version
 key lives much longer than any entry, so one that expired and restarted cannot meet an old entry.
 
@@ -39,7 +41,6 @@ def _bump(keys: list[str]) -> None:
             except ValueError:
                 cache.set(version_key, 2, VERSION_TTL)
 
-    bump()
     transaction.on_commit(bump, robust=True)
 
 

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
-from django.db import connection
 from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+from core.health import health
 
 
+@never_cache
 def healthz(request):
-    """For the load balancer and compose's health check: the process answers and the database too."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """For the load balancer and compose's health check: 200 while pages can be served (the database
+    answers), with the database, the cache and the broker each reported in the body; 503 otherwise."""
+    serving, parts = health()
+    return JsonResponse(parts, status=200 if serving else 503)

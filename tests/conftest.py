@@ -153,5 +153,17 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _region_cache_bumps_at_once(monkeypatch):
+    """core.region_cache bumps its versions after commit, and a test's transaction is rolled back, never
+    committed: here the bumps run at once, so that a page read after a write in the same test is fresh.
+    tests/core/test_cache_outage.py overrides this fixture to prove the after-commit order itself."""
+    from types import SimpleNamespace
+
+    from core import region_cache
+
+    monkeypatch.setattr(region_cache, "transaction", SimpleNamespace(on_commit=lambda bump, robust: bump()))
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -117,6 +117,9 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/portal")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# A persistent connection that the server dropped (a PostgreSQL restart) is checked and replaced at the
+# start of the next request, instead of failing that request with a 500.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # ------------------------------------------------------------------------------
 # Authentication: custom user, guardian object permissions, axes lockout
@@ -146,6 +149,9 @@ PASSWORD_HASHERS = [
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row
 
 # django-axes: https://django-axes.readthedocs.io/en/latest/4_configuration.html
+# Attempts and lockouts in the database (axes' default, stated here): a cache outage neither fails a
+# login nor lifts a lockout.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 # Lock by username only: a township's cadres share one public IP.
@@ -166,7 +172,8 @@ AXES_CLIENT_IP_CALLABLE = "audit.context.client_address"
 # Idle sessions end after 30 minutes: activity slides the expiry, refreshed at most once a minute
 # (accounts.middleware.SlidingSessionMiddleware) rather than written on every request.
 SESSION_COOKIE_AGE = 30 * 60
-# Read from the cache (Redis in production), written through to the database: no session query per page.
+# Read from the cache (Redis in production), written through to the database: no session query per page;
+# while Redis is down, sessions are read from the database (core.cache passes the cache over).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_REFRESH_SECONDS = 60
