@@ -20,6 +20,7 @@ from centers.services.suggestions import CONTENT_MAX as SUGGESTION_CONTENT_MAX
 from centers.services.suggestions import CONTENT_TOO_LONG as SUGGESTION_CONTENT_TOO_LONG
 from centers.workflows import PROXY_REQUEST
 from core.forms import DateInput, TimeInput
+from core.text import is_ascii_digits
 
 phone_validator = RegexValidator(r"^[0-9\-]{7,20}$", "请输入有效的电话号码（数字和短横线）。")
 
@@ -137,7 +138,7 @@ class ProxyRequestAcceptForm(forms.Form):
         self.fields["village"].queryset = villages
         self.fields["item"].queryset = items
         item_id = self.data.get("item") if self.is_bound else None
-        item = items.filter(pk=item_id).first() if item_id and str(item_id).isdigit() else None
+        item = items.filter(pk=item_id).first() if item_id and is_ascii_digits(str(item_id)) else None
         self.fields["materials_received"].choices = [(m, m) for m in (item.material_list if item else [])]
 
 

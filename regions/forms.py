@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User, mobile_validator
 from core.forms import DateInput
+from core.text import is_ascii_digits
 from regions.models import CalendarDay
 from regions.roles import MANAGE_PEOPLE, Role
 from regions.scoping import regions_for_user
@@ -24,7 +25,7 @@ class RegionCodeField(forms.CharField):
 
     def clean(self, value):
         code = super().clean(value).strip()
-        if not code.isdigit():
+        if not is_ascii_digits(code):
             raise forms.ValidationError("请输入区划代码（数字）。")
         region = regions_for_user(self.user, MANAGE_PEOPLE).filter(code=code.ljust(12, "0")).first()
         if region is None:

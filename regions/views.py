@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from core import charts, region_cache, registry
 from core.formats import zh_date
 from core.http import CSRF_PLACEHOLDER, attempt, with_csrf_token
+from core.text import is_ascii_digits
 from regions import homes, selectors, services
 from regions.forms import CalendarDayForm, PersonCreateForm, PostGrantForm, RegionSearchForm
 from regions.panels import due_personal
@@ -277,7 +278,7 @@ def _settings_county(request):
 
 def _year(value: str | None) -> int:
     today = timezone.localdate()
-    return int(value) if value and value.isdigit() and 2000 <= int(value) <= 2100 else today.year
+    return int(value) if value and is_ascii_digits(value) and 2000 <= int(value) <= 2100 else today.year
 
 
 @login_required
