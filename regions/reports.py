@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 from regions.forms import ReportScopeForm
 from regions.models import Region
@@ -30,7 +31,11 @@ def report_scope(request, default_start: datetime.date) -> ReportScope:
     """Reads ``?region=&from=&to=``. An unknown or out-of-scope region answers 404; bad dates leave
     ``start``/``end`` empty and the form carries the message for the page to show."""
     form = ReportScopeForm(request.GET or None, default_start=default_start)
-    code = (request.GET.get("region") or "").strip()
+    # The region is read even when the dates are bad (the page then says so); a malformed code answers
+    # 404 like an unknown one.
+    if form.is_bound and not form.is_valid() and "region" in form.errors:
+        raise Http404
+    code = form.cleaned_data.get("region", "") if form.is_bound else ""
     region = (
         region_get_for_user(user=request.user, code=code)
         if code

@@ -100,3 +100,12 @@ def test_post_grant_form_refuses_a_full_width_code(world):
 )
 def test_code_urls_take_ascii_digits_only(world, url):
     assert world.client_for(world.county_admin).get(url).status_code == 404
+
+
+@pytest.mark.parametrize("year", ["abc", "99999", "1999", "２０２７"])
+def test_calendar_of_a_year_out_of_bounds_shows_this_year(world, year):
+    from django.utils import timezone
+
+    response = world.client_for(world.county_admin).get("/calendar/", {"year": year})
+    assert response.status_code == 200
+    assert response.context["year"] == timezone.localdate().year
