@@ -109,3 +109,44 @@ def test_calendar_of_a_year_out_of_bounds_shows_this_year(world, year):
     response = world.client_for(world.county_admin).get("/calendar/", {"year": year})
     assert response.status_code == 200
     assert response.context["year"] == timezone.localdate().year
+
+
+# -- numbers on the county settings page: bounded by the form, as the columns and constraints are ----------
+
+
+@pytest.mark.parametrize(
+    "block,name,value",
+    [
+        ("duty", "grace_minutes", "-1"),
+        ("duty", "grace_minutes", "99999"),
+        ("duty", "remind_minutes_before", "99999999999999999999"),
+        ("duty", "remind_minutes_before", "NaN"),
+        ("decisions", "disclosure_days", "3"),
+        ("decisions", "disclosure_days", "99999"),
+        ("decisions", "stuck_days", "0"),
+        ("decisions", "record_within_days", "-5"),
+    ],
+)
+def test_county_settings_refuse_numbers_out_of_bounds_and_keep_nothing(world, block, name, value):
+    from centers.models import DutyRules
+    from decisions.models import DecisionRules
+
+    data = {
+        "block": block,
+        "county": world.county.code,
+        "duty-starts_at": "08:00",
+        "duty-ends_at": "17:00",
+        "duty-cutoff": "08:30",
+        "duty-grace_minutes": "5",
+        "duty-remind_minutes_before": "30",
+        "decisions-disclosure_days": "7",
+        "decisions-resolution_within_days": "60",
+        "decisions-record_within_days": "7",
+        "decisions-stuck_days": "30",
+        "decisions-short_notice": "flag",
+        f"{block}-{name}": value,
+    }
+    response = world.client_for(world.county_admin).post("/settings/", data)
+    assert response.status_code == 200
+    assert not DutyRules.objects.filter(county=world.county).exists()
+    assert not DecisionRules.objects.filter(county=world.county).exists()
