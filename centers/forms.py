@@ -375,6 +375,8 @@ class RosterPatternForm(forms.Form):
         widget=DateInput,
         error_messages={"required": "请填写有效的日期。", "invalid": "请填写有效的日期。"},
     )
+    # The fingerprint of the previewed plan the user confirmed (centers.selectors.RosterPlan.fingerprint).
+    confirm = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, cadres=(), current=(), **kwargs):
         """``cadres``: who may be rostered; ``current``: the month's WeekdayPatterns (the initial values,

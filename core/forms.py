@@ -161,3 +161,9 @@ class VersionField(forms.IntegerField):
     def __init__(self, **kwargs):
         kwargs.setdefault("widget", forms.HiddenInput)
         super().__init__(min_value=0, max_value=VERSION_MAX, **kwargs)
+
+
+class ExportFormatForm(forms.Form):
+    """``?format=xlsx`` of a figures page: the same table as a spreadsheet (anything else: the page)."""
+
+    format = forms.ChoiceField(choices=[("", "网页"), ("xlsx", "Excel")], required=False)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from core.forms import ExportFormatForm, query_values
 from regions.forms import ReportScopeForm
 from regions.models import Region
 from regions.selectors import region_get_for_user, user_top_regions
@@ -21,10 +22,16 @@ class ReportScope:
     region: Region
     start: datetime.date | None
     end: datetime.date | None
+    wants_xlsx: bool = False
 
     @property
     def valid(self) -> bool:
         return self.start is not None
+
+    @property
+    def xlsx(self) -> bool:
+        """Whether the figures are valid and asked for as a spreadsheet (``?format=xlsx``)."""
+        return self.valid and self.wants_xlsx
 
 
 def report_scope(request, default_start: datetime.date) -> ReportScope:
@@ -43,8 +50,9 @@ def report_scope(request, default_start: datetime.date) -> ReportScope:
     )
     if region is None:
         raise PermissionDenied(NO_REGION)
+    wants_xlsx = query_values(ExportFormatForm(request.GET)).get("format") == "xlsx"
     if not form.is_bound:
-        return ReportScope(form=form, region=region, start=default_start, end=form.today)
+        return ReportScope(form, region, default_start, form.today, wants_xlsx)
     if not form.is_valid():
-        return ReportScope(form=form, region=region, start=None, end=None)
-    return ReportScope(form=form, region=region, start=form.cleaned_data["from"], end=form.cleaned_data["to"])
+        return ReportScope(form, region, None, None, wants_xlsx)
+    return ReportScope(form, region, form.cleaned_data["from"], form.cleaned_data["to"], wants_xlsx)

@@ -130,7 +130,7 @@ def _pattern_post(request, village: Region, form: RosterPatternForm):
     if not plan.changes:
         messages.info(request, "按周排班与现有值班表一致，没有变动。")
         return None
-    confirmed = request.POST.get("confirm")
+    confirmed = data["confirm"]
     if not confirmed:
         return plan
     try:
@@ -236,7 +236,7 @@ def attendance(request):
         if scope.valid
         else []
     )
-    if request.GET.get("format") == "xlsx" and scope.valid:
+    if scope.xlsx:
         from centers.exports import attendance_to_xlsx
         from spreadsheets.writing import xlsx_response
 

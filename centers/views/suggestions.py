@@ -199,7 +199,7 @@ def suggestion_figures(request):
         if scope.valid
         else []
     )
-    if request.GET.get("format") == "xlsx" and scope.valid:
+    if scope.xlsx:
         from centers.exports import suggestions_to_xlsx
         from spreadsheets.writing import xlsx_response
 

@@ -111,3 +111,12 @@ def test_a_version_past_the_columns_range_is_refused_with_a_message(world):
     assert response.status_code == 200
     proxy_request.refresh_from_db()
     assert proxy_request.status == "accepted"
+
+
+@pytest.mark.parametrize("url", ["/duty/attendance/", "/suggestions/figures/"])
+def test_figures_pages_give_a_spreadsheet_for_format_xlsx_only(world, url):
+    client = world.client_for(world.county_admin)
+    assert client.get(url, {"format": "xlsx"})["Content-Type"].startswith("application/vnd.openxmlformats")
+    for other in ("pdf", LONG, ""):
+        response = client.get(url, {"format": other})
+        assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
