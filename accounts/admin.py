@@ -8,6 +8,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
 
+from accounts.forms import limit_passwords
 from accounts.models import User
 
 # Hidden from the admin:
@@ -42,6 +43,9 @@ class InitialPasswordChangeForm(AdminPasswordChangeForm):
     def save(self, commit=True):
         self.user.must_change_password = True
         return super().save(commit=commit)
+
+
+limit_passwords(InitialPasswordChangeForm, "password1", "password2")
 
 
 @admin.register(User)

@@ -7,7 +7,12 @@ def canonical_username(request, credentials: dict) -> str | None:
 
     login = (credentials or {}).get("username") or ""
     # Same order as accounts.backends: a username first, then a mobile number.
-    if login.isdigit() and len(login) == 11 and not User.objects.filter(username=login).exists():
+    if (
+        login.isascii()
+        and login.isdigit()
+        and len(login) == 11
+        and not User.objects.filter(username=login).exists()
+    ):
         username = User.objects.filter(mobile=login).values_list("username", flat=True).first()
         if username:
             return username

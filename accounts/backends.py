@@ -12,7 +12,7 @@ class UsernameOrPhoneBackend(ModelBackend):
             return None
         User = get_user_model()
         user = User.objects.filter(username=username).first()
-        if user is None and username.isdigit() and len(username) == 11:
+        if user is None and username.isascii() and username.isdigit() and len(username) == 11:
             user = User.objects.filter(mobile=username).first()
         if user is None:
             User().set_password(password)  # equalise timing with the found-user path

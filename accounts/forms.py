@@ -1,7 +1,24 @@
 from __future__ import annotations
 
+import copy
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.validators import MaxLengthValidator
+
+# Longer than any password a person types; hashing a megabyte-long "password" costs the server dearly.
+PASSWORD_MAX = 128
+PASSWORD_TOO_LONG = f"密码不能超过{PASSWORD_MAX}个字符。"
+
+
+def limit_passwords(form_class: type[forms.BaseForm], *names: str) -> None:
+    """Gives the password fields Django's forms declare without a limit one (and says so past it)."""
+    for name in names:
+        # A copy: the field objects are shared with Django's own form classes.
+        field = form_class.base_fields[name] = copy.deepcopy(form_class.base_fields[name])
+        field.max_length = PASSWORD_MAX
+        field.validators.append(MaxLengthValidator(PASSWORD_MAX, PASSWORD_TOO_LONG))
+        field.widget.attrs["maxlength"] = str(PASSWORD_MAX)
 
 
 class LoginForm(AuthenticationForm):
@@ -11,7 +28,11 @@ class LoginForm(AuthenticationForm):
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
     password = forms.CharField(
-        label="密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label="密码",
+        strip=False,
+        max_length=PASSWORD_MAX,
+        error_messages={"max_length": PASSWORD_TOO_LONG},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
     error_messages = {
@@ -36,3 +57,6 @@ class ChinesePasswordChangeForm(PasswordChangeForm):
                 forms.ValidationError(self.error_messages["password_unchanged"], code="password_unchanged"),
             )
         return cleaned
+
+
+limit_passwords(ChinesePasswordChangeForm, "old_password", "new_password1", "new_password2")

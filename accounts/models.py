@@ -6,7 +6,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
-mobile_validator = RegexValidator(r"^1[3-9]\d{9}$", "请输入11位手机号码。")
+mobile_validator = RegexValidator(r"^1[3-9][0-9]{9}$", "请输入11位手机号码。")
 
 
 @pghistory.track(exclude=["password", "last_login"])

@@ -5,7 +5,7 @@ from django import forms
 from audit import history
 from audit.models import AuthEvent
 from core import registry
-from core.forms import DateInput
+from core.forms import DateField, DateInput, IdField
 
 
 def record_types() -> list[tuple[str, str]]:
@@ -23,15 +23,15 @@ def record_types() -> list[tuple[str, str]]:
 
 
 class AuditFilterForm(forms.Form):
-    actor = forms.IntegerField(label="操作人ID", required=False, min_value=1)
+    actor = IdField(label="操作人ID", required=False)
     model = forms.ChoiceField(label="记录类型", choices=record_types, required=False)
-    obj_id = forms.IntegerField(label="记录ID", required=False, min_value=1)
-    date_from = forms.DateField(label="起始日期", required=False, widget=DateInput)
-    date_to = forms.DateField(label="截止日期", required=False, widget=DateInput)
+    obj_id = IdField(label="记录ID", required=False)
+    date_from = DateField(label="起始日期", required=False, widget=DateInput)
+    date_to = DateField(label="截止日期", required=False, widget=DateInput)
 
 
 class AuthEventFilterForm(forms.Form):
     username = forms.CharField(label="登录名", required=False, max_length=150)
     kind = forms.ChoiceField(label="事件", choices=[("", "全部"), *AuthEvent.Kind.choices], required=False)
-    date_from = forms.DateField(label="起始日期", required=False, widget=DateInput)
-    date_to = forms.DateField(label="截止日期", required=False, widget=DateInput)
+    date_from = DateField(label="起始日期", required=False, widget=DateInput)
+    date_to = DateField(label="截止日期", required=False, widget=DateInput)

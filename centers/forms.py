@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils import timezone
@@ -7,6 +10,7 @@ from django.utils import timezone
 from centers.models import (
     ChecklistEntry,
     DutyRules,
+    DutyShift,
     HandlingWay,
     ProxyRequest,
     ProxyRequestTimelineEvent,
@@ -19,13 +23,22 @@ from centers.services.suggestions import ANSWER_TOO_LONG as SUGGESTION_ANSWER_TO
 from centers.services.suggestions import CONTENT_MAX as SUGGESTION_CONTENT_MAX
 from centers.services.suggestions import CONTENT_TOO_LONG as SUGGESTION_CONTENT_TOO_LONG
 from centers.workflows import PROXY_REQUEST
-from core.forms import DateInput, TimeInput
+from core.forms import (
+    DateField,
+    DateInput,
+    IdField,
+    LongTextField,
+    TimeInput,
+    VersionField,
+    text_limit_stated,
+)
+from core.text import is_ascii_digits
 
 phone_validator = RegexValidator(r"^[0-9\-]{7,20}$", "请输入有效的电话号码（数字和短横线）。")
 
 
 class CenterForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
     duty_phone = forms.CharField(
         label="值班电话", max_length=20, required=False, validators=[phone_validator]
     )
@@ -46,7 +59,7 @@ class CenterForm(forms.ModelForm):
 class ChecklistEntryForm(forms.ModelForm):
     photo = forms.FileField(label="照片", required=False, help_text="JPEG、PNG或WebP，不超过5MB。")
     remove_photo = forms.BooleanField(label="删除原照片", required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField(required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,6 +107,7 @@ class ServiceItemForm(forms.ModelForm):
             "conditions": forms.Textarea(attrs={"rows": 3}),
             "flow": forms.Textarea(attrs={"rows": 3}),
         }
+        formfield_callback = text_limit_stated
 
     def __init__(self, *args, owners=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -137,7 +151,7 @@ class ProxyRequestAcceptForm(forms.Form):
         self.fields["village"].queryset = villages
         self.fields["item"].queryset = items
         item_id = self.data.get("item") if self.is_bound else None
-        item = items.filter(pk=item_id).first() if item_id and str(item_id).isdigit() else None
+        item = items.filter(pk=item_id).first() if item_id and is_ascii_digits(str(item_id)) else None
         self.fields["materials_received"].choices = [(m, m) for m in (item.material_list if item else [])]
 
 
@@ -151,7 +165,7 @@ class ProxyRequestTransitionForm(forms.Form):
         choices=[(t.name, t.label) for t in PROXY_REQUEST.transitions.values() if t.offer],
         widget=forms.HiddenInput,
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
     note = forms.CharField(label="说明", max_length=300, required=False)
     office = forms.CharField(label="承办科室", max_length=60, required=False)
     result = forms.CharField(label="办理结果", max_length=300, required=False)
@@ -161,7 +175,7 @@ class ProxyRequestTransitionForm(forms.Form):
         label="满意度", required=False, choices=[("", "—"), *ProxyRequest.Satisfaction.choices]
     )
     handler = forms.ModelChoiceField(label="新承办人", queryset=None, required=False)
-    promised_date = forms.DateField(label="申请延期至", required=False, widget=DateInput)
+    promised_date = DateField(label="申请延期至", required=False, widget=DateInput)
 
     def __init__(self, *args, handlers=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -179,7 +193,7 @@ class ExtensionDecisionForm(forms.Form):
         ],
         error_messages={"required": "请选择批准或不批准。", "invalid_choice": "请选择批准或不批准。"},
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
     note = forms.CharField(label="审批意见说明", max_length=300, required=False)
 
 
@@ -197,9 +211,9 @@ class ProxyRequestFilterForm(forms.Form):
     township = forms.ChoiceField(label="乡镇（街道）", required=False)
     village = forms.ChoiceField(label="村（社区）", required=False)
     item_id = forms.TypedChoiceField(label="服务事项", coerce=int, required=False, empty_value=None)
-    handler_id = forms.IntegerField(label="承办人", required=False, widget=forms.HiddenInput)
-    date_from = forms.DateField(label="受理起", required=False, widget=DateInput)
-    date_to = forms.DateField(label="受理止", required=False, widget=DateInput)
+    handler_id = IdField(label="承办人", required=False, widget=forms.HiddenInput)
+    date_from = DateField(label="受理起", required=False, widget=DateInput)
+    date_to = DateField(label="受理止", required=False, widget=DateInput)
 
     def __init__(self, *args, items=(), regions=None, **kwargs):
         """``items``: (id, name) pairs of the service items to choose from; ``regions``: the townships
@@ -214,6 +228,37 @@ class ProxyRequestFilterForm(forms.Form):
                 self.fields[name].choices = [("", "全部"), *choices]
             else:
                 del self.fields[name]
+
+
+class MaterialsForm(forms.Form):
+    """``?item=`` of the intake form's material checklist: an item the user may see, or none."""
+
+    item = forms.ModelChoiceField(queryset=None, required=False)
+
+    def __init__(self, *args, items=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = items
+
+
+class ReceiptCodeForm(forms.Form):
+    """``?code=`` of a lookup page (the receipt's QR code): the form comes filled with it."""
+
+    code = forms.CharField(max_length=12, required=False)
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].upper()
+
+
+class CatalogForm(forms.Form):
+    """``?each=1``: the catalog printed one 明白纸 per page."""
+
+    each = forms.BooleanField(required=False)
+
+
+class FiguresGroupingForm(forms.Form):
+    """``?by=item``: the request figures by service item instead of by village."""
+
+    by = forms.ChoiceField(choices=[("village", "按村"), ("item", "按事项")], required=False)
 
 
 class LookupForm(forms.Form):
@@ -250,25 +295,62 @@ class ShiftLogForm(forms.Form):
             "max_value": "接待人次应为0到10000之间的整数。",
         },
     )
-    handled = forms.CharField(label="办理事项记录", max_length=2000, required=False)
+    handled = forms.CharField(
+        label="办理事项记录", max_length=DutyShift._meta.get_field("handled").max_length, required=False
+    )
+
+
+POSITION_INVALID = "位置信息无效，本次签到未记录位置（纬度应在-90至90之间，经度应在-180至180之间）。"
+# What the page sends (toFixed(6)): ASCII digits only, so no NaN, Infinity, 1e400 or full-width digits.
+_COORDINATE = re.compile(r"-?[0-9]{1,3}(\.[0-9]{1,6})?")
+
+
+class CoordinateField(forms.DecimalField):
+    """A latitude or longitude in degrees, finite and within ``±limit``, at most six decimals."""
+
+    def __init__(self, *, limit: int, **kwargs):
+        messages = dict.fromkeys(
+            ("invalid", "min_value", "max_value", "max_digits", "max_decimal_places", "max_whole_digits"),
+            POSITION_INVALID,
+        )
+        super().__init__(
+            max_digits=9,
+            decimal_places=6,
+            min_value=-limit,
+            max_value=limit,
+            required=False,
+            error_messages=messages,
+            **kwargs,
+        )
+
+    def to_python(self, value):
+        if value not in self.empty_values and not _COORDINATE.fullmatch(str(value).strip()):
+            raise forms.ValidationError(POSITION_INVALID, code="invalid")
+        return super().to_python(value)
 
 
 class CheckInForm(forms.Form):
-    """The browser's position, only when the cadre allowed it; anything else is dropped, never refused."""
+    """The browser's position, only when the cadre allowed it. A bad position (out of range, NaN, infinite,
+    only one of the two) is not recorded and the cadre is told; it never stops the check-in."""
 
-    latitude = forms.DecimalField(max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False)
-    longitude = forms.DecimalField(
-        max_digits=9, decimal_places=6, min_value=-180, max_value=180, required=False
-    )
+    latitude = CoordinateField(limit=90)
+    longitude = CoordinateField(limit=180)
 
-    def position(self) -> tuple:
+    def clean(self):
+        data = super().clean()
+        if not self.errors and (data.get("latitude") is None) != (data.get("longitude") is None):
+            raise forms.ValidationError(POSITION_INVALID)
+        return data
+
+    def position(self) -> tuple[Decimal | None, Decimal | None, str]:
+        """(latitude, longitude, the message about a position that was refused, or "")."""
         if not self.is_valid():
-            return None, None
-        return self.cleaned_data["latitude"], self.cleaned_data["longitude"]
+            return None, None, POSITION_INVALID
+        return self.cleaned_data["latitude"], self.cleaned_data["longitude"], ""
 
 
 class RosterDayForm(forms.Form):
-    date = forms.DateField(
+    date = DateField(
         label="日期",
         widget=DateInput,
         error_messages={"required": "请填写有效的日期。", "invalid": "请填写有效的日期。"},
@@ -283,16 +365,18 @@ class RosterDayForm(forms.Form):
 class RosterPatternForm(forms.Form):
     """A weekly pattern over a range, each weekday starting from what the month's roster holds."""
 
-    start = forms.DateField(
+    start = DateField(
         label="开始日期",
         widget=DateInput,
         error_messages={"required": "请填写有效的日期。", "invalid": "请填写有效的日期。"},
     )
-    end = forms.DateField(
+    end = DateField(
         label="结束日期",
         widget=DateInput,
         error_messages={"required": "请填写有效的日期。", "invalid": "请填写有效的日期。"},
     )
+    # The fingerprint of the previewed plan the user confirmed (centers.selectors.RosterPlan.fingerprint).
+    confirm = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, cadres=(), current=(), **kwargs):
         """``cadres``: who may be rostered; ``current``: the month's WeekdayPatterns (the initial values,
@@ -342,12 +426,12 @@ class RosterPatternForm(forms.Form):
 
 
 class SwapForm(forms.Form):
-    first = forms.DateField(
+    first = DateField(
         label="换班日期一",
         widget=DateInput,
         error_messages={"required": "请填写有效的日期。", "invalid": "请填写有效的日期。"},
     )
-    second = forms.DateField(
+    second = DateField(
         label="换班日期二",
         widget=DateInput,
         error_messages={"required": "请填写有效的日期。", "invalid": "请填写有效的日期。"},
@@ -369,7 +453,7 @@ class SuggestionForm(forms.Form):
     """The public suggestions box. Only the size is checked here (a huge post is refused before anything
     else); what the content must be is the service's rule (centers.services.suggestions)."""
 
-    content = forms.CharField(
+    content = LongTextField(
         label="问题或建议",
         required=False,
         max_length=SUGGESTION_CONTENT_MAX,
@@ -390,12 +474,12 @@ class SuggestionLookupForm(forms.Form):
 
 
 class SuggestionAnswerForm(forms.Form):
-    answer = forms.CharField(
+    answer = LongTextField(
         label="答复",
         max_length=SUGGESTION_ANSWER_MAX,
         required=False,
         error_messages={"max_length": SUGGESTION_ANSWER_TOO_LONG},
-        widget=forms.Textarea(attrs={"rows": 3}),
+        rows=3,
     )
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from centers.permissions import MANAGE_CENTER_LISTS, MANAGE_SERVICE_ITEMS
 from centers.standards import default_flow
-from core.models import TimelineEvent
+from core.models import TimelineEvent, length_at_most
 from core.personal_data import mask_id_number, mask_phone
 from regions.models import CountySettings, Region, RegionList, RegionScoped
 from regions.roles import Level
@@ -183,20 +183,26 @@ class ServiceItem(RegionList):
     category = models.CharField("类别", max_length=30)
     handling_way = models.CharField("办理方式", max_length=10, choices=HandlingWay.choices)
     office = models.CharField("责任科室", max_length=60)
-    materials = models.TextField("所需材料", blank=True, help_text="每行一项。")
+    materials = models.TextField("所需材料", max_length=2000, blank=True, help_text="每行一项。")
     promised_days = models.PositiveSmallIntegerField("承诺时限（工作日）")
     needs_id_number = models.BooleanField("需要身份证号", default=True)
     # The 办事明白纸's text: who may apply, and the steps (one a line). Blank: the page shows the
     # standard 受理→承办→回复 steps of the item's handling way.
-    conditions = models.TextField("办理条件", blank=True)
+    conditions = models.TextField("办理条件", max_length=2000, blank=True)
     flow = models.TextField(
-        "办理流程", blank=True, help_text="每行一步；不填则按办理方式显示受理、承办、回复三个环节。"
+        "办理流程",
+        max_length=2000,
+        blank=True,
+        help_text="每行一步；不填则按办理方式显示受理、承办、回复三个环节。",
     )
 
     class Meta(RegionList.Meta):
         verbose_name = "服务事项"
         verbose_name_plural = "服务事项"
         constraints = [
+            length_at_most("materials", 2000, "所需材料"),
+            length_at_most("conditions", 2000, "办理条件"),
+            length_at_most("flow", 2000, "办理流程"),
             models.UniqueConstraint(
                 fields=["region", "name"],
                 nulls_distinct=False,
@@ -540,7 +546,7 @@ class DutyShift(RegionScoped):
     latitude = models.DecimalField("签到纬度", max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField("签到经度", max_digits=9, decimal_places=6, null=True, blank=True)
     visitors = models.PositiveSmallIntegerField("接待群众人次", default=0)
-    handled = models.TextField("办理事项记录", blank=True)
+    handled = models.TextField("办理事项记录", max_length=2000, blank=True)
     swapped_with = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="换班对象",
@@ -570,6 +576,7 @@ class DutyShift(RegionScoped):
         verbose_name_plural = "坐班值班"
         ordering = ["date"]
         constraints = [
+            length_at_most("handled", 2000, "办理事项记录"),
             models.UniqueConstraint(
                 fields=["village", "date"],
                 name="centers_dutyshift_one_per_village_day",

@@ -26,6 +26,7 @@ from centers.models import (
 from centers.permissions import CHANGE_CENTER, MANAGE_CENTER_LISTS, MANAGE_SERVICE_ITEMS
 from core import region_cache
 from core.formats import Rate
+from core.text import is_ascii_digits
 from regions.models import CalendarDay, Region
 from regions.roles import VIEW, Level, Role, roles_granting
 from regions.scoping import ALL_REGIONS, regions_for_user, scope_prefixes
@@ -220,7 +221,7 @@ def proxy_request_events(
 def proxy_request_public(*, receipt_code: str, phone_last4: str) -> ProxyRequest | None:
     """The request behind a receipt code if the applicant's phone ends with ``phone_last4``; else None
     (the caller answers wrong code and wrong phone alike)."""
-    if len(phone_last4) != 4 or not phone_last4.isdigit():
+    if len(phone_last4) != 4 or not is_ascii_digits(phone_last4):
         return None
     return (
         ProxyRequest.objects.select_related("item", "village", "village__service_center")

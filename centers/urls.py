@@ -14,7 +14,7 @@ urlpatterns = [
     path("checklist-photos/<int:pk>/", center.checklist_photo, name="checklist-photo"),
     path("center-lists/", center.center_lists, name="center-lists"),
     re_path(
-        r"^center-lists/(?P<kind>rooms|items)/(?P<pk>\d+)/toggle/$",
+        r"^center-lists/(?P<kind>rooms|items)/(?P<pk>[0-9]+)/toggle/$",
         center.list_entry_toggle,
         name="list-entry-toggle",
     ),
@@ -43,7 +43,7 @@ urlpatterns = [
     path("duty/shifts/<int:pk>/check-in/", duty.shift_check_in, name="shift-check-in"),
     path("duty/shifts/<int:pk>/check-out/", duty.shift_check_out, name="shift-check-out"),
     path("duty/shifts/<int:pk>/log/", duty.shift_log, name="shift-log"),
-    re_path(r"^duty/(?P<code>\d{12})/roster/$", duty.roster, name="duty-roster"),
+    re_path(r"^duty/(?P<code>[0-9]{12})/roster/$", duty.roster, name="duty-roster"),
     path("duty/attendance/", duty.attendance, name="duty-attendance"),
     path("suggestions/", suggestions.suggestion_list, name="suggestion-list"),
     path("suggestions/figures/", suggestions.suggestion_figures, name="suggestion-figures"),
@@ -55,8 +55,8 @@ urlpatterns = [
 # Public pages (no login), mounted at the root by config/urls.py.
 public_urlpatterns = [
     path("lookup/", requests.lookup, name="lookup"),
-    re_path(r"^duty/(?P<code>\d{12})/today/$", duty.today_public, name="duty-today"),
-    re_path(r"^catalog/(?P<code>\d{12})/$", catalog.service_catalog, name="service-catalog"),
-    re_path(r"^suggest/(?P<code>\d{12})/$", suggestions.suggestion_new, name="suggestion-new"),
+    re_path(r"^duty/(?P<code>[0-9]{12})/today/$", duty.today_public, name="duty-today"),
+    re_path(r"^catalog/(?P<code>[0-9]{12})/$", catalog.service_catalog, name="service-catalog"),
+    re_path(r"^suggest/(?P<code>[0-9]{12})/$", suggestions.suggestion_new, name="suggestion-new"),
     path("suggest/answer/", suggestions.suggestion_lookup, name="suggestion-lookup"),
 ]

@@ -6,6 +6,8 @@ import pgtrigger
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 
 # A database trigger refuses UPDATE and DELETE: rows of history are written once.
 APPEND_ONLY = pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
@@ -49,3 +51,13 @@ class TimelineEvent(models.Model):
 
     def get_kind_display(self) -> str:  # overridden by Django when the subclass gives ``kind`` choices
         return self.kind
+
+
+def length_at_most(field: str, limit: int, label: str) -> models.CheckConstraint:
+    """The database's own guard on a text column's length (a TextField's max_length is only the form's):
+    text that reaches a record by any path, and a frozen record above all, stays within the limit."""
+    return models.CheckConstraint(
+        condition=LessThanOrEqual(Length(field), limit),
+        name=f"%(app_label)s_%(class)s_{field}_length",
+        violation_error_message=f"{label}不能超过{limit}字。",
+    )

@@ -7,6 +7,8 @@ import re
 
 from django.core.exceptions import ValidationError
 
+from core.text import is_ascii_digits
+
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
 ID_INVALID = "身份证号码不正确（请核对18位号码及最后一位校验码）。"
@@ -16,7 +18,7 @@ PHONE_INVALID = "请输入11位手机号码。"
 def id_number_validate(value: str) -> str:
     """Returns the normalised 18-digit number (upper-case X) or raises ValidationError."""
     number = value.strip().upper()
-    if len(number) != 18 or not number[:17].isdigit() or number[17] not in "0123456789X":
+    if len(number) != 18 or not is_ascii_digits(number[:17]) or number[17] not in "0123456789X":
         raise ValidationError(ID_INVALID)
     try:
         dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
@@ -30,7 +32,7 @@ def id_number_validate(value: str) -> str:
 
 def phone_validate(value: str) -> str:
     phone = value.strip()
-    if len(phone) != 11 or not phone.isdigit() or phone[0] != "1":
+    if len(phone) != 11 or not is_ascii_digits(phone) or phone[0] != "1":
         raise ValidationError(PHONE_INVALID)
     return phone
 
@@ -44,9 +46,9 @@ def mask_id_number(number: str) -> str:
 
 
 CONTACT_PHONE_INVALID = "请输入正确的联系电话：11位手机号码，或带区号的固定电话（如0395-1234567）。"
-_MOBILE = re.compile(r"1[3-9]\d{9}")
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")
 # Area codes are 3 or 4 digits starting with 0 (010, 0395); local numbers 7 or 8 digits.
-_LANDLINE = re.compile(r"0\d{2,3}\d{7,8}")
+_LANDLINE = re.compile(r"0[0-9]{2,3}[0-9]{7,8}")
 
 
 def contact_phone_validate(value: str) -> str:

@@ -3,21 +3,31 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from core.forms import DateInput
+from core.forms import DateField, DateInput, LongTextField, VersionField
 from core.personal_data import contact_phone_validate
 from decisions.models import (
     Amendment,
     Body,
     DecisionRules,
+    Disclosure,
     DisclosureReview,
     Majority,
     Matter,
+    Meeting,
     MeetingAttachment,
     Step,
     SupervisionOpinion,
 )
+from regions.forms import DivisionCodeField
 
 DATE = DateInput
+
+
+def _limit(model, field: str) -> int:
+    """A text column's limit, declared once on the model (where a check constraint holds it too)."""
+    return model._meta.get_field(field).max_length
+
+
 NUMBER = {"inputmode": "numeric", "min": "0"}
 
 
@@ -36,7 +46,7 @@ class MatterForm(forms.Form):
     village = forms.ModelChoiceField(label="村（社区）", queryset=None, empty_label=None)
     category = forms.ModelChoiceField(label="事项类别", queryset=None, empty_label="请选择类别")
     title = forms.CharField(label="事项名称", max_length=100)
-    content = forms.CharField(label="事项内容", widget=forms.Textarea(attrs={"rows": 4}))
+    content = LongTextField(label="事项内容", max_length=_limit(Matter, "content"), rows=4)
     estimated_amount = forms.DecimalField(
         label="预计金额（元）",
         max_digits=14,
@@ -60,6 +70,7 @@ class MatterForm(forms.Form):
 
 
 class MatterFilterForm(forms.Form):
+    region = DivisionCodeField(label="区划代码")
     q = forms.CharField(label="事项名称", max_length=50, required=False)
     status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), *Matter.Status.choices])
     step = forms.ChoiceField(label="环节", required=False, choices=[("", "全部"), *Step.choices])
@@ -69,11 +80,21 @@ class MatterFilterForm(forms.Form):
     )
 
 
+class MatterPageForm(forms.Form):
+    """The query string of the matter pages: the village a new matter is for, the meeting's body, the item an
+    amendment corrects (each checked again by the page against what it offers)."""
+
+    village = DivisionCodeField(label="村（社区）")
+    village_code = DivisionCodeField(label="村（社区）")  # the matter form's own "village" is the id
+    body = forms.ChoiceField(choices=Body.choices, required=False)
+    field = forms.ChoiceField(choices=Amendment.Field.choices, required=False)
+
+
 class MeetingForm(forms.Form):
     step = forms.ChoiceField(choices=Step.choices, widget=forms.HiddenInput)
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
     body = forms.ChoiceField(label="会议形式", choices=Body.choices)
-    held_on = forms.DateField(label="会议日期", widget=DATE)
+    held_on = DateField(label="会议日期", widget=DATE)
     place = forms.CharField(label="地点", max_length=100)
     chair = forms.CharField(label="主持人", max_length=50)
     recorder = forms.CharField(label="记录人", max_length=50)
@@ -81,7 +102,7 @@ class MeetingForm(forms.Form):
     entitled_reason = forms.CharField(
         label="应到人数调整理由", max_length=200, required=False, help_text="应到人数与人数登记不一致时必填。"
     )
-    notice_on = forms.DateField(
+    notice_on = DateField(
         label="通知日期",
         widget=DATE,
         required=False,
@@ -93,7 +114,7 @@ class MeetingForm(forms.Form):
     votes_for = _count("赞成票")
     votes_against = _count("反对票")
     votes_abstain = _count("弃权票")
-    minutes = forms.CharField(label="会议记录", widget=forms.Textarea(attrs={"rows": 4}))
+    minutes = LongTextField(label="会议记录", max_length=_limit(Meeting, "minutes"), rows=4)
 
     def __init__(self, *args, step: str, body: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -125,8 +146,8 @@ class AttachmentForm(forms.Form):
 
 
 class DisclosureForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    text = forms.CharField(label="公开内容", widget=forms.Textarea(attrs={"rows": 4}))
+    version = VersionField()
+    text = LongTextField(label="公开内容", max_length=_limit(Disclosure, "text"), rows=4)
     spent_amount = forms.DecimalField(
         label="实际支出（元）",
         max_digits=14,
@@ -143,7 +164,7 @@ class DisclosureForm(forms.Form):
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
     )
     acceptance = forms.CharField(label="验收情况", max_length=300, required=False)
-    posted_on = forms.DateField(label="张贴日期", widget=DATE)
+    posted_on = DateField(label="张贴日期", widget=DATE)
 
     def __init__(self, *args, result: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -173,21 +194,21 @@ class ReviewDecideForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "请选择审核意见。", "invalid_choice": "请选择审核意见。"},
     )
-    reason = forms.CharField(
+    reason = LongTextField(
         label="异议理由",
         max_length=500,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        rows=2,
         help_text="有异议时必填。",
         error_messages={"max_length": "理由不能超过500字。"},
     )
 
 
 class ReviewAnswerForm(forms.Form):
-    answer = forms.CharField(
+    answer = LongTextField(
         label="答复内容",
         max_length=500,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        rows=2,
         error_messages={"required": "请填写答复内容。", "max_length": "答复内容不能超过500字。"},
     )
 
@@ -222,43 +243,43 @@ class BoardPhotoForm(forms.Form):
 
 class AmendmentForm(forms.Form):
     field = forms.ChoiceField(label="更正项目", choices=Amendment.Field.choices)
-    corrected = forms.CharField(label="更正为", widget=forms.Textarea(attrs={"rows": 3}))
+    corrected = LongTextField(label="更正为", max_length=_limit(Amendment, "corrected"), rows=3)
     reason = forms.CharField(label="更正理由", max_length=300)
 
 
 class ObjectionForm(forms.Form):
-    received_on = forms.DateField(label="收到日期", widget=DATE)
-    summary = forms.CharField(
+    received_on = DateField(label="收到日期", widget=DATE)
+    summary = LongTextField(
         label="异议内容",
         max_length=500,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        rows=2,
         help_text="只记录异议的内容，不记录提出人的姓名和联系方式。",
     )
 
 
 class ObjectionAnswerForm(forms.Form):
-    answer = forms.CharField(label="答复内容", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
-    answered_on = forms.DateField(label="答复日期", widget=DATE)
+    answer = LongTextField(label="答复内容", max_length=500, rows=2)
+    answered_on = DateField(label="答复日期", widget=DATE)
 
 
 class OpinionForm(forms.Form):
     verdict = forms.ChoiceField(
         label="监督意见", choices=SupervisionOpinion.Verdict.choices, widget=forms.RadioSelect
     )
-    reason = forms.CharField(
+    reason = LongTextField(
         label="理由",
         max_length=500,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        rows=2,
         help_text="提出异议时必填。",
     )
 
 
 class SupervisionAnswerForm(forms.Form):
-    answer = forms.CharField(
+    answer = LongTextField(
         label="答复内容",
         max_length=500,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        rows=2,
         error_messages={"required": "请填写答复内容。", "max_length": "答复内容不能超过500字。"},
     )
 
@@ -268,7 +289,7 @@ class SupervisionCloseForm(forms.Form):
 
 
 class RosterForm(forms.Form):
-    valid_from = forms.DateField(label="起始日期", widget=DATE)
+    valid_from = DateField(label="起始日期", widget=DATE)
     branch_committee = _count("村党组织委员数")
     party_members = _count("有表决权党员数")
     committee_members = _count("两委成员数（按人计）")
@@ -337,7 +358,7 @@ class DecisionRulesForm(forms.ModelForm):
 class WithdrawForm(forms.Form):
     """撤回 an open matter before its resolution: the reason goes on its timeline."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
     reason = forms.CharField(
         label="撤回原因", max_length=300, error_messages={"required": "请填写撤回的原因。"}
     )
@@ -346,21 +367,27 @@ class WithdrawForm(forms.Form):
 class TerminateForm(forms.Form):
     """终止 a resolved matter: the reason is posted on the bulletin as its result disclosure "未实施"."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    reason = forms.CharField(
+    version = VersionField()
+    reason = LongTextField(
         label="未实施的原因",
         max_length=300,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        rows=3,
         help_text="将作为“实施结果公开（未实施）”张贴在村务公开栏。",
         error_messages={"required": "请填写未实施的原因（将在公开栏公开）。"},
     )
     spent_amount = DisclosureForm.base_fields["spent_amount"]
-    posted_on = forms.DateField(label="张贴日期", widget=DATE)
+    posted_on = DateField(label="张贴日期", widget=DATE)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["spent_amount"].help_text = "已经发生的支出；没有支出可不填。"
         self.fields["posted_on"].initial = timezone.localdate()
+
+
+class FiledForm(forms.Form):
+    """``?filed=1``: the objection page right after the villager's objection was filed."""
+
+    filed = forms.BooleanField(required=False)
 
 
 class PublicObjectionForm(forms.Form):
@@ -374,10 +401,10 @@ class PublicObjectionForm(forms.Form):
         error_messages={"required": "请填写联系电话。"},
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
-    summary = forms.CharField(
+    summary = LongTextField(
         label="异议内容",
         max_length=500,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        rows=4,
         help_text="异议内容和村里的答复将在本页公开，请勿填写他人的个人信息。",
         error_messages={"required": "请填写异议内容。", "max_length": "异议内容不超过500字。"},
     )

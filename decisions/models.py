@@ -20,7 +20,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from core.formats import zh_date
-from core.models import APPEND_ONLY, TimelineEvent
+from core.models import APPEND_ONLY, TimelineEvent, length_at_most
 from core.personal_data import mask_contact_phone, mask_name
 from decisions.permissions import MANAGE_DECISION_CATEGORIES
 from regions.models import CountySettings, Region, RegionList, RegionScoped, VillageOwned, village_from_parent
@@ -229,7 +229,7 @@ class Matter(RegionScoped):
         MatterCategory, verbose_name="事项类别", on_delete=models.PROTECT, related_name="matters"
     )
     title = models.CharField("事项名称", max_length=100)
-    content = models.TextField("事项内容")
+    content = models.TextField("事项内容", max_length=5000)
     estimated_amount = models.DecimalField(
         "预计金额（元）", max_digits=14, decimal_places=2, null=True, blank=True
     )
@@ -283,6 +283,7 @@ class Matter(RegionScoped):
             ),
         ]
         constraints = [
+            length_at_most("content", 5000, "事项内容"),
             models.CheckConstraint(
                 condition=Q(estimated_amount__isnull=True) | Q(estimated_amount__gte=0),
                 name="decisions_matter_amount_not_negative",
@@ -437,7 +438,7 @@ class Meeting(VillageOwned):
     )
     notice_on = models.DateField("通知日期", null=True, blank=True)  # 村民会议 (组织法 第21条)
     notice_short = models.BooleanField("通知不足10天", default=False)
-    minutes = models.TextField("会议记录")
+    minutes = models.TextField("会议记录", max_length=20000)
     quorum_met = models.BooleanField("达到法定人数")
     passed = models.BooleanField("通过", null=True, blank=True)  # None: no vote (meeting not held)
     recorded_by = models.ForeignKey(
@@ -464,6 +465,7 @@ class Meeting(VillageOwned):
             ),
         ]
         constraints = [
+            length_at_most("minutes", 20000, "会议记录"),
             models.CheckConstraint(
                 condition=Q(entitled__gt=0),
                 name="decisions_meeting_entitled_positive",
@@ -576,7 +578,7 @@ class Disclosure(VillageOwned):
     kind = models.CharField("公开类型", max_length=12, choices=Kind.choices)
     # A result disclosure of a matter terminated after its resolution: not carried out, the text says why.
     not_implemented = models.BooleanField("未实施", default=False)
-    text = models.TextField("公开内容")
+    text = models.TextField("公开内容", max_length=5000)
     spent_amount = models.DecimalField(
         "实际支出（元）", max_digits=14, decimal_places=2, null=True, blank=True
     )
@@ -603,6 +605,7 @@ class Disclosure(VillageOwned):
         ordering = ["posted_on", "id"]
         indexes = [models.Index(fields=["posted_on", "id"])]  # oversight lists, latest first
         constraints = [
+            length_at_most("text", 5000, "公开内容"),
             models.UniqueConstraint(
                 fields=["matter", "round", "kind"],
                 name="decisions_disclosure_one_per_kind",
@@ -701,8 +704,8 @@ class Amendment(VillageOwned):
 
     disclosure = models.ForeignKey(Disclosure, on_delete=models.PROTECT, related_name="amendments")
     field = models.CharField("更正项目", max_length=16, choices=Field.choices)
-    original = models.TextField("原内容")
-    corrected = models.TextField("更正为")
+    original = models.TextField("原内容", max_length=5000)
+    corrected = models.TextField("更正为", max_length=5000)
     # A corrected amount is kept as an amount (the record book sums and exports it as a number); the
     # text above is how it was shown. Amendments made before amounts were kept whose text could not be
     # read as an amount are flagged instead (migration 0005), never guessed.
@@ -741,6 +744,8 @@ class Amendment(VillageOwned):
         verbose_name_plural = "公开内容更正"
         ordering = ["created_at", "id"]
         constraints = [
+            length_at_most("original", 5000, "原内容"),
+            length_at_most("corrected", 5000, "更正为"),
             models.CheckConstraint(
                 condition=~Q(reason=""),
                 name="decisions_amendment_has_reason",
@@ -832,7 +837,7 @@ class DisclosureReview(VillageOwned):
     kind = models.CharField("公开类型", max_length=12, choices=Disclosure.Kind.choices)
     # The matter's round when submitted: a posting after an upheld objection is reviewed afresh.
     round = models.PositiveSmallIntegerField("决议轮次", default=1)
-    text = models.TextField("送审公开内容")
+    text = models.TextField("送审公开内容", max_length=5000)
     spent_amount = models.DecimalField(
         "实际支出（元）", max_digits=14, decimal_places=2, null=True, blank=True
     )
@@ -874,6 +879,7 @@ class DisclosureReview(VillageOwned):
         ordering = ["submitted_at", "id"]
         indexes = [models.Index(fields=["matter", "kind", "submitted_at"])]
         constraints = [
+            length_at_most("text", 5000, "送审公开内容"),
             models.UniqueConstraint(
                 fields=["matter", "kind"],
                 condition=Q(reviewed_at__isnull=True),

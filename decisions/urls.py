@@ -41,17 +41,17 @@ urlpatterns = [
     path("objections/<int:pk>/reveal/", views.objection_reveal, name="objection-reveal"),
     path("matters/<int:pk>/withdraw/", views.matter_withdraw, name="matter-withdraw"),
     path("matters/<int:pk>/terminate/", views.matter_terminate, name="matter-terminate"),
-    re_path(r"^villages/(?P<code>\d{12})/roster/$", views.roster, name="roster"),
-    re_path(r"^villages/(?P<code>\d{12})/record-book/$", views.record_book, name="record-book"),
+    re_path(r"^villages/(?P<code>[0-9]{12})/roster/$", views.roster, name="roster"),
+    re_path(r"^villages/(?P<code>[0-9]{12})/record-book/$", views.record_book, name="record-book"),
 ]
 
 # Public pages (no login), mounted at the root by config/urls.py: the village-affairs bulletin.
 public_urlpatterns = [
-    re_path(r"^bulletin/(?P<code>\d{12})/$", views_public.bulletin, name="bulletin"),
-    re_path(r"^bulletin/(?P<code>\d{12})/poster/$", views_public.bulletin_poster, name="bulletin-poster"),
+    re_path(r"^bulletin/(?P<code>[0-9]{12})/$", views_public.bulletin, name="bulletin"),
+    re_path(r"^bulletin/(?P<code>[0-9]{12})/poster/$", views_public.bulletin_poster, name="bulletin-poster"),
     re_path(r"^b/(?P<short>[0-9a-z]{1,8})/$", views_public.bulletin_short, name="bulletin-short"),
     re_path(
-        r"^bulletin/(?P<code>\d{12})/postings/(?P<pk>\d+)/objection/$",
+        r"^bulletin/(?P<code>[0-9]{12})/postings/(?P<pk>[0-9]+)/objection/$",
         views_public.bulletin_objection,
         name="bulletin-objection",
     ),

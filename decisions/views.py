@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from audit.services import personal_data_reveal_record
 from core import region_cache
 from core.formats import zh_date
+from core.forms import YearForm, query_values
 from core.http import CSRF_PLACEHOLDER, act, attempt, protected_file_response, with_csrf_token
 from decisions import caching, quorum, selectors, services
 from decisions.forms import (
@@ -31,6 +32,7 @@ from decisions.forms import (
     DisclosurePhotoForm,
     MatterFilterForm,
     MatterForm,
+    MatterPageForm,
     MeetingForm,
     MeetingPapersForm,
     ObjectionAnswerForm,
@@ -114,15 +116,19 @@ def _matter(request, pk: int, act: str | None = None, message: str = ONLY_VIEW) 
 # -- matters ----------------------------------------------------------------------------------------
 
 
+def _matter_page(data, name: str) -> str:
+    """One value of the matter pages' query or form data, checked by MatterPageForm ("" when absent or bad)."""
+    return query_values(MatterPageForm(data)).get(name) or ""
+
+
 @login_required
 def matter_list(request):
     form = MatterFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    region = (
-        region_get_for_user(user=request.user, code=request.GET["region"])
-        if request.GET.get("region")
-        else None
-    )
+    if "region" in form.errors:
+        raise Http404  # a malformed code, as an unknown one
+    code = form.cleaned_data.get("region") if form.is_bound else ""
+    region = region_get_for_user(user=request.user, code=code) if code else None
     matters = selectors.matters_for_user(
         user=request.user,
         region=region,
@@ -164,7 +170,9 @@ def matter_create(request):
     if not villages.exists():
         raise PermissionDenied("只有村干部可以登记决策事项。")
     chosen = (
-        villages.filter(code=request.POST.get("village_code") or request.GET.get("village")).first()
+        villages.filter(
+            code=_matter_page(request.POST, "village_code") or _matter_page(request.GET, "village")
+        ).first()
         or villages.first()
     )
     categories = selectors.categories_for_village(chosen)
@@ -333,7 +341,7 @@ def meeting_create(request, pk: int):
     # A POST goes to the service whatever the step, so that a refusal names the missing step.
     step = Step(matter.step) if matter.step in MEETING_STEPS else Step.PROPOSAL
     bodies = BODIES_OF_STEP[step]
-    body = request.POST.get("body") or request.GET.get("body") or bodies[0]
+    body = _matter_page(request.POST, "body") or _matter_page(request.GET, "body") or bodies[0]
     body = body if body in bodies else bodies[0]
     roster = selectors.roster_on(village=matter.village, day=timezone.localdate())
     initial = {"step": step.value, "version": matter.version, "body": body}
@@ -598,7 +606,9 @@ def board_photo_add(request, pk: int):
 @login_required
 def amendment_create(request, pk: int):
     disclosure = _get(Disclosure, request, pk, MANAGE_DECISIONS, related=("matter",))
-    form = AmendmentForm(request.POST or None, initial={"field": request.GET.get("field", "text")})
+    form = AmendmentForm(
+        request.POST or None, initial={"field": _matter_page(request.GET, "field") or "text"}
+    )
     if disclosure.kind == Disclosure.Kind.RESOLUTION:
         form.fields["field"].choices = [c for c in form.fields["field"].choices if c[0] == "text"]
     if request.method == "POST" and form.is_valid():
@@ -800,12 +810,10 @@ def record_book(request, code: str):
     village = region_get_for_user(user=request.user, code=code)
     if village.level != Level.VILLAGE:
         raise Http404
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        year = timezone.localdate().year
-    if not 2000 <= year <= 2100:
+    form = YearForm(request.GET)
+    if not form.is_valid():
         raise Http404
+    year = form.cleaned_data["year"] or timezone.localdate().year
     return xlsx_response(
         record_book_xlsx(village=village, year=year), f"{village.name}{year}年决策记录簿.xlsx"
     )

@@ -16,10 +16,11 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods
 
 from audit.context import client_address
+from core.forms import PageForm, query_values
 from core.middleware import personal_data
 from core.ratelimit import give_back, over_limit
 from decisions import caching, selectors, services
-from decisions.forms import PublicObjectionForm
+from decisions.forms import FiledForm, PublicObjectionForm
 
 ALPHABET = string.digits + string.ascii_lowercase
 PER_PAGE = 20
@@ -64,7 +65,8 @@ def bulletin(request, code: str):
     region = selectors.bulletin_region(code=code)
     anonymous = not request.user.is_authenticated
     if anonymous:
-        key = caching.bulletin_page_key(region, request.GET.get("page", "1")[:6])
+        number = query_values(PageForm(request.GET)).get("page") or 1
+        key = caching.bulletin_page_key(region, str(number))
         html = cache.get(key)
         if html is not None:
             return _cacheable(request, HttpResponse(html), 60)
@@ -150,7 +152,7 @@ def bulletin_objection(request, code: str, pk: int):
             "disclosure": disclosure,
             "objections": selectors.bulletin_objections(disclosure=disclosure),
             "accepts": selectors.disclosure_accepts_objections(disclosure=disclosure, today=today),
-            "filed": request.method == "GET" and request.GET.get("filed") == "1",
+            "filed": request.method == "GET" and query_values(FiledForm(request.GET)).get("filed", False),
             "form": form,
             "today": today,
         },

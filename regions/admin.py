@@ -1,10 +1,11 @@
 """The foundation's master data in the admin. Posts change only through the portal's services (which keep
 the grants in step); regions only by import (the code is the path)."""
 
+from django import forms
 from django.contrib import admin
 
 from core import region_cache
-from regions.models import CalendarDay, Post, Region
+from regions.models import REGION_NAME_MAX, CalendarDay, Post, Region
 from regions.selectors import REGIONS_TOPIC
 
 
@@ -34,9 +35,25 @@ class RegionListAdmin(admin.ModelAdmin):
         return False
 
 
+class RegionAdminForm(forms.ModelForm):
+    # The import's limit: a longer name would not fit the names derived from it.
+    name = forms.CharField(
+        label="名称",
+        max_length=REGION_NAME_MAX,
+        help_text=f"不超过{REGION_NAME_MAX}字。",
+        error_messages={"max_length": f"名称不能超过{REGION_NAME_MAX}字。"},
+    )
+
+    class Meta:
+        model = Region
+        fields = ["name"]
+
+
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
     """Only the name may be corrected here: the code is the path, so regions come from the import."""
+
+    form = RegionAdminForm
 
     list_display = ("code", "name", "level", "parent")
     list_filter = ("level",)

@@ -6,8 +6,9 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import User, mobile_validator
-from core.forms import DateInput
-from regions.models import CalendarDay
+from core.forms import DateField, DateInput, LongTextField
+from core.text import is_ascii_digits
+from regions.models import CalendarDay, Region
 from regions.roles import MANAGE_PEOPLE, Role
 from regions.scoping import regions_for_user
 from regions.services.posts import grantable_roles_anywhere
@@ -24,7 +25,7 @@ class RegionCodeField(forms.CharField):
 
     def clean(self, value):
         code = super().clean(value).strip()
-        if not code.isdigit():
+        if not is_ascii_digits(code):
             raise forms.ValidationError("请输入区划代码（数字）。")
         region = regions_for_user(self.user, MANAGE_PEOPLE).filter(code=code.ljust(12, "0")).first()
         if region is None:
@@ -32,10 +33,24 @@ class RegionCodeField(forms.CharField):
         return region
 
 
+class DivisionCodeField(forms.CharField):
+    """A region's division code as a query value: ASCII digits, at most 12 (the view looks it up in scope)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(max_length=12, **kwargs)
+
+    def clean(self, value):
+        code = super().clean(value).strip()
+        if code and not is_ascii_digits(code):
+            raise forms.ValidationError("请输入区划代码（数字）。")
+        return code
+
+
 class PostGrantForm(forms.Form):
     role = forms.ChoiceField(label="职务", choices=Role.choices)
     region = RegionCodeField(label="所在区划代码", help_text="12位统计用区划代码，如所在村的代码。")
-    started_on = forms.DateField(label="任职日期", widget=DateInput)
+    started_on = DateField(label="任职日期", widget=DateInput)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,7 +91,7 @@ class RegionSearchForm(forms.Form):
 
 
 class CalendarDayForm(forms.Form):
-    date = forms.DateField(label="日期", widget=DateInput)
+    date = DateField(label="日期", widget=DateInput)
     kind = forms.ChoiceField(label="类型", choices=CalendarDay.Kind.choices)
     name = forms.CharField(label="说明", max_length=50, required=False, help_text="如：国庆节、国庆调休上班")
 
@@ -87,19 +102,19 @@ class ReportScopeForm(forms.Form):
     Bad dates are refused with a message: the page then shows no figures rather than other ones.
     """
 
-    region = forms.CharField(label="区划代码", max_length=12, required=False, widget=forms.HiddenInput)
+    region = DivisionCodeField(label="区划代码", widget=forms.HiddenInput)
 
     def __init__(self, data=None, *, default_start: datetime.date, **kwargs):
         super().__init__(data, **kwargs)
         today = timezone.localdate()
-        self.fields["from"] = forms.DateField(
+        self.fields["from"] = DateField(
             label="起",
             required=False,
             initial=default_start,
             widget=DateInput,
             error_messages={"invalid": "起始日期不是有效日期。"},
         )
-        self.fields["to"] = forms.DateField(
+        self.fields["to"] = DateField(
             label="止",
             required=False,
             initial=today,
@@ -121,7 +136,7 @@ class ReportScopeForm(forms.Form):
 class UrgeForm(forms.Form):
     """督办: what the official asks of the village (a default is used when left empty)."""
 
-    message = forms.CharField(
+    message = LongTextField(
         label="督办要求",
         max_length=200,
         required=False,
@@ -130,4 +145,30 @@ class UrgeForm(forms.Form):
 
 
 class UrgingAnswerForm(forms.Form):
-    answer = forms.CharField(label="回复督办", max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+    answer = LongTextField(label="回复督办", max_length=300, rows=2)
+
+
+class CountyChoiceForm(forms.Form):
+    """``?county=`` of a county's settings or lists page: one of the counties the user maintains."""
+
+    county = forms.ChoiceField(label="县（区）", required=False)
+
+    def __init__(self, data=None, *, counties, **kwargs):
+        super().__init__(data, **kwargs)
+        self.counties = {c.code: c for c in counties}
+        self.fields["county"].choices = [("", "—"), *((code, code) for code in self.counties)]
+
+    def chosen(self, default: Region | None) -> Region | None:
+        """The county asked for; ``default`` when none was asked for; None when it is not one of them."""
+        if not self.is_valid():
+            return None
+        code = self.cleaned_data["county"]
+        return self.counties[code] if code else default
+
+
+class PeopleFilterForm(forms.Form):
+    """The people list's ``?region=&q=&ended=1``."""
+
+    region = DivisionCodeField(label="区划代码")
+    q = forms.CharField(label="姓名、用户名或手机号", max_length=50, required=False)
+    ended = forms.BooleanField(label="含已离任", required=False)

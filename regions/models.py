@@ -23,6 +23,7 @@ from regions.scoping import ScopedQuerySet, prefix_q
 
 __all__ = [
     "PREFIX_LENGTH",
+    "REGION_NAME_MAX",
     "CalendarDay",
     "CountySettings",
     "Post",
@@ -33,6 +34,11 @@ __all__ = [
     "VillageOwned",
     "village_from_parent",
 ]
+
+
+# The longest official division names are about 20 characters; 50 leaves room and keeps names derived
+# from a region's (its service center's, 某某村党群服务中心) within their own columns.
+REGION_NAME_MAX = 50
 
 
 @pghistory.track()

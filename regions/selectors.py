@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from core import region_cache, registry
+from core.text import is_ascii_digits
 from regions.models import CalendarDay, Post, Region, Urging
 from regions.roles import (
     LEVEL_DEPTH,
@@ -66,7 +67,7 @@ def region_page_regions(*, user, code: str) -> tuple[Region, list[Region]]:
 
 def _region_chain(code: str) -> list[Region]:
     """The region with ``code`` and its ancestors, top first ([] if there is no such region)."""
-    prefix = code[: PREFIX_LENGTH[level_of(code)]] if code.isdigit() and len(code) == 12 else code
+    prefix = code[: PREFIX_LENGTH[level_of(code)]] if is_ascii_digits(code) and len(code) == 12 else code
     ancestors = [prefix[:n] for n in (2, 4, 6, 9) if n < len(prefix)]
     rows = {r.prefix: r for r in Region.objects.filter(Q(code=code) | Q(prefix__in=ancestors))}
     region = next((r for r in rows.values() if r.code == code), None)
@@ -161,7 +162,7 @@ def region_search(*, user, query: str) -> QuerySet[Region]:
     """Regions in the user's scope whose name contains, or whose code starts with, ``query``."""
     query = query.strip()
     regions = regions_for_user(user, VIEW).select_related("parent")
-    if query.isdigit():
+    if is_ascii_digits(query):
         regions = regions.filter(Q(code__startswith=query) | Q(prefix__startswith=query))
     else:
         regions = regions.filter(name__contains=query)

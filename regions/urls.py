@@ -5,7 +5,7 @@ from regions import views
 app_name = "regions"
 
 urlpatterns = [
-    re_path(r"^regions/(?P<code>\d{12})/$", views.region_detail, name="region-detail"),
+    re_path(r"^regions/(?P<code>[0-9]{12})/$", views.region_detail, name="region-detail"),
     path("regions/search/", views.region_search, name="region-search"),
     path("regions/import/", views.region_import, name="region-import"),
     path("people/", views.people_list, name="people-list"),

@@ -16,9 +16,17 @@ from django.views.decorators.http import require_POST
 
 from core import charts, region_cache, registry
 from core.formats import zh_date
+from core.forms import YearForm, query_values
 from core.http import CSRF_PLACEHOLDER, attempt, with_csrf_token
 from regions import homes, imports, selectors, services
-from regions.forms import CalendarDayForm, PersonCreateForm, PostGrantForm, RegionSearchForm
+from regions.forms import (
+    CalendarDayForm,
+    CountyChoiceForm,
+    PeopleFilterForm,
+    PersonCreateForm,
+    PostGrantForm,
+    RegionSearchForm,
+)
 from regions.panels import due_personal
 from regions.roles import IMPORT_REGIONS, LEVEL_DEPTH, MANAGE_COUNTY_SETTINGS, MANAGE_PEOPLE
 from regions.scoping import region_in_scope, require_somewhere
@@ -145,16 +153,24 @@ def region_import(request):
 # -- people and posts --------------------------------------------------------------------------------
 
 
+def _people_filters(request) -> dict:
+    """The people list's filters that are valid (a code that is not one answers 404, as an unknown one)."""
+    form = PeopleFilterForm(request.GET)
+    form.is_valid()
+    if "region" in form.errors:
+        raise Http404
+    return form.cleaned_data
+
+
 @login_required
 def people_list(request):
     require_somewhere(request.user, MANAGE_PEOPLE, message=NO_PEOPLE_PERMISSION)
+    filters = _people_filters(request)
     region = None
-    if request.GET.get("region"):
-        region = selectors.region_get_for_user(
-            user=request.user, code=request.GET["region"], perm=MANAGE_PEOPLE
-        )
-    query = request.GET.get("q", "").strip()[:50]
-    include_ended = request.GET.get("ended") == "1"
+    if filters.get("region"):
+        region = selectors.region_get_for_user(user=request.user, code=filters["region"], perm=MANAGE_PEOPLE)
+    query = filters.get("q", "").strip()
+    include_ended = filters.get("ended", False)
     posts = selectors.people_list(user=request.user, region=region, query=query, include_ended=include_ended)
     page = Paginator(posts, 50).get_page(request.GET.get("page"))
     return render(
@@ -168,7 +184,9 @@ def people_list(request):
 def person_create(request):
     require_somewhere(request.user, MANAGE_PEOPLE, message=NO_PEOPLE_PERMISSION)
     form = PersonCreateForm(
-        request.POST or None, user=request.user, initial={"region": request.GET.get("region", "")}
+        request.POST or None,
+        user=request.user,
+        initial={"region": query_values(PeopleFilterForm(request.GET)).get("region", "")},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -262,25 +280,20 @@ def _settings_county(request):
     counties = list(selectors.settings_counties(user=request.user)[:200])
     if not counties:
         raise PermissionDenied(NO_SETTINGS_PERMISSION)
-    code = request.POST.get("county") or request.GET.get("county")
-    if not code:
-        return counties, counties[0]
-    county = next((c for c in counties if c.code == code), None)
+    # A form may post its county; otherwise the page's ?county= holds.
+    data = request.POST if request.POST.get("county") else request.GET
+    county = CountyChoiceForm(data, counties=counties).chosen(counties[0])
     if county is None:
         raise Http404
     return counties, county
-
-
-def _year(value: str | None) -> int:
-    today = timezone.localdate()
-    return int(value) if value and value.isdigit() and 2000 <= int(value) <= 2100 else today.year
 
 
 @login_required
 def calendar(request):
     """A county's working-day calendar for one year: holidays on weekdays and make-up working days."""
     counties, county = _settings_county(request)
-    year = _year(request.GET.get("year"))
+    form = YearForm(request.GET)
+    year = (form.cleaned_data["year"] if form.is_valid() else None) or timezone.localdate().year
     form = CalendarDayForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -34,11 +34,20 @@ ROOM_NOT_FOR_COUNTY = "所选功能室不适用于本县。"
 CENTER_FIELDS = ("name", "address", "duty_phone", "opening_hours")
 
 
+CENTER_NAME_SUFFIX = "党群服务中心"
+
+
+def service_center_name(region: Region) -> str:
+    """某某村党群服务中心, cut to fit the column: a region named before names were limited may be long."""
+    limit = ServiceCenter._meta.get_field("name").max_length - len(CENTER_NAME_SUFFIX)
+    return f"{region.name[:limit]}{CENTER_NAME_SUFFIX}"
+
+
 def service_centers_ensure(*, regions: list[Region]) -> int:
     """Creates the missing service center of each given county/township/village region."""
     regions = [r for r in regions if r.level in (Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE)]
     have = set(ServiceCenter.objects.filter(region__in=regions).values_list("region_id", flat=True))
-    new = [ServiceCenter(region=r, name=f"{r.name}党群服务中心") for r in regions if r.pk not in have]
+    new = [ServiceCenter(region=r, name=service_center_name(r)) for r in regions if r.pk not in have]
     ServiceCenter.objects.bulk_create(new, batch_size=2000)
     return len(new)
 

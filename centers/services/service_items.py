@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from centers.models import HandlingWay, ServiceItem
+from core.text import is_ascii_digits
 from regions.models import Region
 from regions.services import list_entry_check_owner
 from spreadsheets.reading import Row
@@ -108,7 +109,7 @@ def service_items_import(*, actor, region: Region, rows: list[Row]) -> ServiceIt
         way = WAY_BY_LABEL.get(way_text)
         if way_text and way is None:
             problems.append(f"办理方式“{way_text}”应为现场办、代理办、协助办、介绍办或全程办")
-        days = int(days_text) if days_text.isdigit() else None
+        days = int(days_text) if is_ascii_digits(days_text) else None
         if days_text and (days is None or not 1 <= days <= 365):
             problems.append(f"承诺时限“{days_text}”应为1至365的整数")
         if id_text not in ("", "是", "否"):

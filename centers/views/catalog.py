@@ -10,8 +10,10 @@ from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 
 from centers import selectors
+from centers.forms import CatalogForm
 from centers.models import ServiceItem
 from core import region_cache
+from core.forms import query_values
 from regions.models import Region
 from regions.roles import Level
 from regions.scoping import ALL_REGIONS
@@ -32,7 +34,7 @@ def service_catalog(request, code: str):
     village = get_object_or_404(
         Region.objects.select_related("service_center", "parent"), code=code, level=Level.VILLAGE
     )
-    each = request.GET.get("each") == "1"
+    each = query_values(CatalogForm(request.GET)).get("each", False)
     context = {
         "village": village,
         "center": getattr(village, "service_center", None),

@@ -23,6 +23,7 @@ from centers.permissions import CHANGE_CENTER, MANAGE_CENTER_LISTS
 from core import registry
 from core.http import attempt, protected_file_response
 from regions import services as region_services
+from regions.forms import CountyChoiceForm
 from regions.roles import VIEW_AUDIT
 from regions.scoping import get_for_user, region_in_scope, require_somewhere
 from regions.selectors import region_breadcrumbs
@@ -157,12 +158,12 @@ def center_lists(request):
     counties = list(selectors.center_list_counties(user=request.user)[:200])
     if not counties:
         raise PermissionDenied(NO_LISTS_PERMISSION)
-    county = next((c for c in counties if c.code == request.GET.get("county")), counties[0])
+    county = CountyChoiceForm(request.GET, counties=counties).chosen(counties[0]) or counties[0]
     posted = request.POST.get("form") if request.method == "POST" else None
     room_form = RoomTypeForm(request.POST if posted == "room" else None, prefix="room")
     item_form = ChecklistItemForm(request.POST if posted == "item" else None, prefix="item")
     if posted:
-        county = next((c for c in counties if c.code == request.POST.get("county")), None)
+        county = CountyChoiceForm(request.POST, counties=counties).chosen(None)
         if county is None or posted not in ("room", "item"):
             raise Http404
         form = room_form if posted == "room" else item_form

@@ -18,6 +18,7 @@ from centers.permissions import CHANGE_CENTER
 from centers.selectors import ATTENDANCE_SUMS
 from centers.services import duty
 from core.formats import zh_month_day
+from core.forms import MonthForm
 from core.http import act, attempt, messages_of
 from core.tables import group_by_township
 from regions.models import Region
@@ -35,7 +36,7 @@ def _shift(request, pk: int) -> DutyShift:
 @require_POST
 def shift_check_in(request, pk: int):
     shift = _shift(request, pk)
-    latitude, longitude = CheckInForm(request.POST).position()
+    latitude, longitude, position_refused = CheckInForm(request.POST).position()
     try:
         shift = duty.shift_check_in(actor=request.user, shift=shift, latitude=latitude, longitude=longitude)
     except ValidationError as exc:
@@ -46,6 +47,8 @@ def shift_check_in(request, pk: int):
         messages.warning(request, duty.CHECKED_IN_AFTER_HOURS.format(time=at))
     else:
         messages.success(request, f"已签到（{at}，{shift.get_attendance_display()}）。")
+    if position_refused:
+        messages.warning(request, position_refused)
     return redirect(shift.village)
 
 
@@ -77,15 +80,6 @@ def shift_log(request, pk: int):
         "值班记录已保存。",
     )
     return redirect(shift.village)
-
-
-def _month_start(value: str | None) -> dt.date:
-    today = timezone.localdate()
-    try:
-        year, month = (int(x) for x in (value or "").split("-"))
-        return dt.date(year, month, 1)
-    except ValueError:
-        return today.replace(day=1)
 
 
 def _month_end(month: dt.date) -> dt.date:
@@ -136,7 +130,7 @@ def _pattern_post(request, village: Region, form: RosterPatternForm):
     if not plan.changes:
         messages.info(request, "按周排班与现有值班表一致，没有变动。")
         return None
-    confirmed = request.POST.get("confirm")
+    confirmed = data["confirm"]
     if not confirmed:
         return plan
     try:
@@ -168,7 +162,10 @@ def roster(request, code: str):
     if village.level != Level.VILLAGE:
         raise PermissionDenied(duty.NOT_A_VILLAGE)
     can_edit = region_in_scope(request.user, CHANGE_CENTER, village)
-    month = _month_start(request.GET.get("month") or request.POST.get("month"))
+    # The month shown (?month=2026-03; a POST carries it in its body); a bad one gives this month.
+    month = MonthForm(request.GET if "month" in request.GET else request.POST).month_or(
+        timezone.localdate().replace(day=1)
+    )
     cadres_qs = selectors.duty_cadres(village)
     cadres = list(cadres_qs)
     shifts = selectors.duty_month(village=village, month_start=month)
@@ -239,7 +236,7 @@ def attendance(request):
         if scope.valid
         else []
     )
-    if request.GET.get("format") == "xlsx" and scope.valid:
+    if scope.xlsx:
         from centers.exports import attendance_to_xlsx
         from spreadsheets.writing import xlsx_response
 

@@ -9,7 +9,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -21,15 +22,19 @@ from audit.services import personal_data_reveal_record
 from centers import selectors, services
 from centers.forms import (
     ExtensionDecisionForm,
+    FiguresGroupingForm,
     LookupForm,
+    MaterialsForm,
     ProxyRequestAcceptForm,
     ProxyRequestFilterForm,
     ProxyRequestTransitionForm,
+    ReceiptCodeForm,
 )
 from centers.models import ProxyRequest, ServiceItem
 from centers.permissions import APPROVE_EXTENSION, CHANGE_CENTER
 from centers.workflows import PROXY_REQUEST
 from core import region_cache
+from core.forms import query_values
 from core.http import act, attempt, form_errors
 from core.middleware import personal_data
 from core.ratelimit import give_back, over_limit
@@ -150,7 +155,7 @@ def request_export(request):
 def request_figures(request):
     """Township and county figures: accepted, done, on time, average working days, satisfaction."""
     scope = report_scope(request, timezone.localdate().replace(month=1, day=1))
-    by = "item" if request.GET.get("by") == "item" else "village"
+    by = query_values(FiguresGroupingForm(request.GET)).get("by") or "village"
     rows = (
         selectors.proxy_request_figures(
             user=request.user, region=scope.region, start=scope.start, end=scope.end, by=by
@@ -216,7 +221,10 @@ def request_create(request):
 def request_materials(request):
     """htmx partial: the material checklist of the chosen item."""
     items = selectors.service_items_visible(user=request.user)
-    item = get_object_or_404(items, pk=request.GET.get("item") or 0) if request.GET.get("item") else None
+    form = MaterialsForm(request.GET, items=items)
+    if not form.is_valid():
+        raise Http404
+    item = form.cleaned_data["item"]
     return render(
         request,
         "centers/includes/materials.html",
@@ -293,9 +301,10 @@ def request_transition(request, pk: int):
 def request_extension_decide(request, pk: int):
     """The township approves or refuses a village's 延期申请 (DOMAIN_RULES C.10)."""
     proxy_request = _proxy_request(request, pk, act=APPROVE_EXTENSION, message=NOT_AN_APPROVER)
+    form = ExtensionDecisionForm(request.POST)
     act(
         request,
-        ExtensionDecisionForm(request.POST),
+        form,
         lambda data: services.proxy_request_transition(
             actor=request.user,
             proxy_request=proxy_request,
@@ -303,7 +312,7 @@ def request_extension_decide(request, pk: int):
             version=data["version"],
             data=services.TransitionInput(note=data["note"]),
         ),
-        lambda _: EXTENSION_DECIDED[request.POST["decision"]],
+        lambda _: EXTENSION_DECIDED[form.cleaned_data["decision"]],
     )
     return redirect(proxy_request)
 
@@ -395,7 +404,7 @@ def lookup(request):
     each other's successful lookups.
     """
     if request.method == "GET":
-        form = LookupForm(initial={"code": request.GET.get("code", "").strip().upper()[:12]})
+        form = LookupForm(initial={"code": query_values(ReceiptCodeForm(request.GET)).get("code", "")})
         message = LOOKUP_PHONE_IN_URL if "phone_last4" in request.GET else ""
         return render(request, "centers/lookup.html", {"form": form, "message": message})
     form = LookupForm(request.POST)

@@ -13,11 +13,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 from audit.context import client_address
 from audit.services import personal_data_reveal_record
 from centers import selectors
-from centers.forms import SuggestionAnswerForm, SuggestionFilterForm, SuggestionForm, SuggestionLookupForm
+from centers.forms import (
+    ReceiptCodeForm,
+    SuggestionAnswerForm,
+    SuggestionFilterForm,
+    SuggestionForm,
+    SuggestionLookupForm,
+)
 from centers.models import Suggestion
 from centers.permissions import CHANGE_CENTER
 from centers.selectors import SUGGESTION_SUMS
 from centers.services import suggestions as services
+from core.forms import query_values
 from core.http import act
 from core.middleware import personal_data
 from core.ratelimit import give_back, over_limit
@@ -95,7 +102,9 @@ def suggestion_lookup(request):
     """Public (no login): the receipt code gives the suggestion and, once the village answered, its answer
     (never the name or phone). Wrong codes are limited per client address; a right one takes its try back."""
     if request.method == "GET":
-        form = SuggestionLookupForm(initial={"code": request.GET.get("code", "").strip().upper()[:12]})
+        form = SuggestionLookupForm(
+            initial={"code": query_values(ReceiptCodeForm(request.GET)).get("code", "")}
+        )
         return render(request, "centers/suggestion_lookup.html", {"form": form})
     form = SuggestionLookupForm(request.POST)
     key = f"suggest:lookup:{client_address(request)}"
@@ -193,7 +202,7 @@ def suggestion_figures(request):
         if scope.valid
         else []
     )
-    if request.GET.get("format") == "xlsx" and scope.valid:
+    if scope.xlsx:
         from centers.exports import suggestions_to_xlsx
         from spreadsheets.writing import xlsx_response
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User, mobile_validator
 from accounts.services import user_create, user_password_reset
+from core.text import is_ascii_digits
 from regions.models import Post, Region
 from regions.roles import MANAGE_PEOPLE, ROLE_TABLE, Level, Role
 from regions.scoping import region_in_scope
@@ -102,7 +103,7 @@ def people_import(*, actor, rows: list[Row]) -> PeopleImportResult:
     several posts. Every bad row is named; on any error nothing is written.
     """
     errors: list[str] = []
-    codes = {r.cell(4).ljust(12, "0") for r in rows if r.cell(4).isdigit()}
+    codes = {r.cell(4).ljust(12, "0") for r in rows if is_ascii_digits(r.cell(4))}
     regions = {r.code: r for r in Region.objects.filter(code__in=codes)}
     usernames = {r.cell(0) for r in rows}
     existing_users = {u.username: u for u in User.objects.filter(username__in=usernames)}
@@ -157,7 +158,7 @@ def people_import(*, actor, rows: list[Row]) -> PeopleImportResult:
         role = ROLE_BY_LABEL.get(role_text)
         if role_text and role is None:
             problems.append(ROLE_UNKNOWN.format(role=role_text))
-        region = regions.get(code.ljust(12, "0")) if code.isdigit() else None
+        region = regions.get(code.ljust(12, "0")) if is_ascii_digits(code) else None
         if code and region is None:
             problems.append(REGION_UNKNOWN.format(code=code))
         elif region is not None:

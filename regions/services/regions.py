@@ -7,14 +7,16 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 
 from core import region_cache, registry
-from regions.models import Region
+from core.text import is_ascii_digits
+from regions.models import REGION_NAME_MAX, Region
 from regions.roles import LEVEL_DEPTH, PREFIX_LENGTH, level_of, prefix_of
 from regions.selectors import REGIONS_TOPIC
 from spreadsheets.reading import Row
 
-NOT_A_NUMBER = "区划代码“{code}”不是数字"
+NOT_A_NUMBER = "区划代码“{code}”不是数字（应为半角数字0-9）"
 WRONG_LENGTH = "区划代码“{code}”长度为{n}位，应为6、9或12位"
 EMPTY_NAME = "名称为空"
+NAME_TOO_LONG = "名称超过{n}字（现有{length}字）"
 DUPLICATE_CODE = "区划代码{code}与第{other}行相同但名称不同（“{name}”与“{other_name}”）"
 PARENT_MISSING = "上级区划（代码{parent}）既不在文件中也不在系统中"
 OUT_OF_SCOPE = "区划{code}不在您的管辖范围内"
@@ -69,7 +71,7 @@ def _parse(rows: list[Row], errors: list[tuple[int, str]]) -> dict[str, _Parsed]
     for row in rows:
         raw_code, name = row.cell(0).replace(" ", ""), row.cell(1).strip()
         problems = []
-        if not raw_code.isdigit():
+        if not is_ascii_digits(raw_code):
             problems.append(NOT_A_NUMBER.format(code=raw_code))
         elif len(raw_code) not in (6, 9, 12):
             problems.append(WRONG_LENGTH.format(code=raw_code, n=len(raw_code)))
@@ -77,6 +79,8 @@ def _parse(rows: list[Row], errors: list[tuple[int, str]]) -> dict[str, _Parsed]
             problems.append(BAD_CODE_SHAPE.format(code=raw_code))
         if not name:
             problems.append(EMPTY_NAME)
+        elif len(name) > REGION_NAME_MAX:
+            problems.append(NAME_TOO_LONG.format(n=REGION_NAME_MAX, length=len(name)))
         if problems:
             errors.append((row.number, "；".join(problems)))
             continue
@@ -92,7 +96,7 @@ def _parse(rows: list[Row], errors: list[tuple[int, str]]) -> dict[str, _Parsed]
                     )
                 )
             continue
-        parsed[code] = _Parsed(row.number, code, name[:100], level, parent_code_of(code, level))
+        parsed[code] = _Parsed(row.number, code, name, level, parent_code_of(code, level))
     return parsed
 
 

@@ -28,6 +28,7 @@ from centers.services.proxy_requests import (
 from centers.views.requests import NOT_AN_APPROVER
 from centers.workflows import EXTENSION_ALREADY_PENDING, NO_EXTENSION_PENDING
 from core.formats import Rate, zh_date
+from core.forms import DATE_OUT_OF_RANGE
 from core.workflow import REASON_REQUIRED
 from notifications.models import Notification
 from regions.roles import Role
@@ -129,9 +130,11 @@ def test_asking_the_day_after_the_promise_is_refused_and_changes_nothing(world):
         (dt.date(2026, 10, 1), REASON, EXTENSION_DATE_NOT_LATER.format(date=zh_date(PROMISED))),  # past
         (EXTENDED, "  ", REASON_REQUIRED),
         ("", REASON, EXTENSION_DATE_REQUIRED),
-        # At most a year past the promise in force (a date of year 9999 would only park the request).
+        # At most a year past the promise in force (a date of year 9999 would only park the request; the
+        # form already refuses dates past the years every date field allows).
         (dt.date(2027, 10, 11), REASON, EXTENSION_TOO_FAR.format(date=zh_date(dt.date(2027, 10, 10)))),
-        (dt.date(9999, 12, 31), REASON, EXTENSION_TOO_FAR.format(date=zh_date(dt.date(2027, 10, 10)))),
+        (dt.date(2100, 12, 31), REASON, EXTENSION_TOO_FAR.format(date=zh_date(dt.date(2027, 10, 10)))),
+        (dt.date(9999, 12, 31), REASON, f"申请延期至：{DATE_OUT_OF_RANGE}"),
     ],
 )
 def test_bad_requests_for_an_extension_are_refused_with_a_message(world, to, note, message):
