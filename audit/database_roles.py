@@ -5,9 +5,9 @@ The owner (settings.DATABASE_OWNER, DATABASE_OWNER_URL) runs migrations and owns
 nothing, so it can neither ``ALTER TABLE ... DISABLE TRIGGER`` nor drop a trigger, and as a non-superuser it
 cannot ``SET session_replication_role``. Its grants, (re)applied after every migrate and flush:
 
-- every table: SELECT, INSERT, UPDATE, DELETE, never TRUNCATE (TRUNCATE fires no row trigger);
-- append-only tables (pghistory's event tables, the login and reveal logs, timeline events: every table an
-  unconditional pgtrigger Protect guards against UPDATE and DELETE): SELECT, INSERT only;
+- every table: SELECT, INSERT, UPDATE, DELETE, never TRUNCATE (TRUNCATE fires no row trigger); frozen records
+  are guarded row by row by their pgtrigger triggers, which the app role cannot switch off;
+- the audit trail (pghistory's event tables, the login and reveal logs: audit_tables()): SELECT, INSERT only;
 - pghistory_context: SELECT, INSERT, and UPDATE of ``metadata`` and ``updated_at`` only, which
   ``_pgh_attach_context()`` needs for its upsert; the trigger of audit migration 0002 lets an update add
   entries to a context written by an earlier transaction but never change or remove one;
@@ -28,21 +28,26 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 CREDENTIALS = ("USER", "PASSWORD", "HOST", "PORT", "OPTIONS")
 
 
-def append_only_tables() -> set[str]:
-    """Tables the app role may only read and append to, derived from the models."""
+def audit_tables() -> set[str]:
+    """The trail the app role may only read and append to, derived from the models: pghistory's event tables
+    and this app's append-only logs (login log, reveal log: an unconditional pgtrigger Protect of UPDATE and
+    DELETE). Frozen domain records keep UPDATE and DELETE, which their triggers police row by row (and a
+    ``SELECT ... FOR UPDATE`` that locks a frozen row needs)."""
     import pghistory.models
     import pgtrigger
 
-    tables = set()
+    tables = {
+        model._meta.db_table
+        for model in apps.get_models()
+        if issubclass(model, pghistory.models.Event) and model._meta.managed and not model._meta.proxy
+    }
     for model, trigger in pgtrigger.registered():
         if (
-            isinstance(trigger, pgtrigger.Protect)
+            model._meta.app_label == "audit"
+            and isinstance(trigger, pgtrigger.Protect)
             and trigger.condition is None
             and {"UPDATE", "DELETE"} <= set(str(trigger.operation).split(" OR "))
         ):
-            tables.add(model._meta.db_table)
-    for model in apps.get_models():
-        if issubclass(model, pghistory.models.Event) and model._meta.managed and not model._meta.proxy:
             tables.add(model._meta.db_table)
     return tables
 
@@ -135,7 +140,7 @@ def app_role_grant(using: str = DEFAULT_DB_ALIAS) -> None:
     quote = connection.ops.quote_name
     role = quote(settings.DATABASE_APP_ROLE)
     existing = set(connection.introspection.table_names(include_views=False))
-    append_only = sorted(append_only_tables() & existing)
+    trail = sorted(audit_tables() & existing)
     context = quote(Context._meta.db_table)
     with transaction.atomic(using), connection.cursor() as cursor:
         cursor.execute("SELECT current_user")
@@ -143,11 +148,11 @@ def app_role_grant(using: str = DEFAULT_DB_ALIAS) -> None:
         cursor.execute(f"GRANT CONNECT ON DATABASE {quote(connection.settings_dict['NAME'])} TO {role}")
         cursor.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
         cursor.execute(f"GRANT USAGE ON SCHEMA public TO {role}")
-        # From nothing each time: a table that became append-only loses what it had.
+        # From nothing each time: a table that joined the trail loses what it had.
         cursor.execute(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role}")
         cursor.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}")
         cursor.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}")
-        for table in append_only:
+        for table in trail:
             cursor.execute(f"REVOKE UPDATE, DELETE ON {quote(table)} FROM {role}")
         cursor.execute(f"REVOKE UPDATE, DELETE ON {context} FROM {role}")
         cursor.execute(f"GRANT UPDATE (metadata, updated_at) ON {context} TO {role}")

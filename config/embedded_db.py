@@ -56,7 +56,9 @@ def embedded_database(data_dir: Path) -> dict:
         server.psql(f"CREATE DATABASE {DATABASE_NAME};")
     role = server.psql(f"SELECT 1 FROM pg_roles WHERE rolname = '{APP_ROLE}';")  # noqa: S608 (a constant)
     if "(1 row)" not in role:
-        server.psql(f"CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS NOINHERIT;")
+        server.psql(
+            f"CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS NOINHERIT;"
+        )
     uri = urlparse(server.get_uri())
     return {
         "ENGINE": "django.db.backends.postgresql",

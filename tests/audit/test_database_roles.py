@@ -205,8 +205,10 @@ def test_the_portal_works_as_the_app_role_and_records_who_acted(trail):
 
     with portal_as_app_role():
         with connection.cursor() as cursor:
-            cursor.execute("SELECT current_user, session_user")
-            assert cursor.fetchone() == (app_role(), app_role())
+            cursor.execute(
+                "SELECT current_user, session_user, rolsuper FROM pg_roles WHERE rolname = current_user"
+            )
+            assert cursor.fetchone() == (app_role(), app_role(), False)
         client = build_client(User.objects.get(pk=clerk))
         response = client.post(
             f"/centers/{center.pk}/edit/", edit_data(center, address="胜利路2号"), REMOTE_ADDR="10.9.8.7"
