@@ -8,6 +8,7 @@ every statement below goes through, and every test here fails.
 
 from __future__ import annotations
 
+import json
 from contextlib import contextmanager
 
 import psycopg2
@@ -170,6 +171,19 @@ def test_the_app_role_cannot_rewrite_the_trail_or_unfreeze_a_record(trail):
     went_through = [attack for attack, statements in ATTACKS.items() if not refused(statements, names)]
     assert went_through == []
     assert snapshot() == trail["snapshot"]
+    # What pghistory itself does in a later transaction of the same context still works: add an entry.
+    before = trail["event"].pgh_context.metadata
+    added = {**before, "task": "later"}
+    assert not refused(
+        [
+            "SET pghistory.context_id = <ctx>",
+            "SET pghistory.context_metadata = '" + json.dumps(added) + "'",
+            f"UPDATE centers_servicecenter SET address = '人民路3号' WHERE id = {trail['event'].pgh_obj_id}",
+        ],
+        names,
+    )
+    trail["event"].pgh_context.refresh_from_db()
+    assert trail["event"].pgh_context.metadata == added
 
 
 @pytest.mark.django_db(transaction=False)
