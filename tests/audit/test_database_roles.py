@@ -207,6 +207,18 @@ def test_the_app_role_owns_nothing_and_may_truncate_nothing():
             " WHERE grantee = current_user AND table_name = 'pghistory_context' ORDER BY 1"
         )
         assert [row[0] for row in cursor.fetchall()] == ["INSERT", "SELECT"]  # UPDATE: two columns only
+        cursor.execute(
+            "SELECT table_name, string_agg(privilege_type, ',' ORDER BY privilege_type)"
+            " FROM information_schema.table_privileges WHERE grantee = current_user"
+            " AND table_name IN ('audit_authevent', 'audit_personaldatareveal', 'centers_servicecenterevent',"
+            " 'centers_proxyrequesttimelineevent') GROUP BY 1 ORDER BY 1"
+        )
+        assert cursor.fetchall() == [
+            ("audit_authevent", "INSERT,SELECT"),
+            ("audit_personaldatareveal", "INSERT,SELECT"),
+            ("centers_proxyrequesttimelineevent", "DELETE,INSERT,SELECT,UPDATE"),  # frozen by its trigger
+            ("centers_servicecenterevent", "INSERT,SELECT"),
+        ]
     login.close()
 
 
@@ -244,3 +256,27 @@ def build_client(user):
     client = Client()
     client.force_login(user)
     return client
+
+
+@pytest.mark.django_db(transaction=False)
+def test_the_deploy_check_warns_when_the_portal_would_run_as_the_owner():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DJANGO_SECRET_KEY="k3J9!xQ2@vL8#pR5$wT1^yU7&zA4*bC6(dE0)fG-hI_jK+lM=nO",
+        DJANGO_ALLOWED_HOSTS="portal.example.cn",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/portal",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+    )
+    check = [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"]
+    root = Path(__file__).resolve().parents[2]
+    alone = subprocess.run(check, cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    assert alone.returncode != 0 and "audit.W001" in alone.stdout + alone.stderr
+    env["DATABASE_OWNER_URL"] = env["DATABASE_URL"]
+    same = subprocess.run(check, cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    assert same.returncode != 0 and "audit.W002" in same.stdout + same.stderr
