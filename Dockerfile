@@ -39,6 +39,7 @@ RUN pip install . \
 USER app
 
 EXPOSE 8000
-# Default command (the web role). docker-compose.yml spells it out for "web"
-# and replaces it for "worker" and "beat".
+# Default command, for a single container: migrate (as DATABASE_OWNER_URL's role when set), then the web
+# server. docker-compose.yml runs migrate as its own one-shot service, so that web, worker and beat never
+# hold the owner's password, and replaces this command for each of them.
 CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py collectstatic --noinput && exec gunicorn config.wsgi:application -b 0.0.0.0:8000 --workers 3 --access-logfile -"]

@@ -44,7 +44,8 @@ messages:
 
 deploy-check: install
 	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=$$(openssl rand -hex 32) \
-	DJANGO_ALLOWED_HOSTS=portal.example.cn DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal \
+	DJANGO_ALLOWED_HOSTS=portal.example.cn DATABASE_URL=postgres://portal_app@127.0.0.1:5432/portal \
+	DATABASE_OWNER_URL=postgres://postgres@127.0.0.1:5432/portal \
 	REDIS_URL=redis://127.0.0.1:6379/0 $(PY) manage.py check --deploy --fail-level WARNING
 
 test: install system-deps services lint deploy-check

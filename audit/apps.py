@@ -6,4 +6,4 @@ class AuditConfig(AppConfig):
     verbose_name = "审计"
 
     def ready(self) -> None:
-        from audit import receivers  # noqa: F401  (connects the login/lockout receivers)
+        from audit import checks, receivers  # noqa: F401  (the deploy check; the login/lockout receivers)

@@ -13,6 +13,9 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 DATABASE_NAME = "portal"
+# The role the demo portal runs as; the server's superuser owns the tables and runs migrate
+# (audit/database_roles.py). Trust authentication on the server's own socket: no password.
+APP_ROLE = "portal_app"
 
 
 def _forget_dead_handles(data_dir: Path) -> None:
@@ -34,7 +37,8 @@ def _forget_dead_handles(data_dir: Path) -> None:
 
 
 def embedded_database(data_dir: Path) -> dict:
-    """Start the embedded server if needed and return a Django DATABASES entry."""
+    """Start the embedded server if needed and return a Django DATABASES entry for its superuser, the owner
+    (the app role is created beside it)."""
     import logging
     import warnings
 
@@ -50,6 +54,11 @@ def embedded_database(data_dir: Path) -> dict:
     found = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")  # noqa: S608 (a constant)
     if "(1 row)" not in found:
         server.psql(f"CREATE DATABASE {DATABASE_NAME};")
+    role = server.psql(f"SELECT 1 FROM pg_roles WHERE rolname = '{APP_ROLE}';")  # noqa: S608 (a constant)
+    if "(1 row)" not in role:
+        server.psql(
+            f"CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS NOINHERIT;"
+        )
     uri = urlparse(server.get_uri())
     return {
         "ENGINE": "django.db.backends.postgresql",

@@ -9,13 +9,16 @@ after the flush: see tests/browser/conftest.py.
 from __future__ import annotations
 
 import io
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.test import Client
 
 from accounts.models import User
+from audit.database_roles import owner_connection
 from centers.standards import service_items_ensure, standard_lists_ensure
 from decisions.standards import categories_ensure
 from regions.models import Region
@@ -108,6 +111,62 @@ def build_world() -> World:
         village_a1_clerk=make_user("village_a1_clerk", Role.VILLAGE_SECRETARY, a1),
         village_a1_readonly=make_user("village_a1_readonly", Role.GRID_WORKER, a1),
     )
+
+
+class _OwnerLogin:
+    """The test database is created, migrated and dropped by the owner; the tests run as the app role."""
+
+    login = None
+
+    @classmethod
+    def enter(cls) -> None:
+        if cls.login is None:
+            cls.login = owner_connection()
+            cls.login.__enter__()
+
+    @classmethod
+    def exit(cls) -> None:
+        if cls.login is not None:
+            cls.login.__exit__(None, None, None)
+            cls.login = None
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    _OwnerLogin.enter()
+    yield
+    _OwnerLogin.exit()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    _OwnerLogin.exit()
+    yield
+    _OwnerLogin.enter()
+
+
+@contextmanager
+def owner_role():
+    """Inside a test's transaction, act as the owner: the test's own time travel on a frozen row or a migration
+    run backwards. The app role may not do either (audit/database_roles.py)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET ROLE {connection.ops.quote_name(settings.DATABASE_OWNER['USER'])}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET ROLE")  # to the app role the connection logged in with
+
+
+@contextmanager
+def triggers_off(*uris: str):
+    """``pgtrigger.ignore`` as the owner: the app role's ``pgtrigger.ignore`` is not heard."""
+    import pgtrigger
+
+    with owner_role(), pgtrigger.ignore(*uris):
+        yield
 
 
 @pytest.fixture(scope="module")

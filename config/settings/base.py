@@ -121,6 +121,13 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # start of the next request, instead of failing that request with a 500.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# Two roles (audit/database_roles.py, README "数据库角色"): DATABASE_URL is the app role the web and worker
+# processes use, which owns nothing; DATABASE_OWNER_URL, the owner of every table, is used only by
+# `manage.py migrate` and `flush`, which then grant the app role what it may do. Without it (a single-role
+# trial) migrate runs as DATABASE_URL's role and grants nothing.
+DATABASE_OWNER = env.db("DATABASE_OWNER_URL") if env("DATABASE_OWNER_URL", default="") else None
+DATABASE_APP_ROLE = DATABASES["default"]["USER"]
+
 # ------------------------------------------------------------------------------
 # Authentication: custom user, guardian object permissions, axes lockout
 # ------------------------------------------------------------------------------

@@ -11,9 +11,12 @@ from .base import *  # noqa: E402,F403
 from .base import BASE_DIR, env  # noqa: E402
 
 if not env("DATABASE_URL", default=""):
-    from config.embedded_db import embedded_database
+    from config.embedded_db import APP_ROLE, embedded_database
 
-    DATABASES = {"default": embedded_database(BASE_DIR / ".pgdata")}
+    # As in production (audit/database_roles.py): migrate runs as the owner, the server as the app role.
+    DATABASE_OWNER = embedded_database(BASE_DIR / ".pgdata")
+    DATABASE_APP_ROLE = APP_ROLE
+    DATABASES = {"default": {**DATABASE_OWNER, "USER": APP_ROLE}}
     # The embedded server's wheel is built without ICU: sort names by GB18030 bytes instead.
     PINYIN_ORDER = "gb18030"
 

@@ -25,4 +25,11 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env("TEST_MEDIA_ROOT", default=str(Path(tempfile.gettempdir()) / "portal-test-media")))
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# The suite runs as the app role (audit/database_roles.py): DATABASE_URL's role, which may create databases and
+# roles, is the owner that creates, migrates and flushes the test database (tests/conftest.py); every other
+# connection logs in with it and takes the app role at once, so each query is held to the app role's grants.
+# (tests/audit/test_database_roles.py also logs in as the app role itself, as the portal does in production.)
+DATABASE_OWNER = DATABASE_OWNER or {**DATABASES["default"]}  # noqa: F405
+DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", default="portal_app")
+DATABASES["default"]["OPTIONS"] = {"options": f"-c role={DATABASE_APP_ROLE}"}  # noqa: F405
 ALLOWED_HOSTS = ["*"]

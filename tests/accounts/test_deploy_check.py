@@ -17,7 +17,8 @@ def test_check_deploy_is_clean_with_production_settings():
             "DJANGO_SETTINGS_MODULE": "config.settings.production",
             "DJANGO_SECRET_KEY": "k3J9!xQ2@vL8#pR5$wT1^yU7&zA4*bC6(dE0)fG-hI_jK+lM=nO",
             "DJANGO_ALLOWED_HOSTS": "portal.example.cn",
-            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/portal",
+            "DATABASE_URL": "postgres://portal_app@127.0.0.1:5432/portal",
+            "DATABASE_OWNER_URL": "postgres://postgres@127.0.0.1:5432/portal",
             "REDIS_URL": "redis://127.0.0.1:6379/0",
         }
     )

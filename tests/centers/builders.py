@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pgtrigger
-
 from centers.models import DutyShift, ProxyRequest, ServiceCenter, ServiceItem
 from centers.services import TransitionInput, duty, proxy_request_accept, proxy_request_transition
+from tests.conftest import triggers_off
 
 VALID_ID = "11010519491231002X"  # the standard's own example number
 MONDAY = dt.date(2026, 11, 23)
@@ -67,7 +66,7 @@ def backdate(proxy_request: ProxyRequest, **dates) -> ProxyRequest:
     travel, the one write that may move it)."""
     if "promised_date" in dates:
         dates.setdefault("original_promised_date", dates["promised_date"])
-    with pgtrigger.ignore(ORIGINAL_PROMISE_FIXED):
+    with triggers_off(ORIGINAL_PROMISE_FIXED):
         ProxyRequest.objects.filter(pk=proxy_request.pk).update(**dates)
     proxy_request.refresh_from_db()
     return proxy_request

@@ -9,7 +9,6 @@ from datetime import timedelta
 from decimal import Decimal
 from importlib import import_module
 
-import pgtrigger
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -18,6 +17,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from decisions.models import Amendment, Meeting
+from tests.conftest import owner_role, triggers_off
 from tests.decisions.builders import amendment_confirm, disclose, matter_register, resolve, take_to_resolution
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,7 @@ def _rows(book, sheet: str) -> list[tuple]:
 def test_the_recording_time_is_beijing_time_on_the_page_and_in_the_workbook(world, roster, secretary, clerk):
     matter = take_to_resolution(secretary, matter_register(secretary, world.village_a1))
     meeting = matter.meetings.order_by("id").first()
-    with pgtrigger.ignore("decisions.Meeting:append_only"):  # the test sets the clock, not the code
+    with triggers_off("decisions.Meeting:append_only"):  # the test sets the clock, not the code
         Meeting.objects.filter(pk=meeting.pk).update(recorded_at=RECORDED_UTC)
     year = matter.proposed_on.year
     sheet = _rows(_record_book(clerk, world.village_a1, year), "会议记录")
@@ -92,6 +92,11 @@ def test_a_bad_corrected_amount_is_refused_in_chinese(world, result, clerk, bad)
 
 def test_the_migration_turns_old_text_into_amounts_and_flags_the_rest(world, result, clerk, capsys):
     """Rows as they were before 0004-0006 (text only) come out with their amount, or flagged, never guessed."""
+    with owner_role():  # migrations run as the owner
+        _migration_turns_old_text_into_amounts(world, result, clerk, capsys)
+
+
+def _migration_turns_old_text_into_amounts(world, result, clerk, capsys):
     executor = MigrationExecutor(connection)
     executor.migrate([("decisions", "0004_objection_answers_amendment_amounts")])
     old = executor.loader.project_state([("decisions", "0004_objection_answers_amendment_amounts")]).apps

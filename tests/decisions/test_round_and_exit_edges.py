@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
-import pgtrigger
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -22,6 +21,7 @@ from decisions.services.closures import TERMINATE_AMENDMENT_PENDING, TERMINATE_O
 from decisions.services.common import SUPERSEDED_NOT_AMENDED
 from decisions.services.objections import AMENDMENT_LAPSED
 from regions.services import county_settings_save
+from tests.conftest import triggers_off
 from tests.decisions.builders import amendment_confirm, disclose, matter_register, resolve, step_pass
 
 pytestmark = pytest.mark.django_db
@@ -121,7 +121,7 @@ def test_once_the_result_is_posted_the_resolutions_correction_period_takes_no_ob
     amendment = amendment_confirm(propose(secretary, implementing))
     matter = implementing.matter
     # Its period over, the result is posted; an objection dated inside the correction's period comes late.
-    with pgtrigger.ignore("decisions.Amendment:append_only"):  # the test sets the clock, not the code
+    with triggers_off("decisions.Amendment:append_only"):  # the test sets the clock, not the code
         Amendment.objects.filter(pk=amendment.pk).update(
             posted_on=today - timedelta(days=9), ends_on=today - timedelta(days=2)
         )
