@@ -56,7 +56,9 @@ class Database:
 
             config = environ.Env.db_url_config(url)
         else:
-            config = settings.DATABASES["default"]
+            # The owner of the tables when the portal runs with two roles (audit/database_roles.py): a restore
+            # recreates tables, which the app role may not.
+            config = settings.DATABASE_OWNER or settings.DATABASES["default"]
         return cls(
             name=config["NAME"],
             user=config.get("USER") or "",

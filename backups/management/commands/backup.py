@@ -21,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--database-url",
             default="",
-            help="数据库地址（默认BACKUP_DATABASE_URL，未设置则为DATABASE_URL；应使用拥有全部表的账号）",
+            help="数据库地址（默认BACKUP_DATABASE_URL，未设置则为DATABASE_OWNER_URL，再次为DATABASE_URL；应使用拥有全部表的账号）",
         )
         parser.add_argument(
             "--media-root", default=str(settings.MEDIA_ROOT), help="上传文件目录（默认MEDIA_ROOT）"
