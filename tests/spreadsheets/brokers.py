@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 
 
@@ -14,6 +15,8 @@ def dead_broker():
         app._pool = None
         app.amqp._producer_pool = None
 
+    # Celery prefers the CELERY_BROKER_URL environment variable to its setting: it is set aside meanwhile.
+    from_environment = os.environ.pop("CELERY_BROKER_URL", None)
     eager, broker = app.conf.task_always_eager, app.conf.broker_url
     app.conf.task_always_eager, app.conf.broker_url = False, "redis://127.0.0.1:1/15"
     forget_connections()
@@ -21,4 +24,6 @@ def dead_broker():
         yield
     finally:
         app.conf.task_always_eager, app.conf.broker_url = eager, broker
+        if from_environment is not None:
+            os.environ["CELERY_BROKER_URL"] = from_environment
         forget_connections()
