@@ -143,7 +143,7 @@ def import_job_run(*, job_id: int) -> bool:
             # Committed with the import, and only while this attempt owns the job (else all rolls back).
             elif not end(status=ImportJob.Status.DONE, result=_sealed(kind.summary(result))):
                 raise Superseded
-        ended = True if not result.errors else end(status=ImportJob.Status.FAILED, errors=list(result.errors))
+        ended = end(status=ImportJob.Status.FAILED, errors=list(result.errors)) if result.errors else True
     except Superseded:
         return False
     except TableReadError as exc:
