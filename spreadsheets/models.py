@@ -5,7 +5,26 @@ from django.db import models
 from django.urls import reverse
 
 
-class ExportJob(models.Model):
+class LeasedJob(models.Model):
+    """What a job run by a task under a lease records (spreadsheets.jobs): the run is claimed with a lease
+    renewed by its progress reports; a worker that died leaves a lease that expires, and the redelivered
+    task or the sweeper takes the job over as the next attempt."""
+
+    claimed_at = models.DateTimeField("认领时间", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    # Set when the task could not be queued (broker down): the page says the job waits for the sweeper.
+    enqueue_failed_at = models.DateTimeField("排队失败时间", null=True, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+        # The sweeper's query: running jobs by the age of their lease.
+        indexes = [models.Index(fields=["status", "claimed_at"], name="%(app_label)s_%(class)s_stale")]
+
+
+class ExportJob(LeasedJob):
     """A large Excel export built by a task (导出任务); the user watches its progress and downloads the file."""
 
     class Status(models.TextChoices):
@@ -25,20 +44,10 @@ class ExportJob(models.Model):
     done_rows = models.PositiveIntegerField("已完成行数", default=0)
     file = models.FileField("文件", upload_to="exports/%Y/%m/", blank=True)
     error = models.CharField("错误", max_length=300, blank=True)
-    # The run is claimed with a lease renewed by each progress report: a worker that died leaves a lease
-    # that expires, and the redelivered task or the sweeper takes the job over as the next attempt.
-    claimed_at = models.DateTimeField("认领时间", null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
-    # Set when the task could not be queued (broker down): the page says the job waits for the sweeper.
-    enqueue_failed_at = models.DateTimeField("排队失败时间", null=True, blank=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
-    class Meta:
+    class Meta(LeasedJob.Meta):
         verbose_name = "导出任务"
         verbose_name_plural = "导出任务"
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "claimed_at"], name="spreadsheets_exportjob_stale")]
 
     def __str__(self) -> str:
         return self.title
@@ -55,7 +64,7 @@ class ExportJob(models.Model):
         )
 
 
-class ImportJob(models.Model):
+class ImportJob(LeasedJob):
     """A large import run by a task (导入任务): the uploaded file is kept until the task has read it; the user
     watches it being checked and imported, and sees every bad row by its number. All or nothing."""
 
@@ -78,14 +87,12 @@ class ImportJob(models.Model):
     total = models.PositiveIntegerField("总行数", default=0)
     done_rows = models.PositiveIntegerField("已读取行数", default=0)
     errors = models.JSONField("错误", default=list, blank=True)  # one text per bad row ("第N行：...")
+    # New accounts' initial passwords are kept here only encrypted, until first shown or for a day.
     result = models.JSONField("结果", default=dict, blank=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
-    class Meta:
+    class Meta(LeasedJob.Meta):
         verbose_name = "导入任务"
         verbose_name_plural = "导入任务"
-        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return self.title

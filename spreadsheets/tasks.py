@@ -30,3 +30,12 @@ def import_job_run(job_id: int) -> bool:
     user_id = ImportJob.objects.filter(id=job_id).values_list("user_id", flat=True).first()
     with task_context("spreadsheets.import_job_run", actor_id=user_id):
         return import_job_run(job_id=job_id)
+
+
+@shared_task(acks_late=True)
+def import_jobs_resume() -> int:
+    """Beat: queues import jobs that were never queued or whose worker died, and erases initial passwords
+    nobody looked at in time (spreadsheets.imports)."""
+    from spreadsheets.imports import import_jobs_resume
+
+    return import_jobs_resume()

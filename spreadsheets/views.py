@@ -32,23 +32,30 @@ def export_download(request, pk: int):
 @login_required
 def import_detail(request, pk: int):
     """The import's progress, to its uploader (and a superuser; anyone else: 404); htmx polls the fragment
-    until it ends. New accounts' initial passwords are shown on the first page that finds the job done,
-    then forgotten."""
-    from spreadsheets.imports import import_job_accounts_shown
+    until it ends. New accounts' initial passwords are shown to the uploader on the first page that finds
+    the job done (within a day), then erased."""
+    from spreadsheets.imports import ENQUEUE_FAILED, import_job_accounts
 
     jobs = (
         ImportJob.objects.all() if request.user.is_superuser else ImportJob.objects.filter(user=request.user)
     )
     job = get_object_or_404(jobs, pk=pk)
-    # Initial passwords are for the uploader's eyes only (a superuser looking at the job sees the accounts).
-    uploader = job.user_id == request.user.pk
+    accounts, with_passwords, passwords_note = (
+        import_job_accounts(job=job, viewer=request.user)
+        if job.status == ImportJob.Status.DONE
+        else ([], False, "")
+    )
     template = (
         "spreadsheets/includes/import_progress.html" if request.htmx else "spreadsheets/import_detail.html"
     )
-    response = render(request, template, {"job": job, "show_passwords": uploader})
-    if uploader and job.status == ImportJob.Status.DONE:
-        import_job_accounts_shown(job=job)
-    return response
+    context = {
+        "job": job,
+        "accounts": accounts,
+        "with_passwords": with_passwords,
+        "passwords_note": passwords_note,
+        "enqueue_failed": ENQUEUE_FAILED,
+    }
+    return render(request, template, context)
 
 
 def table_import(request, *, kind: str, description: str, result_template: str, params=None, owners=None):

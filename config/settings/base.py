@@ -248,6 +248,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "spreadsheets.tasks.export_jobs_resume",
         "schedule": crontab(minute="*/5"),
     },
+    "import-jobs-resume": {
+        "task": "spreadsheets.tasks.import_jobs_resume",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 # ------------------------------------------------------------------------------

@@ -3,7 +3,6 @@ sweeper queues what was never queued, and a broker that is down at request time 
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -22,29 +21,11 @@ from spreadsheets.exports import (
 )
 from spreadsheets.models import ExportJob
 from tests.centers.builders import accept
+from tests.spreadsheets.brokers import dead_broker
 
 pytestmark = pytest.mark.django_db
 
 TICK = timedelta(microseconds=1)
-
-
-@contextmanager
-def dead_broker():
-    """A real broker connection to a port where nothing listens: the enqueue fails as in an outage."""
-    from config.celery import app
-
-    def forget_connections() -> None:  # the app caches its pools (even eager runs create them)
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    eager, broker = app.conf.task_always_eager, app.conf.broker_url
-    app.conf.task_always_eager, app.conf.broker_url = False, "redis://127.0.0.1:1/15"
-    forget_connections()
-    try:
-        yield
-    finally:
-        app.conf.task_always_eager, app.conf.broker_url = eager, broker
-        forget_connections()
 
 
 def job_for(world, **fields) -> ExportJob:

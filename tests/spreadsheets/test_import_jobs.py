@@ -15,19 +15,6 @@ from tests.spreadsheets import hostile_files
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def upload(monkeypatch, django_capture_on_commit_callbacks):
-    """Posts a file that counts as large (the threshold set to 0), so it goes through a job; the task (run
-    in-process in tests) is queued after commit, which the end of the request stands for here."""
-    monkeypatch.setattr(imports, "INLINE_MAX_BYTES", 0)
-
-    def post(client, url: str, name: str, data: bytes, **fields):
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(url, {"file": SimpleUploadedFile(name, data), **fields})
-
-    return post
-
-
 def _csv(*rows: str) -> bytes:
     return ("code,name\n" + "".join(f"{r}\n" for r in rows)).encode()
 
@@ -76,24 +63,6 @@ def test_a_bomb_is_refused_in_the_request_before_anything_is_queued(world, uploa
     assert response.status_code == 200
     assert response.context["form"].errors["file"] == [reading.TOO_LARGE_UNPACKED.format(mb=50)]
     assert not ImportJob.objects.exists()
-
-
-def test_people_job_shows_initial_passwords_once_and_to_the_uploader_only(world, upload):
-    client = world.client_for(world.county_admin)
-    data = "用户名,姓名,手机号,职务,区划代码,任职日期\nnewbie,新人,,村党组织书记,419901101201,\n".encode()
-    response = upload(client, "/people/import/", "p.csv", data)
-    job = ImportJob.objects.get(user=world.county_admin)
-    assert job.status == ImportJob.Status.DONE, job.errors
-    password = job.result["accounts"][0][2]
-    assert password
-    superuser_page = world.client_for(world.sysadmin).get(response["Location"]).content.decode()
-    assert "newbie" in superuser_page and password not in superuser_page
-    first = client.get(response["Location"]).content.decode()
-    assert password in first and "只显示这一次" in first
-    second = client.get(response["Location"]).content.decode()
-    assert "newbie" in second and password not in second and "已在导入完成时显示过一次" in second
-    job.refresh_from_db()
-    assert job.result["accounts"] == [["newbie", "新人", ""]]
 
 
 def test_a_job_is_its_uploaders_alone(world, upload):
