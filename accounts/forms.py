@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
 
@@ -36,3 +37,10 @@ class ChinesePasswordChangeForm(PasswordChangeForm):
                 forms.ValidationError(self.error_messages["password_unchanged"], code="password_unchanged"),
             )
         return cleaned
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The admin's login with the portal's username limit: Django's form sets ``max_length`` after the field
+    is built, which adds no validator, so a 100,000-character name reached the lockout log (255 characters)."""
+
+    username = LoginForm.base_fields["username"]

@@ -137,8 +137,13 @@ class ProxyRequestAcceptForm(forms.Form):
         self.fields["village"].queryset = villages
         self.fields["item"].queryset = items
         item_id = self.data.get("item") if self.is_bound else None
-        item = items.filter(pk=item_id).first() if item_id and str(item_id).isdigit() else None
+        item = items.filter(pk=item_id).first() if item_id and _is_ascii_number(item_id) else None
         self.fields["materials_received"].choices = [(m, m) for m in (item.material_list if item else [])]
+
+
+def _is_ascii_number(value) -> bool:
+    """str.isdigit() also accepts '²' and full-width digits, which no primary key lookup can take."""
+    return str(value).isascii() and str(value).isdigit()
 
 
 class ProxyRequestTransitionForm(forms.Form):

@@ -163,10 +163,10 @@ def matter_create(request):
     villages = _managed_villages(request.user)
     if not villages.exists():
         raise PermissionDenied("只有村干部可以登记决策事项。")
+    wanted = request.POST.get("village_code") or request.GET.get("village") or ""
     chosen = (
-        villages.filter(code=request.POST.get("village_code") or request.GET.get("village")).first()
-        or villages.first()
-    )
+        villages.filter(code=wanted).first() if wanted.isascii() and wanted.isdigit() else None
+    ) or villages.first()
     categories = selectors.categories_for_village(chosen)
     form = MatterForm(
         request.POST or None, villages=villages, categories=categories, initial={"village": chosen}

@@ -277,7 +277,9 @@ def _settings_county(request):
 
 def _year(value: str | None) -> int:
     today = timezone.localdate()
-    return int(value) if value and value.isdigit() and 2000 <= int(value) <= 2100 else today.year
+    # isascii(): str.isdigit() also accepts '²' and full-width digits, which int() refuses or reads
+    ok = value and value.isascii() and value.isdigit() and 2000 <= int(value) <= 2100
+    return int(value) if ok else today.year
 
 
 @login_required

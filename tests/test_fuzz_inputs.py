@@ -18,6 +18,7 @@ reproducible); ``make fuzz`` runs the "fuzz" profile (HYPOTHESIS_PROFILE=fuzz, m
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import traceback
@@ -45,7 +46,7 @@ _COMMON = {
     # a crash is reported as found, not shrunk (each request costs tens of milliseconds)
     "phases": (Phase.explicit, Phase.generate),
 }
-settings.register_profile("ci", max_examples=4, derandomize=True, **_COMMON)
+settings.register_profile("ci", max_examples=3, derandomize=True, **_COMMON)
 settings.register_profile("fuzz", max_examples=60, **_COMMON)
 PROFILE = settings.get_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
@@ -179,13 +180,34 @@ def _base(fields: dict[str, discovery.Field], method: str) -> dict:
     return {name: f.default for name, f in fields.items() if f.kind != "file"}
 
 
-def fuzz_problems(fuzz: Fuzz, key: str, profile=PROFILE) -> list[str]:
-    """Runs the profile's examples against ``key`` and returns the problems found (one per distinct cause)."""
-    entry = engine.MATRIX[key]
-    target = fuzz.targets.get(key) or discovery.Target()
+def _sweep_role(entry: engine.Entry) -> str:
+    """The role the sweep uses: the first one the page answers (or, POST-only, does not refuse)."""
+    cells = entry.post or entry.get
+    for role in entry.roles:
+        if cells[role][0] in (200, 302) and role != "anonymous":
+            return role
+    return engine.STAFF
+
+
+def fuzz_problems(fuzz: Fuzz, key: str, profile=PROFILE, *, entry=None, target=None) -> list[str]:
+    """Sweeps ``key``'s fields with each of the named values at once, then runs the profile's Hypothesis
+    examples; returns the problems found (one per distinct cause). ``entry`` and ``target`` stand in for
+    the matrix's and the discovered ones (the self-check's planted views)."""
+    entry = entry or engine.MATRIX[key]
+    target = target or fuzz.targets.get(key) or discovery.Target()
     sides = ("in", "out") if entry.kind == "scoped" else ("in",)
     methods = _methods(entry, target)
     found: dict[str, str] = {}
+
+    role = _sweep_role(entry)
+    url = engine._url(fuzz.ctx, key, entry, role, "in")
+    for method in methods:
+        fields = dict(target.fields[method]) or {"x": discovery.Field("x", "param")}
+        for value in values.SWEEP:
+            payload = {**_base(fields, method), **dict.fromkeys(fields, value)}
+            problem = _attempt(fuzz, role, method, url, payload)
+            if problem is not None:
+                found.setdefault(*problem)
 
     @settings(profile)
     @given(st.data())
@@ -210,7 +232,44 @@ def fuzz_problems(fuzz: Fuzz, key: str, profile=PROFILE) -> list[str]:
     return list(found.values())
 
 
+# The crashes issue 11 section 3 names, which the other half of that work fixes (branch h11-d, merged by
+# hand): URL key -> (what the problem's first line says: the raising frame or the error, the issue's words). Until the merge a page whose only
+# problems are these is reported as an expected failure, each problem listed; any other problem fails.
+# After the merge this table must be emptied: the pages then pass outright.
+KNOWN: dict[str, tuple[str, str]] = {
+    "centers:request-materials": ("request_materials", "/requests/materials/?item=abc"),
+    "centers:duty-roster": ("OverflowError: date value out of range", "/duty/<code>/roster/?month=9999-12"),
+}
+
+
+def _known(key: str, problem: str) -> bool:
+    return key in KNOWN and KNOWN[key][0] in problem.split("\n")[0]
+
+
 @pytest.mark.parametrize("key", sorted(engine.MATRIX))
 def test_no_input_gives_a_server_error_or_a_partial_write(fuzz, key):
     problems = fuzz_problems(fuzz, key)
-    assert not problems, f"{key}:\n  " + "\n  ".join(problems)
+    unknown = [p for p in problems if not _known(key, p)]
+    assert not unknown, f"{key}:\n  " + "\n  ".join(unknown)
+    if problems:
+        pytest.xfail(
+            f"known crash of issue 11 §3 ({KNOWN[key][1]}), fixed on h11-d:\n  " + "\n  ".join(problems)
+        )
+
+
+@override_settings(ROOT_URLCONF="tests.fuzz.planted")
+def test_the_fuzz_test_fails_on_a_crash_and_on_a_partial_write(fuzz):
+    """The check can fail: a view that int()s a query parameter, and one that writes and then answers 400."""
+    entry = engine.Entry("login", get=engine.logged_in(200), url=lambda c, role, which: "/planted/int/")
+    target = discovery.Target()
+    target.add("GET", discovery.Field("page", "param"))
+    problems = fuzz_problems(fuzz, "planted", entry=entry, target=target)
+    assert any(
+        "ValueError: invalid literal for int()" in p and "GET /planted/int/ as " in p for p in problems
+    )
+    assert all("payload {'page': " in p for p in problems), problems
+
+    entry = engine.Entry("public", get=engine.everyone(405), post=engine.everyone(400))
+    entry = dataclasses.replace(entry, url=lambda c, role, which: "/planted/write/")
+    problems = fuzz_problems(fuzz, "planted", entry=entry, target=discovery.Target())
+    assert any("refused (400) but wrote: notifications_notification" in p for p in problems), problems

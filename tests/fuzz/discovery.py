@@ -5,15 +5,22 @@ its target (resolved to a matrix key), its method and its fields (name, kind, th
 value the page fills in), and each link back to a page with a query string gives that page's GET
 parameters (filters, ``month=``, ``page=``, ``sort=``). The fields of one target are the union over every
 role and page that shows a form for it, so a role that is never shown the form is still sent its fields.
+
+Pages do not always show a form (a check-in button only on the shift's day, a review only at its step), so
+the view's own source is read too: the form classes it instantiates give their fields, and every
+``request.GET``/``request.POST`` name it reads by hand is sent as a parameter.
 """
 
 from __future__ import annotations
 
+import inspect
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import lxml.html
+from django import forms
 from django.test import Client
 from django.urls import Resolver404, resolve
 
@@ -112,6 +119,43 @@ def _parse(targets: dict[str, Target], url: str, content: bytes) -> None:
             targets[key].add("GET", Field(name, "param", [value], value))
 
 
+_FORM_CALL = re.compile(r"\b([A-Z]\w*Form)\(\s*(request\.GET)?")
+_HAND_READ = re.compile(r"request\.(GET|POST)(?:\.get\(|\.getlist\(|\[|\.__contains__\()\s*[\"'](\w+)[\"']")
+_IN_QUERY = re.compile(r"[\"'](\w+)[\"']\s+in\s+request\.(GET|POST)")
+
+
+def _kind_of(form_field: forms.Field) -> tuple[str, list[str]]:
+    widget = form_field.widget
+    if isinstance(form_field, forms.FileField):
+        return "file", []
+    if isinstance(form_field, forms.ChoiceField) and not isinstance(form_field, forms.ModelChoiceField):
+        return "select", [str(value) for value, _ in form_field.choices if not isinstance(_, (list, tuple))]
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox", ["on"]
+    return getattr(widget, "input_type", None) or "text", []
+
+
+def _from_source(target: Target, callback) -> None:
+    """The fields of the form classes the view instantiates, and the parameters it reads by hand."""
+    view = inspect.unwrap(getattr(callback, "view_class", callback))
+    try:
+        source = inspect.getsource(view)
+    except (OSError, TypeError):
+        return
+    scope = vars(inspect.getmodule(view))
+    for name, reads_query in set(_FORM_CALL.findall(source)):
+        form_class = scope.get(name)
+        if not (isinstance(form_class, type) and issubclass(form_class, forms.BaseForm)):
+            continue
+        for field_name, form_field in form_class.base_fields.items():
+            kind, options = _kind_of(form_field)
+            target.add("GET" if reads_query else "POST", Field(field_name, kind, options))
+    for method, name in _HAND_READ.findall(source):
+        target.add(method, Field(name, "param"))
+    for name, method in _IN_QUERY.findall(source):
+        target.add(method, Field(name, "param"))
+
+
 def discover(ctx: engine.Ctx, clients: dict[str, Client]) -> dict[str, Target]:
     """Every matrix key's fields, read from every page each role is shown (in and out of scope)."""
     targets: dict[str, Target] = defaultdict(Target)
@@ -128,7 +172,10 @@ def discover(ctx: engine.Ctx, clients: dict[str, Client]) -> dict[str, Target]:
                     continue
                 if "html" in response.get("Content-Type", ""):
                     _parse(targets, url, response.content)
+    callbacks = {p.key: p.callback for p in engine.PATTERNS}
     for key, entry in engine.MATRIX.items():
+        if not key.startswith("admin:"):  # the admin's views are Django's, its forms are on its pages
+            _from_source(targets[key], callbacks[key])
         if entry.post is None:  # a POST-only endpoint has no page of its own; every other page has GET
             for name in COMMON_GET:
                 targets[key].add("GET", Field(name, "param"))

@@ -83,6 +83,9 @@ WRONG_TYPES = [
 ]
 CONTROL = ["\x00", "a\x00b", "1\x00", "\x01\x1f\x7f", "\u202e", "\r\n\r\n", "\ufeff", "\U0001f600" * 10]
 
+# The sweep: each of these in every field of a page at once, before Hypothesis's examples (one of each kind).
+SWEEP = ["\x00", "1e400", "NaN", "４１９９", "41990110128²", "9999-12", "2026-02-30", "abc", "-1", "x" * HUGE]
+
 NONEXISTENT_IDS = ["999999999", "2147483647", "-1", "0"]
 
 
