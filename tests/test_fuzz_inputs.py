@@ -3,9 +3,11 @@
 For every URL of the permission matrix, as every role, in and out of scope, Hypothesis sends generated
 values (tests/fuzz/values.py: huge, empty, Unicode digits, NaN and 1e400, impossible dates, wrong types,
 foreign and missing ids, control characters and NUL) in the fields the pages' forms show and the query
-parameters their links use (tests/fuzz/discovery.py), by GET and by POST. Each request runs in its own
-savepoint, rolled back afterwards, so the world (built once, as the permission matrix builds it) is the
-same for every request. The test fails on:
+parameters their links use, the forms their views build and the parameters they read by hand
+(tests/fuzz/discovery.py), by GET and by POST: first a sweep (each named value in every field at once, as
+the first role the page answers), then Hypothesis's examples (a random role, side, method and fields, the
+other fields as the page fills them in). Each request runs in its own savepoint, rolled back afterwards,
+so the world (built once, as the permission matrix builds it) is the same for every request. It fails on:
 
 * a server error: the test client re-raises the view's exception; it is reported with the URL, role,
   method, payload and the project's frame that raised;
@@ -203,7 +205,7 @@ def fuzz_problems(fuzz: Fuzz, key: str, profile=PROFILE, *, entry=None, target=N
     url = engine._url(fuzz.ctx, key, entry, role, "in")
     for method in methods:
         fields = dict(target.fields[method]) or {"x": discovery.Field("x", "param")}
-        for value in values.SWEEP:
+        for value in values.ADMIN_SWEEP if key.startswith("admin:") else values.SWEEP:
             payload = {**_base(fields, method), **dict.fromkeys(fields, value)}
             problem = _attempt(fuzz, role, method, url, payload)
             if problem is not None:
