@@ -11,7 +11,7 @@ so the world (built once, as the permission matrix builds it) is the same for ev
 
 * a server error: the test client re-raises the view's exception; it is reported with the URL, role,
   method, payload and the project's frame that raised;
-* a partial write: when the answer refuses the input (a page showing form errors, or 400/403/404/405),
+* a partial write: when the answer refuses the input (form errors, an error message, or 400/403/404/405),
   every table's row count and row checksum (tests/fuzz/snapshot.py) must be what it was before.
 
 Examples per URL: the "ci" profile (the default, in ``make test``: few examples, derandomized so a run is
@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib import messages
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -129,7 +130,12 @@ def _send(fuzz: Fuzz, role: str, method: str, url: str, payload: dict):
 
 
 def _refused(response) -> bool:
+    """A refusal: 400/403/404/405, a page showing form errors, or a redirect carrying an error message
+    (core.http.act: "validate, call the service, say how it went")."""
     if response.status_code in REJECTED:
+        return True
+    queued = getattr(getattr(response.wsgi_request, "_messages", None), "_queued_messages", [])
+    if any(m.level >= messages.ERROR for m in queued):
         return True
     if response.status_code == 200 and not response.streaming:
         return any(marker in response.content for marker in ERROR_MARKERS)
