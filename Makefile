@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: run test install system-deps services lint deploy-check worker beat messages mutation
+.PHONY: run test install system-deps services lint deploy-check worker beat messages mutation fuzz
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -57,6 +57,11 @@ test: install system-deps services lint deploy-check
 MODULES ?=
 mutation: install services
 	nice -n 10 $(PY) tools/mutation.py $(MODULES)
+
+# The input fuzz test (tests/test_fuzz_inputs.py) with many more examples per URL than `make test` runs, and
+# random (not derandomized) ones: every URL of the permission matrix, as every role. About an hour on 2 CPUs.
+fuzz: install services
+	HYPOTHESIS_PROFILE=fuzz nice -n 10 $(VENV)/bin/pytest -p no:randomly tests/test_fuzz_inputs.py
 
 worker: install
 	$(VENV)/bin/celery -A config worker -l info

@@ -8,7 +8,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
 
-from accounts.forms import limit_passwords
+from accounts.forms import AdminLoginForm, limit_passwords
 from accounts.models import User
 
 # Hidden from the admin:
@@ -21,6 +21,7 @@ admin.site.unregister(Group)
 admin.site.unregister(AccessLog)
 admin.site.unregister(AccessFailureLog)
 admin.site.unregister(AccessAttempt)
+admin.site.login_form = AdminLoginForm
 
 
 @admin.register(AccessAttempt)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import copy
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.validators import MaxLengthValidator
 
@@ -60,3 +61,10 @@ class ChinesePasswordChangeForm(PasswordChangeForm):
 
 
 limit_passwords(ChinesePasswordChangeForm, "old_password", "new_password1", "new_password2")
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The admin's login with the portal's username limit: Django's form sets ``max_length`` after the field
+    is built, which adds no validator, so a 100,000-character name reached the lockout log (255 characters)."""
+
+    username = LoginForm.base_fields["username"]
