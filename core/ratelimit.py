@@ -12,6 +12,7 @@ would put a write on every lookup for a fault that lasts seconds."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 
 from django.core.cache import cache
@@ -21,7 +22,14 @@ from django.core.cache.backends.locmem import LocMemCache
 _local = LocMemCache("core.ratelimit", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
 
 
+def counter_key(key: str) -> str:
+    """Keys hold what a visitor typed (a receipt code, an address): hashed, so that any text makes a valid,
+    bounded cache key (memcached-safe, no control characters) and no typed value sits in the cache."""
+    return "ratelimit:" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def _count(key: str, window: int) -> int:
+    key = counter_key(key)
     cache.add(key, 0, window)
     try:
         return cache.incr(key)
@@ -41,7 +49,7 @@ def over_limit(limits: Iterable[tuple[str, int]], window: int) -> bool:
 
 def give_back(keys: Iterable[str]) -> None:
     """Takes one try back from each counter (one that expired meanwhile is left alone)."""
-    for key in keys:
+    for key in map(counter_key, keys):
         for counters in (cache, _local):
             try:
                 counters.decr(key)

@@ -26,7 +26,11 @@ def export_download(request, pk: int):
     job = _own_job(request, pk)
     if job.status != ExportJob.Status.DONE or not job.file:
         raise Http404
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=f"{job.title}.xlsx")
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError:  # removed from the media folder (a restore without media, a cleanup)
+        raise Http404("导出文件已不存在，请重新导出。") from None
+    return FileResponse(handle, as_attachment=True, filename=f"{job.title}.xlsx")
 
 
 @login_required

@@ -19,6 +19,7 @@ from centers.views.requests import (
     LOOKUP_TOO_MANY,
     LOOKUP_TOO_MANY_TODAY,
 )
+from core.ratelimit import counter_key
 from tests.centers.builders import accept, transition
 
 pytestmark = pytest.mark.django_db
@@ -135,7 +136,7 @@ def test_wrong_tries_on_one_code_lock_that_code_only_from_any_address(world):
     # Another applicant's code from the same addresses is unaffected.
     assert look_up(other.receipt_code, "1111", address="10.1.0.0").context["found"] == other
     # The lock is in the cache for the window; once it expires the applicant gets in.
-    cache.delete(f"lookup:code:{request.receipt_code}")
+    cache.delete(counter_key(f"lookup:code:{request.receipt_code}"))
     assert look_up(request.receipt_code, "5678", address="10.9.9.9").context["found"] == request
 
 
@@ -186,7 +187,9 @@ def test_a_try_is_counted_before_the_lookup_so_parallel_tries_cannot_all_pass(wo
     seen = []
 
     def lookup_while_counting(**kwargs):
-        seen.append((cache.get("lookup:code:ABCD2345"), cache.get("lookup:addr:10.0.0.9")))
+        seen.append(
+            (cache.get(counter_key("lookup:code:ABCD2345")), cache.get(counter_key("lookup:addr:10.0.0.9")))
+        )
         return None
 
     monkeypatch.setattr(selectors, "proxy_request_public", lookup_while_counting)
@@ -216,10 +219,10 @@ def test_many_addresses_guessing_one_code_are_stopped_for_the_day(world):
     other = accept(world, applicant_phone="13900001111")
     for n in range(LOOKUP_CODE_DAY_LIMIT):
         if n and n % LOOKUP_CODE_LIMIT == 0:
-            cache.delete(f"lookup:code:{request.receipt_code}")  # the 10-minute window expires
+            cache.delete(counter_key(f"lookup:code:{request.receipt_code}"))  # the 10-minute window expires
         answer = look_up(request.receipt_code, "0000", address=f"10.2.{n}.1")
         assert answer.status_code == 200 and answer.context["message"] == LOOKUP_NOT_FOUND
-    cache.delete(f"lookup:code:{request.receipt_code}")
+    cache.delete(counter_key(f"lookup:code:{request.receipt_code}"))
     blocked = look_up(request.receipt_code, "5678", address="10.3.0.1")
     assert blocked.status_code == 429 and blocked.context["found"] is None
     assert blocked.context["message"] == LOOKUP_TOO_MANY_TODAY

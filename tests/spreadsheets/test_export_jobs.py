@@ -164,3 +164,19 @@ def test_an_export_requested_while_the_broker_is_down_says_so_and_is_queued_late
     job.refresh_from_db()
     assert (job.status, job.total, job.done_rows, job.enqueue_failed_at) == ("done", 3, 3, None)
     assert ENQUEUE_FAILED not in client.get(f"/exports/{job.pk}/").content.decode()
+
+
+def test_a_finished_export_whose_file_is_gone_answers_404_not_500(world, client, settings, tmp_path):
+    """A done job whose file left the media folder (a restore without media, a cleanup) is a plain 404 with
+    the reason, not a server error; the file's presence is what the download answers."""
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    job = job_for(world, status="done", total=1, done_rows=1)
+    job.file.save("gone.xlsx", ContentFile(b"PK"), save=True)
+    client.force_login(world.township_a_officer)
+    url = f"/exports/{job.pk}/download/"
+    assert client.get(url).status_code == 200
+    (tmp_path / job.file.name).unlink()
+    answer = client.get(url)
+    assert answer.status_code == 404
