@@ -64,13 +64,14 @@ def _cacheable(request, response, max_age: int):
 def bulletin(request, code: str):
     region = selectors.bulletin_region(code=code)
     anonymous = not request.user.is_authenticated
+    # One number for the cache key and the page shown: a page cached under a key is the page that key names.
+    number = query_values(PageForm(request.GET)).get("page") or 1
     if anonymous:
-        number = query_values(PageForm(request.GET)).get("page") or 1
         key = caching.bulletin_page_key(region, str(number))
         html = cache.get(key)
         if html is not None:
             return _cacheable(request, HttpResponse(html), 60)
-    page = Paginator(selectors.bulletin_matters(region=region), PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.bulletin_matters(region=region), PER_PAGE).get_page(number)
     selectors.bulletin_entries(page.object_list, timezone.localdate())
     short_url = request.build_absolute_uri(reverse("bulletin-short", args=[short_code(region.code)]))
     response = render(

@@ -86,6 +86,22 @@ def test_latest_posting_first(world, roster, secretary):
     assert page.index("较晚的事项") < page.index("较早的事项")
 
 
+@pytest.mark.parametrize("junk", ["0", "-1", "1001", "abc", "1e3"])
+def test_a_junk_page_number_cannot_put_another_page_under_page_ones_key(
+    world, roster, secretary, monkeypatch, junk
+):
+    """The cache key and the page shown come from one number: ?page=<junk> shows (and caches) page 1, so the
+    next visitor of page 1 sees the latest posting, not the last page an attacker asked for."""
+    monkeypatch.setattr("decisions.views_public.PER_PAGE", 1)
+    disclosed_matter(secretary, world.village_a1, "较早的事项", days_ago=40)
+    disclosed_matter(secretary, world.village_a1, "较晚的事项", days_ago=20)
+    anonymous, url = world.client_for(None), reverse("bulletin", args=[world.village_a1.code])
+    assert "较晚的事项" in anonymous.get(url, {"page": junk}).content.decode()
+    first = anonymous.get(url).content.decode()
+    assert "较晚的事项" in first and "较早的事项" not in first
+    assert "较早的事项" in anonymous.get(url, {"page": "2"}).content.decode()
+
+
 @pytest.mark.parametrize("code", ["419901000000", "419901101299", "999999999999"])
 def test_county_and_unknown_codes_answer_404(world, code):
     assert world.client_for(None).get(reverse("bulletin", args=[code])).status_code == 404
