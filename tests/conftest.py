@@ -152,12 +152,15 @@ def owner_role():
     from django.db import connection
 
     with connection.cursor() as cursor:
+        cursor.execute("SELECT current_user")
+        (before,) = cursor.fetchone()
         cursor.execute(f"SET ROLE {connection.ops.quote_name(settings.DATABASE_OWNER['USER'])}")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute("RESET ROLE")  # to the app role the connection logged in with
+            # Back to the role before (nestable: triggers_off inside owner_role keeps the owner).
+            cursor.execute(f"SET ROLE {connection.ops.quote_name(before)}")
 
 
 @contextmanager

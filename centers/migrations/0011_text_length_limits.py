@@ -5,6 +5,8 @@ import django.db.models.lookups
 from django.conf import settings
 from django.db import migrations, models
 
+from core.migration_operations import AddConstraintNotValid
+
 
 class Migration(migrations.Migration):
 
@@ -55,19 +57,19 @@ class Migration(migrations.Migration):
             name='materials',
             field=models.TextField(blank=True, help_text='每行一项。', max_length=2000, verbose_name='所需材料'),
         ),
-        migrations.AddConstraint(
+        AddConstraintNotValid(
             model_name='dutyshift',
             constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('handled'), 2000), name='centers_dutyshift_handled_length', violation_error_message='办理事项记录不能超过2000字。'),
         ),
-        migrations.AddConstraint(
+        AddConstraintNotValid(
             model_name='serviceitem',
             constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('materials'), 2000), name='centers_serviceitem_materials_length', violation_error_message='所需材料不能超过2000字。'),
         ),
-        migrations.AddConstraint(
+        AddConstraintNotValid(
             model_name='serviceitem',
             constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('conditions'), 2000), name='centers_serviceitem_conditions_length', violation_error_message='办理条件不能超过2000字。'),
         ),
-        migrations.AddConstraint(
+        AddConstraintNotValid(
             model_name='serviceitem',
             constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('flow'), 2000), name='centers_serviceitem_flow_length', violation_error_message='办理流程不能超过2000字。'),
         ),

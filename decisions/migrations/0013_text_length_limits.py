@@ -5,6 +5,8 @@ import django.db.models.lookups
 from django.conf import settings
 from django.db import migrations, models
 
+from core.migration_operations import AddConstraintNotValid
+
 
 class Migration(migrations.Migration):
 
@@ -75,27 +77,27 @@ class Migration(migrations.Migration):
             name='minutes',
             field=models.TextField(max_length=20000, verbose_name='会议记录'),
         ),
-        migrations.AddConstraint(
+        AddConstraintNotValid(
             model_name='amendment',
             constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('original'), 5000), name='decisions_amendment_original_length', violation_error_message='原内容不能超过5000字。'),
         ),
-        migrations.AddConstraint(
+        AddConstraintNotValid(
             model_name='amendment',
             constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('corrected'), 5000), name='decisions_amendment_corrected_length', violation_error_message='更正为不能超过5000字。'),
         ),
-        migrations.AddConstraint(
+        AddConstraintNotValid(
             model_name='disclosure',
             constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('text'), 5000), name='decisions_disclosure_text_length', violation_error_message='公开内容不能超过5000字。'),
         ),
-        migrations.AddConstraint(
+        AddConstraintNotValid(
             model_name='disclosurereview',
             constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('text'), 5000), name='decisions_disclosurereview_text_length', violation_error_message='送审公开内容不能超过5000字。'),
         ),
-        migrations.AddConstraint(
+        AddConstraintNotValid(
             model_name='matter',
             constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('content'), 5000), name='decisions_matter_content_length', violation_error_message='事项内容不能超过5000字。'),
         ),
-        migrations.AddConstraint(
+        AddConstraintNotValid(
             model_name='meeting',
             constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('minutes'), 20000), name='decisions_meeting_minutes_length', violation_error_message='会议记录不能超过20000字。'),
         ),

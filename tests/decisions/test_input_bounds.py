@@ -88,3 +88,38 @@ def test_vote_counts_out_of_bounds_are_refused_with_a_message(world, roster, cle
     response = meeting_post(clerk, matter, "proposal", present=5, votes_for=votes)
     assert response.status_code == 200
     assert not Meeting.objects.filter(matter=matter).exists()
+
+
+def test_a_limit_added_later_leaves_a_frozen_record_stored_before_it_and_holds_for_new_rows(
+    world, roster, clerk
+):
+    """The minutes limit reaches databases where longer minutes were stored before it existed: such a frozen
+    row can never be trimmed, so the migration's constraint is NOT VALID (migrate does not fail on it) and
+    still refuses every row written after it."""
+    from django.apps import apps
+    from django.db import IntegrityError, connection, transaction
+    from django.db.migrations.state import ProjectState
+
+    from core.migration_operations import AddConstraintNotValid
+    from decisions.models import Meeting
+    from tests.conftest import owner_role, triggers_off
+    from tests.decisions.conftest import matter_register_via, meeting_post
+
+    matter = matter_register_via(clerk, world.village_a1)
+    assert meeting_post(clerk, matter, "proposal", present=5, votes_for=5, minutes="记").status_code == 302
+    meeting = Meeting.objects.get(matter=matter)
+    constraint = next(c for c in Meeting._meta.constraints if c.name == "decisions_meeting_minutes_length")
+    with owner_role():
+        with connection.cursor() as cursor:
+            cursor.execute(f"ALTER TABLE decisions_meeting DROP CONSTRAINT {constraint.name}")
+        with triggers_off():
+            Meeting.objects.filter(pk=meeting.pk).update(minutes="记" * 200_000)  # stored before the limit
+        state = ProjectState.from_apps(apps)
+        with connection.schema_editor(atomic=False) as editor:
+            AddConstraintNotValid("meeting", constraint).database_forwards("decisions", editor, state, state)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT convalidated FROM pg_constraint WHERE conname = %s", [constraint.name])
+        assert cursor.fetchone() == (False,)
+    assert len(Meeting.objects.get(pk=meeting.pk).minutes) == 200_000
+    with triggers_off(), pytest.raises(IntegrityError), transaction.atomic():
+        Meeting.objects.filter(pk=meeting.pk).update(minutes="记" * 20_001)
