@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 # A character class, not \d: Python's \d matches every Unicode decimal digit.
-DIGITS = "[0-9]"
 _ASCII_DIGITS = re.compile(r"[0-9]+")
 
 

@@ -51,7 +51,7 @@ def pinyin(field: str):
 def region_get_for_user(*, user, code: str, perm: str = VIEW) -> Region:
     # Codes also come from query strings (?region=): anything but ASCII digits (NUL, full-width digits, a
     # 100,000-character string) is no region, and must not reach the query (PostgreSQL refuses NUL).
-    if not (code.isascii() and code.isdigit() and len(code) <= 12):
+    if not (is_ascii_digits(code) and len(code) <= 12):
         raise Http404
     return get_object_or_404(regions_for_user(user, perm).select_related("parent"), code=code)
 

@@ -32,8 +32,6 @@ from regions.roles import IMPORT_REGIONS, LEVEL_DEPTH, MANAGE_COUNTY_SETTINGS, M
 from regions.scoping import region_in_scope, require_somewhere
 from spreadsheets.views import table_import
 
-NO_PEOPLE_PERMISSION = "您没有管理人员和职务的权限。"
-NO_IMPORT_PERMISSION = "您没有导入区划代码的权限。"
 NO_SETTINGS_PERMISSION = "只有县级管理员可以维护工作日历和各项规定。"
 
 
@@ -140,7 +138,7 @@ def region_search(request):
 
 @login_required
 def region_import(request):
-    require_somewhere(request.user, IMPORT_REGIONS, message=NO_IMPORT_PERMISSION)
+    require_somewhere(request.user, IMPORT_REGIONS, message=imports.NO_IMPORT_PERMISSION)
     return table_import(
         request,
         kind=imports.REGIONS.kind,
@@ -164,7 +162,7 @@ def _people_filters(request) -> dict:
 
 @login_required
 def people_list(request):
-    require_somewhere(request.user, MANAGE_PEOPLE, message=NO_PEOPLE_PERMISSION)
+    require_somewhere(request.user, MANAGE_PEOPLE, message=imports.NO_PEOPLE_PERMISSION)
     filters = _people_filters(request)
     region = None
     if filters.get("region"):
@@ -182,7 +180,7 @@ def people_list(request):
 
 @login_required
 def person_create(request):
-    require_somewhere(request.user, MANAGE_PEOPLE, message=NO_PEOPLE_PERMISSION)
+    require_somewhere(request.user, MANAGE_PEOPLE, message=imports.NO_PEOPLE_PERMISSION)
     form = PersonCreateForm(
         request.POST or None,
         user=request.user,
@@ -261,7 +259,7 @@ def person_password_reset(request, pk: int):
 
 @login_required
 def people_import(request):
-    require_somewhere(request.user, MANAGE_PEOPLE, message=NO_PEOPLE_PERMISSION)
+    require_somewhere(request.user, MANAGE_PEOPLE, message=imports.NO_PEOPLE_PERMISSION)
     return table_import(
         request,
         kind=imports.PEOPLE.kind,

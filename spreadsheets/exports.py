@@ -20,7 +20,6 @@ from spreadsheets.jobs import (
     JobQueue,
     Superseded,
     job_claim,
-    job_enqueue,
     job_enqueue_on_commit,
     job_owned,
     jobs_resume,
@@ -59,10 +58,6 @@ def export_job_create(*, user, kind: str, title: str, params: dict) -> ExportJob
     job = ExportJob.objects.create(user=user, kind=kind, title=title, params=params)
     job_enqueue_on_commit(EXPORT_QUEUE, job_id=job.id)
     return job
-
-
-def export_job_enqueue(*, job_id: int) -> bool:
-    return job_enqueue(EXPORT_QUEUE, job_id=job_id)
 
 
 def export_job_claim(*, job_id: int, now: datetime | None = None) -> int | None:

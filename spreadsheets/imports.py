@@ -87,6 +87,9 @@ def import_rows(kind: ImportKind, data: bytes, filename: str, progress=None) -> 
     return table_rows(data, filename, max_rows=kind.max_rows, max_columns=kind.columns, progress=progress)
 
 
+STORAGE_UNWRITABLE = "文件未能保存：服务器的文件存储目前不可写入，没有导入任何内容。请稍后重试；如仍不成功，请联系管理员检查存储空间和目录权限。"
+
+
 def import_job_create(*, user, kind: str, upload, params: dict) -> ImportJob:
     """Stores the uploaded file and queues the import after commit (a broker that is down leaves the job
     pending, marked as not queued, for the sweeper)."""
@@ -94,8 +97,15 @@ def import_job_create(*, user, kind: str, upload, params: dict) -> ImportJob:
         user=user, kind=kind, title=IMPORT_KINDS[kind].title, params=params, filename=upload.name[:255]
     )
     upload.seek(0)
-    job.file.save(f"{kind}.bin", ContentFile(upload.read()), save=False)
-    job.save()
+    try:
+        job.file.save(f"{kind}.bin", ContentFile(upload.read()), save=False)
+    except OSError as exc:  # a full or read-only media folder: said on the page, nothing stored
+        raise TableReadError(STORAGE_UNWRITABLE) from exc
+    try:
+        job.save()
+    except BaseException:
+        job.file.delete(save=False)  # no file without its job
+        raise
     job_enqueue_on_commit(IMPORT_QUEUE, job_id=job.id)
     return job
 

@@ -46,9 +46,6 @@ from regions.scoping import ALL_REGIONS, get_for_user, region_in_scope, scope_pr
 from regions.selectors import region_filter_choices, urging_of, urgings_of
 from regions.services.urging import NOT_ALLOWED_TO_URGE
 
-# Wrong tries allowed per receipt code, and per client address (many codes), in a window. Behind a reverse
-# proxy every villager shares the proxy's address unless TRUSTED_PROXY_COUNT is set (README), hence the
-# larger address limit.
 # Wrong tries allowed in LOOKUP_WINDOW. Guessing one applicant's four digits is what the per-code limits stop
 # (5 per 10 minutes and LOOKUP_CODE_DAY_LIMIT a day: 10,000 possibilities take over a year); a random 8-letter
 # code (32**8) is not worth guessing, so the per-address limit only stops one address spraying codes and is

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from centers import selectors, services
 from centers.exports import service_items_to_xlsx
 from centers.forms import ServiceItemFilterForm, ServiceItemForm
-from centers.imports import SERVICE_ITEMS
+from centers.imports import NO_ITEMS_PERMISSION, SERVICE_ITEMS
 from centers.models import ServiceItem
 from centers.permissions import MANAGE_SERVICE_ITEMS
 from core.http import attempt
@@ -21,8 +21,6 @@ from regions.scoping import scope_prefixes
 from regions.services import list_entry_toggle
 from spreadsheets.views import table_import
 from spreadsheets.writing import xlsx_response
-
-NO_ITEMS_PERMISSION = "您没有维护服务事项的权限。"
 
 
 def _owners_or_403(user):

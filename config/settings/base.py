@@ -84,9 +84,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.NoStoreMiddleware",  # no-store on signed-in pages and views marked personal_data
     "accounts.middleware.SlidingSessionMiddleware",
-    "accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.AbsoluteSessionLifetimeMiddleware",  # after messages: it leaves one for the login page
+    "accounts.middleware.PasswordChangeRequiredMiddleware",  # after the 12 hours: an expired session signs out
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "audit.middleware.AuditContextMiddleware",

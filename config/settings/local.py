@@ -16,7 +16,8 @@ if not env("DATABASE_URL", default=""):
     # As in production (audit/database_roles.py): migrate runs as the owner, the server as the app role.
     DATABASE_OWNER = embedded_database(BASE_DIR / ".pgdata")
     DATABASE_APP_ROLE = APP_ROLE
-    DATABASES = {"default": {**DATABASE_OWNER, "USER": APP_ROLE}}
+    # The base settings' connection options (health checks, persistent connections) with the embedded server.
+    DATABASES = {"default": {**DATABASES["default"], **DATABASE_OWNER, "USER": APP_ROLE}}  # noqa: F405
     # The embedded server's wheel is built without ICU: sort names by GB18030 bytes instead.
     PINYIN_ORDER = "gb18030"
 

@@ -102,3 +102,24 @@ def test_the_import_page_links_the_users_recent_jobs_of_that_kind(world, upload)
     assert f'href="{response["Location"]}"' in page and "县表.csv（已完成" in page
     assert "县表.csv" not in client.get("/people/import/").content.decode()
     assert "县表.csv" not in world.client_for(world.sysadmin).get("/regions/import/").content.decode()
+
+
+def test_a_large_upload_to_a_read_only_media_folder_is_a_chinese_message_and_no_job(
+    world, upload, settings, tmp_path
+):
+    """The file of a queued import is stored first: a media folder that refuses it (read-only, full) is said
+    on the import page, no job is created and nothing is imported."""
+    from tests.uploads.test_storage_faults import RefusingStorage
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": f"{RefusingStorage.__module__}.RefusingStorage"},
+    }
+    client = world.client_for(world.county_admin)
+    response = upload(client, "/regions/import/", "t.csv", _csv("419901103000,新兴镇"))
+    assert response.status_code == 200
+    assert imports.STORAGE_UNWRITABLE in response.content.decode()
+    assert not ImportJob.objects.exists()
+    assert not Region.objects.filter(code="419901103000").exists()
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
