@@ -42,8 +42,11 @@ SUBMIT_ADDRESS_LIMIT = 10
 SUBMIT_VILLAGE_LIMIT = 60
 SUBMIT_WINDOW = 60 * 60  # seconds
 SUBMIT_TOO_MANY = "提交过于频繁，请1小时后再试，或拨打村党群服务中心值班电话反映。"
-# Wrong receipt codes tried per client address in a window (guessing codes to read others' answers).
-LOOKUP_ADDRESS_LIMIT = 30
+# Wrong receipt codes tried per client address in a window (guessing codes to read others' answers). A code
+# is 8 random letters (32**8), not worth guessing, so the limit only stops one address spraying codes, and is
+# high enough that a county's villagers behind one proxy address (TRUSTED_PROXY_COUNT=0) are not locked out
+# by each other's typos (as the request lookup's address limit).
+LOOKUP_ADDRESS_LIMIT = 300
 LOOKUP_WINDOW = 10 * 60
 LOOKUP_TOO_MANY = "查询过于频繁，请10分钟后再试。"
 LOOKUP_NOT_FOUND = "没有查到这个查询码，请核对后重试。"
