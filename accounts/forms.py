@@ -68,3 +68,6 @@ class AdminLoginForm(AdminAuthenticationForm):
     is built, which adds no validator, so a 100,000-character name reached the lockout log (255 characters)."""
 
     username = LoginForm.base_fields["username"]
+
+
+limit_passwords(AdminLoginForm, "password")

@@ -56,9 +56,11 @@ class Database:
 
             config = environ.Env.db_url_config(url)
         else:
-            # The owner of the tables when the portal runs with two roles (audit/database_roles.py): a restore
-            # recreates tables, which the app role may not.
-            config = settings.DATABASE_OWNER or settings.DATABASES["default"]
+            # The portal's database with the owner's login when it runs with two roles (audit/database_roles.py):
+            # a restore recreates tables, which the app role may not.
+            config = dict(settings.DATABASES["default"])
+            if settings.DATABASE_OWNER:
+                config |= {key: settings.DATABASE_OWNER.get(key) for key in ("USER", "PASSWORD")}
         return cls(
             name=config["NAME"],
             user=config.get("USER") or "",
