@@ -10,15 +10,10 @@ from __future__ import annotations
 import io
 import os
 import signal
-import subprocess
-import sys
-import time
 from datetime import timedelta
-from pathlib import Path
 
 import pgtrigger
 import pytest
-import redis
 from django.db import connection
 from openpyxl import load_workbook
 
@@ -27,56 +22,14 @@ from spreadsheets.exports import EXPORT_LEASE, export_jobs_resume
 from spreadsheets.models import ExportJob
 from tests.centers.builders import accept
 from tests.conftest import World, build_world
+from tests.spreadsheets.workers import real_workers, start_worker, wait_for
 
 ROWS = 20_000  # progress is reported every 5,000 rows: the worker is killed after the first report
-CELERY = Path(sys.executable).with_name("celery")
 
 
 @pytest.fixture
 def world(transactional_db) -> World:
     return build_world()
-
-
-def wait_for(condition, *, seconds: float, what: str):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def start_worker(settings, name: str) -> subprocess.Popen:
-    database = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        "TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
-    }
-    return subprocess.Popen(
-        [
-            CELERY,
-            "-A",
-            "config",
-            "worker",
-            "--pool=solo",
-            "-n",
-            f"{name}@%h",
-            "--without-mingle",
-            "--without-gossip",
-            "--without-heartbeat",
-            "-l",
-            "warning",
-        ],
-        env=env,
-        cwd=settings.BASE_DIR,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
 
 
 def many_requests(world, count: int) -> None:
@@ -104,18 +57,11 @@ def many_requests(world, count: int) -> None:
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_an_export_whose_worker_is_killed_midway_is_finished_by_another(world, settings):
-    from config.celery import app
-
-    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    broker.flushdb()  # this test's own Redis database: no message of an earlier run is waiting
     many_requests(world, ROWS)
     job = ExportJob.objects.create(
         user=world.township_a_officer, kind="proxy_requests", title="代办登记簿", params={}
     )
-    app.conf.task_always_eager = False
-    app.conf.broker_url = settings.CELERY_BROKER_URL
-    workers = []
-    try:
+    with real_workers(settings) as workers:
         workers.append(start_worker(settings, "first"))
         from spreadsheets.tasks import export_job_run
 
@@ -140,15 +86,6 @@ def test_an_export_whose_worker_is_killed_midway_is_finished_by_another(world, s
             seconds=180,
             what="the second worker to finish the export",
         )
-    finally:
-        app.conf.task_always_eager = True
-        app._pool = None
-        app.amqp._producer_pool = None
-        for worker in workers:
-            if worker.poll() is None:
-                os.killpg(worker.pid, signal.SIGTERM)
-                worker.wait(timeout=30)
-        broker.flushdb()
     job.refresh_from_db()
     assert (job.status, job.attempts, job.total, job.done_rows, job.error) == (
         "done",

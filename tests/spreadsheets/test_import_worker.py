@@ -11,7 +11,6 @@ import signal
 import time
 
 import pytest
-import redis
 from django.core.files.base import ContentFile
 
 from centers.models import ServiceCenter
@@ -19,7 +18,7 @@ from regions.models import Region
 from spreadsheets.imports import IMPORT_LEASE, import_jobs_resume
 from spreadsheets.models import ImportJob
 from tests.conftest import World, build_world
-from tests.spreadsheets.test_export_worker import start_worker, wait_for
+from tests.spreadsheets.workers import real_workers, start_worker, wait_for
 
 TOWNSHIPS = range(150, 190)  # beside the world's townships; 99 villages each: about 4,000 regions
 PREFIX = "419901"
@@ -45,20 +44,13 @@ def imported():
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_an_import_whose_worker_is_killed_midway_is_imported_once_by_another(world, settings):
-    from config.celery import app
-
     expected = len(TOWNSHIPS) * 100
-    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    broker.flushdb()  # this test's own Redis database: no message of an earlier run is waiting
     job = ImportJob(
         user=world.county_admin, kind="regions", title="导入统计用区划代码", filename="county.csv"
     )
     job.file.save("regions.bin", ContentFile(table()), save=False)
     job.save()
-    app.conf.task_always_eager = False
-    app.conf.broker_url = settings.CELERY_BROKER_URL
-    workers = []
-    try:
+    with real_workers(settings) as workers:
         workers.append(start_worker(settings, "first"))
         from spreadsheets.tasks import import_job_run
 
@@ -87,15 +79,6 @@ def test_an_import_whose_worker_is_killed_midway_is_imported_once_by_another(wor
             seconds=300,
             what="the second worker to finish the import",
         )
-    finally:
-        app.conf.task_always_eager = True
-        app._pool = None
-        app.amqp._producer_pool = None
-        for worker in workers:
-            if worker.poll() is None:
-                os.killpg(worker.pid, signal.SIGTERM)
-                worker.wait(timeout=30)
-        broker.flushdb()
     job.refresh_from_db()
     assert (job.status, job.attempts, job.errors) == ("done", 2, [])
     assert job.result["text"] == f"导入完成：新增{expected}个，更名0个，未变0个。"
