@@ -54,7 +54,7 @@ class PasswordHistoryValidator:
 
         recent = list(
             PasswordHistory.objects.filter(user_id=user.pk)
-            .order_by("-created_at", "-pk")
+            .order_by("-pk")  # insertion order: a clock set back cannot reorder the history
             .values_list("password", flat=True)[: self.remember + 1]
         )
         # The current password, also when it predates the history (set before this rule).
@@ -67,7 +67,7 @@ class PasswordHistoryValidator:
             return
         from accounts.models import PasswordHistory
 
-        history = PasswordHistory.objects.filter(user_id=user.pk).order_by("-created_at", "-pk")
+        history = PasswordHistory.objects.filter(user_id=user.pk).order_by("-pk")
         latest = history.first()
         if latest is not None and check_password(password, latest.password):
             # The same password saved again without the rules (seed_demo re-run): one entry, not a second place.

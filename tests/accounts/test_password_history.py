@@ -118,3 +118,27 @@ def test_the_same_password_set_again_takes_no_second_place():
     assert user.password_history.count() == 6 and before[-1] not in user.password_history.values_list(
         "pk", flat=True
     )
+
+
+def test_the_rule_refuses_with_its_own_code_and_leaves_accounts_without_history_alone(
+    django_assert_num_queries,
+):
+    """The refusal carries the code ``password_reused`` (forms and the admin tell rules apart by it); a user not
+    yet saved (the people import's new account) or no user at all has no history to check: no query, no error."""
+    from django.core.exceptions import ValidationError
+
+    from accounts.validators import PasswordHistoryValidator
+
+    rule = PasswordHistoryValidator()
+    user, _ = changed_six_times()
+    with pytest.raises(ValidationError) as refused:
+        rule.validate(NEW[0], user)
+    assert [e.code for e in refused.value.error_list] == ["password_reused"]
+    assert refused.value.messages == [REUSED]
+    unsaved = User(username="unsaved")
+    unsaved.set_password(NEW[0])
+    with django_assert_num_queries(0):
+        rule.validate(NEW[0], None)
+        rule.validate(NEW[0], unsaved)
+        rule.password_changed(NEW[0], None)
+        rule.password_changed(NEW[0], unsaved)  # recorded when it is saved (Django calls it after the save)
