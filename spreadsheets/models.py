@@ -10,6 +10,9 @@ class LeasedJob(models.Model):
     renewed by its progress reports; a worker that died leaves a lease that expires, and the redelivered
     task or the sweeper takes the job over as the next attempt."""
 
+    kind = models.CharField("类型", max_length=50)
+    title = models.CharField("名称", max_length=100)
+    params = models.JSONField("条件", default=dict)
     claimed_at = models.DateTimeField("认领时间", null=True, blank=True)
     attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
     # Set when the task could not be queued (broker down): the page says the job waits for the sweeper.
@@ -22,6 +25,9 @@ class LeasedJob(models.Model):
         ordering = ["-created_at"]
         # The sweeper's query: running jobs by the age of their lease.
         indexes = [models.Index(fields=["status", "claimed_at"], name="%(app_label)s_%(class)s_stale")]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class ExportJob(LeasedJob):
@@ -36,9 +42,6 @@ class ExportJob(LeasedJob):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="导出人", on_delete=models.CASCADE, related_name="export_jobs"
     )
-    kind = models.CharField("类型", max_length=50)
-    title = models.CharField("名称", max_length=100)
-    params = models.JSONField("条件", default=dict)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
     total = models.PositiveIntegerField("总行数", default=0)
     done_rows = models.PositiveIntegerField("已完成行数", default=0)
@@ -48,9 +51,6 @@ class ExportJob(LeasedJob):
     class Meta(LeasedJob.Meta):
         verbose_name = "导出任务"
         verbose_name_plural = "导出任务"
-
-    def __str__(self) -> str:
-        return self.title
 
     def get_absolute_url(self) -> str:
         return reverse("spreadsheets:export-detail", args=[self.pk])
@@ -78,9 +78,6 @@ class ImportJob(LeasedJob):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="导入人", on_delete=models.CASCADE, related_name="import_jobs"
     )
-    kind = models.CharField("类型", max_length=50)
-    title = models.CharField("名称", max_length=100)
-    params = models.JSONField("条件", default=dict)
     file = models.FileField("文件", upload_to="imports/%Y/%m/", blank=True)
     filename = models.CharField("文件名", max_length=255, blank=True)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -93,9 +90,6 @@ class ImportJob(LeasedJob):
     class Meta(LeasedJob.Meta):
         verbose_name = "导入任务"
         verbose_name_plural = "导入任务"
-
-    def __str__(self) -> str:
-        return self.title
 
     def get_absolute_url(self) -> str:
         return reverse("spreadsheets:import-detail", args=[self.pk])
