@@ -23,6 +23,7 @@ urlpatterns = [
     path("exports/", include("spreadsheets.urls")),
     path("audit/", include("auditlog.urls")),
     path("decisions/", include("decisions.urls")),
+    path("mediation/", include("mediation.urls")),
     path("", include("centers.urls")),
     path("", include("regions.urls")),
     path("admin/", admin.site.urls),

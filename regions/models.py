@@ -26,6 +26,7 @@ __all__ = [
     "REGION_NAME_MAX",
     "CalendarDay",
     "CountySettings",
+    "Grid",
     "Post",
     "Region",
     "RegionList",
@@ -172,6 +173,46 @@ class VillageOwned(RegionScoped):
         super().save(*args, **kwargs)
 
 
+# [004 咸宁] "以常住居民50-100户划分片区网格": outside this range a grid is kept, with a warning.
+GRID_HOUSEHOLDS_USUAL = (50, 100)
+
+
+@pghistory.track()
+class Grid(RegionScoped):
+    """A grid (网格) of a village: the unit a grid worker covers (一格四员). A grid may be the whole
+    village ([003]: 104 grids for 104 villages). Maintained by the village; rows are switched off, never
+    deleted, because disputes and posts refer to them."""
+
+    village = models.ForeignKey(
+        Region, verbose_name="村（社区）", on_delete=models.PROTECT, related_name="grids"
+    )
+    name = models.CharField("网格名称", max_length=50)
+    households = models.PositiveIntegerField("常住户数", null=True, blank=True)
+    area = models.CharField("覆盖范围", max_length=200, blank=True)
+    is_active = models.BooleanField("启用", default=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "网格"
+        verbose_name_plural = "网格"
+        ordering = ["village__code", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["village", "name"],
+                name="regions_grid_unique_name",
+                violation_error_message="本村已有同名网格。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def households_unusual(self) -> bool:
+        low, high = GRID_HOUSEHOLDS_USUAL
+        return self.households is not None and not low <= self.households <= high
+
+
 @pghistory.track()
 class Post(RegionScoped):
     """A post (职务): a user holds a role at a region from ``started_on`` until ``ended_on``.
@@ -187,6 +228,10 @@ class Post(RegionScoped):
     role = models.CharField("职务", max_length=32, choices=Role.choices)
     region = models.ForeignKey(
         Region, verbose_name="所在区划", on_delete=models.PROTECT, related_name="posts"
+    )
+    # The grid of a grid post (一格四员, 党员网格长); empty for every other post.
+    grid = models.ForeignKey(
+        Grid, verbose_name="网格", null=True, blank=True, on_delete=models.PROTECT, related_name="posts"
     )
     started_on = models.DateField("任职日期")
     ended_on = models.DateField("免职日期", null=True, blank=True)

@@ -55,7 +55,13 @@ class Role(models.TextChoices):
     VILLAGE_SECRETARY = "village_secretary", "村党组织书记"
     VILLAGE_COMMITTEE = "village_committee", "村两委成员"
     FIRST_SECRETARY = "first_secretary", "驻村第一书记"
-    GRID_WORKER = "grid_worker", "网格员"
+    # 一格四员 ([003]): the grid's manager (the grid worker who reports), assistant, police officer and
+    # supervisor, plus an optional party-member grid leader ([001 召陵]). Grid posts name their grid.
+    GRID_WORKER = "grid_worker", "网格员（网格管理员）"
+    GRID_ASSISTANT = "grid_assistant", "网格协管员"
+    GRID_POLICE = "grid_police", "网格警务员"
+    GRID_SUPERVISOR = "grid_supervisor", "网格监督员"
+    GRID_PARTY_LEADER = "grid_party_leader", "党员网格长"
     VILLAGE_MEDIATOR = "village_mediator", "村调解员"
     VILLAGE_SUPERVISOR = "village_supervisor", "村监督员"
     # [000]: 大学生村干部, 无职党员 and 退休村干部 sit on duty beside the 两委: a post with duty rights only.
@@ -85,6 +91,10 @@ VILLAGE_ROLES = (
     Role.VILLAGE_COMMITTEE,
     Role.FIRST_SECRETARY,
     Role.GRID_WORKER,
+    Role.GRID_ASSISTANT,
+    Role.GRID_POLICE,
+    Role.GRID_SUPERVISOR,
+    Role.GRID_PARTY_LEADER,
     Role.VILLAGE_MEDIATOR,
     Role.VILLAGE_SUPERVISOR,
     Role.DUTY_VOLUNTEER,
@@ -115,6 +125,10 @@ ROLE_TABLE: dict[str, RoleSpec] = {
         RoleSpec(Role.VILLAGE_COMMITTEE, (Level.VILLAGE,), (VIEW,)),
         RoleSpec(Role.FIRST_SECRETARY, (Level.VILLAGE,), (VIEW,)),
         RoleSpec(Role.GRID_WORKER, (Level.VILLAGE,), (VIEW,)),
+        RoleSpec(Role.GRID_ASSISTANT, (Level.VILLAGE,), (VIEW,)),
+        RoleSpec(Role.GRID_POLICE, (Level.VILLAGE,), (VIEW,)),
+        RoleSpec(Role.GRID_SUPERVISOR, (Level.VILLAGE,), (VIEW,)),
+        RoleSpec(Role.GRID_PARTY_LEADER, (Level.VILLAGE,), (VIEW,)),
         RoleSpec(Role.VILLAGE_MEDIATOR, (Level.VILLAGE,), (VIEW,)),
         RoleSpec(Role.VILLAGE_SUPERVISOR, (Level.VILLAGE,), (VIEW,)),
         RoleSpec(Role.DUTY_VOLUNTEER, (Level.VILLAGE,), (VIEW,)),
@@ -122,6 +136,16 @@ ROLE_TABLE: dict[str, RoleSpec] = {
         RoleSpec(Role.SYSTEM_ADMIN, (Level.PROVINCE, Level.CITY, Level.COUNTY), (), tuple(Role)),
     )
 }
+
+
+# Posts held in one grid of the village (Post.grid names it).
+GRID_ROLES = (
+    Role.GRID_WORKER,
+    Role.GRID_ASSISTANT,
+    Role.GRID_POLICE,
+    Role.GRID_SUPERVISOR,
+    Role.GRID_PARTY_LEADER,
+)
 
 
 def all_permissions() -> frozenset[str]:

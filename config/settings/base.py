@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "regions",
     "centers",
     "decisions",
+    "mediation",
     "auditlog",
 ]
 

@@ -13,8 +13,8 @@ from core import region_cache
 from core.formats import zh_date
 from notifications.services import notification_create
 from regions.kinds import RegionNotice
-from regions.models import Post, Region, RegionUserObjectPermission
-from regions.roles import MANAGE_PEOPLE, ROLE_TABLE, Level, Role
+from regions.models import Grid, Post, Region, RegionUserObjectPermission
+from regions.roles import GRID_ROLES, MANAGE_PEOPLE, ROLE_TABLE, Level, Role
 from regions.scoping import forget_grants, grants_changed, require
 
 ROLE_WRONG_LEVEL = "职务“{role}”只能设在{levels}一级，不能设在{level}。"
@@ -25,6 +25,10 @@ POST_END_BEFORE_START = "免职日期不能早于任职日期。"
 POST_END_IN_FUTURE = "免职日期不能晚于今天。"
 ROLE_NOT_GRANTABLE = "您无权任命“{role}”职务。"
 SELF_GRANT = "不能给自己任命职务。"
+GRID_REQUIRED = "{region}有多个网格，网格职务（{role}）须写明所在网格。"
+WHOLE_VILLAGE_GRID = "全村网格"
+GRID_NOT_HERE = "所选网格不属于{region}，或已停用。"
+GRID_ONLY_FOR_GRID_POSTS = "只有网格员、网格协管员、网格警务员、网格监督员和党员网格长需要选择网格。"
 
 
 def grantable_roles(actor, region: Region) -> set[str]:
@@ -134,9 +138,13 @@ def post_grants_sync_all() -> tuple[int, int]:
 
 
 @transaction.atomic
-def post_grant(*, actor, user, role: str, region: Region, started_on: date | None = None) -> Post:
-    """Puts ``user`` in ``role`` at ``region``. The actor must manage people there (None: system/command)."""
+def post_grant(
+    *, actor, user, role: str, region: Region, started_on: date | None = None, grid: Grid | None = None
+) -> Post:
+    """Puts ``user`` in ``role`` at ``region``. The actor must manage people there (None: system/command).
+    A grid post (GRID_ROLES) names one active grid of the village."""
     started_on = started_on or timezone.localdate()
+    grid = grid_of_post(role=role, region=region, grid=grid)
     spec = ROLE_TABLE[role]
     if region.level not in spec.levels:
         raise ValidationError(
@@ -149,7 +157,7 @@ def post_grant(*, actor, user, role: str, region: Region, started_on: date | Non
     check_may_grant(actor=actor, user=user, role=role, region=region)
     if started_on > timezone.localdate():
         raise ValidationError(POST_START_IN_FUTURE)
-    post = Post(user=user, role=role, region=region, started_on=started_on, granted_by=actor)
+    post = Post(user=user, role=role, region=region, grid=grid, started_on=started_on, granted_by=actor)
     post.full_clean()
     post.save()
     post_permissions_sync(user=user, region=region)
@@ -160,6 +168,26 @@ def post_grant(*, actor, user, role: str, region: Region, started_on: date | Non
         url=region.get_absolute_url(),
     )
     return post
+
+
+def grid_of_post(*, role: str, region: Region, grid: Grid | None) -> Grid | None:
+    """The grid a post is held in: any other post has none; a grid post names an active grid of its
+    village, or, when none is named, takes the village's only grid, or the whole village as one grid
+    ([003]: a grid may be the whole village) when it has none yet."""
+    if role not in GRID_ROLES:
+        if grid is not None:
+            raise ValidationError(GRID_ONLY_FOR_GRID_POSTS)
+        return None
+    if grid is None:
+        grids = list(Grid.objects.filter(village=region, is_active=True)[:2])
+        if len(grids) > 1:
+            raise ValidationError(GRID_REQUIRED.format(region=region.name, role=_role_label(role)))
+        if grids:
+            return grids[0]
+        return Grid.objects.get_or_create(village=region, name=WHOLE_VILLAGE_GRID)[0]
+    if grid.village_id != region.pk or not grid.is_active:
+        raise ValidationError(GRID_NOT_HERE.format(region=region.name))
+    return grid
 
 
 @transaction.atomic

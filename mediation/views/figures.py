@@ -1,0 +1,3 @@
+"""Views of the mediation system (to be filled in)."""
+
+urlpatterns: list = []
