@@ -749,7 +749,7 @@ class PoliceReport(VillageOwned):
         triggers = [village_from_parent("dispute", Dispute), APPEND_ONLY]
 
 
-class DisputeEvent(TimelineEvent):
+class DisputeTimelineEvent(TimelineEvent):
     """One entry on a dispute's timeline: a transition or an event beside it, facts in ``payload``."""
 
     PAYLOAD_TEMPLATE = "mediation/includes/dispute_event.html"

@@ -15,11 +15,11 @@ beside the line: they change no state.
 from __future__ import annotations
 
 from core.workflow import Transition, Workflow
-from mediation.models import FINAL_STATES, Dispute, DisputeEvent, State
+from mediation.models import FINAL_STATES, Dispute, DisputeTimelineEvent, State
 from mediation.permissions import MEDIATE_DISPUTES
 from regions.scoping import RegionGuard
 
-Kind = DisputeEvent.Kind
+Kind = DisputeTimelineEvent.Kind
 
 NOT_YOURS = "您不能办理该纠纷：它不在您的管辖范围内。"
 EDITED_MEANWHILE = "该纠纷已被他人更新，请刷新页面查看最新情况后再操作。"
@@ -35,7 +35,7 @@ HANDLING = (State.REGISTERED, State.ACCEPTED, State.MEDIATING)
 DISPUTE = Workflow(
     model=Dispute,
     state_field="state",
-    event_model=DisputeEvent,
+    event_model=DisputeTimelineEvent,
     event_fk="dispute",
     guard=RegionGuard(lambda dispute: dispute.handling_region, NOT_YOURS),
     perm=MEDIATE_DISPUTES,

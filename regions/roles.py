@@ -57,7 +57,7 @@ class Role(models.TextChoices):
     FIRST_SECRETARY = "first_secretary", "驻村第一书记"
     # 一格四员 ([003]): the grid's manager (the grid worker who reports), assistant, police officer and
     # supervisor, plus an optional party-member grid leader ([001 召陵]). Grid posts name their grid.
-    GRID_WORKER = "grid_worker", "网格员（网格管理员）"
+    GRID_WORKER = "grid_worker", "网格员"
     GRID_ASSISTANT = "grid_assistant", "网格协管员"
     GRID_POLICE = "grid_police", "网格警务员"
     GRID_SUPERVISOR = "grid_supervisor", "网格监督员"

@@ -30,7 +30,7 @@ def duty_block(county, **changes) -> dict:
 def test_page_shows_every_registered_block_with_the_defaults(world):
     response = world.client_for(world.county_admin).get("/settings/")
     assert response.status_code == 200
-    assert [setting.key for setting, _ in response.context["blocks"]] == ["duty", "decisions"]
+    assert [setting.key for setting, _ in response.context["blocks"]] == ["duty", "decisions", "mediation"]
     text = response.content.decode()
     assert "坐班规定" in text and "四议两公开规定" in text and "默认值" in text
 

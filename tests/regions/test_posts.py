@@ -8,6 +8,7 @@ from django.test import Client
 
 from centers.permissions import CHANGE_CENTER
 from decisions.permissions import MANAGE_DECISIONS
+from mediation.permissions import ROLE_PERMISSIONS as MEDIATION_PERMISSIONS
 from regions.models import Post, Region, RegionUserObjectPermission
 from regions.roles import MANAGE_PEOPLE, VIEW, Role
 from regions.scoping import prefix_q, region_in_scope, scope_prefixes
@@ -24,7 +25,7 @@ def test_grant_assigns_role_permissions_on_the_region(world):
             "permission__codename", flat=True
         )
     )
-    assert codenames == {VIEW, CHANGE_CENTER, MANAGE_DECISIONS}
+    assert codenames == {VIEW, CHANGE_CENTER, MANAGE_DECISIONS, *MEDIATION_PERMISSIONS[Role.VILLAGE_SECRETARY]}
     assert world.village_a1_clerk.has_perm(f"regions.{VIEW}", world.village_a1)
     assert world.village_a1_clerk.has_perm(f"regions.{CHANGE_CENTER}", world.village_a1)
     assert not world.village_a1_clerk.has_perm(f"regions.{VIEW}", world.village_a2)

@@ -18,7 +18,15 @@ def home(world, user):
     return world.client_for(user).get("/")
 
 
-def test_township_justice_office_sees_what_mediation_will_do(world):
+@pytest.fixture
+def mediation_unregistered():
+    """The page as it was before mediation landed (the mechanism still serves supervision)."""
+    contribution = registry._CONTRIBUTIONS.pop("mediation")
+    yield
+    registry._CONTRIBUTIONS["mediation"] = contribution
+
+
+def test_township_justice_office_sees_what_mediation_will_do(world, mediation_unregistered):
     justice = make_user("justice_a", Role.TOWNSHIP_JUSTICE, world.township_a, real_name="周司法")
     response = home(world, justice)
     assert response.status_code == 200
@@ -81,14 +89,7 @@ def test_the_region_page_of_these_posts_is_unchanged(world):
     assert 'id="panel-requests"' in html and 'id="coming-mediation"' not in html
 
 
-@pytest.fixture
-def mediation_registered():
-    registry.contribute(registry.Contribution(app_label="mediation"))
-    yield
-    registry._CONTRIBUTIONS.pop("mediation")
-
-
-def test_the_page_gives_way_once_the_system_registers(world, mediation_registered):
+def test_the_page_gives_way_once_the_system_registers(world):
     justice = make_user("justice_a", Role.TOWNSHIP_JUSTICE, world.township_a)
     response = home(world, justice)
     assert response.status_code == 302 and response.url == "/regions/419901101000/"
@@ -97,8 +98,8 @@ def test_the_page_gives_way_once_the_system_registers(world, mediation_registere
 
 
 def test_the_page_costs_what_the_usual_home_costs(world, django_assert_max_num_queries):
-    justice = make_user("justice_a", Role.TOWNSHIP_JUSTICE, world.township_a)
-    client = world.client_for(justice)
+    officer = make_user("discipline", Role.TOWNSHIP_DISCIPLINE, world.township_a)
+    client = world.client_for(officer)
     client.get("/")  # warm-up: the session's refresh, the grants
     with django_assert_max_num_queries(2):  # the user, the posts (notifications are cached)
         assert client.get("/").status_code == 200

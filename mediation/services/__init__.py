@@ -1,0 +1,40 @@
+"""Every write of the mediation system, by part (the state machine itself is mediation.workflows)."""
+
+from mediation.services.agreements import (  # noqa: F401
+    AgreementInput,
+    FollowUpInput,
+    agreement_record,
+    agreement_seal,
+    agreement_sign,
+    confirmation_record,
+    confirmation_result,
+    dispute_close,
+    follow_up_record,
+    missing_for_effect,
+)
+from mediation.services.common import dispute_changed, region_of_level, rules_for  # noqa: F401
+from mediation.services.disputes import (  # noqa: F401
+    DisputeInput,
+    MediatorInput,
+    PartyInput,
+    SessionInput,
+    dispute_accept,
+    dispute_escalate,
+    dispute_refuse,
+    dispute_register,
+    dispute_settle,
+    dispute_transfer,
+    escalation_refusal,
+    mediating_user_may_act,
+    mediation_extend,
+    mediation_fail,
+    mediation_terminate,
+    mediator_withdraw,
+    mediators_assign,
+    party_add,
+    party_refusal_record,
+    petition_record,
+    police_report_record,
+    risk_assess,
+    session_record,
+)
