@@ -129,5 +129,14 @@ class CentersConfig(AppConfig):
                 regions_created=lambda regions: service_centers_ensure(regions=regions),
                 demo=demo.seed,
                 demo_order=10,
+                duty_holder=_duty_holder,
             )
         )
+
+
+def _duty_holder(village, day):
+    """The cadre on the village's duty shift that day (other systems read it through the registry)."""
+    from centers.selectors import duty_today
+
+    shift = duty_today(village=village, today=day)
+    return shift.cadre if shift is not None else None

@@ -86,6 +86,18 @@ class ExportKind:
 
 
 @dataclass(frozen=True)
+class DeskLink:
+    """A link on the service desk's intake screen (the proxy-request form): a walk-in whose matter belongs
+    to another system starts there (a dispute becomes a case of mediation). ``perm``: a region permission
+    the user must hold on the village; the link gets ``?village=<code>``."""
+
+    label: str
+    url_name: str
+    perm: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class Contribution:
     app_label: str
     # Region permissions this app defines (codename, label) and which posts grant them.
@@ -106,6 +118,10 @@ class Contribution:
     # seed(county) -> lines to print; run by ``manage.py seed_demo`` in ``demo_order``, in one transaction.
     demo: Callable[..., list[str]] | None = None
     demo_order: int = 100
+    desk_links: tuple[DeskLink, ...] = ()
+    # duty_holder(village, day) -> the user on duty at the village's service desk that day, or None
+    # (contributed by the system that keeps the duty roster; read through ``duty_holder``).
+    duty_holder: Callable | None = None
 
 
 _CONTRIBUTIONS: dict[str, Contribution] = {}
@@ -173,3 +189,15 @@ def regions_created_hooks() -> list[Callable]:
 def demo_seeds() -> list[tuple[str, Callable]]:
     ordered = sorted((c for c in _CONTRIBUTIONS.values() if c.demo), key=lambda c: c.demo_order)
     return [(c.app_label, c.demo) for c in ordered]
+
+
+def desk_links() -> list[DeskLink]:
+    return sorted((link for c in _CONTRIBUTIONS.values() for link in c.desk_links), key=lambda link: link.order)
+
+
+def duty_holder(village, day):
+    """Who is on duty at ``village`` on ``day`` (None without a duty roster or a shift)."""
+    for c in _CONTRIBUTIONS.values():
+        if c.duty_holder is not None:
+            return c.duty_holder(village, day)
+    return None

@@ -33,7 +33,7 @@ from centers.forms import (
 from centers.models import ProxyRequest, ServiceItem
 from centers.permissions import APPROVE_EXTENSION, CHANGE_CENTER
 from centers.workflows import PROXY_REQUEST
-from core import region_cache
+from core import region_cache, registry
 from core.forms import query_values
 from core.http import act, attempt, form_errors
 from core.middleware import personal_data
@@ -211,7 +211,23 @@ def request_create(request):
             form.add_error(None, exc)
         else:
             return redirect("centers:request-receipt", pk=created.pk)
-    return render(request, "centers/proxyrequest_form.html", {"form": form, "single_village": single})
+    return render(
+        request,
+        "centers/proxyrequest_form.html",
+        {"form": form, "single_village": single, "desk_links": _desk_links(request.user, villages, single)},
+    )
+
+
+def _desk_links(user, villages, single: bool) -> list[tuple[str, str]]:
+    """Other systems' intake links (a walk-in with a dispute ...), for the villages the user may reach."""
+    village = villages.first() if single else None
+    links = []
+    for link in registry.desk_links():
+        if not scope_prefixes(user, link.perm):
+            continue
+        url = reverse(link.url_name)
+        links.append((link.label, f"{url}?village={village.code}" if village is not None else url))
+    return links
 
 
 @login_required
