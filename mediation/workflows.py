@@ -8,6 +8,8 @@
     registered|accepted|mediating -(转交 信访/公安/法院/行政部门)-> transferred
     registered|accepted|mediating -(settled otherwise, with evidence)-> closed (化解, not 调解成功)
 
+Nothing of a dispute is public: every event is private (is_public False), on no public page.
+
 Sessions, extensions, risk, police reports, signatures, the seal, 司法确认 and petitions are events
 beside the line: they change no state.
 """
@@ -45,47 +47,69 @@ DISPUTE = Workflow(
     closed_message=lambda dispute: CLOSED[dispute.state],
     transitions=[
         # M2 / M3: the handling level accepts, or refuses with a reason from the fixed list.
-        Transition(Kind.ACCEPTED, "受理", (State.REGISTERED,), State.ACCEPTED, offer=False),
-        Transition(Kind.NOT_ACCEPTED, "不予受理", (State.REGISTERED,), State.NOT_ACCEPTED, offer=False),
+        Transition(Kind.ACCEPTED, "受理", (State.REGISTERED,), State.ACCEPTED, public=False, offer=False),
+        Transition(
+            Kind.NOT_ACCEPTED, "不予受理", (State.REGISTERED,), State.NOT_ACCEPTED, public=False, offer=False
+        ),
         # M11: the receiving level accepts an escalated case (its clocks restart).
-        Transition(Kind.ESCALATION_ACCEPTED, "受理上报", (State.ESCALATED,), State.ACCEPTED, offer=False),
+        Transition(
+            Kind.ESCALATION_ACCEPTED,
+            "受理上报",
+            (State.ESCALATED,),
+            State.ACCEPTED,
+            public=False,
+            offer=False,
+        ),
         # M4: mediators designated or chosen; later changes (回避) keep the state.
         Transition(
             Kind.MEDIATORS_ASSIGNED,
             "指派调解员",
             (State.ACCEPTED, State.MEDIATING),
             State.MEDIATING,
+            public=False,
             offer=False,
         ),
-        Transition(Kind.MEDIATOR_WITHDRAWN, "调解员回避", (State.MEDIATING,), None, offer=False),
+        Transition(
+            Kind.MEDIATOR_WITHDRAWN, "调解员回避", (State.MEDIATING,), None, public=False, offer=False
+        ),
         # M5, M6: sessions and risk, beside the line.
-        Transition(Kind.SESSION, "记录调解", (State.MEDIATING,), None, offer=False),
-        Transition(Kind.EXTENDED, "延长调解期限", (State.ACCEPTED, State.MEDIATING), None, offer=False),
+        Transition(Kind.SESSION, "记录调解", (State.MEDIATING,), None, public=False, offer=False),
+        Transition(
+            Kind.EXTENDED, "延长调解期限", (State.ACCEPTED, State.MEDIATING), None, public=False, offer=False
+        ),
         # M7-M10.
-        Transition(Kind.AGREED, "调解成功", (State.MEDIATING,), State.AGREED, offer=False),
-        Transition(Kind.FAILED, "调解不成", (State.MEDIATING,), State.FAILED, offer=False),
+        Transition(Kind.AGREED, "调解成功", (State.MEDIATING,), State.AGREED, public=False, offer=False),
+        Transition(Kind.FAILED, "调解不成", (State.MEDIATING,), State.FAILED, public=False, offer=False),
         Transition(
             Kind.TERMINATED,
             "终止调解",
             (State.ACCEPTED, State.MEDIATING),
             State.TERMINATED,
             needs_reason=True,
+            public=False,
             offer=False,
         ),
         Transition(
-            Kind.SETTLED, "已化解（自行和解等）", HANDLING, State.CLOSED, needs_reason=True, offer=False
+            Kind.SETTLED,
+            "已化解（自行和解等）",
+            HANDLING,
+            State.CLOSED,
+            needs_reason=True,
+            public=False,
+            offer=False,
         ),
         # M11, M12.
-        Transition(Kind.ESCALATED, "上报", HANDLING, State.ESCALATED, offer=False),
-        Transition(Kind.TRANSFERRED, "转交", HANDLING, State.TRANSFERRED, offer=False),
+        Transition(Kind.ESCALATED, "上报", HANDLING, State.ESCALATED, public=False, offer=False),
+        Transition(Kind.TRANSFERRED, "转交", HANDLING, State.TRANSFERRED, public=False, offer=False),
         # M13: follow-up visits on an effective agreement, then closure.
         Transition(
             Kind.FOLLOW_UP,
             "回访",
             (State.AGREED, State.FOLLOWING_UP),
             State.FOLLOWING_UP,
+            public=False,
             offer=False,
         ),
-        Transition(Kind.CLOSED, "结案", (State.FOLLOWING_UP,), State.CLOSED, offer=False),
+        Transition(Kind.CLOSED, "结案", (State.FOLLOWING_UP,), State.CLOSED, public=False, offer=False),
     ],
 )
