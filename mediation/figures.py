@@ -247,11 +247,17 @@ class MediationFigures:
     @property
     def oldest_petition_text(self) -> str:
         """The oldest open petition's age as users write it: 10年35天, 200天; "—" when none is open."""
-        days = self.oldest_petition_days
-        if days is None:
+        start, today = self.oldest_petition_on, self.today
+        if start is None or today is None:
             return "—"
-        years, rest = divmod(days, 365)
-        return f"{years}年{rest}天" if years else f"{days}天"
+        # Whole years to the last anniversary (29 February's is 28 February), then the days since it.
+        years = today.year - start.year - ((today.month, today.day) < (start.month, start.day))
+        anniversary = _years_after(start, years)
+        if anniversary > today:  # a 29 February start read on 28 February
+            years -= 1
+            anniversary = _years_after(start, years)
+        rest = (today - anniversary).days
+        return f"{years}年{rest}天" if years else f"{rest}天"
 
     @property
     def headline(self) -> str:
@@ -269,11 +275,15 @@ def change_percent(this: int, last: int) -> Decimal | None:
 # -- the queries ------------------------------------------------------------------------------------
 
 
-def _year_earlier(day: dt.date) -> dt.date:
+def _years_after(day: dt.date, years: int) -> dt.date:
     try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a common year: the 28th
+        return day.replace(year=day.year + years, day=28)
+
+
+def _year_earlier(day: dt.date) -> dt.date:
+    return _years_after(day, -1)
 
 
 def _backlog_rules(region: Region) -> tuple[int, dict[str, int]]:
@@ -357,7 +367,9 @@ def _dispute_figures(region: Region, start: dt.date, end: dt.date, today: dt.dat
 
 def _escalation_figures(region: Region, start: dt.date, end: dt.date, key: str | None) -> dict:
     return _grouped(
-        Escalation.objects.filter(village__prefix__startswith=region.prefix, escalated_on__range=(start, end)),
+        Escalation.objects.filter(
+            village__prefix__startswith=region.prefix, escalated_on__range=(start, end)
+        ),
         key,
         escalated_village=Count("pk", filter=Q(to_level=Level.VILLAGE)),
         escalated_township=Count("pk", filter=Q(to_level=Level.TOWNSHIP)),
@@ -581,6 +593,17 @@ def _month_keys(start: dt.date, end: dt.date) -> list[str]:
     return keys
 
 
+def month_pair() -> Func:
+    """'2026-01|2026-03': the months a dispute was found and resolved in ('' for none)."""
+    return Func(
+        Coalesce(_YearMonth("found_on"), Value("")),
+        Value("|"),
+        Coalesce(_YearMonth("resolved_on"), Value("")),
+        function="concat",
+        output_field=CharField(),
+    )
+
+
 def month_label(key: str) -> str:
     year, month = key.split("-")
     return f"{int(year)}年{int(month)}月"
@@ -605,15 +628,8 @@ def breakdown_rows(region: Region, start: dt.date, end: dt.date) -> QuerySet:
             .values_list("part", "key", "found", "resolved")
         )
 
-    months = Func(
-        Coalesce(_YearMonth("found_on"), Value("")),
-        Value("|"),
-        Coalesce(_YearMonth("resolved_on"), Value("")),
-        function="concat",
-        output_field=CharField(),
-    )
     return part("type", F("dispute_type")).union(
-        part("source", F("source")), part("month", months), all=True
+        part("source", F("source")), part("month", month_pair()), all=True
     )
 
 

@@ -210,7 +210,12 @@ def confirmation(
     d: Dispute, *, applied_on: dt.date, in_time: bool = True, outcome: str = "pending"
 ) -> JudicialConfirmation:
     return JudicialConfirmation.objects.create(
-        dispute=d, applied_on=applied_on, court="某某县人民法院", outcome=outcome, in_time=in_time, recorded_by=_recorder()
+        dispute=d,
+        applied_on=applied_on,
+        court="某某县人民法院",
+        outcome=outcome,
+        in_time=in_time,
+        recorded_by=_recorder(),
     )
 
 
