@@ -45,8 +45,9 @@ Definitions
                             (regions.roles.GRID_ROLES) in the region.
     调委会覆盖              villages with an active 人民调解委员会 / villages.
 
-Costs: ``figures_for`` runs seven aggregate queries and ``figures_by_village`` seven grouped ones,
-whatever the number of disputes and villages (no per-row loops). A region's grid workers are counted
+Costs: ``figures_for`` runs five aggregate queries and ``figures_by_village`` five grouped ones (one
+more above county level, for the counties' rules), whatever the number of disputes and villages (no
+per-row loops); ``breakdowns`` one. A region's grid workers are counted
 distinct over the region: a person with grid posts in two villages counts once in the region and once in
 each village; every other count of a region is the sum of its villages'.
 """
@@ -494,7 +495,7 @@ def _figures(parts: Iterable[dict], today: dt.date) -> MediationFigures:
 def figures_for(
     region: Region, start: dt.date, end: dt.date, today: dt.date | None = None
 ) -> MediationFigures:
-    """The figures of ``region`` (a village, township, county, city ...) for [start, end]: seven
+    """The figures of ``region`` (a village, township, county, city ...) for [start, end]: five
     aggregate queries (see the module's docstring for each definition)."""
     today = today or timezone.localdate()
     return _figures(
@@ -525,7 +526,7 @@ def figures_by_village(
     region: Region, start: dt.date, end: dt.date, today: dt.date | None = None
 ) -> dict[int, VillageFigures]:
     """The figures of every village of ``region`` (those without a dispute too), in division-code order:
-    {village id: VillageFigures}. Six grouped queries whatever the number of villages and disputes."""
+    {village id: VillageFigures}. Five grouped queries whatever the number of villages and disputes."""
     today = today or timezone.localdate()
     key = "village_id"
     disputes = _dispute_figures(region, start, end, today, key)
