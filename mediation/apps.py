@@ -6,12 +6,15 @@ class MediationConfig(AppConfig):
     verbose_name = "矛盾调解化解"
 
     def ready(self) -> None:
-        from core.registry import Contribution, CountySetting, NavItem, contribute
-        from mediation import permissions
+        from core.charts import Chart
+        from core.registry import ChildFigure, Contribution, CountySetting, NavItem, contribute
+        from mediation import charts, permissions
         from mediation.forms import MediationRulesForm
         from mediation.kinds import MediationReminder
         from mediation.models import MediationRules
+        from regions.roles import Level
 
+        above_village = (Level.TOWNSHIP, Level.COUNTY, Level.CITY, Level.PROVINCE)
         contribute(
             Contribution(
                 app_label=self.label,
@@ -19,6 +22,22 @@ class MediationConfig(AppConfig):
                 role_permissions=permissions.ROLE_PERMISSIONS,
                 nav=(
                     NavItem("矛盾调解", "mediation:dispute-list", perm=permissions.VIEW_DISPUTES, order=35),
+                    # The figures name nobody: whoever sees a region sees them.
+                    NavItem("矛盾纠纷统计", "mediation:figures", order=36),
+                ),
+                charts=(
+                    Chart(
+                        "disputes_by_month",
+                        "矛盾纠纷排查与化解（近12个月）",
+                        above_village,
+                        rows=charts.disputes_by_month_rows,
+                        build=charts.disputes_by_month_build,
+                        cache_topic="mediation",
+                        order=40,
+                    ),
+                ),
+                child_figures=(
+                    ChildFigure("mediation", "本年矛盾纠纷化解率", charts.resolution_by_child, order=40),
                 ),
                 county_settings=(
                     CountySetting("mediation", "矛盾调解规定", MediationRules, MediationRulesForm, order=30),
