@@ -25,7 +25,12 @@ def test_grant_assigns_role_permissions_on_the_region(world):
             "permission__codename", flat=True
         )
     )
-    assert codenames == {VIEW, CHANGE_CENTER, MANAGE_DECISIONS, *MEDIATION_PERMISSIONS[Role.VILLAGE_SECRETARY]}
+    assert codenames == {
+        VIEW,
+        CHANGE_CENTER,
+        MANAGE_DECISIONS,
+        *MEDIATION_PERMISSIONS[Role.VILLAGE_SECRETARY],
+    }
     assert world.village_a1_clerk.has_perm(f"regions.{VIEW}", world.village_a1)
     assert world.village_a1_clerk.has_perm(f"regions.{CHANGE_CENTER}", world.village_a1)
     assert not world.village_a1_clerk.has_perm(f"regions.{VIEW}", world.village_a2)
