@@ -19,6 +19,9 @@ class MediationConfig(AppConfig):
                 role_permissions=permissions.ROLE_PERMISSIONS,
                 nav=(
                     NavItem("矛盾调解", "mediation:dispute-list", perm=permissions.VIEW_DISPUTES, order=35),
+                    NavItem(
+                        "调解组织网络", "mediation:network-overview", perm=permissions.VIEW_DISPUTES, order=36
+                    ),
                 ),
                 county_settings=(
                     CountySetting("mediation", "矛盾调解规定", MediationRules, MediationRulesForm, order=30),
