@@ -21,8 +21,8 @@ from spreadsheets.reading import Row
 ROLE_BY_LABEL = (
     {label: value for value, label in Role.choices}
     | {value: value for value, _ in Role.choices}
-    # The grid worker's short names, as sheets (and the earlier label) write them.
-    | {"网格员": Role.GRID_WORKER, "网格管理员": Role.GRID_WORKER}
+    # 一格四员 ([003]) calls the grid worker 网格管理员.
+    | {"网格管理员": Role.GRID_WORKER}
 )
 USERNAME_TAKEN = "用户名“{username}”已被使用"
 USERNAME_TWICE_OTHER_NAME = "用户名“{username}”与第{other}行相同但姓名不同"
