@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import User, mobile_validator
 from core.forms import DateField, DateInput, LongTextField
 from core.text import is_ascii_digits
-from regions.models import CalendarDay, Region
+from regions.models import CalendarDay, Grid, Region
 from regions.roles import MANAGE_PEOPLE, Role
 from regions.scoping import regions_for_user
 from regions.services.posts import grantable_roles_anywhere
@@ -50,6 +50,12 @@ class DivisionCodeField(forms.CharField):
 class PostGrantForm(forms.Form):
     role = forms.ChoiceField(label="职务", choices=Role.choices)
     region = RegionCodeField(label="所在区划代码", help_text="12位统计用区划代码，如所在村的代码。")
+    grid = forms.ChoiceField(
+        label="所在网格",
+        required=False,
+        help_text="只用于网格员、网格协管员、网格警务员、网格监督员和党员网格长；"
+        "该村只有一个网格或尚未划分网格时可不选。",
+    )
     started_on = DateField(label="任职日期", widget=DateInput)
 
     def __init__(self, *args, user=None, **kwargs):
@@ -59,6 +65,22 @@ class PostGrantForm(forms.Form):
         # Offer only the roles this user may grant somewhere; the service re-checks per region.
         grantable = grantable_roles_anywhere(user)
         self.fields["role"].choices = [(value, label) for value, label in Role.choices if value in grantable]
+        # The active grids of the villages where the user manages people (one query); the service checks
+        # that the grid is the chosen village's and that the post is a grid post.
+        self.grids = {
+            str(grid.pk): grid
+            for grid in Grid.objects.for_user(user, MANAGE_PEOPLE)
+            .filter(is_active=True)
+            .select_related("village")
+            .order_by("village__code", "name")
+        }
+        self.fields["grid"].choices = [("", "不选（非网格职务，或按默认网格）")] + [
+            (pk, f"{grid.village.name} · {grid.name}") for pk, grid in self.grids.items()
+        ]
+
+    def clean_grid(self):
+        value = self.cleaned_data["grid"]
+        return self.grids.get(value) if value else None
 
 
 class PersonCreateForm(PostGrantForm):
@@ -71,7 +93,7 @@ class PersonCreateForm(PostGrantForm):
     real_name = forms.CharField(label="姓名", max_length=50)
     mobile = forms.CharField(label="手机号码", max_length=11, required=False, validators=[mobile_validator])
 
-    field_order = ["username", "real_name", "mobile", "role", "region", "started_on"]
+    field_order = ["username", "real_name", "mobile", "role", "region", "grid", "started_on"]
 
     def clean_username(self):
         username = self.cleaned_data["username"]

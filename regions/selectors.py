@@ -250,7 +250,9 @@ def person_get_for_user(*, user, pk: int):
 def person_posts_visible(*, user, person) -> list[Post]:
     """The person's posts (active first) in regions the viewer can see; posts elsewhere stay hidden."""
     return list(
-        person.posts.filter(prefix_q(user, VIEW)).select_related("region").order_by("ended_on", "-started_on")
+        person.posts.filter(prefix_q(user, VIEW))
+        .select_related("region", "grid")
+        .order_by("ended_on", "-started_on")
     )
 
 

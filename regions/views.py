@@ -197,6 +197,7 @@ def person_create(request):
                 role=data["role"],
                 region=data["region"],
                 started_on=data["started_on"],
+                grid=data["grid"],
             )
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, str(exc) if isinstance(exc, PermissionDenied) else exc)
@@ -220,6 +221,7 @@ def person_detail(request, pk: int):
                 role=data["role"],
                 region=data["region"],
                 started_on=data["started_on"],
+                grid=data["grid"],
             )
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, str(exc) if isinstance(exc, PermissionDenied) else exc)
@@ -265,7 +267,8 @@ def people_import(request):
         kind=imports.PEOPLE.kind,
         result_template="regions/includes/people_import_result.html",
         description="XLSX或CSV文件，第一行为表头，列依次为：用户名、姓名、手机号、职务（如“村党组织书记”）、"
-        "区划代码、任职日期（如2026-01-01，可空，默认今天）。已有的用户名且姓名一致时，为其增加职务。",
+        "区划代码、任职日期（如2026-01-01，可空，默认今天）、网格（网格职务所在网格的名称，可空：该村只有一个网格"
+        "或尚未划分网格时自动归入；其他职务留空）。已有的用户名且姓名一致时，为其增加职务。",
     )
 
 

@@ -12,13 +12,18 @@ from django.utils import timezone
 from accounts.models import User, mobile_validator
 from accounts.services import user_create, user_password_reset
 from core.text import is_ascii_digits
-from regions.models import Post, Region
-from regions.roles import MANAGE_PEOPLE, ROLE_TABLE, Level, Role
+from regions.models import Grid, Post, Region
+from regions.roles import GRID_ROLES, MANAGE_PEOPLE, ROLE_TABLE, Level, Role
 from regions.scoping import region_in_scope
-from regions.services.posts import check_may_grant, grantable_roles, post_grant
+from regions.services.posts import WHOLE_VILLAGE_GRID, check_may_grant, grantable_roles, post_grant
 from spreadsheets.reading import Row
 
-ROLE_BY_LABEL = {label: value for value, label in Role.choices} | {value: value for value, _ in Role.choices}
+ROLE_BY_LABEL = (
+    {label: value for value, label in Role.choices}
+    | {value: value for value, _ in Role.choices}
+    # 一格四员 ([003]) calls the grid worker 网格管理员.
+    | {"网格管理员": Role.GRID_WORKER}
+)
 USERNAME_TAKEN = "用户名“{username}”已被使用"
 USERNAME_TWICE_OTHER_NAME = "用户名“{username}”与第{other}行相同但姓名不同"
 MOBILE_TWICE = "手机号码“{mobile}”与第{other}行的其他人重复"
@@ -37,6 +42,11 @@ DATE_INVALID = "任职日期“{value}”不是有效日期（格式如2026-01-0
 DATE_IN_FUTURE = "任职日期不能晚于今天"
 FIELD_MISSING = "{field}为空"
 USERNAME_INVALID = "用户名只能包含字母、数字和@.+-_"
+GRID_UNKNOWN = "网格“{grid}”在该村不存在"
+GRID_SWITCHED_OFF = "网格“{grid}”已停用"
+GRID_NEEDED = "{village}有多个网格，网格职务须填写网格名称"
+GRID_ALL_OFF = "{village}的网格均已停用，请先启用或新建网格"
+GRID_NOT_FOR_ROLE = "职务“{role}”不属于网格，网格列应为空"
 
 
 PERSON_NOT_MANAGEABLE = "该人员还在您管辖范围以外任职，或是系统管理员，只能由上级管理员重置密码。"
@@ -70,11 +80,13 @@ def person_create(
     role: str,
     region: Region,
     started_on: dt.date | None = None,
+    grid: Grid | None = None,
 ) -> tuple[User, Post, str]:
-    """Creates a user with a one-time initial password and grants the first post, in one transaction."""
+    """Creates a user with a one-time initial password and grants the first post (in ``grid`` for a grid
+    post), in one transaction."""
     check_may_grant(actor=actor, user=None, role=role, region=region)
     user, password = user_create(username=username, real_name=real_name, mobile=mobile)
-    post = post_grant(actor=actor, user=user, role=role, region=region, started_on=started_on)
+    post = post_grant(actor=actor, user=user, role=role, region=region, started_on=started_on, grid=grid)
     return user, post, password
 
 
@@ -96,7 +108,11 @@ def _parse_date(value: str) -> dt.date | None:
 
 @transaction.atomic
 def people_import(*, actor, rows: list[Row]) -> PeopleImportResult:
-    """Imports people and posts: columns 用户名, 姓名, 手机号, 职务, 区划代码, 任职日期.
+    """Imports people and posts: columns 用户名, 姓名, 手机号, 职务, 区划代码, 任职日期, 网格.
+
+    网格 (optional) names an active grid of the village for a grid post (GRID_ROLES); left empty, the
+    post takes the village's only grid (or the whole village as one grid when it has none), and a village
+    with several grids needs the name. Other posts leave it empty.
 
     An existing username gets the post only if that person already holds an active post in the
     actor's scope and the name matches; the same new username on several rows (same name) gets
@@ -115,6 +131,11 @@ def people_import(*, actor, rows: list[Row]) -> PeopleImportResult:
             "user__username", "role", "region__code"
         )
     )
+    grids: dict[tuple[int, str], Grid] = {}  # (village id, name) -> grid, switched-off ones too
+    active_grids: dict[int, int] = {}  # village id -> number of active grids
+    for grid in Grid.objects.filter(village__code__in=codes):
+        grids[(grid.village_id, grid.name)] = grid
+        active_grids[grid.village_id] = active_grids.get(grid.village_id, 0) + grid.is_active
     first_row: dict[str, tuple[int, str]] = {}  # username -> (row, real name)
     mobile_row: dict[str, tuple[int, str]] = {}  # mobile -> (row, username)
     grantable: dict[int, set[str]] = {}
@@ -122,7 +143,7 @@ def people_import(*, actor, rows: list[Row]) -> PeopleImportResult:
     plan = []
     today = timezone.localdate()
     for row in rows:
-        username, real_name, mobile, role_text, code, date_text = (row.cell(i) for i in range(6))
+        username, real_name, mobile, role_text, code, date_text, grid_text = (row.cell(i) for i in range(7))
         problems = []
         for label, value, limit in (
             ("用户名", username, 150),
@@ -175,6 +196,20 @@ def people_import(*, actor, rows: list[Row]) -> PeopleImportResult:
                 if key in active_posts or key in planned_posts:
                     problems.append(POST_TWICE)
                 planned_posts.add(key)
+        grid = None
+        if role and role not in GRID_ROLES and grid_text:
+            problems.append(GRID_NOT_FOR_ROLE.format(role=Role(role).label))
+        elif role in GRID_ROLES and region is not None and region.level == Level.VILLAGE:
+            if grid_text:
+                grid = grids.get((region.pk, grid_text))
+                if grid is None:
+                    problems.append(GRID_UNKNOWN.format(grid=grid_text))
+                elif not grid.is_active:
+                    problems.append(GRID_SWITCHED_OFF.format(grid=grid_text))
+            elif active_grids.get(region.pk, 0) > 1:
+                problems.append(GRID_NEEDED.format(village=region.name))
+            elif not active_grids.get(region.pk) and (region.pk, WHOLE_VILLAGE_GRID) in grids:
+                problems.append(GRID_ALL_OFF.format(village=region.name))
         if actor is not None and user is not None and user.pk == actor.pk:
             problems.append(SELF_GRANT)
         started_on = today
@@ -187,16 +222,16 @@ def people_import(*, actor, rows: list[Row]) -> PeopleImportResult:
         if problems:
             errors.append(f"第{row.number}行：" + "；".join(problems))
         else:
-            plan.append((username, real_name, mobile, role, region, started_on))
+            plan.append((username, real_name, mobile, role, region, started_on, grid))
     if errors:
         return PeopleImportResult(errors=errors)
     result = PeopleImportResult()
-    for username, real_name, mobile, role, region, started_on in plan:
+    for username, real_name, mobile, role, region, started_on, grid in plan:
         user = existing_users.get(username)
         if user is None:
             user, password = user_create(username=username, real_name=real_name, mobile=mobile)
             existing_users[username] = user
             result.created_users.append((user, password))
-        post_grant(actor=actor, user=user, role=role, region=region, started_on=started_on)
+        post_grant(actor=actor, user=user, role=role, region=region, started_on=started_on, grid=grid)
         result.posts += 1
     return result

@@ -27,6 +27,7 @@ ROLE_NOT_GRANTABLE = "您无权任命“{role}”职务。"
 SELF_GRANT = "不能给自己任命职务。"
 GRID_REQUIRED = "{region}有多个网格，网格职务（{role}）须写明所在网格。"
 WHOLE_VILLAGE_GRID = "全村网格"
+GRID_NONE_ACTIVE = "{region}的网格均已停用，请先启用或新建网格，再任命网格职务。"
 GRID_NOT_HERE = "所选网格不属于{region}，或已停用。"
 GRID_ONLY_FOR_GRID_POSTS = "只有网格员、网格协管员、网格警务员、网格监督员和党员网格长需要选择网格。"
 
@@ -184,7 +185,11 @@ def grid_of_post(*, role: str, region: Region, grid: Grid | None) -> Grid | None
             raise ValidationError(GRID_REQUIRED.format(region=region.name, role=_role_label(role)))
         if grids:
             return grids[0]
-        return Grid.objects.get_or_create(village=region, name=WHOLE_VILLAGE_GRID)[0]
+        whole = Grid.objects.get_or_create(village=region, name=WHOLE_VILLAGE_GRID)[0]
+        # A whole-village grid the village switched off is not taken back silently.
+        if not whole.is_active:
+            raise ValidationError(GRID_NONE_ACTIVE.format(region=region.name))
+        return whole
     if grid.village_id != region.pk or not grid.is_active:
         raise ValidationError(GRID_NOT_HERE.format(region=region.name))
     return grid
