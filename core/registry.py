@@ -192,7 +192,9 @@ def demo_seeds() -> list[tuple[str, Callable]]:
 
 
 def desk_links() -> list[DeskLink]:
-    return sorted((link for c in _CONTRIBUTIONS.values() for link in c.desk_links), key=lambda link: link.order)
+    return sorted(
+        (link for c in _CONTRIBUTIONS.values() for link in c.desk_links), key=lambda link: link.order
+    )
 
 
 def duty_holder(village, day):

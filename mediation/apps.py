@@ -7,7 +7,7 @@ class MediationConfig(AppConfig):
 
     def ready(self) -> None:
         from core.charts import Chart
-        from core.registry import ChildFigure, Contribution, CountySetting, NavItem, contribute
+        from core.registry import Contribution, CountySetting, NavItem, contribute
         from mediation import charts, permissions
         from mediation.forms import MediationRulesForm
         from mediation.kinds import MediationReminder
@@ -38,9 +38,6 @@ class MediationConfig(AppConfig):
                         cache_topic="mediation",
                         order=40,
                     ),
-                ),
-                child_figures=(
-                    ChildFigure("mediation", "本年矛盾纠纷化解率", charts.resolution_by_child, order=40),
                 ),
                 county_settings=(
                     CountySetting("mediation", "矛盾调解规定", MediationRules, MediationRulesForm, order=30),

@@ -20,7 +20,6 @@ from core.formats import Rate
 from mediation.figures import month_label, month_pair
 from mediation.models import Dispute
 from regions.models import Region
-from regions.selectors import by_child
 
 MONTHS = 12
 RED, GREEN, GREY = "#c8161d", "#1f6f43", "#adb5bd"
@@ -182,19 +181,3 @@ def page_charts(breakdowns) -> list[dict]:
         },
         {"chart": PageChart("mediation-types", "纠纷类型占比"), **share},
     ]
-
-
-def resolution_by_child(*, region: Region) -> dict[str, tuple[int, int]]:
-    """本年化解率 of each child region: {child prefix: (化解, 排查)} from 1 January to today. One query."""
-    from django.utils import timezone
-
-    today = timezone.localdate()
-    year = (today.replace(month=1, day=1), today)
-    rows = by_child(
-        Dispute.objects.all(),
-        "village__prefix",
-        region,
-        found=Count("pk", filter=Q(found_on__range=year)),
-        resolved=Count("pk", filter=Q(resolved_on__range=year) & ~Q(resolution="")),
-    )
-    return {prefix: (row["resolved"], row["found"]) for prefix, row in rows.items()}
