@@ -34,12 +34,14 @@ from mediation.services.disputes import (
     FOUND_IN_FUTURE,
     GRID_NOT_HERE,
     MAX_AMOUNT,
+    NO_PARTY,
     PEOPLE_INVALID,
     PETITION_START_FUTURE,
     POLICE_UNIT,
     REASON_FROM_LIST,
     SESSION_IN_FUTURE,
     SETTLE_EVIDENCE,
+    SUMMARY_REQUIRED,
     TRANSFER_TARGET,
     WITHDRAW_REASON,
     PartyInput,
@@ -126,8 +128,12 @@ class DisputeForm(forms.Form):
     )
     dispute_type = forms.ChoiceField(label="纠纷类型", choices=DisputeType.choices)
     source = forms.ChoiceField(label="来源", choices=Source.choices)
-    summary = LongTextField(label="简要情况", max_length=SUMMARY_MAX, rows=3)
-    party1_name = forms.CharField(label="当事人一 姓名或名称", max_length=_limit(Party, "name"))
+    summary = LongTextField(
+        label="简要情况", max_length=SUMMARY_MAX, rows=3, error_messages={"required": SUMMARY_REQUIRED}
+    )
+    party1_name = forms.CharField(
+        label="当事人一 姓名或名称", max_length=_limit(Party, "name"), error_messages={"required": NO_PARTY}
+    )
     party1_side = forms.ChoiceField(
         label="当事人一 身份", choices=Party.Side.choices, initial=Party.Side.APPLICANT
     )

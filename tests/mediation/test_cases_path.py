@@ -85,10 +85,14 @@ def test_register_accept_assign_session_escalate_township_accepts_and_fails(worl
     number = dispute.number
 
     # A form read before someone else's change is refused, never overwritten.
-    response, said = post(township, "dispute-accept", dispute, version=dispute.version - 1, application="oral")
+    response, said = post(
+        township, "dispute-accept", dispute, version=dispute.version - 1, application="oral"
+    )
     assert said == [EDITED_MEANWHILE]
 
-    response, said = post(township, "dispute-accept", dispute, version=dispute.version, application="initiative")
+    response, said = post(
+        township, "dispute-accept", dispute, version=dispute.version, application="initiative"
+    )
     dispute.refresh_from_db()
     assert dispute.state == State.ACCEPTED and dispute.accepted_on == today, said
     assert Escalation.objects.get(dispute=dispute).accepted_on == today
