@@ -151,3 +151,27 @@ def test_a_grid_worker_reports_from_their_grid(world):
     dispute = Dispute.objects.get()
     assert response.status_code == 302
     assert dispute.level == "grid" and dispute.grid == grid and dispute.reported_by == worker
+
+
+def test_the_intake_screen_links_here_and_a_walk_in_is_received_by_the_cadre_on_duty(world):
+    from django.urls import reverse
+
+    from centers.services.duty import roster_set_day
+    from regions.roles import Role
+    from tests.conftest import make_user
+
+    on_duty = make_user("committee_a1", Role.VILLAGE_COMMITTEE, world.village_a1, real_name="赵值班")
+    roster_set_day(actor=None, village=world.village_a1, day=timezone.localdate(), cadre=on_duty)
+    volunteer = make_user("volunteer_a1", Role.DUTY_VOLUNTEER, world.village_a1)
+    client = world.client_for(volunteer)
+    intake = world.client_for(world.village_a1_clerk).get(reverse("centers:request-create")).content.decode()
+    link = f"{url('dispute-create')}?village={world.village_a1.code}"
+    assert f'href="{link}">登记矛盾纠纷</a>' in intake
+    assert 'name="desk" value="True"' in client.get(link).content.decode()
+    response = client.post(url("dispute-create"), form_data(world, desk="True"))
+    assert response.status_code == 302
+    dispute = Dispute.objects.get()
+    assert dispute.received_by == on_duty and dispute.registered_by == volunteer
+    # Not from the desk (or not a visit): whoever registers receives it.
+    client.post(url("dispute-create"), form_data(world, source="hotline", desk="True"))
+    assert Dispute.objects.latest("id").received_by == volunteer

@@ -120,3 +120,15 @@ def test_nothing_on_a_public_page(world):
     bulletin = anonymous.get(reverse("bulletin", kwargs={"code": world.village_a1.code}))
     assert bulletin.status_code == 200
     assert dispute.number not in bulletin.content.decode() and "沈大" not in bulletin.content.decode()
+
+
+def test_a_landline_is_masked_too(world):
+    dispute = register(
+        world,
+        parties=[
+            ms.PartyInput(name="沈大", phone="0395-12345678"),
+            ms.PartyInput(name="沈二", side="respondent"),
+        ],
+    )
+    page = world.client_for(world.village_a1_clerk).get(dispute.get_absolute_url()).content.decode()
+    assert "039512345678" not in page and "039*****5678" in page
