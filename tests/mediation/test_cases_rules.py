@@ -241,3 +241,28 @@ def test_the_escalated_case_is_accepted_with_its_clock_restarted(world):
     )
     assert dispute.accepted_on == dt.date(2026, 3, 23) and dispute.first_accepted_on == dt.date(2026, 3, 10)
     assert dispute.due_on == dt.date(2026, 4, 23)
+
+
+def test_the_county_sees_every_red_case_of_its_villages_and_filters_them(world):
+    from regions.roles import Role
+    from tests.conftest import make_user
+    from tests.mediation.builders import mediator_of
+
+    a1 = _accept_on(world, dt.date(2026, 3, 10))
+    b1_cadre = make_user("secretary_b1", Role.VILLAGE_SECRETARY, world.village_b1)
+    b1 = accepted(world, actor=b1_cadre, village=world.village_b1, today=dt.date(2026, 3, 10))
+    in_time = register(world)
+    county = world.client_for(make_user("politics_law", Role.COUNTY_POLITICS_LAW, world.county))
+    listed = county.get("/mediation/?overdue=1").content.decode()
+    assert a1.number in listed and b1.number in listed and in_time.number not in listed
+    listed = county.get(f"/mediation/?overdue=1&village={world.village_b1.code}").content.decode()
+    assert b1.number in listed and a1.number not in listed
+    listed = county.get("/mediation/?state=registered").content.decode()
+    assert in_time.number in listed and a1.number not in listed
+    listed = county.get(f"/mediation/?q={b1.number}").content.decode()
+    assert b1.number in listed and a1.number not in listed
+    # The township's 司法所 of A sees A's red case only.
+    listed = world.client_for(mediator_of(world, "justice_a", world.township_a, Role.TOWNSHIP_JUSTICE)).get(
+        "/mediation/?overdue=1"
+    )
+    assert a1.number in listed.content.decode() and b1.number not in listed.content.decode()
