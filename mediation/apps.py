@@ -7,7 +7,7 @@ class MediationConfig(AppConfig):
 
     def ready(self) -> None:
         from core.charts import Chart
-        from core.registry import Contribution, CountySetting, NavItem, contribute
+        from core.registry import Contribution, CountySetting, DeskLink, NavItem, contribute
         from mediation import charts, permissions
         from mediation.forms import MediationRulesForm
         from mediation.kinds import MediationReminder
@@ -43,5 +43,9 @@ class MediationConfig(AppConfig):
                     CountySetting("mediation", "矛盾调解规定", MediationRules, MediationRulesForm, order=30),
                 ),
                 reminder_kinds=MediationReminder,
+                # The service desk's intake screen: a walk-in with a dispute becomes a case (?village=<code>).
+                desk_links=(
+                    DeskLink("登记矛盾纠纷", "mediation:dispute-create", perm=permissions.REPORT_DISPUTES),
+                ),
             )
         )

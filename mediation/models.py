@@ -16,7 +16,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from core.models import APPEND_ONLY, TimelineEvent, length_at_most
-from core.personal_data import mask_id_number, mask_phone
+from core.personal_data import mask_contact_phone, mask_id_number
 from regions.models import CountySettings, Grid, Region, RegionScoped, VillageOwned, village_from_parent
 
 SUMMARY_MAX = 2000
@@ -452,7 +452,8 @@ class Party(VillageOwned):
 
     @property
     def masked_phone(self) -> str:
-        return mask_phone(self.phone)
+        # A landline (0395-1234567) is masked too, not only an 11-digit mobile.
+        return mask_contact_phone(self.phone)
 
     @property
     def masked_id_number(self) -> str:

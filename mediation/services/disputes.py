@@ -80,6 +80,7 @@ ESCALATE_TOP = "县级已是最高层级，不能再上报；如需其他部门�
 ESCALATE_DOWN = "只能向上一级上报。"
 ESCALATE_SKIP = "上报须逐级进行（{from_level}只能上报至{next_level}）；只有重大风险的纠纷可以越级上报。"
 ESCALATE_REASON = "请选择上报理由。"
+ESCALATED_MEDIATORS = "案件已上报至{level}，本级调解结束"
 TRANSFER_TARGET = "请选择转交去向并写明接收单位。"
 POLICE_UNIT = "请写明报告的公安机关。"
 SETTLE_EVIDENCE = "请写明化解的情况和依据（如双方自行和解的书面材料）。"
@@ -757,6 +758,11 @@ def dispute_escalate(
         escalated_on=today,
         escalated_by=actor,
         accept_due_on=accept_due,
+    )
+    # The lower level's mediation ends here: its mediators leave the case (and its sight), so that the
+    # receiving level designates its own lead (one active lead per case).
+    CaseMediator.objects.filter(dispute=dispute, withdrawn_on__isnull=True).update(
+        withdrawn_on=today, withdrawn_reason=ESCALATED_MEDIATORS.format(level=Level(to_level).label)
     )
     _tell_handlers(
         dispute,
