@@ -79,3 +79,50 @@ def effective(world, *, n: int = 2, on: dt.date | None = None, actor=None) -> Ag
 def url(name: str, dispute_or_agreement, *more) -> str:
     pk = getattr(dispute_or_agreement, "dispute_id", None) or dispute_or_agreement.pk
     return reverse(f"mediation:{name}", args=[pk, *more])
+
+
+def full_case(world, *, n: int, sessions: int = 2, actor=None) -> Agreement:
+    """A case with ``n`` parties and ``sessions`` sessions, agreed in writing, signed, sealed, followed up."""
+    actor = actor or world.village_a1_clerk
+    on = timezone.localdate() - dt.timedelta(days=10)
+    dispute = mediating(world, actor=actor, today=on, parties=parties(n))
+    for i in range(sessions):
+        dispute.refresh_from_db()
+        ms.session_record(
+            actor=actor,
+            dispute=dispute,
+            version=dispute.version,
+            data=ms.SessionInput(
+                held_on=on,
+                place="村调解室",
+                mediators="李调解",
+                parties_present="、".join(NAMES[:n]),
+                notes=f"第{i + 1}次调解，双方陈述意见。",
+                rights_told=True,
+            ),
+        )
+    dispute.refresh_from_db()
+    agreement = ms.agreement_record(
+        actor=actor,
+        dispute=dispute,
+        version=dispute.version,
+        data=ms.AgreementInput(
+            form=Agreement.Form.WRITTEN,
+            facts="双方因排水沟走向发生争执，各有责任。",
+            terms="沈大出资疏通排水沟。",
+            performance_manner="当场履行",
+            reached_on=on,
+        ),
+    )
+    for party in dispute.parties.order_by("id"):
+        ms.agreement_sign(actor=actor, dispute=dispute, party=party, signed_on=on)
+    ms.agreement_seal(actor=actor, dispute=dispute, sealed_on=on)
+    dispute.refresh_from_db()
+    ms.follow_up_record(
+        actor=actor,
+        dispute=dispute,
+        version=dispute.version,
+        data=ms.FollowUpInput(visited_on=timezone.localdate(), visitor="李调解", performance="performed"),
+    )
+    agreement.refresh_from_db()
+    return agreement
