@@ -24,7 +24,7 @@ from mediation.models import (
     Signature,
     State,
 )
-from mediation.permissions import MEDIATE_DISPUTES, REVEAL_PARTIES
+from mediation.permissions import MEDIATE_DISPUTES
 from mediation.services.common import rules_for
 from regions.scoping import region_in_scope
 
@@ -135,7 +135,9 @@ def agreement_part(dispute, user, today: dt.date | None = None) -> dict:
         follow_up_flag=follow_up_flag,
         confirmations=confirmations,
         confirmation_last_day=(
-            rules.confirmation_last_day(dispute.handling_region, agreement.effective_on) if effective else None
+            rules.confirmation_last_day(dispute.handling_region, agreement.effective_on)
+            if effective
+            else None
         ),
         may_sign=may_act and agreement.form == "written" and not effective,
         may_follow_up=may_act and effective and is_open,
@@ -185,7 +187,9 @@ def agreement_print(dispute: Dispute, *, reveal: bool = False, today: dt.date | 
     return {
         "dispute": dispute,
         "agreement": agreement,
-        "lines": _party_lines(parties, signatures, on=agreement.reached_on if agreement else today, reveal=reveal),
+        "lines": _party_lines(
+            parties, signatures, on=agreement.reached_on if agreement else today, reveal=reveal
+        ),
         "mediators": mediators,
         "committee_name": committee_name(dispute),
         "originals": len(parties) + 1,
@@ -219,7 +223,6 @@ def case_file(dispute: Dispute, *, today: dt.date | None = None) -> dict:
         "events": list(dispute.timeline.select_related("actor").order_by("at", "id")),
         "printed_at": timezone.localtime(),
     }
-
 
 
 PRINT_RELATED = ("village__parent", "handling_region", "grid", "registered_by", "reported_by", "received_by")

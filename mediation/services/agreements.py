@@ -141,7 +141,9 @@ def agreement_record(
     )
     # An oral agreement (第30条) records what was agreed; the facts are required of a written one only.
     unchecked = ["dispute", "village", "recorded_by", "scan"]
-    agreement.full_clean(exclude=unchecked if agreement.form == Agreement.Form.WRITTEN else [*unchecked, "facts"])
+    agreement.full_clean(
+        exclude=unchecked if agreement.form == Agreement.Form.WRITTEN else [*unchecked, "facts"]
+    )
     agreement.save()
     if agreement.form == Agreement.Form.ORAL:
         _effective_changes(dispute, agreement, data.reached_on)

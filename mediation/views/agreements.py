@@ -126,7 +126,9 @@ def agreement_seal(request, pk: int):
     act(
         request,
         SealForm(request.POST),
-        lambda data: services.agreement_seal(actor=request.user, dispute=dispute, sealed_on=data["sealed_on"]),
+        lambda data: services.agreement_seal(
+            actor=request.user, dispute=dispute, sealed_on=data["sealed_on"]
+        ),
         lambda agreement: f"已记录调解员签名并于{zh_date(agreement.sealed_on)}加盖调解委员会印章。",
     )
     return redirect(_back(dispute))
@@ -140,7 +142,9 @@ def agreement_scan_upload(request, pk: int):
     act(
         request,
         ScanForm(request.POST, request.FILES),
-        lambda data: services.agreement_scan_upload(actor=request.user, dispute=dispute, uploaded=data["scan"]),
+        lambda data: services.agreement_scan_upload(
+            actor=request.user, dispute=dispute, uploaded=data["scan"]
+        ),
         "协议书扫描件已上传。",
     )
     return redirect(_back(dispute))
@@ -161,8 +165,13 @@ def agreement_scan(request, pk: int):
 def agreement_print(request, pk: int):
     """调解协议书 on A4, one original per party and one kept. ID numbers are masked; a POST by a holder of
     the reveal permission prints them in full, and each party's reveal is recorded."""
-    dispute = _dispute(request, pk, REVEAL_PARTIES if request.method == "POST" else None, NO_REVEAL,
-                       related=("village__parent", "handling_region"))
+    dispute = _dispute(
+        request,
+        pk,
+        REVEAL_PARTIES if request.method == "POST" else None,
+        NO_REVEAL,
+        related=("village__parent", "handling_region"),
+    )
     reveal = request.method == "POST"
     context = selectors.agreement_print(dispute, reveal=reveal)
     if context["agreement"] is None:
@@ -170,7 +179,9 @@ def agreement_print(request, pk: int):
     if reveal:
         for line in context["lines"]:
             if line.party.id_number:
-                personal_data_reveal_record(request=request, user=request.user, record=line.party, fields="id_number")
+                personal_data_reveal_record(
+                    request=request, user=request.user, record=line.party, fields="id_number"
+                )
     may_reveal = not reveal and region_in_scope(request.user, REVEAL_PARTIES, dispute.handling_region)
     return render(request, "mediation/agreements/agreement_print.html", {**context, "may_reveal": may_reveal})
 
@@ -193,7 +204,10 @@ def follow_up_create(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             follow_up = services.follow_up_record(
-                actor=request.user, dispute=dispute, version=form.cleaned_data["version"], data=form.as_input()
+                actor=request.user,
+                dispute=dispute,
+                version=form.cleaned_data["version"],
+                data=form.as_input(),
             )
         except ValidationError as exc:
             form.add_error(None, exc)

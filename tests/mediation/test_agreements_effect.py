@@ -90,7 +90,9 @@ def test_each_signature_is_recorded_once(world):
     client = world.client_for(world.village_a1_clerk)
     today = timezone.localdate().isoformat()
     client.post(url("agreement-sign", dispute), {"party": first.pk, "signed_on": today})
-    response = client.post(url("agreement-sign", dispute), {"party": first.pk, "signed_on": today}, follow=True)
+    response = client.post(
+        url("agreement-sign", dispute), {"party": first.pk, "signed_on": today}, follow=True
+    )
     assert sa.SIGNED_TWICE.format(name="沈大") in response.content.decode()
     assert Signature.objects.filter(agreement=agreement).count() == 1
 
@@ -100,7 +102,9 @@ def test_a_signature_before_the_agreement_was_reached_is_refused(world):
     first = agreement.dispute.parties.order_by("id").first()
     client = world.client_for(world.village_a1_clerk)
     before = (agreement.reached_on - timezone.timedelta(days=1)).isoformat()
-    response = client.post(url("agreement-sign", agreement), {"party": first.pk, "signed_on": before}, follow=True)
+    response = client.post(
+        url("agreement-sign", agreement), {"party": first.pk, "signed_on": before}, follow=True
+    )
     assert sa.SIGNED_BEFORE_REACHED in response.content.decode()
     assert not Signature.objects.filter(agreement=agreement).exists()
 

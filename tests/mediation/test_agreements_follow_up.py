@@ -111,7 +111,9 @@ def test_judicial_confirmation_on_day_30_is_in_time_and_on_day_31_flagged(world)
     )
     assert response.status_code == 302
     late = day30 + dt.timedelta(days=1)
-    client.post(url("confirmation-create", dispute), {"applied_on": late.isoformat(), "court": "测试县人民法院"})
+    client.post(
+        url("confirmation-create", dispute), {"applied_on": late.isoformat(), "court": "测试县人民法院"}
+    )
     on_time, out_of_time = JudicialConfirmation.objects.filter(dispute=dispute).order_by("applied_on")
     assert on_time.applied_on == day30 and on_time.in_time
     assert out_of_time.applied_on == late and not out_of_time.in_time
@@ -125,7 +127,9 @@ def test_judicial_confirmation_through_the_service_with_dates(world):
     agreement, day30 = _boundary_agreement(world)
     dispute = Dispute.objects.get(pk=agreement.dispute_id)
     actor = world.village_a1_clerk
-    in_time = sa.confirmation_record(actor=actor, dispute=dispute, applied_on=day30, court="测试县人民法院", today=day30)
+    in_time = sa.confirmation_record(
+        actor=actor, dispute=dispute, applied_on=day30, court="测试县人民法院", today=day30
+    )
     late = sa.confirmation_record(
         actor=actor, dispute=dispute, applied_on=day30 + dt.timedelta(days=1), court="测试县人民法院"
     )

@@ -110,7 +110,10 @@ def test_upload_of_the_signed_scan_and_its_scoped_file(world):
 @pytest.mark.parametrize(
     ("upload", "message"),
     [
-        (lambda: SimpleUploadedFile("协议.docx", b"PK\x03\x04 not a pdf", "application/pdf"), DOCUMENT_NOT_ALLOWED),
+        (
+            lambda: SimpleUploadedFile("协议.docx", b"PK\x03\x04 not a pdf", "application/pdf"),
+            DOCUMENT_NOT_ALLOWED,
+        ),
         (
             lambda: SimpleUploadedFile("协议.pdf", _pdf(sa.MAX_SCAN_BYTES), "application/pdf"),
             DOCUMENT_TOO_LARGE,
@@ -118,7 +121,9 @@ def test_upload_of_the_signed_scan_and_its_scoped_file(world):
     ],
     ids=["not-a-pdf-or-image", "oversized"],
 )
-def test_upload_refuses_a_bad_file_with_a_chinese_message_and_stores_nothing(world, settings, upload, message):
+def test_upload_refuses_a_bad_file_with_a_chinese_message_and_stores_nothing(
+    world, settings, upload, message
+):
     agreement = written(world)
     uploaded = upload()
     folder = settings.MEDIA_ROOT / "mediation" / "agreements"
@@ -154,7 +159,14 @@ def test_page_queries_are_bounded_and_the_same_for_2_and_6_parties(world, name):
 def test_the_case_file_gathers_the_whole_case(world):
     agreement = full_case(world, n=3, sessions=2)
     page = world.client_for(world.village_a1_clerk).get(url("case-file", agreement)).content.decode()
-    for section in ("file-registration", "file-parties", "file-sessions", "file-agreement", "file-follow-ups", "file-timeline"):
+    for section in (
+        "file-registration",
+        "file-parties",
+        "file-sessions",
+        "file-agreement",
+        "file-follow-ups",
+        "file-timeline",
+    ):
         assert f'id="{section}"' in page
     assert "第2次调解" in page and "沈三" in page and "已履行" in page and "协议生效" in page
     assert mask_id_number(ID_A) in page and ID_A not in page and "138****5678" in page
