@@ -4,6 +4,7 @@ from mediation.services.agreements import (  # noqa: F401
     AgreementInput,
     FollowUpInput,
     agreement_record,
+    agreement_scan_upload,
     agreement_seal,
     agreement_sign,
     confirmation_record,

@@ -27,6 +27,8 @@ from mediation.models import (
 from mediation.permissions import MEDIATE_DISPUTES
 from mediation.services.common import dispute_changed, rules_for
 from mediation.workflows import DISPUTE, Kind
+from uploads.documents import document_clean
+from uploads.storage import atomic_with_files, file_store
 
 TERMS_REQUIRED = "请填写协议内容和履行方式。"
 FACTS_REQUIRED = "书面协议须写明纠纷的主要事实、争议事项以及各方当事人的责任（《人民调解法》第二十九条）。"
@@ -47,6 +49,11 @@ CLOSE_NOT_PERFORMED = "最近一次回访显示协议尚未履行完毕：请督
 COURT_REQUIRED = "请填写人民法院名称。"
 APPLIED_BEFORE_EFFECTIVE = "申请日期不能早于协议生效日期。"
 NO_AGREEMENT = "本案没有调解协议。"
+SCAN_ORAL = "口头协议没有协议书，无需上传扫描件。"
+SCAN_REQUIRED = "请选择签署后的调解协议书扫描件（PDF、JPEG或PNG）。"
+
+# A signed 调解协议书 of a few pages, scanned: PDF or a photo, checked by content (uploads.documents).
+MAX_SCAN_BYTES = 10 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -132,7 +139,11 @@ def agreement_record(
         reached_on=data.reached_on,
         recorded_by=actor,
     )
-    agreement.full_clean(exclude=["dispute", "village", "recorded_by", "scan"])
+    # An oral agreement (第30条) records what was agreed; the facts are required of a written one only.
+    unchecked = ["dispute", "village", "recorded_by", "scan"]
+    agreement.full_clean(
+        exclude=unchecked if agreement.form == Agreement.Form.WRITTEN else [*unchecked, "facts"]
+    )
     agreement.save()
     if agreement.form == Agreement.Form.ORAL:
         _effective_changes(dispute, agreement, data.reached_on)
@@ -350,6 +361,32 @@ def confirmation_result(
     confirmation.save(update_fields=["outcome"])
     DISPUTE.record(locked, Kind.CONFIRMATION_RESULT, actor=actor, public=False, payload={"outcome": outcome})
     return confirmation
+
+
+@atomic_with_files
+def agreement_scan_upload(*, actor, dispute: Dispute, uploaded) -> Agreement:
+    """The scan of the signed 调解协议书 (一案一卷), checked by content (PDF or image, at most 10 MB) and
+    stored beside the agreement; a later upload replaces the one shown (the audit history keeps the old
+    name). A refused file stores nothing."""
+    if uploaded is None:
+        raise ValidationError(SCAN_REQUIRED)
+    locked, agreement = _agreement_locked(actor, dispute)
+    if agreement.form != Agreement.Form.WRITTEN:
+        raise ValidationError(SCAN_ORAL)
+    content, _content_type = document_clean(uploaded, max_bytes=MAX_SCAN_BYTES)
+    file_store(agreement.scan, content)
+    agreement.version += 1
+    agreement.save(update_fields=["scan", "version"])
+    dispute_changed(locked)
+    return agreement
+
+
+def scan_content_type(agreement: Agreement) -> str:
+    """The stored scan's type, from the name uploads.documents gave it (.pdf, .jpg or .png)."""
+    name = agreement.scan.name.lower()
+    if name.endswith(".pdf"):
+        return "application/pdf"
+    return "image/png" if name.endswith(".png") else "image/jpeg"
 
 
 OPEN_AFTER_AGREEMENT = (State.AGREED, State.FOLLOWING_UP)
