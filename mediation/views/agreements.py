@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -53,7 +53,8 @@ def _dispute(request, pk: int, act_perm: str | None = None, message: str = ONLY_
 
 
 def _back(dispute: Dispute) -> str:
-    return reverse("mediation:agreement-detail", args=[dispute.pk])
+    """After an action: the agreement part of the case's page."""
+    return f"{dispute.get_absolute_url()}#agreement"
 
 
 @login_required

@@ -11,16 +11,18 @@ leader and the 政法委, which the matrix's world has not), so they get 404 as 
 from __future__ import annotations
 
 from mediation import services as ms
-from mediation.models import DisputeType, Source
+from mediation.models import DisputeType, MediationRules, Source
 from mediation.views.disputes import ACTIONS
+from regions.services import county_settings_save
+
+# The other parts of mediation keep their entries beside their own tests; they are gathered here.
+from tests.mediation.permissions_agreements import AGREEMENT_ENTRIES, build_side_agreements  # noqa: E402
+from tests.mediation.permissions_figures import FIGURES_ENTRIES  # noqa: E402
+from tests.mediation.permissions_network import NETWORK_ENTRIES, build_network_side  # noqa: E402
 from tests.permissions.engine import BOTH, SCOPE, Ctx, Entry, Side, logged_in, pk_of, row, to_object
 
-# Other parts of mediation export their own entries (tests/mediation/permissions_network.py,
-# permissions_figures.py, permissions_agreements.py). They are not in this branch: the lead wires them
-# here at merge, e.g.
-#     from tests.mediation import permissions_agreements
-#     ENTRIES.update(permissions_agreements.ENTRIES)
-# and calls their build_side from build_side below (each adds its own names to the side).
+# The county's rules are kept in the admin (add allowed; never deleted).
+ADMIN_NO_DELETE = {"mediation.mediationrules"}
 
 
 def build_side(ctx: Ctx, side: Side) -> None:
@@ -38,6 +40,13 @@ def build_side(ctx: Ctx, side: Side) -> None:
         ),
     )
     side.add(dispute=dispute)
+    build_network_side(ctx, side)
+    build_side_agreements(ctx, side)
+
+
+def build_world(ctx: Ctx) -> None:
+    # a county's rules, for the admin's object pages
+    county_settings_save(actor=None, county=ctx.world.county, model=MediationRules, values={"warn_days": 5})
 
 
 # Those who see the side's case: the village's own people (and the superuser); everyone else: 404.
@@ -61,3 +70,6 @@ ENTRIES: dict[str, Entry] = {
         for action in ACTIONS
     },
 }
+ENTRIES.update(NETWORK_ENTRIES)
+ENTRIES.update(FIGURES_ENTRIES)
+ENTRIES.update(AGREEMENT_ENTRIES)

@@ -20,7 +20,7 @@ from mediation import services as ms
 from mediation.models import Agreement
 from tests.conftest import png_bytes
 from tests.mediation.builders import ID_A, ID_B
-from tests.permissions.engine import BOTH, SCOPE, Ctx, Entry, Side, kwargs_of, logged_in, pk_of, row, to_url
+from tests.permissions.engine import BOTH, SCOPE, Ctx, Entry, Side, kwargs_of, logged_in, pk_of, row
 
 
 def build_side_agreements(ctx: Ctx, side: Side) -> None:
@@ -75,7 +75,13 @@ VIEWS = row(302, SCOPE, SCOPE, 404, 404, 404, BOTH)
 # both handle cases; a grid assistant who only reports gets 403 (tests/mediation/test_agreements_permissions.py).
 ACTS = VIEWS
 ACTS_REDIRECT = row(302, (302, 404), (302, 404), 404, 404, 404, (302, 302))
-to_agreement = to_url("mediation:agreement-detail", pk="agr_dispute")
+
+
+def to_agreement(c: Ctx, role: str, which: str, method: str) -> str:
+    """Back to the agreement part of the case's page."""
+    return f"{c.side(role, which).agr_dispute.get_absolute_url()}#agreement"
+
+
 AGREEMENT = pk_of("agr_dispute")
 
 AGREEMENT_ENTRIES: dict[str, Entry] = {

@@ -18,6 +18,12 @@ from tests.mediation.builders import mediating
 pytestmark = pytest.mark.django_db
 
 
+def back(obj) -> str:
+    """Where an action leads: the agreement part of the case's page."""
+    dispute = getattr(obj, "dispute", obj)
+    return f"{dispute.get_absolute_url()}#agreement"
+
+
 def _form(dispute: Dispute, **overrides) -> dict:
     today = timezone.localdate().isoformat()
     data = {
@@ -44,7 +50,7 @@ def test_written_agreement_is_effective_only_after_every_signature_and_the_seal(
     client = world.client_for(world.village_a1_clerk)
     assert client.get(url("agreement-create", dispute)).status_code == 200
     response = client.post(url("agreement-create", dispute), _form(dispute))
-    assert response.status_code == 302 and response["Location"] == url("agreement-detail", dispute)
+    assert response.status_code == 302 and response["Location"] == back(dispute)
     agreement = Agreement.objects.get(dispute=dispute)
     assert agreement.form == "written" and agreement.effective_on is None
     first, second = dispute.parties.order_by("id")
@@ -152,7 +158,7 @@ def test_the_agreement_form_is_only_offered_while_mediating(world):
     agreement = written(world)
     client = world.client_for(world.village_a1_clerk)
     response = client.get(url("agreement-create", agreement))
-    assert response.status_code == 302 and response["Location"] == url("agreement-detail", agreement)
+    assert response.status_code == 302 and response["Location"] == back(agreement)
 
 
 def test_the_section_reads_a_fixed_number_of_queries(world, django_assert_max_num_queries):
