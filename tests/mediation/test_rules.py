@@ -107,3 +107,16 @@ def test_due_flags(today, colour, label):
 
 def test_no_due_date_no_flag():
     assert rules.due_flag(None, D(2026, 4, 10), 5) == rules.IN_TIME
+
+
+def test_the_county_calendar_moves_the_confirmation_window_and_the_follow_up(world):
+    # Effective Monday 2 Mar 2026: day 30 is Wednesday 1 April; made a holiday, both move to Thursday 2nd.
+    CalendarDay.objects.create(county=world.county, date=D(2026, 4, 1), kind=CalendarDay.Kind.HOLIDAY)
+    assert rules.confirmation_last_day(world.village_a1, D(2026, 3, 2)) == D(2026, 4, 2)
+    assert rules.follow_up_due_on(
+        world.village_a1,
+        effective_on=D(2026, 3, 2),
+        performance_due_on=None,
+        after_performance_days=3,
+        after_effective_days=30,
+    ) == D(2026, 4, 2)
