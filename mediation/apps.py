@@ -23,10 +23,7 @@ class MediationConfig(AppConfig):
                 nav=(
                     NavItem("矛盾调解", "mediation:dispute-list", perm=permissions.VIEW_DISPUTES, order=35),
                     # The figures name nobody: whoever sees a region sees them.
-                    NavItem("矛盾纠纷统计", "mediation:figures", order=36),
-                    NavItem(
-                        "调解组织网络", "mediation:network-overview", perm=permissions.VIEW_DISPUTES, order=37
-                    ),
+                    NavItem("调解统计", "mediation:figures", order=36),
                 ),
                 charts=(
                     Chart(

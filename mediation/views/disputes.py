@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -45,6 +45,7 @@ from mediation.forms import (
 )
 from mediation.models import (
     LEVEL_ORDER,
+    OPEN_STATES,
     Agreement,
     Application,
     Dispute,
@@ -237,14 +238,6 @@ TIMELINE_LABELS = {
 }
 
 
-def _agreement_url(dispute: Dispute) -> str:
-    """The agreement form's address, once that part's URL exists."""
-    try:
-        return reverse("mediation:agreement-create", args=[dispute.pk])
-    except NoReverseMatch:
-        return ""
-
-
 def _escalation_targets(dispute: Dispute) -> list[dict]:
     """The levels above the case's, each with why it may not go there (the skip rule), if it may not."""
     here = LEVEL_ORDER.index(dispute.level)
@@ -268,9 +261,10 @@ def dispute_detail(request, pk: int):
         actions.discard("withdraw")
     may_mediate = region_in_scope(user, MEDIATE_DISPUTES, dispute.handling_region)
     is_open = dispute.is_open
+    # Parties are added, and refuse, before an agreement; afterwards only its follow-up goes on.
+    before_agreement = dispute.state in OPEN_STATES
     clock_label, clock_due = selectors.clock_of(dispute)
     refusing = next((p for p in page.parties if p.refuses_mediation), None)
-    agree_url = _agreement_url(dispute) if Kind.AGREED in allowed else ""
     return render(
         request,
         "mediation/dispute_detail.html",
@@ -286,16 +280,17 @@ def dispute_detail(request, pk: int):
             if refusing is not None and dispute.state in (State.REGISTERED, State.ESCALATED)
             else "",
             "may_mediate": may_mediate and is_open,
-            "may_add_party": is_open and region_in_scope(user, REPORT_DISPUTES, dispute.handling_region),
+            "may_add_party": before_agreement
+            and region_in_scope(user, REPORT_DISPUTES, dispute.handling_region),
             "may_reveal": region_in_scope(user, REVEAL_PARTIES, dispute.handling_region),
             "may_police": may_mediate,
-            "refusable_parties": [p for p in page.parties if not p.refuses_mediation],
+            "refusable_parties": [p for p in page.parties if not p.refuses_mediation]
+            if before_agreement
+            else [],
             "candidates": selectors.mediator_candidates(region=dispute.handling_region)
             if "assign" in actions
             else [],
             "escalation_targets": _escalation_targets(dispute) if "escalate" in actions else [],
-            "can_agree": bool(agree_url),
-            "agree_url": agree_url,
             "agreement_part": agreement_part(dispute, user),
             "today": today,
             "choices": {
