@@ -328,10 +328,17 @@ class _Bulk:
 
 
 def _bulk_cases(county: Region) -> int:
+    # The demo village's cases go through the services (_demo_village_cases).
+    return year_of_cases(county, per_village=CASES_PER_VILLAGE, skip_first_village=True)
+
+
+def year_of_cases(county: Region, *, per_village: tuple[int, int], skip_first_village: bool = False) -> int:
+    """A year of cases for every village of ``county`` (``per_village`` a range), bulk-inserted; also
+    the benchmark's generator (bench/mediation_activity.py)."""
     today = timezone.localdate()
     rng = random.Random(53)
     bulk = _Bulk(county, rng, today)
-    villages = _villages(county)[1:]  # the demo village's cases go through the services
+    villages = _villages(county)[1 if skip_first_village else 0 :]
     if not villages:
         return 0
     secretaries: dict[int, object] = {}
@@ -355,7 +362,7 @@ def _bulk_cases(county: Region) -> int:
     for village in villages:
         if village.pk not in secretaries:
             continue
-        for _ in range(rng.randint(*CASES_PER_VILLAGE)):
+        for _ in range(rng.randint(*per_village)):
             plans.append([village, "resolved"])
     for plan, outcome in zip(rng.sample(plans, len(UNRESOLVED)), UNRESOLVED, strict=True):
         plan[1] = outcome
@@ -1251,4 +1258,5 @@ class _Story:
         )
 
 
-__all__ = ["figure_line", "seed"]
+__all__ = ["committees_ensure", "figure_line", "grids_ensure", "seed", "year_of_cases"]
+grids_ensure, committees_ensure = _grids, _committees
