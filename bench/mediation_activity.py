@@ -85,8 +85,8 @@ def pages() -> list[tuple[str, object, list[tuple[str, str | None]]]]:
     # A case every one of the three users may see: the first village's case with the longest timeline.
     case = (
         Dispute.objects.filter(village=village, level__in=(CaseLevel.GRID, CaseLevel.VILLAGE))
-        .annotate(events=Count("timeline"))
-        .order_by("-events", "id")
+        .annotate(steps=Count("timeline"))
+        .order_by("-steps", "id")
         .first()
     )
     measured = [
