@@ -688,6 +688,8 @@ def populate(*, today: dt.date | None = None, seed: int = 17, progress=print) ->
                             field=which,
                             original=original[which],
                             corrected=corrected,
+                            # the corrected spent amount is kept as an amount too (decisions migration 0005)
+                            amount=Decimal(corrected) if which == Amendment.Field.SPENT_AMOUNT else None,
                             reason=reason,
                             created_by_id=sec_id,
                             created_at=amended,

@@ -68,7 +68,7 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
 os.environ["DATABASE_URL"] = f"{SERVER_URL}/{DB_NAME}"  # never the development database
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
-from bench import activity, decisions_activity, generate  # noqa: E402
+from bench import activity, decisions_activity, generate, mediation_activity  # noqa: E402
 
 PROVINCE_LIMIT_S = 60.0
 PAGE_P95_LIMIT_MS = 300.0
@@ -413,6 +413,9 @@ def bench_pages(scale: str, options: Options) -> list[PageResult]:
     results += bench_user(
         scale, "public (anonymous)", None, public, options, options.requests, options.warmup
     )
+    # Dispute mediation, as its county 政法委, its township 司法所 and the village secretary.
+    for label, user, mediation_pages in mediation_activity.pages():
+        results += bench_user(scale, label, user, mediation_pages, options, options.requests, options.warmup)
     return results
 
 
@@ -661,6 +664,8 @@ def run_scale(scale: str, options: Options) -> tuple[dict, list[PageResult]]:
         decisions_s=decided["total_s"],
         decisions=decided,
     )
+    mediated = mediation_activity.populate(scale=scale, progress=lambda line: print(line, flush=True))
+    info.update(disputes=mediated["disputes"], mediation_s=mediated["total_s"])
     started = time.perf_counter()
     info["services"] = services_check()
     failed = {name: result for name, result in info["services"].items() if result != "ok"}

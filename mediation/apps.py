@@ -7,8 +7,8 @@ class MediationConfig(AppConfig):
 
     def ready(self) -> None:
         from core.charts import Chart
-        from core.registry import Contribution, CountySetting, DeskLink, NavItem, contribute
-        from mediation import charts, permissions
+        from core.registry import Contribution, CountySetting, DeskLink, NavItem, Panel, contribute
+        from mediation import charts, demo, panels, permissions
         from mediation.forms import MediationRulesForm
         from mediation.kinds import MediationReminder
         from mediation.models import MediationRules
@@ -36,6 +36,28 @@ class MediationConfig(AppConfig):
                         order=40,
                     ),
                 ),
+                panels=(
+                    Panel(
+                        "mediation",
+                        "矛盾调解",
+                        "mediation/panels/village.html",
+                        (Level.VILLAGE,),
+                        data=panels.village_data,
+                        personal=panels.village_personal,
+                        cache_topic="mediation",
+                        order=18,
+                    ),
+                    Panel(
+                        "mediation_oversight",
+                        "矛盾调解",
+                        "mediation/panels/oversight.html",
+                        (Level.TOWNSHIP, Level.COUNTY),
+                        data=panels.oversight_data,
+                        personal=panels.oversight_personal,
+                        cache_topic="mediation",
+                        order=18,
+                    ),
+                ),
                 county_settings=(
                     CountySetting("mediation", "矛盾调解规定", MediationRules, MediationRulesForm, order=30),
                 ),
@@ -44,5 +66,7 @@ class MediationConfig(AppConfig):
                 desk_links=(
                     DeskLink("登记矛盾纠纷", "mediation:dispute-create", perm=permissions.REPORT_DISPUTES),
                 ),
+                demo=demo.seed,
+                demo_order=30,
             )
         )

@@ -239,6 +239,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "decisions.tasks.decision_reminders_send",
         "schedule": crontab(minute=30, hour=7),
     },
+    "mediation-reminders-daily": {
+        "task": "mediation.tasks.mediation_reminders_send",
+        "schedule": crontab(minute=45, hour=7),
+    },
     "duty-reminders": {"task": "centers.tasks.duty_reminders_send", "schedule": crontab(minute="*/5")},
     "duty-absences": {"task": "centers.tasks.duty_absences_mark", "schedule": crontab(minute="*/5")},
     "notifications-deliver-pending": {

@@ -19,6 +19,7 @@ from regions.services import county_settings_save
 from tests.mediation.permissions_agreements import AGREEMENT_ENTRIES, build_side_agreements  # noqa: E402
 from tests.mediation.permissions_figures import FIGURES_ENTRIES  # noqa: E402
 from tests.mediation.permissions_network import NETWORK_ENTRIES, build_network_side  # noqa: E402
+from tests.mediation.permissions_ops import OPS_ENTRIES  # noqa: E402
 from tests.permissions.engine import BOTH, SCOPE, Ctx, Entry, Side, logged_in, pk_of, row, to_object
 
 # The county's rules are kept in the admin (add allowed; never deleted).
@@ -73,3 +74,4 @@ ENTRIES: dict[str, Entry] = {
 ENTRIES.update(NETWORK_ENTRIES)
 ENTRIES.update(FIGURES_ENTRIES)
 ENTRIES.update(AGREEMENT_ENTRIES)
+ENTRIES.update(OPS_ENTRIES)
