@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Sum, Window
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value, Window
 from django.shortcuts import get_object_or_404
 
 from centers.models import (
@@ -83,9 +83,16 @@ def checklist_photo_get_for_user(*, user, pk: int) -> ChecklistEntry:
 
 def checklist_met_by_child(*, region: Region) -> dict[str, tuple[int, int]]:
     """Building-standard items met per child region against the items possible there: {prefix: (met, possible)}.
-    Two queries; above county level the counties' own items differ, so the rate is against the
-    standard items."""
-    items_total = ChecklistItem.objects.applying_at(region).count()
+    One query (the number of items possible is a scalar subquery of it); above county level the counties'
+    own items differ, so the rate is against the standard items."""
+    items_total = (
+        ChecklistItem.objects.applying_at(region)
+        .order_by()
+        .annotate(one=Value(1))
+        .values("one")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     met_entry = Q(checklist_entries__is_met=True, checklist_entries__item__is_active=True)
     rows = by_child(
         ServiceCenter.objects.all(),
@@ -93,8 +100,9 @@ def checklist_met_by_child(*, region: Region) -> dict[str, tuple[int, int]]:
         region,
         centers=Count("pk", distinct=True),
         met=Count("checklist_entries", filter=met_entry),
+        items=Subquery(items_total),
     )
-    return {prefix: (row["met"], row["centers"] * items_total) for prefix, row in rows.items()}
+    return {prefix: (row["met"], row["centers"] * (row["items"] or 0)) for prefix, row in rows.items()}
 
 
 def center_list_counties(*, user) -> QuerySet[Region]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Case, Count, F, Q, When
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When, Window
 from django.urls import reverse
 from django.utils import timezone
 
@@ -98,33 +98,44 @@ def village_personal(*, user, region) -> dict:
 
 def oversight_data(*, region) -> dict:
     """Below a township or the county: open cases, red ones (and the few longest overdue), escalated ones
-    waiting for the receiving level, 积案. Two queries (the county's rules come from the cache)."""
+    waiting for the receiving level, 积案. One query: the counts are window aggregates over the subtree,
+    read off the rows of the longest-overdue cases (red first), so they come back as long as any case
+    exists (the county's rules come from the cache)."""
     today = timezone.localdate()
     rules = MediationRules.for_region(region)
-    cases = Dispute.objects.within(region)
     red = red_q(today)
-    counts = cases.aggregate(
-        open=Count("pk", filter=Q(state__in=OPEN_STATES)),
-        red=Count("pk", filter=red),
-        escalated=Count("pk", filter=Q(state=State.ESCALATED)),
-        backlog=Count(
-            "pk",
-            filter=Q(
-                state__in=OPEN_STATES,
-                petition_started_on__lt=today - dt.timedelta(days=rules.backlog_days),
+    everything = Window(Count("pk"))
+    rows = list(
+        Dispute.objects.within(region)
+        .annotate(
+            running_due=running_due(),
+            is_red=Case(When(red, then=Value(1)), default=Value(0), output_field=IntegerField()),
+            n_open=Window(Count("pk", filter=Q(state__in=OPEN_STATES))),
+            n_red=Window(Count("pk", filter=red)),
+            n_escalated=Window(Count("pk", filter=Q(state=State.ESCALATED))),
+            n_backlog=Window(
+                Count(
+                    "pk",
+                    filter=Q(
+                        state__in=OPEN_STATES,
+                        petition_started_on__lt=today - dt.timedelta(days=rules.backlog_days),
+                    ),
+                )
             ),
-        ),
-    )
-    oldest = list(
-        cases.filter(red)
-        .annotate(running_due=running_due())
+            n_all=everything,
+        )
         .select_related("village")
         .only("id", "number", "state", "level", "dispute_type", "village__name")
-        .order_by("running_due", "id")[:OLDEST_RED]
+        .order_by("-is_red", "running_due", "id")[:OLDEST_RED]
     )
+    first = rows[0] if rows else None
+    counts = {
+        name: getattr(first, f"n_{name}", 0) if first is not None else 0
+        for name in ("open", "red", "escalated", "backlog")
+    }
     return {
         "counts": counts,
-        "oldest": [(d, (today - d.running_due).days) for d in oldest],
+        "oldest": [(d, (today - d.running_due).days) for d in rows if d.is_red],
         "region": region,
     }
 
