@@ -18,7 +18,7 @@ Definitions
     调解不成 (failed)       state failed, concluded_on in the period.
     终止 (terminated)       state terminated, concluded_on in the period.
     调解成功率              调解成功 / (调解成功 + 调解不成 + 终止).
-    在调 (open)             found in the period and in OPEN_STATES now.
+    在调 (open)             in OPEN_STATES now (like 超期, a figure of today, whatever the period).
     超期 (overdue)          受理超期: state registered or escalated with accept_due_on before today;
                             调解超期: state accepted or mediating with due_on before today; 超期 = both.
     上报 by level           Escalation rows with escalated_on in the period, by to_level.
@@ -347,7 +347,7 @@ def _dispute_figures(region: Region, start: dt.date, end: dt.date, today: dt.dat
         mediated=Count("pk", filter=resolved & Q(resolution=Resolution.MEDIATED)),
         failed=Count("pk", filter=Q(state=State.FAILED, concluded_on__range=period)),
         terminated=Count("pk", filter=Q(state=State.TERMINATED, concluded_on__range=period)),
-        open=Count("pk", filter=open_now & Q(found_on__range=period)),
+        open=Count("pk", filter=open_now),
         overdue_accept=Count("pk", filter=Q(state__in=ACCEPT_CLOCK_STATES, accept_due_on__lt=today)),
         overdue_mediation=Count("pk", filter=Q(state__in=MEDIATION_CLOCK_STATES, due_on__lt=today)),
         transferred_petition=Count(
@@ -443,7 +443,7 @@ def _villages(region: Region) -> QuerySet:
     )
 
 
-def _network_total(region: Region) -> dict:
+def network_total(region: Region) -> dict:
     """The region's network in one query (correlated counts on the region's own row): villages, villages
     with an active committee, active grids and distinct grid workers."""
     prefix = region.prefix
@@ -504,7 +504,7 @@ def figures_for(
             _escalation_figures(region, start, end, None)[None],
             _agreement_figures(region, start, end, None)[None],
             _confirmation_figures(region, start, end, None)[None],
-            _network_total(region),
+            network_total(region),
         ),
         today,
     )

@@ -148,7 +148,7 @@ class MediationRules(CountySettings):
     follow_up_after_effective_days = models.PositiveSmallIntegerField(
         "无履行期限时协议生效后回访（天）", default=30
     )
-    backlog_days = models.PositiveSmallIntegerField("积案（信访未结超过天数）", default=365)
+    backlog_days = models.PositiveSmallIntegerField("积案（信访起始满多少天仍未化解）", default=365)
 
     class Meta:
         verbose_name = "矛盾调解规定"
@@ -229,6 +229,8 @@ class CommitteePosition(models.TextChoices):
 class CommitteeMember(models.Model):
     """A member of a committee (人民调解员, 第13条). Leaving ends the membership (dated), a 罢免/解聘 for
     misconduct (第15条) records why."""
+
+    AUDIT_MASKED_FIELDS = ("phone",)
 
     committee = models.ForeignKey(
         Committee, verbose_name="调解委员会", on_delete=models.PROTECT, related_name="members"
@@ -766,6 +768,7 @@ class DisputeTimelineEvent(TimelineEvent):
         POLICE_REPORTED = "police_reported", "向公安机关报告"
         EXTENDED = "extended", "延长调解期限"
         AGREED = "agreed", "调解成功"
+        AGREEMENT_DRAFTED = "agreement_drafted", "制作调解协议书（待签署）"
         SIGNED = "signed", "当事人签署协议"
         SEALED = "sealed", "加盖印章"
         EFFECTIVE = "effective", "协议生效"

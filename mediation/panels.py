@@ -118,7 +118,7 @@ def oversight_data(*, region) -> dict:
                     "pk",
                     filter=Q(
                         state__in=OPEN_STATES,
-                        petition_started_on__lt=today - dt.timedelta(days=rules.backlog_days),
+                        petition_started_on__lte=today - dt.timedelta(days=rules.backlog_days),
                     ),
                 )
             ),

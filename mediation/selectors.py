@@ -53,7 +53,9 @@ def disputes_visible(*, user) -> QuerySet[Dispute]:
     if ALL_REGIONS[0] in scope_prefixes(user, VIEW_DISPUTES):
         return Dispute.objects.all()  # (an empty Q() would drop out of the OR below)
     scope = prefix_q(user, VIEW_DISPUTES, field="handling_region__prefix")
-    return Dispute.objects.filter(scope | Q(_active_mediator(user)))
+    # A mediator still in office where the dispute arose (an ended post, a 罢免, ends the sight of it too).
+    mediates = Q(_active_mediator(user)) & prefix_q(user, VIEW_DISPUTES, field="village__prefix")
+    return Dispute.objects.filter(scope | mediates)
 
 
 def overdue_q(today: dt.date) -> Q:

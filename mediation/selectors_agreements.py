@@ -139,7 +139,10 @@ def agreement_part(dispute, user, today: dt.date | None = None) -> dict:
             if effective
             else None
         ),
-        may_sign=may_act and agreement.form == "written" and not effective,
+        may_sign=may_act
+        and agreement.form == "written"
+        and not effective
+        and dispute.state == State.MEDIATING,
         may_follow_up=may_act and effective and is_open,
         # Offered while following up; the service refuses it until the agreement is performed.
         may_close=may_act and dispute.state == State.FOLLOWING_UP,

@@ -3,7 +3,8 @@ longer than the county's ``backlog_days``, and the open, due and red cases below
 
 A 积案 is a case that is (or became) a petition (``petition_started_on`` recorded) and is still being
 handled (registered, accepted, mediating or escalated: ``OPEN_STATES``) more than the county's
-``backlog_days`` after the petition started ("超过": the day itself is not enough, 民法典 第1259条).
+``backlog_days`` or more after the petition started (DOMAIN_RULES B.1.6 "one year or more": the day itself
+counts, 民法典 第1259条 "以上"), as the figures count it.
 """
 
 from __future__ import annotations
@@ -26,12 +27,12 @@ def backlog_q(today: dt.date) -> Q:
         for prefix, days in MediationRules.objects.values_list("county__prefix", "backlog_days")
         if days != default
     }
-    condition = Q(petition_started_on__lt=today - dt.timedelta(days=default))
+    condition = Q(petition_started_on__lte=today - dt.timedelta(days=default))
     for prefix in custom:
         condition &= ~Q(village__prefix__startswith=prefix)
     for prefix, days in custom.items():
         condition |= Q(
-            village__prefix__startswith=prefix, petition_started_on__lt=today - dt.timedelta(days=days)
+            village__prefix__startswith=prefix, petition_started_on__lte=today - dt.timedelta(days=days)
         )
     return Q(state__in=OPEN_STATES, petition_started_on__isnull=False) & condition
 

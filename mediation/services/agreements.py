@@ -49,6 +49,7 @@ CLOSE_NOT_PERFORMED = "最近一次回访显示协议尚未履行完毕：请督
 COURT_REQUIRED = "请填写人民法院名称。"
 APPLIED_BEFORE_EFFECTIVE = "申请日期不能早于协议生效日期。"
 NO_AGREEMENT = "本案没有调解协议。"
+AGREEMENT_EXISTS = "本案已记录调解协议；书面协议待各方签署并盖章后生效。"
 SCAN_ORAL = "口头协议没有协议书，无需上传扫描件。"
 SCAN_REQUIRED = "请选择签署后的调解协议书扫描件（PDF、JPEG或PNG）。"
 
@@ -67,9 +68,12 @@ class AgreementInput:
     written_requested: bool = False
 
 
-def _effective_changes(dispute: Dispute, agreement: Agreement, effective_on: dt.date) -> None:
-    """The agreement took effect: the dispute is resolved (化解, 调解成功) at its level, and the first
-    follow-up falls due."""
+def _effective_changes(
+    dispute: Dispute, agreement: Agreement, effective_on: dt.date, *, actor=None
+) -> Dispute:
+    """The agreement took effect: 调解成功 (the transition), the dispute resolved (化解) at the agreement's
+    level, and the first follow-up falls due. Until then a written agreement leaves the case in mediation,
+    on its one-month clock. ``dispute`` is the locked row."""
     county_rules = rules_for(dispute.village)
     agreement.effective_on = effective_on
     agreement.follow_up_due_on = rules.follow_up_due_on(
@@ -81,12 +85,20 @@ def _effective_changes(dispute: Dispute, agreement: Agreement, effective_on: dt.
     )
     agreement.version += 1
     agreement.save(update_fields=["effective_on", "follow_up_due_on", "version"])
-    dispute.resolution = Resolution.MEDIATED
-    dispute.resolved_on = effective_on
-    dispute.resolved_level = agreement.level
-    dispute.concluded_on = effective_on
-    dispute.version += 1
-    dispute.save(update_fields=["resolution", "resolved_on", "resolved_level", "concluded_on", "version"])
+    dispute = DISPUTE.apply(
+        dispute,
+        Kind.AGREED,
+        actor=actor,
+        version=None,
+        locked=dispute,
+        changes={
+            "resolution": Resolution.MEDIATED,
+            "resolved_on": effective_on,
+            "resolved_level": agreement.level,
+            "concluded_on": effective_on,
+        },
+        payload={"form": agreement.form, "reached_on": agreement.reached_on},
+    )
     DISPUTE.record(
         dispute,
         Kind.EFFECTIVE,
@@ -94,6 +106,7 @@ def _effective_changes(dispute: Dispute, agreement: Agreement, effective_on: dt.
         public=False,
         payload={"effective_on": effective_on, "follow_up_due_on": agreement.follow_up_due_on},
     )
+    return dispute
 
 
 @transaction.atomic
@@ -116,18 +129,13 @@ def agreement_record(
     if data.performance_due_on is not None and data.performance_due_on < data.reached_on:
         raise ValidationError(PERFORMANCE_BEFORE_REACHED)
 
-    def check(locked: Dispute) -> None:
-        if locked.accepted_on and data.reached_on < locked.accepted_on:
-            raise ValidationError(REACHED_BEFORE_ACCEPTED.format(date=zh_date(locked.accepted_on)))
-
-    dispute = DISPUTE.apply(
-        dispute,
-        Kind.AGREED,
-        actor=actor,
-        version=version,
-        check=check,
-        payload={"form": data.form, "reached_on": data.reached_on},
-    )
+    dispute = DISPUTE.lock(dispute, version)
+    DISPUTE.guard.require(actor, MEDIATE_DISPUTES, dispute)
+    DISPUTE.check(dispute, Kind.AGREED)
+    if Agreement.objects.filter(dispute=dispute).exists():
+        raise ValidationError(AGREEMENT_EXISTS)
+    if dispute.accepted_on and data.reached_on < dispute.accepted_on:
+        raise ValidationError(REACHED_BEFORE_ACCEPTED.format(date=zh_date(dispute.accepted_on)))
     agreement = Agreement(
         dispute=dispute,
         form=data.form,
@@ -146,7 +154,16 @@ def agreement_record(
     )
     agreement.save()
     if agreement.form == Agreement.Form.ORAL:
-        _effective_changes(dispute, agreement, data.reached_on)
+        _effective_changes(dispute, agreement, data.reached_on, actor=actor)
+    else:
+        # 调解成功 when it takes effect (M8); until then the case stays in mediation, on its clock.
+        DISPUTE.record(
+            dispute,
+            Kind.AGREEMENT_DRAFTED,
+            actor=actor,
+            public=False,
+            payload={"form": data.form, "reached_on": data.reached_on},
+        )
     dispute_changed(dispute)
     return agreement
 
@@ -170,9 +187,9 @@ def _missing_for_effect(agreement: Agreement) -> list[str]:
     return missing
 
 
-def _maybe_effective(dispute: Dispute, agreement: Agreement, on: dt.date) -> None:
+def _maybe_effective(dispute: Dispute, agreement: Agreement, on: dt.date, actor=None) -> None:
     if agreement.effective_on is None and not _missing_for_effect(agreement):
-        _effective_changes(dispute, agreement, on)
+        _effective_changes(dispute, agreement, on, actor=actor)
 
 
 @transaction.atomic
@@ -183,6 +200,7 @@ def agreement_sign(
     seal makes it effective that day."""
     today = today or timezone.localdate()
     locked, agreement = _agreement_locked(actor, dispute)
+    DISPUTE.ensure_open(locked)
     if agreement.form != Agreement.Form.WRITTEN:
         raise ValidationError(NOT_WRITTEN)
     if agreement.effective_on is not None:
@@ -200,7 +218,7 @@ def agreement_sign(
     DISPUTE.record(
         locked, Kind.SIGNED, actor=actor, public=False, payload={"party": party.name, "on": signed_on}
     )
-    _maybe_effective(locked, agreement, signed_on)
+    _maybe_effective(locked, agreement, signed_on, actor=actor)
     dispute_changed(locked)
     return signature
 
@@ -212,6 +230,7 @@ def agreement_seal(
     """M8: the mediator signs and the committee's seal is applied (第29条)."""
     today = today or timezone.localdate()
     locked, agreement = _agreement_locked(actor, dispute)
+    DISPUTE.ensure_open(locked)
     if agreement.form != Agreement.Form.WRITTEN:
         raise ValidationError(NOT_WRITTEN)
     if agreement.effective_on is not None:
@@ -225,7 +244,7 @@ def agreement_seal(
     agreement.version += 1
     agreement.save(update_fields=["sealed_on", "mediator_signed", "version"])
     DISPUTE.record(locked, Kind.SEALED, actor=actor, public=False, payload={"on": sealed_on})
-    _maybe_effective(locked, agreement, sealed_on)
+    _maybe_effective(locked, agreement, sealed_on, actor=actor)
     dispute_changed(locked)
     return agreement
 
@@ -258,10 +277,11 @@ def follow_up_record(
     if data.visited_on > today:
         raise ValidationError(VISIT_IN_FUTURE)
     agreement = Agreement.objects.filter(dispute=dispute).first()
+    # Said before the state's refusal: a pending written agreement leaves the case in mediation.
+    if agreement is None or agreement.effective_on is None:
+        raise ValidationError(NOT_EFFECTIVE.format(action="回访"))
 
     def check(locked: Dispute) -> None:
-        if agreement is None or agreement.effective_on is None:
-            raise ValidationError(NOT_EFFECTIVE.format(action="回访"))
         if data.visited_on < agreement.effective_on:
             raise ValidationError(VISIT_BEFORE_EFFECTIVE.format(date=zh_date(agreement.effective_on)))
 

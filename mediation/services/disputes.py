@@ -18,6 +18,8 @@ from mediation import rules
 from mediation.kinds import MediationReminder
 from mediation.models import (
     LEVEL_ORDER,
+    OPEN_STATES,
+    Agreement,
     Application,
     CaseMediator,
     Dispute,
@@ -39,9 +41,9 @@ from mediation.permissions import MEDIATE_DISPUTES, REPORT_DISPUTES
 from mediation.services.common import dispute_changed, region_of_level, rules_for
 from mediation.workflows import DISPUTE, NOT_YOURS, Kind
 from notifications.services import notification_create
-from regions.models import Grid, Region
+from regions.models import Grid, Post, Region
+from regions.roles import GRID_ROLES, roles_granting
 from regions.roles import Level as RegionLevel
-from regions.roles import roles_granting
 from regions.scoping import region_in_scope, require, require_level
 from regions.selectors import post_holders
 
@@ -70,7 +72,9 @@ WITHDRAW_REASON = "请写明回避或退出的原因。"
 SESSION_BEFORE_ACCEPTED = "调解日期不能早于受理日期（{date}）。"
 SESSION_IN_FUTURE = "调解日期不能晚于今天。"
 NO_MEDIATOR = "请先指派调解员。"
-RIGHTS_FIRST_SESSION = "首次调解须告知当事人在调解活动中享有的权利和承担的义务（《人民调解法》第二十二条）。"
+RIGHTS_FIRST_SESSION = (
+    "首次调解须告知当事人在调解活动中享有的权利和承担的义务（《人民调解法》第二十三条、第二十四条）。"
+)
 EXTENSION_NO_CONSENT = "延长调解期限须经全部当事人同意，以下当事人未同意：{names}。"
 EXTENSION_LIMIT = "已延期{n}次，达到本县规定的上限；请以调解不成、终止、上报或转交结束本案。"
 EXTENSION_TOO_LONG = "每次最多延长{months}个月。"
@@ -84,6 +88,13 @@ ESCALATED_MEDIATORS = "案件已上报至{level}，本级调解结束"
 TRANSFER_TARGET = "请选择转交去向并写明接收单位。"
 POLICE_UNIT = "请写明报告的公安机关。"
 SETTLE_EVIDENCE = "请写明化解的情况和依据（如双方自行和解的书面材料）。"
+PARTIES_FIXED = (
+    "调解协议已经记录，不能再补充当事人或记录拒绝调解；如协议未生效，请以调解不成或终止结束本案后重新登记。"
+)
+NOT_A_GRID_WORKER = (
+    "网格排查发现的纠纷须由该村的网格员登记；其他人员登记的，请选择实际来源（如群众来访、来电）。"
+)
+GRID_ESCALATION_BY_VILLAGE = "网格上报的纠纷须由村级调解人员（村两委、村调解员）受理。"
 NOT_IN_TOWNSHIP = "该村不在乡镇之下，不能上报至乡级。"
 PETITION_START_FUTURE = "信访起始日期不能晚于今天。"
 AMOUNT_INVALID = "涉及金额须在0至1000000000元之间。"
@@ -187,6 +198,10 @@ def dispute_register(*, actor, village: Region, data: DisputeInput, today: dt.da
     if data.source == Source.GRID and reported_by is None:
         if actor is None:
             raise ValidationError(GRID_REPORTER_REQUIRED)
+        if not Post.objects.filter(
+            user=actor, region=village, role__in=GRID_ROLES, ended_on__isnull=True
+        ).exists():
+            raise ValidationError(NOT_A_GRID_WORKER)
         reported_by = actor
     if data.amount is not None and not Decimal(0) <= data.amount <= MAX_AMOUNT:
         raise ValidationError(AMOUNT_INVALID)
@@ -284,6 +299,8 @@ def dispute_accept(
 
     locked = DISPUTE.lock(dispute, version)
     name = Kind.ESCALATION_ACCEPTED if locked.state == State.ESCALATED else Kind.ACCEPTED
+    if name == Kind.ESCALATION_ACCEPTED and locked.level == Level.VILLAGE:
+        _check_village_receives(actor, locked)
     dispute = DISPUTE.apply(
         locked,
         name,
@@ -298,6 +315,18 @@ def dispute_accept(
         Escalation.objects.filter(dispute=dispute, accepted_on__isnull=True).update(accepted_on=today)
     dispute_changed(dispute)
     return dispute
+
+
+def _check_village_receives(actor, dispute: Dispute) -> None:
+    """A case the grid sent up is accepted by the village's mediators, not by the grid's own people (the
+    receiving level accepts, M11); the township above may act for the village."""
+    if actor is None or region_in_scope(actor, MEDIATE_DISPUTES, dispute.village.parent):
+        return
+    village_roles = [r for r in roles_granting(MEDIATE_DISPUTES) if r not in GRID_ROLES]
+    if not Post.objects.filter(
+        user=actor, region=dispute.village, role__in=village_roles, ended_on__isnull=True
+    ).exists():
+        raise ValidationError(GRID_ESCALATION_BY_VILLAGE)
 
 
 @transaction.atomic
@@ -324,6 +353,12 @@ def dispute_refuse(
     return dispute
 
 
+def _check_parties_open(dispute: Dispute) -> None:
+    """Who the parties are is settled once an agreement is recorded: its signatures are theirs."""
+    if dispute.state not in OPEN_STATES or Agreement.objects.filter(dispute=dispute).exists():
+        raise ValidationError(PARTIES_FIXED)
+
+
 @transaction.atomic
 def party_refusal_record(*, actor, dispute: Dispute, party: Party, note: str = "") -> Party:
     """A party says plainly that it refuses mediation (人民调解法 第17条): from then on the case can be
@@ -331,6 +366,7 @@ def party_refusal_record(*, actor, dispute: Dispute, party: Party, note: str = "
     locked = DISPUTE.lock(dispute, None)
     DISPUTE.guard.require(actor, MEDIATE_DISPUTES, locked)
     DISPUTE.ensure_open(locked)
+    _check_parties_open(locked)
     party = Party.objects.select_for_update().get(pk=party.pk, dispute=locked)
     if not party.refuses_mediation:
         party.refuses_mediation = True
@@ -348,6 +384,7 @@ def party_add(*, actor, dispute: Dispute, data: PartyInput) -> Party:
     locked = DISPUTE.lock(dispute, None)
     DISPUTE.guard.require(actor, REPORT_DISPUTES, locked)
     DISPUTE.ensure_open(locked)
+    _check_parties_open(locked)
     if not data.name.strip():
         raise ValidationError(NO_PARTY)
     party = _party(locked, data)

@@ -191,6 +191,8 @@ def committee_term_start(
     term_ends_on = term_ends_on or term_end_default(term_starts_on)
     if term_ends_on <= term_starts_on:
         raise ValidationError(TERM_END_NOT_AFTER_START)
+    # The region's row is the lock: two first terms registered at once must not both pass.
+    Region.objects.select_for_update().filter(pk=region.pk).first()
     current = Committee.objects.select_for_update().filter(region=region, is_active=True).first()
     if current is not None:
         if term_starts_on <= current.term_starts_on:

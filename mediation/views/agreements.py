@@ -28,9 +28,10 @@ from mediation.forms_agreements import (
     SealForm,
     SignForm,
 )
-from mediation.models import Dispute, JudicialConfirmation, State
+from mediation.models import Agreement, Dispute, JudicialConfirmation, State
 from mediation.permissions import MEDIATE_DISPUTES, REVEAL_PARTIES, VIEW_DISPUTES
 from mediation.services import agreements as services
+from mediation.services.agreements import AGREEMENT_EXISTS
 from mediation.workflows import DISPUTE, Kind
 from regions.scoping import get_for_user, region_in_scope
 
@@ -75,6 +76,8 @@ def agreement_create(request, pk: int):
     if request.method != "POST":
         try:
             DISPUTE.check(dispute, Kind.AGREED)
+            if Agreement.objects.filter(dispute=dispute).exists():
+                raise ValidationError(AGREEMENT_EXISTS)
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
             return redirect(_back(dispute))

@@ -5,7 +5,7 @@ the breakdowns and two charts; ``?format=xlsx`` downloads the same figures as th
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
@@ -166,7 +166,11 @@ def figures_page(request):
     by = request.GET.get("by", "")
     if by not in BY_CHOICES:
         by = "township" if above_township else "village"
-    total = mf.sum_figures((v.figures for v in villages), today)
+    # A person with grid posts in two villages is one grid worker of the region (the sum counts two).
+    total = replace(
+        mf.sum_figures((v.figures for v in villages), today),
+        grid_workers=mf.network_total(region)["grid_workers"],
+    )
     breakdowns = mf.breakdowns(region, scope.start, scope.end) if scope.valid else None
     return render(
         request,

@@ -64,7 +64,8 @@ def test_written_agreement_is_effective_only_after_every_signature_and_the_seal(
     # One party signs: still missing the other and the seal; not resolved.
     client.post(url("agreement-sign", dispute), {"party": first.pk, "signed_on": today})
     dispute.refresh_from_db()
-    assert dispute.resolution == "" and dispute.state == State.AGREED
+    # Until it takes effect the case is still in mediation, on its one-month clock.
+    assert dispute.resolution == "" and dispute.state == State.MEDIATING
     missing = _missing_html(client.get(url("agreement-detail", dispute)).content.decode())
     assert "沈大" not in missing and "沈二" in missing and "调解委员会印章" in missing
 

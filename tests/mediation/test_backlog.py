@@ -35,11 +35,13 @@ def petition(world, days_ago: int, village=None, actor=None, **extra) -> Dispute
     )
 
 
-def test_a_petition_is_backlog_only_after_more_than_backlog_days(world):
+def test_a_petition_is_backlog_from_backlog_days_on(world):
+    # "one year or more" (DOMAIN_RULES B.1.6): the day itself counts, the day before does not.
+    day_before = petition(world, DAYS - 1)
     exactly = petition(world, DAYS)
     one_more = petition(world, DAYS + 1)
     listed = list(backlog_for_user(user=world.village_a1_clerk, today=timezone.localdate()))
-    assert listed == [one_more] and exactly not in listed
+    assert listed == [one_more, exactly] and day_before not in listed
 
 
 def test_the_list_shows_age_level_and_village_oldest_first(world, django_assert_max_num_queries):
@@ -80,8 +82,8 @@ def test_the_list_costs_the_same_queries_for_1_and_12_cases(world, django_assert
 def test_a_county_with_its_own_backlog_days(world):
     MediationRules.objects.create(county=world.county, backlog_days=180)
     MediationRules.forget(world.county)
-    listed = petition(world, 181)
-    not_yet = petition(world, 180)
+    listed = petition(world, 180)
+    not_yet = petition(world, 179)
     rows = list(backlog_for_user(user=world.village_a1_clerk, today=timezone.localdate()))
     assert rows == [listed] and not_yet not in rows
 

@@ -1,0 +1,84 @@
+"""Rules found missing in review: who the parties are is settled by an agreement, a grid source needs a
+grid worker, the grid's own people do not accept what they sent up, a mediator out of office loses sight
+of the case."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from mediation import services as ms
+from mediation.models import Agreement, Application, Party, Source
+from mediation.services.disputes import GRID_ESCALATION_BY_VILLAGE, NOT_A_GRID_WORKER, PARTIES_FIXED
+from regions.models import Post
+from regions.roles import Role
+from regions.services import post_end
+from tests.conftest import make_user
+from tests.mediation.builders import agreed, mediating, register
+from tests.mediation.cases import post, url
+
+pytestmark = pytest.mark.django_db
+
+
+def test_no_party_is_added_or_refuses_once_an_agreement_is_recorded(world):
+    agreement = agreed(world, form=Agreement.Form.WRITTEN)
+    dispute = agreement.dispute
+    client = world.client_for(world.village_a1_clerk)
+    _, said = post(client, "dispute-party-add", dispute, name="沈三", side="respondent", kind="person")
+    assert said == [PARTIES_FIXED]
+    assert Party.objects.filter(dispute=dispute).count() == 2
+    party = dispute.parties.first()
+    with pytest.raises(ValidationError) as refused:
+        ms.party_refusal_record(actor=world.village_a1_clerk, dispute=dispute, party=party)
+    assert refused.value.messages == [PARTIES_FIXED]
+    party.refresh_from_db()
+    assert not party.refuses_mediation
+
+
+def test_parties_may_be_added_while_mediating(world):
+    dispute = mediating(world)
+    party = ms.party_add(actor=world.village_a1_clerk, dispute=dispute, data=ms.PartyInput(name="沈三"))
+    assert party.dispute_id == dispute.pk
+
+
+def test_a_grid_source_is_the_grid_worker_s_own_report(world):
+    with pytest.raises(ValidationError) as refused:
+        register(world, actor=world.village_a1_clerk, source=Source.GRID)
+    assert refused.value.messages == [NOT_A_GRID_WORKER]
+    worker = make_user("grid_a1", Role.GRID_WORKER, world.village_a1)
+    dispute = register(world, actor=worker, source=Source.GRID, grid=Post.objects.get(user=worker).grid)
+    assert (dispute.reported_by, dispute.level) == (worker, "grid")
+
+
+def test_the_grid_does_not_accept_what_it_sent_up(world):
+    worker = make_user("grid_a1", Role.GRID_WORKER, world.village_a1)
+    dispute = register(world, actor=worker, source=Source.GRID, grid=Post.objects.get(user=worker).grid)
+    dispute = ms.dispute_escalate(
+        actor=worker, dispute=dispute, version=dispute.version, to_level="village", reason="complex"
+    )
+    with pytest.raises(ValidationError) as refused:
+        ms.dispute_accept(actor=worker, dispute=dispute, version=dispute.version, application=Application.ORAL)
+    assert refused.value.messages == [GRID_ESCALATION_BY_VILLAGE]
+    accepted = ms.dispute_accept(
+        actor=world.village_a1_clerk, dispute=dispute, version=dispute.version, application=Application.ORAL
+    )
+    assert accepted.state == "accepted" and accepted.level == "village"
+
+
+def test_a_mediator_whose_post_ended_no_longer_sees_the_case(world):
+    mediator = make_user("mediator_a1", Role.VILLAGE_MEDIATOR, world.village_a1, real_name="李调解")
+    dispute = register(world)
+    dispute = ms.dispute_accept(
+        actor=world.village_a1_clerk, dispute=dispute, version=dispute.version, application=Application.ORAL
+    )
+    ms.mediators_assign(
+        actor=world.village_a1_clerk,
+        dispute=dispute,
+        version=dispute.version,
+        mediators=[ms.MediatorInput(name="", user=mediator, is_lead=True)],
+    )
+    client = world.client_for(mediator)
+    assert client.get(url("dispute-detail", dispute)).status_code == 200
+    post_end(actor=None, post=Post.objects.get(user=mediator))
+    assert client.get(url("dispute-detail", dispute)).status_code == 404
+    assert dispute.number not in client.get("/mediation/").content.decode()
