@@ -57,7 +57,9 @@ def test_the_grid_does_not_accept_what_it_sent_up(world):
         actor=worker, dispute=dispute, version=dispute.version, to_level="village", reason="complex"
     )
     with pytest.raises(ValidationError) as refused:
-        ms.dispute_accept(actor=worker, dispute=dispute, version=dispute.version, application=Application.ORAL)
+        ms.dispute_accept(
+            actor=worker, dispute=dispute, version=dispute.version, application=Application.ORAL
+        )
     assert refused.value.messages == [GRID_ESCALATION_BY_VILLAGE]
     accepted = ms.dispute_accept(
         actor=world.village_a1_clerk, dispute=dispute, version=dispute.version, application=Application.ORAL
