@@ -71,7 +71,7 @@ def populate(*, scale: str, progress=print) -> dict:
 def pages() -> list[tuple[str, object, list[tuple[str, str | None]]]]:
     """(label, user, [(page, url)]) of the mediation pages; url None is the user's home page."""
     from django.db.models import Count
-    from django.urls import NoReverseMatch, reverse
+    from django.urls import reverse
 
     from accounts.models import User
     from bench import generate
@@ -94,10 +94,16 @@ def pages() -> list[tuple[str, object, list[tuple[str, str | None]]]]:
         ("dispute detail", case.get_absolute_url() if case else "/mediation/"),
         ("backlog", reverse("mediation:backlog")),
     ]
-    try:
-        measured.append(("mediation figures", reverse("mediation:figures")))
-    except NoReverseMatch:
-        pass
+    import datetime as dt
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    year_ago = today - dt.timedelta(days=365)
+    figures = reverse("mediation:figures")
+    measured.append(
+        ("mediation figures (a year)", f"{figures}?start={year_ago:%Y-%m-%d}&end={today:%Y-%m-%d}")
+    )
     measured.append(("home (panels)", None))
     users = (
         ("county politics-law", f"politics{county.code[:6]}"),
