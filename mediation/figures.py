@@ -27,7 +27,8 @@ Definitions
     乡级以下化解率          resolved at grid, village or township level / 化解 ("大事不出乡").
     县级以下化解率          resolved at any level up to the county / 化解 ("难事不出县").
     越级上访                petition_beyond_level with petition_started_on in the period (should be 0).
-    协议 (written / oral)   Agreement.reached_on in the period, by form.
+    协议 (written / oral)   effective agreements (a written one counts once every party signed and the seal
+                            is on it) reached in the period, by form.
     司法确认                JudicialConfirmation.applied_on in the period; of them 确认有效 (outcome valid)
                             and 逾期申请 (in_time False).
     回访率                  agreements whose follow_up_due_on is in the period and that have a follow-up
@@ -397,8 +398,10 @@ def _agreement_figures(region: Region, start: dt.date, end: dt.date, key: str | 
     return _grouped(
         agreements,
         key,
-        agreements_written=Count("pk", filter=reached & Q(form=Agreement.Form.WRITTEN)),
-        agreements_oral=Count("pk", filter=reached & Q(form=Agreement.Form.ORAL)),
+        agreements_written=Count(
+            "pk", filter=reached & Q(form=Agreement.Form.WRITTEN, effective_on__isnull=False)
+        ),
+        agreements_oral=Count("pk", filter=reached & Q(form=Agreement.Form.ORAL, effective_on__isnull=False)),
         follow_ups_due=Count("pk", filter=due),
         follow_ups_on_time=Count("pk", filter=due & Q(visited_in_time=True)),
         followed_up=Count("pk", filter=reached & Q(latest_performance__isnull=False)),

@@ -84,3 +84,23 @@ def test_a_mediator_whose_post_ended_no_longer_sees_the_case(world):
     post_end(actor=None, post=Post.objects.get(user=mediator))
     assert client.get(url("dispute-detail", dispute)).status_code == 404
     assert dispute.number not in client.get("/mediation/").content.decode()
+
+
+def test_a_written_agreement_counts_as_agreement_and_resolution_only_once_effective(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from mediation.figures import figures_for
+
+    agreement = agreed(world, form=Agreement.Form.WRITTEN)
+    today = timezone.localdate()
+    start = today - dt.timedelta(days=3)
+    pending = figures_for(world.county, start, today)
+    assert (pending.agreements_written, pending.resolved, pending.open) == (0, 0, 1)
+    dispute = agreement.dispute
+    for party in dispute.parties.all():
+        ms.agreement_sign(actor=world.village_a1_clerk, dispute=dispute, party=party, signed_on=today)
+    ms.agreement_seal(actor=world.village_a1_clerk, dispute=dispute, sealed_on=today)
+    done = figures_for(world.county, start, today)
+    assert (done.agreements_written, done.resolved, done.mediated, done.open) == (1, 1, 1, 0)
