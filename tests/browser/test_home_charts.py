@@ -96,14 +96,30 @@ def test_charts_render_on_a_phone_and_follow_the_window(world, open_page):
 
 
 def test_justice_office_home_on_a_phone(world, open_page):
-    """The 司法所's home on a phone: what mediation will do, and the pages it can use today."""
+    """The 司法所's home on a phone: its township's page with the mediation panel (open, red and escalated
+    cases, 积案), and the case list one tap away."""
+    from mediation.models import Source
+    from tests.mediation.builders import register
+
     SHOTS.mkdir(exist_ok=True)
-    make_user("justice_a", Role.TOWNSHIP_JUSTICE, world.township_a, real_name="周司法")
+    justice = make_user("justice_a", Role.TOWNSHIP_JUSTICE, world.township_a, real_name="周司法")
+    dispute = register(world, source=Source.VISIT)
+    from mediation import services as ms
+
+    ms.dispute_escalate(
+        actor=world.village_a1_clerk,
+        dispute=dispute,
+        version=dispute.version,
+        to_level="township",
+        reason="complex",
+    )
     page = open_page("phone")
-    log_in(page, "justice_a")
-    expect(page).to_have_url(re.compile(r"/$"))
-    expect(page.locator("#coming-mediation")).to_contain_text("矛盾纠纷调处系统正在建设中")
+    log_in(page, justice.username)
+    expect(page).to_have_url(re.compile(r"/regions/419901101000/$"))
+    panel = page.locator("#panel-mediation_oversight")
+    expect(panel).to_contain_text("矛盾调解")
+    expect(panel).to_contain_text("1")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(SHOTS / "justice-home-phone.png"), full_page=True)
-    page.get_by_role("link", name=re.compile("安乐镇概况")).click()
-    expect(page).to_have_url(re.compile(r"/regions/419901101000/$"))
+    page.goto(dispute.get_absolute_url())
+    expect(page.locator("body")).to_contain_text(dispute.number)
