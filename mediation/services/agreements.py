@@ -192,23 +192,29 @@ def _maybe_effective(dispute: Dispute, agreement: Agreement, on: dt.date, actor=
         _effective_changes(dispute, agreement, on, actor=actor)
 
 
-@transaction.atomic
-def agreement_sign(
-    *, actor, dispute: Dispute, party: Party, signed_on: dt.date, today: dt.date | None = None
-) -> Signature:
-    """M8: a party signs, seals or thumb-prints the written agreement; the last of the signatures and the
-    seal makes it effective that day."""
-    today = today or timezone.localdate()
+def _written_pending(actor, dispute: Dispute, on: dt.date, today: dt.date) -> tuple[Dispute, Agreement]:
+    """The locked case and its written agreement still waiting for signatures or the seal, dated ``on``
+    (not before the agreement was reached, not in the future)."""
     locked, agreement = _agreement_locked(actor, dispute)
     DISPUTE.ensure_open(locked)
     if agreement.form != Agreement.Form.WRITTEN:
         raise ValidationError(NOT_WRITTEN)
     if agreement.effective_on is not None:
         raise ValidationError(ALREADY_EFFECTIVE.format(date=zh_date(agreement.effective_on)))
-    if signed_on > today:
+    if on > today:
         raise ValidationError(SIGN_IN_FUTURE)
-    if signed_on < agreement.reached_on:
+    if on < agreement.reached_on:
         raise ValidationError(SIGNED_BEFORE_REACHED)
+    return locked, agreement
+
+
+@transaction.atomic
+def agreement_sign(
+    *, actor, dispute: Dispute, party: Party, signed_on: dt.date, today: dt.date | None = None
+) -> Signature:
+    """M8: a party signs, seals or thumb-prints the written agreement; the last of the signatures and the
+    seal makes it effective that day."""
+    locked, agreement = _written_pending(actor, dispute, signed_on, today or timezone.localdate())
     party = Party.objects.get(pk=party.pk, dispute=locked)
     if Signature.objects.filter(agreement=agreement, party=party).exists():
         raise ValidationError(SIGNED_TWICE.format(name=party.name))
@@ -228,17 +234,7 @@ def agreement_seal(
     *, actor, dispute: Dispute, sealed_on: dt.date, mediator_signed: bool = True, today: dt.date | None = None
 ) -> Agreement:
     """M8: the mediator signs and the committee's seal is applied (第29条)."""
-    today = today or timezone.localdate()
-    locked, agreement = _agreement_locked(actor, dispute)
-    DISPUTE.ensure_open(locked)
-    if agreement.form != Agreement.Form.WRITTEN:
-        raise ValidationError(NOT_WRITTEN)
-    if agreement.effective_on is not None:
-        raise ValidationError(ALREADY_EFFECTIVE.format(date=zh_date(agreement.effective_on)))
-    if sealed_on > today:
-        raise ValidationError(SIGN_IN_FUTURE)
-    if sealed_on < agreement.reached_on:
-        raise ValidationError(SIGNED_BEFORE_REACHED)
+    locked, agreement = _written_pending(actor, dispute, sealed_on, today or timezone.localdate())
     agreement.sealed_on = sealed_on
     agreement.mediator_signed = mediator_signed
     agreement.version += 1
