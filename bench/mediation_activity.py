@@ -82,12 +82,17 @@ def pages() -> list[tuple[str, object, list[tuple[str, str | None]]]]:
     county = Region.objects.get(code=generate.FIRST_COUNTY_CODE)
     township = Region.objects.filter(parent=county).order_by("code").first()
     village = Region.objects.filter(parent=township).order_by("code").first()
-    # A case every one of the three users may see: the first village's case with the longest timeline.
+    # A case every one of the three users may see, in the same state at every scale (the page's queries
+    # depend on what the case holds, not on how many cases there are): the first village's case with a
+    # written agreement in effect and its follow-ups (the page's fullest state), else its longest timeline.
+    mine = Dispute.objects.filter(village=village, level__in=(CaseLevel.GRID, CaseLevel.VILLAGE))
     case = (
-        Dispute.objects.filter(village=village, level__in=(CaseLevel.GRID, CaseLevel.VILLAGE))
-        .annotate(steps=Count("timeline"))
-        .order_by("-steps", "id")
+        mine.filter(
+            agreement__form="written", agreement__effective_on__isnull=False, follow_ups__isnull=False
+        )
+        .order_by("id")
         .first()
+        or mine.annotate(steps=Count("timeline")).order_by("-steps", "id").first()
     )
     measured = [
         ("dispute list", "/mediation/"),
