@@ -111,7 +111,8 @@ def agreement_part(dispute, user, today: dt.date | None = None) -> dict:
     if agreement is None:
         return part
     parties = list(dispute.parties.order_by("id"))
-    signatures = list(Signature.objects.filter(agreement=agreement)) if agreement.form == "written" else []
+    # Read for an oral agreement too (none): the page costs the same whatever form the agreement took.
+    signatures = list(Signature.objects.filter(agreement=agreement))
     lines = _party_lines(parties, signatures, on=today)
     follow_ups = list(FollowUp.objects.filter(dispute=dispute).order_by("visited_on", "id"))
     confirmations = list(JudicialConfirmation.objects.filter(dispute=dispute).order_by("applied_on", "id"))

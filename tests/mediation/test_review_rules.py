@@ -104,3 +104,24 @@ def test_a_written_agreement_counts_as_agreement_and_resolution_only_once_effect
     ms.agreement_seal(actor=world.village_a1_clerk, dispute=dispute, sealed_on=today)
     done = figures_for(world.county, start, today)
     assert (done.agreements_written, done.resolved, done.mediated, done.open) == (1, 1, 1, 0)
+
+
+def test_the_case_page_costs_the_same_for_an_oral_and_a_written_agreement(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    oral = agreed(world, form=Agreement.Form.ORAL).dispute
+    written = agreed(world, form=Agreement.Form.WRITTEN).dispute
+    for party in written.parties.all():
+        ms.agreement_sign(
+            actor=world.village_a1_clerk, dispute=written, party=party, signed_on=timezone.localdate()
+        )
+    ms.agreement_seal(actor=world.village_a1_clerk, dispute=written, sealed_on=timezone.localdate())
+    client = world.client_for(world.village_a1_clerk)
+    counts = []
+    for dispute in (oral, written, oral):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url("dispute-detail", dispute)).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[1] == counts[2] <= 15
